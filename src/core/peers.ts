@@ -1,0 +1,58 @@
+/**
+ * Peers are u32 handles. The core never stores a contact as an object: a
+ * routing-table slot, a lookup candidate or a pending request holds a handle,
+ * and the handle's ID lives in a PeerIds table owned by the host.
+ *
+ * - The swarm uses one table per shard with handle = global node index, so a
+ *   contact costs four bytes.
+ * - The UDP node interns (ID, address) pairs into an AddressBook that extends
+ *   this table.
+ *
+ * `words` may be replaced by a larger array when the table grows, so the core
+ * reads it through the object every time instead of keeping a reference.
+ */
+import { ID_WORDS, writeIdWords, readIdBytes } from './id.js';
+
+export class PeerIds {
+  words: Uint32Array;
+  /** Number of handles in use (0 … count−1). */
+  count = 0;
+
+  constructor(capacity = 64) {
+    this.words = new Uint32Array(Math.max(1, capacity) * ID_WORDS);
+  }
+
+  /** Sets the ID of `handle`, growing the table if needed. */
+  setId(handle: number, id: Uint8Array): void {
+    this.ensure(handle + 1);
+    writeIdWords(id, this.words, handle * ID_WORDS);
+    if (handle >= this.count) this.count = handle + 1;
+  }
+
+  idOf(handle: number): Uint8Array {
+    return readIdBytes(this.words, handle * ID_WORDS);
+  }
+
+  /** True when the ID stored for `handle` equals `id` (bytes). */
+  hasId(handle: number, id: Uint8Array): boolean {
+    if (handle >= this.count) return false;
+    const w = this.words;
+    const at = handle * ID_WORDS;
+    for (let i = 0; i < ID_WORDS; i++) {
+      const b = i * 4;
+      const v = ((id[b]! << 24) | (id[b + 1]! << 16) | (id[b + 2]! << 8) | id[b + 3]!) >>> 0;
+      if (w[at + i] !== v) return false;
+    }
+    return true;
+  }
+
+  protected ensure(handles: number): void {
+    const need = handles * ID_WORDS;
+    if (need <= this.words.length) return;
+    let size = this.words.length;
+    while (size < need) size *= 2;
+    const grown = new Uint32Array(size);
+    grown.set(this.words);
+    this.words = grown;
+  }
+}
