@@ -1,0 +1,179 @@
+/**
+ * One iterative lookup's shortlist (FIND_NODE or FIND_VALUE), in the style of
+ * rust-libp2p's ClosestPeersIter: call `next()` for the peers to ask, feed
+ * results with `onSuccess` / `onFailure`, repeat until `next()` says Finished.
+ * It sends nothing and reads no clock: the node drives it.
+ *
+ * Candidates are kept sorted by distance to the target in typed arrays. The
+ * lookup ends when the k closest candidates that answered have all been
+ * queried and none closer is in flight or left to ask; failed candidates do
+ * not count toward the k.
+ */
+import { ID_WORDS, compareWords } from './id.js';
+
+export const enum PeerState {
+  NotContacted = 0,
+  Waiting = 1,
+  Succeeded = 2,
+  Failed = 3,
+}
+
+export const enum LookupKind {
+  FindNode = 0,
+  FindValue = 1,
+}
+
+/** What `next()` asks of the caller. */
+export const NEXT_FINISHED = -1;
+export const NEXT_WAIT = -2;
+
+export class Lookup {
+  readonly target = new Uint32Array(ID_WORDS);
+  readonly handles: Uint32Array;
+  readonly states: Uint8Array;
+  readonly depths: Uint8Array;
+  private readonly dist: Uint32Array;
+  size = 0;
+  inflight = 0;
+  rpcs = 0;
+  timeouts = 0;
+  finished = false;
+  private readonly scratch = new Uint32Array(ID_WORDS);
+
+  constructor(
+    readonly kind: LookupKind,
+    target: Uint32Array,
+    targetAt: number,
+    /** Results wanted (k). */
+    readonly want: number,
+    readonly alpha: number,
+    /** Shortlist capacity; farther candidates beyond it are dropped. */
+    capacity: number,
+    /** The asking node, never a candidate. */
+    readonly self: number,
+  ) {
+    for (let w = 0; w < ID_WORDS; w++) this.target[w] = target[targetAt + w]!;
+    this.handles = new Uint32Array(capacity);
+    this.states = new Uint8Array(capacity);
+    this.depths = new Uint8Array(capacity);
+    this.dist = new Uint32Array(capacity * ID_WORDS);
+  }
+
+  indexOf(handle: number): number {
+    for (let i = 0; i < this.size; i++) if (this.handles[i] === handle) return i;
+    return -1;
+  }
+
+  /**
+   * Adds a candidate learned at `depth`; keeps the smaller depth for a known
+   * one. Binary search on distance: equal distance means the same ID, so a
+   * known candidate is found without a scan.
+   */
+  add(ids: Uint32Array, handle: number, depth: number): void {
+    if (handle === this.self) return;
+    const a = handle * ID_WORDS;
+    const sc = this.scratch;
+    for (let w = 0; w < ID_WORDS; w++) sc[w] = (ids[a + w]! ^ this.target[w]!) >>> 0;
+    const cap = this.handles.length;
+    const dist = this.dist;
+    if (this.size === cap && compareWords(dist, (cap - 1) * ID_WORDS, sc, 0) < 0) return;
+    let lo = 0;
+    let hi = this.size;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const c = compareWords(dist, mid * ID_WORDS, sc, 0);
+      if (c === 0) {
+        // Same ID: the same candidate (or a duplicate ID under another address, ignored).
+        if (this.handles[mid] === handle && depth < this.depths[mid]!) this.depths[mid] = depth;
+        return;
+      }
+      if (c < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    let end = this.size;
+    if (end === cap) {
+      // Full: the farthest candidate gives way, unless it is in flight.
+      if (this.states[cap - 1] === PeerState.Waiting) return;
+      end = cap - 1;
+    } else {
+      this.size++;
+    }
+    if (end > lo) {
+      this.handles.copyWithin(lo + 1, lo, end);
+      this.states.copyWithin(lo + 1, lo, end);
+      this.depths.copyWithin(lo + 1, lo, end);
+      dist.copyWithin((lo + 1) * ID_WORDS, lo * ID_WORDS, end * ID_WORDS);
+    }
+    this.handles[lo] = handle;
+    this.states[lo] = PeerState.NotContacted;
+    this.depths[lo] = depth > 255 ? 255 : depth;
+    dist.set(sc, lo * ID_WORDS);
+  }
+
+  /**
+   * The index of the next candidate to query (its state becomes Waiting), or
+   * NEXT_WAIT when α requests are in flight or the closest ones are still
+   * out, or NEXT_FINISHED.
+   */
+  next(): number {
+    if (this.finished) return NEXT_FINISHED;
+    let succeeded = 0;
+    for (let i = 0; i < this.size; i++) {
+      switch (this.states[i]) {
+        case PeerState.Succeeded:
+          if (++succeeded >= this.want) {
+            if (this.inflight > 0 && this.waitingBefore(i)) return NEXT_WAIT;
+            this.finished = true;
+            return NEXT_FINISHED;
+          }
+          break;
+        case PeerState.NotContacted:
+          if (this.inflight >= this.alpha) return NEXT_WAIT;
+          this.states[i] = PeerState.Waiting;
+          this.inflight++;
+          this.rpcs++;
+          return i;
+        default:
+          break;
+      }
+    }
+    if (this.inflight > 0) return NEXT_WAIT;
+    this.finished = true;
+    return NEXT_FINISHED;
+  }
+
+  private waitingBefore(end: number): boolean {
+    for (let i = 0; i < end; i++) if (this.states[i] === PeerState.Waiting) return true;
+    return false;
+  }
+
+  onSuccess(index: number): void {
+    if (this.states[index] === PeerState.Waiting) this.inflight--;
+    this.states[index] = PeerState.Succeeded;
+  }
+
+  onFailure(index: number): void {
+    if (this.states[index] === PeerState.Waiting) this.inflight--;
+    this.states[index] = PeerState.Failed;
+    this.timeouts++;
+  }
+
+  /** The first `n` succeeded candidates, closest first. */
+  results(n = this.want): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < this.size && out.length < n; i++) if (this.states[i] === PeerState.Succeeded) out.push(this.handles[i]!);
+    return out;
+  }
+
+  /** Index of the closest succeeded candidate, or -1. */
+  closestSucceeded(): number {
+    for (let i = 0; i < this.size; i++) if (this.states[i] === PeerState.Succeeded) return i;
+    return -1;
+  }
+
+  succeededCount(): number {
+    let n = 0;
+    for (let i = 0; i < this.size; i++) if (this.states[i] === PeerState.Succeeded) n++;
+    return n;
+  }
+}

@@ -1,0 +1,647 @@
+/**
+ * One Kademlia node, sans-IO. The host hands it messages with `handle(from,
+ * msg, now)`, wakes it with `tick(now)` when asked through `host.wake`, and
+ * delivers what it sends through `host.send`. It never reads a clock, never
+ * sets a timer and draws randomness only from its own seeded stream, so the
+ * same inputs in the same order give the same outputs (virtual time relies on it).
+ *
+ * Host contract: `send` and `wake` must not call back into the node
+ * synchronously; deliver later, from the host's own loop.
+ */
+import { KadConfig } from './config.js';
+import { ID_WORDS, idToWords, readIdBytes } from './id.js';
+import { Lookup, LookupKind, NEXT_FINISHED, NEXT_WAIT } from './lookup.js';
+import { Message, MessageType, Reply, Request, isRequest } from './messages.js';
+import { PeerIds } from './peers.js';
+import { Random } from './random.js';
+import { RecordStore, StoreOutcome, keyString } from './records.js';
+import { Observe, RoutingTable } from './routing-table.js';
+
+export type DropReason =
+  | 'unmatched-reply'
+  | 'wrong-reply-type'
+  | 'from-self'
+  | 'value-too-large'
+  | 'store-older-version'
+  | 'store-full'
+  | 'late-reply';
+
+export type NodeEvent =
+  | { type: 'stored'; key: Uint8Array; version: number; cached: boolean }
+  | { type: 'timeout'; peer: number; request: MessageType }
+  | { type: 'lookup'; kind: 'find-node' | 'find-value'; cost: LookupCost };
+
+export interface NodeHost {
+  send(node: KadNode, to: number, msg: Message): void;
+  /** Call node.tick(t) at some t >= at. */
+  wake(node: KadNode, at: number): void;
+  drop(node: KadNode, reason: DropReason): void;
+  event?(node: KadNode, ev: NodeEvent): void;
+}
+
+export interface LookupCost {
+  /** Learned-from depth of the node that answered (the value holder, or the closest node found). */
+  depth: number;
+  /** Requests sent, timed-out ones included. */
+  rpcs: number;
+  timeouts: number;
+  /** Milliseconds on the host's clock. */
+  duration: number;
+  /** Contacts that answered. */
+  responded: number;
+}
+
+export interface FindNodeResult extends LookupCost {
+  closest: number[];
+}
+
+export interface GetResult extends LookupCost {
+  found: boolean;
+  value?: Uint8Array;
+  version?: number;
+}
+
+export interface PutResult extends LookupCost {
+  /** Nodes that acknowledged the STORE. */
+  stored: number;
+  version: number;
+}
+
+export interface JoinResult {
+  ok: boolean;
+  contacts: number;
+  rpcs: number;
+  duration: number;
+}
+
+const enum Purpose {
+  Lookup = 0,
+  BucketPing = 1,
+  Store = 2,
+  UserPing = 3,
+}
+
+interface Pending {
+  peer: number;
+  request: MessageType;
+  sentAt: number;
+  deadline: number;
+  purpose: Purpose;
+  run: Run | null;
+  index: number;
+  /** Past its timeout: the lookup has moved on, but a late reply is still taken until the grace deadline. */
+  late: boolean;
+  done: ((reply: Reply | null, now: number) => void) | null;
+}
+
+/** A lookup in progress and what to do with its outcome. */
+interface Run {
+  lookup: Lookup;
+  key: Uint8Array;
+  startedAt: number;
+  value: Uint8Array | null;
+  version: number;
+  ttl: number;
+  valueDepth: number;
+  valueFrom: number;
+  finish: (run: Run, now: number) => void;
+}
+
+interface Published {
+  key: Uint8Array;
+  value: Uint8Array;
+  version: number;
+  republishAt: number;
+}
+
+const SEC = 1000;
+
+export class KadNode {
+  readonly table: RoutingTable;
+  records: RecordStore | null = null;
+  private published: Map<string, Published> | null = null;
+  private pending: Map<number, Pending> | null = null;
+  /** The earliest time the host has been asked to wake this node. */
+  private wakeAt = Infinity;
+  private refreshAt = Infinity;
+  private replicateAt = Infinity;
+  private republishAt = Infinity;
+  private expireAt = Infinity;
+  /** Node-wide RTT estimate for contacts with none of their own. */
+  private srtt = 0;
+  private rttvar = 0;
+  private lastVersion = 0;
+  readonly epoch: number;
+  joined = false;
+  /** Cleared by the host to silence a node (churn, faults): it then neither answers nor acts. */
+  up = true;
+
+  constructor(
+    /** This node's handle in `peers`. */
+    readonly self: number,
+    readonly peers: PeerIds,
+    readonly config: KadConfig,
+    readonly host: NodeHost,
+    readonly rng: Random,
+    now: number,
+  ) {
+    this.epoch = now;
+    this.table = new RoutingTable(peers, self, {
+      k: config.k,
+      replacements: config.replacementCacheSize,
+      maxFailures: config.maxFailures,
+      bitsPerStep: config.bitsPerStep,
+    });
+  }
+
+  get id(): Uint8Array {
+    return this.peers.idOf(this.self);
+  }
+
+  // ---------------------------------------------------------------- inputs
+
+  handle(from: number, msg: Message, now: number): void {
+    if (!this.up) return;
+    if (from === this.self) {
+      this.host.drop(this, 'from-self');
+      return;
+    }
+    if (isRequest(msg)) {
+      this.heardFrom(from, -1, now);
+      this.answer(from, msg, now);
+      return;
+    }
+    const p = this.pending?.get(msg.rpc);
+    if (!p || p.peer !== from) {
+      this.host.drop(this, 'unmatched-reply');
+      return;
+    }
+    if (msg.type !== replyTypeFor(p.request, msg.type)) {
+      this.host.drop(this, 'wrong-reply-type');
+      return;
+    }
+    this.pending!.delete(msg.rpc);
+    if (p.late) this.host.drop(this, 'late-reply');
+    const rtt = now - p.sentAt;
+    this.sampleRtt(rtt);
+    if (p.purpose === Purpose.BucketPing) this.table.pingResult(from, true, rtt);
+    else this.heardFrom(from, rtt, now);
+    switch (p.purpose) {
+      case Purpose.Lookup:
+        this.onLookupReply(p, msg, now);
+        break;
+      case Purpose.Store:
+      case Purpose.UserPing:
+        p.done?.(msg, now);
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** Fires what is due at `now`: request timeouts, then maintenance. */
+  tick(now: number): void {
+    this.wakeAt = Infinity;
+    if (!this.up) return;
+    if (this.pending) {
+      for (const [rpc, p] of this.pending) {
+        if (p.deadline > now) continue;
+        if (p.late || p.purpose !== Purpose.Lookup) this.pending.delete(rpc);
+        if (!p.late) this.onTimeout(p, now);
+      }
+    }
+    if (now >= this.expireAt) this.expireAt = this.records ? this.records.sweep(now) : Infinity;
+    if (now >= this.refreshAt) this.refresh(now);
+    if (now >= this.replicateAt) this.replicate(now);
+    if (now >= this.republishAt) this.republish(now);
+    this.scheduleNext();
+  }
+
+  /** Forgets in-flight work, as a crashed or paused process would; the host calls it when taking the node down. */
+  stop(): void {
+    this.up = false;
+    this.pending = null;
+    this.wakeAt = Infinity;
+  }
+
+  // ------------------------------------------------------------ operations
+
+  /** Joins through the bootstrap contacts: self-lookup, then refresh of every bucket beyond the nearest neighbour. */
+  join(bootstraps: number[], now: number, done: (r: JoinResult) => void): void {
+    for (const b of bootstraps) if (b !== this.self) this.table.observe(b);
+    const self = idToWords(this.id);
+    let rpcs = 0;
+    this.lookup(LookupKind.FindNode, self, now, (run, t) => {
+      rpcs += run.lookup.rpcs;
+      const responded = run.lookup.succeededCount();
+      const nearest = this.table.nearestBucket();
+      const targets: Uint32Array[] = [];
+      for (let b = nearest + 1; b < this.table.bucketCount; b++) {
+        const target = new Uint32Array(ID_WORDS);
+        this.table.randomIdInBucket(b, target, () => this.rng.nextU32());
+        targets.push(target);
+      }
+      const finish = (end: number): void => {
+        this.joined = responded > 0;
+        this.refreshAt = Math.min(this.refreshAt, end + this.config.refreshMs);
+        this.scheduleNext();
+        done({ ok: responded > 0, contacts: this.table.size, rpcs, duration: end - now });
+      };
+      let left = targets.length;
+      if (left === 0 || responded === 0) return finish(t);
+      for (const target of targets) {
+        this.lookup(LookupKind.FindNode, target, t, (r, end) => {
+          rpcs += r.lookup.rpcs;
+          if (--left === 0) finish(end);
+        });
+      }
+    });
+  }
+
+  findNode(target: Uint8Array, now: number, done: (r: FindNodeResult) => void): void {
+    this.lookup(LookupKind.FindNode, idToWords(target), now, (run, end) => {
+      const cost = this.costOf(run, end, closestDepth(run));
+      this.host.event?.(this, { type: 'lookup', kind: 'find-node', cost });
+      done({ ...cost, closest: run.lookup.results() });
+    });
+  }
+
+  /** FIND_VALUE: ends at the first value, then caches it on the closest node that did not return it. */
+  get(key: Uint8Array, now: number, done: (r: GetResult) => void): void {
+    const local = this.records?.get(keyString(key), now);
+    if (local) {
+      done({ found: true, value: local.value, version: local.version, depth: 0, rpcs: 0, timeouts: 0, duration: 0, responded: 0 });
+      return;
+    }
+    this.lookup(
+      LookupKind.FindValue,
+      idToWords(key),
+      now,
+      (run, end) => {
+        const found = run.value !== null;
+        const cost = this.costOf(run, end, found ? run.valueDepth : closestDepth(run));
+        this.host.event?.(this, { type: 'lookup', kind: 'find-value', cost });
+        if (found && this.config.cacheOnLookupPath) this.cacheOnPath(run, end);
+        done(found ? { ...cost, found, value: run.value!, version: run.version } : { ...cost, found });
+      },
+      key,
+    );
+  }
+
+  /** Stores the value on the `replicas` closest nodes and remembers it for republishing. */
+  put(key: Uint8Array, value: Uint8Array, now: number, done: (r: PutResult) => void, version?: number): void {
+    if (value.length > this.config.maxValueBytes) {
+      throw new RangeError(`value is ${value.length} bytes; the limit is ${this.config.maxValueBytes}`);
+    }
+    const v = version ?? Math.max(this.lastVersion + 1, Math.floor(now));
+    this.lastVersion = Math.max(this.lastVersion, v);
+    if (this.config.replicate) {
+      if (!this.published) this.published = new Map();
+      const republishAt = now + this.config.republishMs;
+      this.published.set(keyString(key), { key, value, version: v, republishAt });
+      this.republishAt = Math.min(this.republishAt, republishAt);
+    }
+    this.storeAtClosest(key, value, v, this.config.expireMs, now, done);
+  }
+
+  ping(peer: number, now: number, done: (alive: boolean, rttMs: number) => void): void {
+    this.request(peer, { type: MessageType.Ping, rpc: 0 }, Purpose.UserPing, now, null, -1, (reply, end) => {
+      done(reply !== null, reply ? end - now : -1);
+    });
+  }
+
+  // ---------------------------------------------------------------- answers
+
+  private answer(from: number, msg: Request, now: number): void {
+    switch (msg.type) {
+      case MessageType.Ping:
+        this.host.send(this, from, { type: MessageType.Pong, rpc: msg.rpc });
+        return;
+      case MessageType.FindNode:
+        this.host.send(this, from, { type: MessageType.Nodes, rpc: msg.rpc, contacts: this.closestTo(msg.target, from) });
+        return;
+      case MessageType.FindValue: {
+        const r = this.records?.get(keyString(msg.key), now);
+        if (r) {
+          this.host.send(this, from, { type: MessageType.Value, rpc: msg.rpc, value: r.value, version: r.version, ttl: r.expiresAt - now });
+        } else {
+          this.host.send(this, from, { type: MessageType.Nodes, rpc: msg.rpc, contacts: this.closestTo(msg.key, from) });
+        }
+        return;
+      }
+      case MessageType.Store:
+        this.host.send(this, from, { type: MessageType.StoreAck, rpc: msg.rpc, ok: this.accept(msg.key, msg.value, msg.version, msg.ttl, msg.cache, now) });
+        return;
+    }
+  }
+
+  private closestTo(target: Uint8Array, exclude: number): Uint32Array {
+    const out = new Uint32Array(this.config.k);
+    const n = this.table.closest(idToWords(target), 0, this.config.k, out, exclude);
+    return n === out.length ? out : out.subarray(0, n);
+  }
+
+  private accept(key: Uint8Array, value: Uint8Array, version: number, ttl: number, cached: boolean, now: number): boolean {
+    if (value.length > this.config.maxValueBytes) {
+      this.host.drop(this, 'value-too-large');
+      return false;
+    }
+    const life = Math.min(ttl, this.config.expireMs) * (cached ? this.cacheScale(key) : 1);
+    if (!this.records) this.records = new RecordStore(this.config.maxRecords);
+    const outcome = this.records.put(key, value, version, now + life, cached, now);
+    if (outcome === StoreOutcome.OlderVersion) {
+      this.host.drop(this, 'store-older-version');
+      return false;
+    }
+    if (outcome === StoreOutcome.Full) {
+      this.host.drop(this, 'store-full');
+      return false;
+    }
+    this.expireAt = Math.min(this.expireAt, now + life);
+    if (this.config.replicate && !cached && this.replicateAt === Infinity) this.replicateAt = now + this.config.replicateMs;
+    this.host.event?.(this, { type: 'stored', key, version, cached });
+    this.scheduleNext();
+    return true;
+  }
+
+  /**
+   * Cached copies expire sooner the farther this node is from the key: the
+   * life is scaled by (distance to the k-th nearest neighbour) / (distance to
+   * the key), i.e. inversely to the estimated number of nodes between this
+   * node and the key, in units of k.
+   */
+  private cacheScale(key: Uint8Array): number {
+    const ids = this.peers.words;
+    const selfAt = this.self * ID_WORDS;
+    const near = new Uint32Array(this.config.k);
+    const n = this.table.closest(ids, selfAt, this.config.k, near);
+    if (n < this.config.k) return 1;
+    const kw = idToWords(key);
+    let dKey = 0;
+    let dK = 0;
+    const kthAt = near[n - 1]! * ID_WORDS;
+    for (let w = 0; w < ID_WORDS; w++) {
+      dKey = dKey * 4294967296 + ((kw[w]! ^ ids[selfAt + w]!) >>> 0);
+      dK = dK * 4294967296 + ((ids[kthAt + w]! ^ ids[selfAt + w]!) >>> 0);
+    }
+    return dKey <= dK ? 1 : dK / dKey;
+  }
+
+  // ---------------------------------------------------------------- lookups
+
+  private lookup(kind: LookupKind, target: Uint32Array, now: number, finish: Run['finish'], key?: Uint8Array): Run {
+    const k = this.config.k;
+    const lookup = new Lookup(kind, target, 0, k, this.config.alpha, 3 * k, this.self);
+    const seeds = new Uint32Array(k);
+    const n = this.table.closest(target, 0, k, seeds);
+    const ids = this.peers.words;
+    for (let i = 0; i < n; i++) lookup.add(ids, seeds[i]!, 1);
+    this.table.touchBucketFor(target, 0, this.secondsSinceEpoch(now));
+    const run: Run = {
+      lookup,
+      key: key ?? readIdBytes(target, 0),
+      startedAt: now,
+      value: null,
+      version: 0,
+      ttl: 0,
+      valueDepth: 0,
+      valueFrom: -1,
+      finish,
+    };
+    this.pump(run, now);
+    return run;
+  }
+
+  private pump(run: Run, now: number): void {
+    const l = run.lookup;
+    for (;;) {
+      const i = l.next();
+      if (i === NEXT_WAIT) return;
+      if (i === NEXT_FINISHED) {
+        run.finish(run, now);
+        return;
+      }
+      const msg: Request =
+        l.kind === LookupKind.FindValue
+          ? { type: MessageType.FindValue, rpc: 0, key: run.key }
+          : { type: MessageType.FindNode, rpc: 0, target: run.key };
+      this.request(l.handles[i]!, msg, Purpose.Lookup, now, run, i, null);
+    }
+  }
+
+  private onLookupReply(p: Pending, msg: Reply, now: number): void {
+    const run = p.run!;
+    const l = run.lookup;
+    if (l.finished) return;
+    // The candidate may have moved in the shortlist since the request went out.
+    const index = l.handles[p.index] === p.peer ? p.index : l.indexOf(p.peer);
+    if (index < 0) return;
+    const depth = l.depths[index]!;
+    l.onSuccess(index);
+    if (msg.type === MessageType.Value) {
+      run.value = msg.value;
+      run.version = msg.version;
+      run.ttl = msg.ttl;
+      run.valueDepth = depth;
+      run.valueFrom = p.peer;
+      l.finished = true;
+      run.finish(run, now);
+      return;
+    }
+    if (msg.type === MessageType.Nodes) {
+      const ids = this.peers.words;
+      const contacts = msg.contacts;
+      for (let c = 0; c < contacts.length; c++) l.add(ids, contacts[c]!, depth + 1);
+    }
+    this.pump(run, now);
+  }
+
+  private cacheOnPath(run: Run, now: number): void {
+    const l = run.lookup;
+    for (let i = 0; i < l.size; i++) {
+      if (l.states[i] !== 2 /* Succeeded */ || l.handles[i] === run.valueFrom) continue;
+      const msg: Request = { type: MessageType.Store, rpc: 0, key: run.key, value: run.value!, version: run.version, ttl: run.ttl, cache: true };
+      this.request(l.handles[i]!, msg, Purpose.Store, now, null, -1, null);
+      return;
+    }
+  }
+
+  private costOf(run: Run, end: number, depth: number): LookupCost {
+    const l = run.lookup;
+    return { depth, rpcs: l.rpcs, timeouts: l.timeouts, duration: end - run.startedAt, responded: l.succeededCount() };
+  }
+
+  // ------------------------------------------------------------------ store
+
+  private storeAtClosest(key: Uint8Array, value: Uint8Array, version: number, ttl: number, now: number, done: (r: PutResult) => void): void {
+    this.lookup(LookupKind.FindNode, idToWords(key), now, (run, t) => {
+      const targets = run.lookup.results(this.config.replicas);
+      const base = this.costOf(run, t, closestDepth(run));
+      let left = targets.length;
+      let stored = 0;
+      let timeouts = base.timeouts;
+      if (left === 0) return done({ ...base, stored: 0, version });
+      for (const peer of targets) {
+        const msg: Request = { type: MessageType.Store, rpc: 0, key, value, version, ttl, cache: false };
+        this.request(peer, msg, Purpose.Store, t, null, -1, (reply, end) => {
+          if (reply && reply.type === MessageType.StoreAck && reply.ok) stored++;
+          if (!reply) timeouts++;
+          if (--left === 0) done({ ...base, rpcs: base.rpcs + targets.length, timeouts, duration: end - run.startedAt, stored, version });
+        });
+      }
+    });
+  }
+
+  // ------------------------------------------------------------ maintenance
+
+  private refresh(now: number): void {
+    const nowSec = this.secondsSinceEpoch(now);
+    const periodSec = Math.ceil(this.config.refreshMs / SEC);
+    let earliest = Infinity;
+    for (let b = 0; b < this.table.bucketCount; b++) {
+      if (nowSec - this.table.lastLookupSec(b) >= periodSec) {
+        const target = new Uint32Array(ID_WORDS);
+        this.table.randomIdInBucket(b, target, () => this.rng.nextU32());
+        this.lookup(LookupKind.FindNode, target, now, () => {});
+      }
+    }
+    for (let b = 0; b < this.table.bucketCount; b++) earliest = Math.min(earliest, this.table.lastLookupSec(b));
+    this.refreshAt = Math.max(now + SEC, this.epoch + (earliest + periodSec) * SEC);
+  }
+
+  /** Pushes each replica not STOREd here within the last interval to the current k closest, keeping its expiry. */
+  private replicate(now: number): void {
+    this.replicateAt = now + this.config.replicateMs;
+    if (!this.records) return;
+    for (const r of this.records.map.values()) {
+      if (r.cached || r.expiresAt <= now || now - r.storedAt < this.config.replicateMs) continue;
+      r.storedAt = now;
+      this.storeAtClosest(r.key, r.value, r.version, r.expiresAt - now, now, () => {});
+    }
+  }
+
+  private republish(now: number): void {
+    let next = Infinity;
+    for (const p of this.published?.values() ?? []) {
+      if (p.republishAt <= now) {
+        p.republishAt = now + this.config.republishMs;
+        this.storeAtClosest(p.key, p.value, p.version, this.config.expireMs, now, () => {});
+      }
+      next = Math.min(next, p.republishAt);
+    }
+    this.republishAt = next;
+  }
+
+  // -------------------------------------------------------------- requests
+
+  private request(peer: number, msg: Request, purpose: Purpose, now: number, run: Run | null, index: number, done: Pending['done']): void {
+    let rpc = this.rng.nextU32();
+    if (!this.pending) this.pending = new Map();
+    while (this.pending.has(rpc)) rpc = this.rng.nextU32();
+    msg.rpc = rpc;
+    const deadline = now + this.timeoutFor(peer);
+    this.pending.set(rpc, { peer, request: msg.type, sentAt: now, deadline, purpose, run, index, done, late: false });
+    this.host.send(this, peer, msg);
+    this.wakeBy(deadline);
+  }
+
+  private onTimeout(p: Pending, now: number): void {
+    this.host.event?.(this, { type: 'timeout', peer: p.peer, request: p.request });
+    if (p.purpose === Purpose.BucketPing) {
+      this.table.pingResult(p.peer, false);
+      return;
+    }
+    this.table.fail(p.peer);
+    if (p.purpose === Purpose.Lookup) {
+      // Free the slot now, but keep listening: a slow answer still counts if the lookup is running.
+      p.late = true;
+      p.deadline = now + this.config.maxTimeoutMs;
+      const run = p.run!;
+      const l = run.lookup;
+      if (l.finished) return;
+      const index = l.handles[p.index] === p.peer ? p.index : l.indexOf(p.peer);
+      if (index >= 0) l.onFailure(index);
+      this.pump(run, now);
+      return;
+    }
+    p.done?.(null, now);
+  }
+
+  private heardFrom(peer: number, rtt: number, now: number): void {
+    if (this.table.observe(peer, rtt) === Observe.Ping) {
+      this.request(this.table.pingTarget, { type: MessageType.Ping, rpc: 0 }, Purpose.BucketPing, now, null, -1, null);
+    }
+  }
+
+  /** RFC 6298-style timeout: srtt + 4·rttvar of the contact, else of the node, within [min, max]. */
+  private timeoutFor(peer: number): number {
+    const c = this.config;
+    const own = this.table.rttOf(peer);
+    let rto: number;
+    if (own) rto = own.srtt + 4 * own.rttvar;
+    // The node-wide estimate mixes near and far peers: be twice as patient with a stranger.
+    else if (this.srtt > 0) rto = 2 * (this.srtt + 4 * this.rttvar);
+    else rto = c.initialTimeoutMs;
+    return Math.min(c.maxTimeoutMs, Math.max(c.minTimeoutMs, rto));
+  }
+
+  private sampleRtt(rtt: number): void {
+    if (this.srtt === 0) {
+      this.srtt = Math.max(rtt, 0.001);
+      this.rttvar = rtt / 2;
+    } else {
+      this.rttvar = 0.75 * this.rttvar + 0.25 * Math.abs(this.srtt - rtt);
+      this.srtt = 0.875 * this.srtt + 0.125 * rtt;
+    }
+  }
+
+  // ---------------------------------------------------------------- timers
+
+  private wakeBy(at: number): void {
+    if (at < this.wakeAt) {
+      this.wakeAt = at;
+      this.host.wake(this, at);
+    }
+  }
+
+  private scheduleNext(): void {
+    let next = Math.min(this.refreshAt, this.replicateAt, this.republishAt, this.expireAt);
+    if (this.pending) for (const p of this.pending.values()) if (p.deadline < next) next = p.deadline;
+    if (next < Infinity) this.wakeBy(next);
+  }
+
+  private secondsSinceEpoch(now: number): number {
+    return Math.max(0, Math.floor((now - this.epoch) / SEC));
+  }
+
+  // ---------------------------------------------------------------- reports
+
+  /** Number of requests awaiting a reply. */
+  get pendingCount(): number {
+    return this.pending?.size ?? 0;
+  }
+
+  get recordCount(): number {
+    return this.records?.size ?? 0;
+  }
+}
+
+function replyTypeFor(request: MessageType, reply: MessageType): MessageType {
+  switch (request) {
+    case MessageType.Ping:
+      return MessageType.Pong;
+    case MessageType.Store:
+      return MessageType.StoreAck;
+    case MessageType.FindNode:
+      return MessageType.Nodes;
+    case MessageType.FindValue:
+      return reply === MessageType.Value ? MessageType.Value : MessageType.Nodes;
+    default:
+      return -1 as MessageType;
+  }
+}
+
+function closestDepth(run: Run): number {
+  const i = run.lookup.closestSucceeded();
+  return i < 0 ? 0 : run.lookup.depths[i]!;
+}
