@@ -9,7 +9,7 @@
  * synchronously; deliver later, from the host's own loop.
  */
 import { KadConfig } from './config.js';
-import { ID_WORDS, idToWords, readIdBytes } from './id.js';
+import { ID_WORDS, compareDistance, idToWords, readIdBytes } from './id.js';
 import { Lookup, LookupKind, NEXT_FINISHED, NEXT_WAIT } from './lookup.js';
 import { Message, MessageType, Reply, Request, isRequest } from './messages.js';
 import { PeerIds } from './peers.js';
@@ -29,7 +29,9 @@ export type DropReason =
 export type NodeEvent =
   | { type: 'stored'; key: Uint8Array; version: number; cached: boolean }
   | { type: 'timeout'; peer: number; request: MessageType }
-  | { type: 'lookup'; kind: 'find-node' | 'find-value'; cost: LookupCost };
+  | { type: 'lookup'; kind: 'find-node' | 'find-value'; cost: LookupCost }
+  /** This node answered a FIND_VALUE from a cached copy. */
+  | { type: 'cache-hit'; key: Uint8Array };
 
 export interface NodeHost {
   send(node: KadNode, to: number, msg: Message): void;
@@ -45,6 +47,8 @@ export interface LookupCost {
   /** Requests sent, timed-out ones included. */
   rpcs: number;
   timeouts: number;
+  /** Milliseconds requests of this lookup spent waiting before they timed out. */
+  timeoutWait: number;
   /** Milliseconds on the host's clock. */
   duration: number;
   /** Contacts that answered. */
@@ -104,6 +108,7 @@ interface Run {
   ttl: number;
   valueDepth: number;
   valueFrom: number;
+  timeoutWait: number;
   finish: (run: Run, now: number) => void;
 }
 
@@ -270,7 +275,7 @@ export class KadNode {
   get(key: Uint8Array, now: number, done: (r: GetResult) => void): void {
     const local = this.records?.get(keyString(key), now);
     if (local) {
-      done({ found: true, value: local.value, version: local.version, depth: 0, rpcs: 0, timeouts: 0, duration: 0, responded: 0 });
+      done({ found: true, value: local.value, version: local.version, depth: 0, rpcs: 0, timeouts: 0, timeoutWait: 0, duration: 0, responded: 0 });
       return;
     }
     this.lookup(
@@ -323,6 +328,7 @@ export class KadNode {
       case MessageType.FindValue: {
         const r = this.records?.get(keyString(msg.key), now);
         if (r) {
+          if (r.cached) this.host.event?.(this, { type: 'cache-hit', key: msg.key });
           this.host.send(this, from, { type: MessageType.Value, rpc: msg.rpc, value: r.value, version: r.version, ttl: r.expiresAt - now });
         } else {
           this.host.send(this, from, { type: MessageType.Nodes, rpc: msg.rpc, contacts: this.closestTo(msg.key, from) });
@@ -406,6 +412,7 @@ export class KadNode {
       ttl: 0,
       valueDepth: 0,
       valueFrom: -1,
+      timeoutWait: 0,
       finish,
     };
     this.pump(run, now);
@@ -468,19 +475,28 @@ export class KadNode {
 
   private costOf(run: Run, end: number, depth: number): LookupCost {
     const l = run.lookup;
-    return { depth, rpcs: l.rpcs, timeouts: l.timeouts, duration: end - run.startedAt, responded: l.succeededCount() };
+    return { depth, rpcs: l.rpcs, timeouts: l.timeouts, timeoutWait: run.timeoutWait, duration: end - run.startedAt, responded: l.succeededCount() };
   }
 
   // ------------------------------------------------------------------ store
 
   private storeAtClosest(key: Uint8Array, value: Uint8Array, version: number, ttl: number, now: number, done: (r: PutResult) => void): void {
-    this.lookup(LookupKind.FindNode, idToWords(key), now, (run, t) => {
-      const targets = run.lookup.results(this.config.replicas);
+    const keyWords = idToWords(key);
+    this.lookup(LookupKind.FindNode, keyWords, now, (run, t) => {
+      const replicas = this.config.replicas;
+      let targets = run.lookup.results(replicas);
       const base = this.costOf(run, t, closestDepth(run));
-      let left = targets.length;
       let stored = 0;
+      // The storing node is a node like any other: it keeps a replica when it is among the closest.
+      const last = targets[targets.length - 1];
+      const ids = this.peers.words;
+      if (targets.length < replicas || compareDistance(ids, this.self * ID_WORDS, last! * ID_WORDS, keyWords, 0) < 0) {
+        if (this.accept(key, value, version, ttl, false, t)) stored++;
+        targets = targets.slice(0, replicas - 1);
+      }
+      let left = targets.length;
       let timeouts = base.timeouts;
-      if (left === 0) return done({ ...base, stored: 0, version });
+      if (left === 0) return done({ ...base, stored, version });
       for (const peer of targets) {
         const msg: Request = { type: MessageType.Store, rpc: 0, key, value, version, ttl, cache: false };
         this.request(peer, msg, Purpose.Store, t, null, -1, (reply, end) => {
@@ -557,6 +573,7 @@ export class KadNode {
       p.late = true;
       p.deadline = now + this.config.maxTimeoutMs;
       const run = p.run!;
+      run.timeoutWait += now - p.sentAt;
       const l = run.lookup;
       if (l.finished) return;
       const index = l.handles[p.index] === p.peer ? p.index : l.indexOf(p.peer);

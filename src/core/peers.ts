@@ -22,6 +22,14 @@ export class PeerIds {
     this.words = new Uint32Array(Math.max(1, capacity) * ID_WORDS);
   }
 
+  /** A table over existing words (e.g. a SharedArrayBuffer every shard reads), holding `count` IDs. */
+  static over(words: Uint32Array, count: number): PeerIds {
+    const t = new PeerIds(1);
+    t.words = words;
+    t.count = count;
+    return t;
+  }
+
   /** Sets the ID of `handle`, growing the table if needed. */
   setId(handle: number, id: Uint8Array): void {
     this.ensure(handle + 1);

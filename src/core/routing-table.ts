@@ -216,11 +216,12 @@ export class RoutingTable {
       // to ping the least-recently-seen contact, unless a ping is already out.
       const staleSlot = this.firstStale(bucket);
       if (staleSlot >= 0) {
+        if (this.r === 0) { this.removeSlot(bucket, staleSlot); continue; } // no cache: free the slot, then add
         this.replaceSlot(bucket, staleSlot);
         return Observe.Done;
       }
       if ((hdr >>> 24) & FLAG_PINGING) return Observe.Done;
-      this.data[hdrAt] = hdr | (FLAG_PINGING << 24);
+      this.data[hdrAt] = this.data[hdrAt]! | (FLAG_PINGING << 24);
       this.pingTarget = this.data[bucket * this.block + SLOTS]!;
       return Observe.Ping;
     }

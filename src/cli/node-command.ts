@@ -1,0 +1,159 @@
+/**
+ * `kadswarm node -l host:port [-r host:port ...]`: a real node on UDP with a
+ * line-oriented REPL. Works with piped standard input; at its end the node
+ * keeps serving until SIGINT or SIGTERM.
+ */
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { UdpNode } from '../net/udp-node.js';
+import { formatCost } from './format.js';
+
+const HELP = `Commands:
+  I <key> <value>   store value under key (the value is the rest of the line)
+  G <key>           get the value of key
+  S                 show this node's state: ID, contacts per bucket, records held
+  Q                 quit
+  help              this list`;
+
+export const NODE_USAGE = `Usage: kadswarm node -l <host:port> [-r <host:port>]... [--k 20] [--alpha 3] [--seed N]
+  -l, --listen      address to listen on (port 0 picks a free port)
+  -r, --remote      a node to join through (repeatable)
+  --k, --alpha      bucket size and lookup parallelism`;
+
+export async function nodeCommand(argv: string[], out: (line: string) => void = console.log): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      listen: { type: 'string', short: 'l' },
+      remote: { type: 'string', short: 'r', multiple: true },
+      k: { type: 'string' },
+      alpha: { type: 'string' },
+      seed: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    out(NODE_USAGE);
+    return 0;
+  }
+  if (!values.listen) throw new Error(`missing -l <host:port>\n${NODE_USAGE}`);
+  const config: Record<string, number> = {};
+  if (values.k) config.k = intFlag('k', values.k);
+  if (values.alpha) config.alpha = intFlag('alpha', values.alpha);
+  const node = await UdpNode.create({
+    listen: values.listen,
+    config,
+    ...(values.seed ? { seed: intFlag('seed', values.seed) } : {}),
+  });
+  out(`Listening on ${node.addressText} as ${Buffer.from(node.id).toString('hex')}`);
+  if (values.remote?.length) {
+    try {
+      const j = await node.join(values.remote);
+      out(`Joined through ${values.remote.join(', ')}: ${j.contacts} contacts, ${j.rpcs} RPCs, ${j.duration.toFixed(1)} ms`);
+    } catch (err) {
+      out(`Join failed: ${(err as Error).message}`);
+    }
+  }
+
+  let quitting = false;
+  const quit = async (): Promise<void> => {
+    if (quitting) return;
+    quitting = true;
+    await node.close();
+    out('Bye');
+  };
+
+  const rl = createInterface({ input: process.stdin, terminal: false });
+  let chain = Promise.resolve();
+  const finished = new Promise<void>((resolve) => {
+    const stop = (): void => {
+      rl.close();
+      chain = chain.then(quit).then(resolve);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    rl.on('line', (line) => {
+      chain = chain.then(async () => {
+        if (quitting) return;
+        if (await runCommand(node, line, out)) {
+          rl.close();
+          await quit();
+          resolve();
+        }
+      });
+    });
+    rl.on('close', () => {
+      chain = chain.then(() => {
+        if (!quitting) out('Standard input closed; serving until SIGINT or SIGTERM');
+      });
+    });
+  });
+  await finished;
+  return 0;
+}
+
+/** Runs one REPL line; returns true when the node should quit. */
+export async function runCommand(node: UdpNode, line: string, out: (line: string) => void): Promise<boolean> {
+  const trimmed = line.trim();
+  if (trimmed === '') return false;
+  const [cmd = '', ...rest] = trimmed.split(/\s+/);
+  try {
+    switch (cmd) {
+      case 'I':
+      case 'i': {
+        const key = rest[0];
+        const value = trimmed.replace(/^\S+\s+\S+\s?/, '');
+        if (!key || rest.length < 2) {
+          out('Usage: I <key> <value>');
+          return false;
+        }
+        const r = await node.put(key, value);
+        out(`Stored ${key} on ${r.stored} node${r.stored === 1 ? '' : 's'} (${formatCost(r)})`);
+        return false;
+      }
+      case 'G':
+      case 'g': {
+        if (rest.length !== 1) {
+          out('Usage: G <key>');
+          return false;
+        }
+        const r = await node.get(rest[0]!);
+        out(r.found ? `${new TextDecoder().decode(r.value)} (${formatCost(r)})` : `Not found (${formatCost(r)})`);
+        return false;
+      }
+      case 'S':
+      case 's': {
+        const s = node.state();
+        out(`ID ${s.id} at ${s.address}`);
+        out(`${s.contacts} contacts in ${s.buckets.length} buckets; ${s.records} records held`);
+        s.buckets.forEach((b, i) => {
+          if (b.contacts > 0 || b.replacements > 0) out(`  bucket ${i} (depth ${b.depth}): ${b.contacts} contacts, ${b.stale} stale, ${b.replacements} waiting`);
+        });
+        const drops = Object.entries(s.drops);
+        if (drops.length) out(`Dropped: ${drops.map(([r, n]) => `${r} ${n}`).join(', ')}`);
+        return false;
+      }
+      case 'Q':
+      case 'q':
+        return true;
+      case 'help':
+      case 'h':
+      case '?':
+        out(HELP);
+        return false;
+      default:
+        out(`Unknown command "${cmd}"; type help for the list`);
+        return false;
+    }
+  } catch (err) {
+    out(`Error: ${(err as Error).message}`);
+    return false;
+  }
+}
+
+function intFlag(name: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new Error(`--${name} must be an integer, got "${v}"`);
+  return n;
+}

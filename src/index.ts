@@ -1,0 +1,24 @@
+/**
+ * kadswarm's library API.
+ *
+ * - `createNode` starts a real node on UDP: `join`, `put`, `get`, `findNode`,
+ *   `ping`, `close`, and events ('stored', 'lookup', 'timeout', 'drop').
+ * - `KadNode` is the sans-IO protocol core, for hosting nodes over your own
+ *   transport (implement `NodeHost`), and `SimNetwork` runs many of them in
+ *   one thread on virtual time.
+ */
+import { UdpNode, type UdpNodeOptions } from './net/udp-node.js';
+
+export function createNode(opts: UdpNodeOptions): Promise<UdpNode> {
+  return UdpNode.create(opts);
+}
+
+export { UdpNode, toKey, type UdpNodeOptions, type UdpGetResult, type UdpFindNodeResult, type Contact } from './net/udp-node.js';
+export { KadNode, type NodeHost, type NodeEvent, type DropReason, type LookupCost, type FindNodeResult, type GetResult, type PutResult, type JoinResult } from './core/node.js';
+export { DEFAULT_CONFIG, resolveConfig, type KadConfig, SECOND, MINUTE, HOUR } from './core/config.js';
+export { keyFromString } from './core/key.js';
+export { idToHex, hexToId, xorDistance } from './core/id.js';
+export { PeerIds } from './core/peers.js';
+export { Random } from './core/random.js';
+export { MessageType, type Message } from './core/messages.js';
+export { SimNetwork, type SimOptions } from './swarm/sim-network.js';

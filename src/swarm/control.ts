@@ -1,0 +1,96 @@
+/**
+ * The supervisor ↔ shard control protocol, over a MessagePort. Bulk numbers
+ * travel as typed arrays; every command gets exactly one reply with its id,
+ * and long commands send progress messages in between.
+ */
+import type { KadConfig } from '../core/config.js';
+import type { RingMesh } from '../net/ring-mesh.js';
+import type { NetworkModel } from './network-model.js';
+
+export interface ShardSetup {
+  shard: number;
+  shards: number;
+  nodes: number;
+  seed: number;
+  /** IDs of all nodes, five u32 words each. */
+  ids: SharedArrayBuffer;
+  mesh: RingMesh;
+  config: Partial<KadConfig>;
+  network: NetworkModel;
+  port: import('node:worker_threads').MessagePort;
+  /** Write a .cpuprofile of this shard into this folder at shutdown. */
+  cpuProfileDir?: string;
+  /** Test hook: throw from the message loop after this many delivered messages. */
+  faultAfterMessages?: number;
+}
+
+export type OpKind = 'put' | 'get' | 'get-absent' | 'find';
+
+export type Command =
+  | { id: number; op: 'spawn' }
+  | { id: number; op: 'join'; nodes: Int32Array; bootstraps: number[]; concurrency: number }
+  | { id: number; op: 'ops'; kind: OpKind; nodes: Int32Array; items: Int32Array; concurrency: number; sample: number }
+  | { id: number; op: 'stats' }
+  | { id: number; op: 'health'; sample: Int32Array }
+  | { id: number; op: 'stop' };
+
+export interface SpawnResult {
+  nodes: number;
+  /** Heap + typed-array bytes after the first tenth and after all nodes (slope = bytes per node). */
+  firstNodes: number;
+  bytesAtFirst: number;
+  bytesAtAll: number;
+}
+
+export interface JoinBatchResult {
+  failed: number;
+  rpcs: Float64Array;
+  durations: Float64Array;
+}
+
+/** One row per operation, in the order of the command's items. */
+export interface OpsResult {
+  depth: Float64Array;
+  rpcs: Float64Array;
+  timeouts: Float64Array;
+  timeoutWait: Float64Array;
+  duration: Float64Array;
+  /** 1 when the operation succeeded: value found and equal, put stored on ≥ 1 node, lookup answered. */
+  ok: Uint8Array;
+  /** put: replicas that acknowledged. */
+  stored: Uint8Array;
+  /** find: the closest handles of the first `sample` operations, k per row (−1 padded). */
+  closest: Int32Array;
+}
+
+export interface ShardStats {
+  shard: number;
+  sent: number[];
+  drops: Record<string, number>;
+  framesOut: number;
+  framesIn: number;
+  localMessages: number;
+  backpressure: number;
+  delivered: number;
+  cacheHits: number;
+  handlerErrors: number;
+  busyMs: number;
+  heapUsed: number;
+  typedArrayBytes: number;
+}
+
+export interface HealthResult {
+  /** Sampled nodes that hold all of their true k nearest neighbours. */
+  knowsNearest: number;
+  sampled: number;
+  emptyBuckets: number;
+  fullBuckets: number;
+  buckets: number;
+  contacts: number;
+  nodes: number;
+}
+
+export type Reply =
+  | { id: number; ok: true; result: unknown }
+  | { id: number; ok: false; error: string }
+  | { progress: number; done: number };

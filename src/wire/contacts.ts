@@ -1,0 +1,63 @@
+/**
+ * How the codec turns peer handles into contacts on the wire and back.
+ *
+ * A NODES reply carries its contacts as one binary field: each contact is a
+ * 20-byte ID followed by a tagged address (address.ts). The codec owns the
+ * framing; the host owns the meaning of a handle:
+ *
+ * - encode calls `writeContact` once per handle, into a scratch buffer;
+ * - decode first checks the whole list's framing, then calls `readContact`
+ *   once per contact. A reader returns a handle, or -1 to drop that one
+ *   contact (unknown node, wrong ID, table full); dropped contacts are counted
+ *   and the message is still delivered.
+ *
+ * Both sides see raw bytes and offsets, not objects, so a 20-contact reply is
+ * decoded without allocating per contact.
+ */
+import { ID_WORDS } from '../core/id.js';
+import type { AddressTag } from './address.js';
+
+export interface ContactWriter {
+  /**
+   * Writes the contact of `handle` (20 ID bytes, then the tagged address) into
+   * `out` at `at` and returns the offset after it. `out` has room for
+   * MAX_CONTACT_BYTES. Throws for a handle it does not know (a caller bug).
+   */
+  writeContact(handle: number, out: Uint8Array, at: number): number;
+}
+
+export interface ContactReader {
+  /**
+   * Resolves one contact: the ID is `bytes[at … at+20)`, `tag` (a known tag,
+   * already checked) is at `at+20` and the address body follows. Returns the
+   * handle, or -1 to drop the contact. `bytes` is only valid during the call:
+   * copy what you keep.
+   */
+  readContact(bytes: Uint8Array, at: number, tag: AddressTag): number;
+}
+
+/** Writes the ID held as words at `wordAt` as 20 big-endian bytes at `at`. */
+export function writeIdFromWords(words: Uint32Array, wordAt: number, out: Uint8Array, at: number): void {
+  for (let w = 0; w < ID_WORDS; w++) {
+    const v = words[wordAt + w]!;
+    const b = at + w * 4;
+    out[b] = v >>> 24;
+    out[b + 1] = (v >>> 16) & 0xff;
+    out[b + 2] = (v >>> 8) & 0xff;
+    out[b + 3] = v & 0xff;
+  }
+}
+
+/**
+ * True when the 20 bytes at `at` equal the ID held as words at `wordAt`.
+ * Compares as int32 (`| 0` on both sides): u32 values above 2^31 are doubles
+ * in V8, and the int32 form measured about twice as fast.
+ */
+export function idBytesEqualWords(bytes: Uint8Array, at: number, words: Uint32Array, wordAt: number): boolean {
+  for (let w = 0; w < ID_WORDS; w++) {
+    const b = at + w * 4;
+    const v = (bytes[b]! << 24) | (bytes[b + 1]! << 16) | (bytes[b + 2]! << 8) | bytes[b + 3]!;
+    if ((words[wordAt + w]! | 0) !== v) return false;
+  }
+  return true;
+}

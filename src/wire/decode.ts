@@ -1,0 +1,163 @@
+/**
+ * Datagram → message, for bytes from anyone. decodeMessage never throws: a
+ * datagram that is not exactly one well-formed message is dropped with a
+ * reason the host can count.
+ *
+ * Order of work, cheapest refusal first: size, first byte (record id = type),
+ * msgpackr, field checks, contact framing, and only then the ContactReader
+ * (which may intern peers, so it never sees a message that is going to be
+ * dropped).
+ *
+ * Copies: the input may be a ring slot that is reused as soon as decode
+ * returns, so no returned field may be a view into it. NODES is read in place
+ * (its contact list is parsed before returning; only the sender ID is
+ * copied), every other type with msgpackr's copyBuffers. Measured here against
+ * copying the whole frame first: NODES 0.42 vs 0.73 µs, PING 0.31 vs 0.80 µs,
+ * STORE (100-byte value) about the same.
+ */
+import { MessageType, type Message } from '../core/messages.js';
+import { BAD_CONTACT, countContacts, readContactList } from './contact-list.js';
+import type { ContactReader } from './contacts.js';
+import { isBytes, isId, isTtl, isU32, isVersion } from './fields.js';
+import { DEFAULT_MAX_CONTACTS, DEFAULT_MAX_VALUE_BYTES, MAX_DATAGRAM_BYTES } from './limits.js';
+import { createDecoder, FIRST_RECORD_ID, MESSAGE_STRUCTURES } from './structures.js';
+
+export type DropReason =
+  | 'too-large' // datagram above maxDatagramBytes
+  | 'truncated' // ends inside a field
+  | 'trailing-bytes' // a whole message followed by more bytes
+  | 'malformed' // not msgpack, or not one of our records
+  | 'unknown-type' // a record id past the known message types
+  | 'bad-field' // a field of the wrong type, length or range
+  | 'value-too-large' // a value above maxValueBytes
+  | 'bad-contact' // a contact list that is not a whole number of contacts, or an unknown address tag
+  | 'too-many-contacts'; // more contacts than maxContacts
+
+export type Decoded =
+  | { ok: true; senderId: Uint8Array; message: Message; droppedContacts: number }
+  | { ok: false; reason: DropReason };
+
+export interface DecodeLimits {
+  maxDatagramBytes: number;
+  maxValueBytes: number;
+  maxContacts: number;
+}
+
+export const DEFAULT_DECODE_LIMITS: Readonly<DecodeLimits> = Object.freeze({
+  maxDatagramBytes: MAX_DATAGRAM_BYTES,
+  maxValueBytes: DEFAULT_MAX_VALUE_BYTES,
+  maxContacts: DEFAULT_MAX_CONTACTS,
+});
+
+const copying = createDecoder(true);
+const inPlace = createDecoder(false);
+
+// One frozen result per reason: dropping allocates nothing.
+const drops = new Map<DropReason, Decoded>();
+function drop(reason: DropReason): Decoded {
+  let d = drops.get(reason);
+  if (!d) drops.set(reason, (d = Object.freeze({ ok: false, reason })));
+  return d;
+}
+
+/**
+ * Decodes one datagram. Binary fields of the result (senderId, key, target,
+ * value) are fresh Uint8Arrays, so the caller may reuse `bytes` at once.
+ * msgpackr caches a DataView on the input object (`bytes.dataView`).
+ */
+export function decodeMessage(bytes: Uint8Array, contacts: ContactReader, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Decoded {
+  if (!(bytes instanceof Uint8Array)) return drop('malformed');
+  if (bytes.length > limits.maxDatagramBytes) return drop('too-large');
+  if (bytes.length === 0) return drop('truncated');
+  const type = bytes[0]! - FIRST_RECORD_ID;
+  if (type < 0 || type >= 0x40) return drop('malformed');
+  if (type >= MESSAGE_STRUCTURES.length) return drop('unknown-type');
+  // A Buffer's slice() returns a view: read a plain Uint8Array over the same bytes so copies are real copies.
+  const input = bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+  const nodes = type === MessageType.Nodes;
+  let rec: Record<string, unknown>;
+  try {
+    rec = (nodes ? inPlace : copying).unpack(input) as Record<string, unknown>;
+  } catch (error) {
+    return drop(classify(error));
+  }
+  const from = rec.from;
+  if (!isId(from)) return drop('bad-field');
+  return build(type as MessageType, rec, nodes ? from.slice() : from, contacts, limits);
+}
+
+function build(type: MessageType, rec: Record<string, unknown>, senderId: Uint8Array, contacts: ContactReader, limits: DecodeLimits): Decoded {
+  let message: Message;
+  let droppedContacts = 0;
+  switch (type) {
+    case MessageType.Ping: {
+      const rpc = rec.ping;
+      if (!isU32(rpc)) return drop('bad-field');
+      message = { type, rpc };
+      break;
+    }
+    case MessageType.Pong: {
+      const rpc = rec.pong;
+      if (!isU32(rpc)) return drop('bad-field');
+      message = { type, rpc };
+      break;
+    }
+    case MessageType.Store: {
+      const { store: rpc, key, data: value, version, ttl, cache } = rec;
+      if (!isU32(rpc) || !isId(key) || !isBytes(value) || !isVersion(version) || !isTtl(ttl) || typeof cache !== 'boolean') {
+        return drop('bad-field');
+      }
+      if (value.length > limits.maxValueBytes) return drop('value-too-large');
+      message = { type, rpc, key, value, version, ttl, cache };
+      break;
+    }
+    case MessageType.StoreAck: {
+      const { storeAck: rpc, ok } = rec;
+      if (!isU32(rpc) || typeof ok !== 'boolean') return drop('bad-field');
+      message = { type, rpc, ok };
+      break;
+    }
+    case MessageType.FindNode: {
+      const { findNode: rpc, target } = rec;
+      if (!isU32(rpc) || !isId(target)) return drop('bad-field');
+      message = { type, rpc, target };
+      break;
+    }
+    case MessageType.Nodes: {
+      const { nodes: rpc, contacts: list } = rec;
+      if (!isU32(rpc) || !isBytes(list)) return drop('bad-field');
+      const count = countContacts(list, limits.maxContacts);
+      if (count < 0) return drop(count === BAD_CONTACT ? 'bad-contact' : 'too-many-contacts');
+      const handles = readContactList(list, count, contacts);
+      droppedContacts = count - handles.length;
+      message = { type, rpc, contacts: handles };
+      break;
+    }
+    case MessageType.FindValue: {
+      const { findValue: rpc, key } = rec;
+      if (!isU32(rpc) || !isId(key)) return drop('bad-field');
+      message = { type, rpc, key };
+      break;
+    }
+    case MessageType.Value: {
+      const { value: rpc, data: value, version, ttl } = rec;
+      if (!isU32(rpc) || !isBytes(value) || !isVersion(version) || !isTtl(ttl)) return drop('bad-field');
+      if (value.length > limits.maxValueBytes) return drop('value-too-large');
+      message = { type, rpc, value, version, ttl };
+      break;
+    }
+    default:
+      return drop('unknown-type');
+  }
+  return { ok: true, senderId, message, droppedContacts };
+}
+
+/** Maps a msgpackr error to a reason. `incomplete` is msgpackr's own flag for reading past the end. */
+function classify(error: unknown): DropReason {
+  if (error !== null && typeof error === 'object') {
+    if ((error as { incomplete?: boolean }).incomplete === true) return 'truncated';
+    const text = (error as { message?: unknown }).message;
+    if (typeof text === 'string' && text.startsWith('Data read, but end of buffer not reached')) return 'trailing-bytes';
+  }
+  return 'malformed';
+}

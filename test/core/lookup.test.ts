@@ -1,0 +1,449 @@
+/**
+ * The lookup shortlist driven by hand: parallelism, termination, failures,
+ * ordering, deduplication, depths and capacity, then randomized runs checked
+ * against invariants and a brute-force answer.
+ */
+import { describe, expect, it } from 'vitest';
+import { Lookup, LookupKind, NEXT_FINISHED, NEXT_WAIT, PeerState } from '../../src/core/lookup.js';
+import { PeerIds } from '../../src/core/peers.js';
+import { ID_BITS, ID_BYTES, ID_WORDS } from '../../src/core/id.js';
+import { Random } from '../../src/core/random.js';
+
+const SELF = 0;
+
+function big(id: Uint8Array): bigint {
+  let v = 0n;
+  for (const b of id) v = (v << 8n) | BigInt(b);
+  return v;
+}
+
+function bytesOf(v: bigint): Uint8Array {
+  const out = new Uint8Array(ID_BYTES);
+  for (let i = ID_BYTES - 1; i >= 0; i--) {
+    out[i] = Number(v & 0xffn);
+    v >>= 8n;
+  }
+  return out;
+}
+
+function wordsOf(v: bigint): Uint32Array {
+  const w = new Uint32Array(ID_WORDS);
+  for (let i = ID_WORDS - 1; i >= 0; i--) {
+    w[i] = Number(v & 0xffffffffn);
+    v >>= 32n;
+  }
+  return w;
+}
+
+/** Peers placed at chosen XOR distances from a target. Handle 0 is the asking node. */
+class World {
+  readonly peers = new PeerIds();
+  readonly ids: bigint[] = [];
+  readonly target: bigint;
+
+  constructor(rng: Random) {
+    this.target = big(rng.bytes(ID_BYTES));
+    this.add(big(rng.bytes(ID_BYTES)) ^ this.target); // self, somewhere
+  }
+
+  add(dist: bigint): number {
+    const h = this.ids.length;
+    this.ids.push(this.target ^ dist);
+    this.peers.setId(h, bytesOf(this.target ^ dist));
+    return h;
+  }
+
+  dist(h: number): bigint {
+    return this.ids[h]! ^ this.target;
+  }
+
+  lookup(want: number, alpha: number, capacity: number): Lookup {
+    // The target sits at an offset in a larger array to check targetAt is honoured.
+    const t = new Uint32Array(ID_WORDS + 2).fill(0xffffffff);
+    t.set(wordsOf(this.target), 2);
+    return new Lookup(LookupKind.FindNode, t, 2, want, alpha, capacity, SELF);
+  }
+
+  nearest(handles: number[], n: number): number[] {
+    return [...handles].sort((a, b) => (this.dist(a) < this.dist(b) ? -1 : this.dist(a) > this.dist(b) ? 1 : 0)).slice(0, n);
+  }
+}
+
+const handlesOf = (l: Lookup): number[] => Array.from(l.handles.subarray(0, l.size));
+const statesOf = (l: Lookup): number[] => Array.from(l.states.subarray(0, l.size));
+
+/** Calls next() and returns the handle it asks for, or the NEXT_ code. */
+function ask(l: Lookup): number {
+  const i = l.next();
+  if (i < 0) return i;
+  expect(l.states[i]).toBe(PeerState.Waiting);
+  return l.handles[i]!;
+}
+
+const ok = (l: Lookup, h: number) => l.onSuccess(l.indexOf(h));
+const fail = (l: Lookup, h: number) => l.onFailure(l.indexOf(h));
+
+/** Invariants that hold after any operation. */
+function checkShortlist(w: World, l: Lookup, alpha: number, capacity: number): void {
+  const hs = handlesOf(l);
+  expect(l.size).toBeLessThanOrEqual(capacity);
+  expect(new Set(hs).size).toBe(hs.length);
+  expect(hs).not.toContain(SELF);
+  for (let i = 1; i < hs.length; i++) expect(w.dist(hs[i - 1]!) < w.dist(hs[i]!)).toBe(true);
+  const waiting = statesOf(l).filter((s) => s === PeerState.Waiting).length;
+  expect(waiting).toBe(l.inflight);
+  expect(l.inflight).toBeLessThanOrEqual(alpha);
+  expect(l.inflight).toBeGreaterThanOrEqual(0);
+}
+
+/** What a finished lookup guarantees. */
+function checkFinished(l: Lookup): void {
+  expect(l.finished).toBe(true);
+  const st = statesOf(l);
+  const succeeded = st.filter((s) => s === PeerState.Succeeded).length;
+  if (succeeded >= l.want) {
+    // Everything closer than the want-th success was asked and answered or failed.
+    let seen = 0;
+    for (const s of st) {
+      if (s === PeerState.Succeeded && ++seen === l.want) break;
+      expect(s === PeerState.Succeeded || s === PeerState.Failed).toBe(true);
+    }
+  } else {
+    // Fewer successes than wanted: nobody is left to ask and nothing is in flight.
+    expect(st).not.toContain(PeerState.NotContacted);
+    expect(st).not.toContain(PeerState.Waiting);
+  }
+  const hs = handlesOf(l);
+  expect(l.results()).toEqual(hs.filter((_, i) => st[i] === PeerState.Succeeded).slice(0, l.want));
+}
+
+describe('lookup: parallelism and termination', () => {
+  it('asks the closest candidates first and never more than alpha at once', () => {
+    const w = new World(new Random(1));
+    const hs = [5n, 3n, 9n, 1n, 7n, 2n].map((d) => w.add(d));
+    const l = w.lookup(3, 3, 10);
+    for (const h of hs) l.add(w.peers.words, h, 1);
+    expect(handlesOf(l).map((h) => w.dist(h))).toEqual([1n, 2n, 3n, 5n, 7n, 9n]);
+    expect([ask(l), ask(l), ask(l)].map((h) => w.dist(h))).toEqual([1n, 2n, 3n]);
+    expect(l.next()).toBe(NEXT_WAIT);
+    expect(l.next()).toBe(NEXT_WAIT);
+    expect(l.inflight).toBe(3);
+    expect(l.rpcs).toBe(3);
+    ok(l, hs[3]!); // distance 1 answers: one slot frees
+    expect(w.dist(ask(l))).toBe(5n);
+    expect(l.next()).toBe(NEXT_WAIT);
+    checkShortlist(w, l, 3, 10);
+  });
+
+  it('a failure frees a slot and does not count toward k', () => {
+    const w = new World(new Random(2));
+    const [h1, h2, h3, h4] = [1n, 2n, 3n, 4n].map((d) => w.add(d)) as [number, number, number, number];
+    const l = w.lookup(2, 2, 10);
+    for (const h of [h1, h2, h3, h4]) l.add(w.peers.words, h, 1);
+    expect([ask(l), ask(l)]).toEqual([h1, h2]);
+    expect(l.next()).toBe(NEXT_WAIT);
+    fail(l, h1);
+    expect(l.inflight).toBe(1);
+    expect(l.timeouts).toBe(1);
+    expect(ask(l)).toBe(h3);
+    ok(l, h2);
+    // One success and one failure among the closest: not done, h3 is in flight and h4 is left.
+    expect(ask(l)).toBe(h4);
+    ok(l, h3);
+    // h2 and h3 answered: the two closest that answered have been queried, h4 is farther.
+    expect(l.next()).toBe(NEXT_FINISHED);
+    expect(l.results()).toEqual([h2, h3]);
+    expect(l.succeededCount()).toBe(2);
+    expect(l.closestSucceeded()).toBe(l.indexOf(h2));
+    checkFinished(l);
+  });
+
+  it('does not finish while a closer candidate is in flight', () => {
+    const w = new World(new Random(3));
+    const [h1, h2, h3] = [1n, 2n, 3n].map((d) => w.add(d)) as [number, number, number];
+    const l = w.lookup(2, 3, 10);
+    for (const h of [h3, h2, h1]) l.add(w.peers.words, h, 1);
+    expect([ask(l), ask(l), ask(l)]).toEqual([h1, h2, h3]);
+    ok(l, h2);
+    ok(l, h3);
+    expect(l.next()).toBe(NEXT_WAIT); // two answers, but h1 (closer) may still answer
+    expect(l.finished).toBe(false);
+    ok(l, h1);
+    expect(l.next()).toBe(NEXT_FINISHED);
+    expect(l.results()).toEqual([h1, h2]);
+    checkFinished(l);
+  });
+
+  it('finishes when a closer in-flight candidate fails, counting only successes', () => {
+    const w = new World(new Random(4));
+    const [h1, h2, h3] = [1n, 2n, 3n].map((d) => w.add(d)) as [number, number, number];
+    const l = w.lookup(2, 3, 10);
+    for (const h of [h1, h2, h3]) l.add(w.peers.words, h, 1);
+    ask(l), ask(l), ask(l);
+    ok(l, h2);
+    ok(l, h3);
+    fail(l, h1);
+    expect(l.next()).toBe(NEXT_FINISHED);
+    expect(l.results()).toEqual([h2, h3]);
+    checkFinished(l);
+  });
+
+  it('farther candidates still in flight do not delay the end', () => {
+    const w = new World(new Random(5));
+    const [h1, h2, h3] = [1n, 2n, 3n].map((d) => w.add(d)) as [number, number, number];
+    const l = w.lookup(1, 3, 10);
+    for (const h of [h1, h2, h3]) l.add(w.peers.words, h, 1);
+    ask(l), ask(l), ask(l);
+    ok(l, h1);
+    expect(l.next()).toBe(NEXT_FINISHED);
+    expect(l.results()).toEqual([h1]);
+    // Late answers are harmless.
+    ok(l, h2);
+    fail(l, h3);
+    expect(l.inflight).toBe(0);
+    expect(l.next()).toBe(NEXT_FINISHED);
+  });
+
+  it('queries a closer candidate learned late before finishing', () => {
+    const w = new World(new Random(6));
+    const [h10, h11, h12, h1] = [10n, 11n, 12n, 1n].map((d) => w.add(d)) as [number, number, number, number];
+    const l = w.lookup(2, 1, 10);
+    for (const h of [h10, h11, h12]) l.add(w.peers.words, h, 1);
+    expect(ask(l)).toBe(h10);
+    ok(l, h10);
+    expect(ask(l)).toBe(h11);
+    l.add(w.peers.words, h1, 2); // learned from h10 while h11 is in flight
+    ok(l, h11);
+    expect(ask(l)).toBe(h1);
+    ok(l, h1);
+    expect(l.next()).toBe(NEXT_FINISHED);
+    expect(l.results()).toEqual([h1, h10]);
+    expect(l.rpcs).toBe(3); // h12 was never asked
+    checkFinished(l);
+  });
+
+  it('ends when candidates run out, with fewer results than wanted', () => {
+    const w = new World(new Random(7));
+    const hs = [1n, 2n, 3n].map((d) => w.add(d));
+    const l = w.lookup(5, 3, 10);
+    for (const h of hs) l.add(w.peers.words, h, 1);
+    ask(l), ask(l), ask(l);
+    ok(l, hs[0]!);
+    fail(l, hs[1]!);
+    expect(l.next()).toBe(NEXT_WAIT);
+    ok(l, hs[2]!);
+    expect(l.next()).toBe(NEXT_FINISHED);
+    expect(l.results()).toEqual([hs[0], hs[2]]);
+    checkFinished(l);
+    // Finished is final, even if candidates arrive afterwards.
+    l.add(w.peers.words, w.add(0n), 1);
+    expect(l.next()).toBe(NEXT_FINISHED);
+    expect(l.inflight).toBe(0);
+  });
+
+  it('an empty lookup, and one where every candidate fails, finish with no results', () => {
+    const w = new World(new Random(8));
+    const empty = w.lookup(3, 3, 10);
+    expect(empty.next()).toBe(NEXT_FINISHED);
+    expect(empty.results()).toEqual([]);
+    expect(empty.closestSucceeded()).toBe(-1);
+    const hs = [1n, 2n].map((d) => w.add(d));
+    const l = w.lookup(3, 3, 10);
+    for (const h of hs) l.add(w.peers.words, h, 1);
+    ask(l), ask(l);
+    expect(l.next()).toBe(NEXT_WAIT);
+    for (const h of hs) fail(l, h);
+    expect(l.next()).toBe(NEXT_FINISHED);
+    expect(l.results()).toEqual([]);
+    expect(l.timeouts).toBe(2);
+  });
+
+  it('a late answer after a failure does not corrupt the in-flight count', () => {
+    const w = new World(new Random(9));
+    const hs = [1n, 2n, 3n, 4n].map((d) => w.add(d));
+    const l = w.lookup(4, 2, 10);
+    for (const h of hs) l.add(w.peers.words, h, 1);
+    ask(l), ask(l);
+    fail(l, hs[0]!);
+    expect(l.inflight).toBe(1);
+    ok(l, hs[0]!); // the answer arrives after the timeout
+    expect(l.inflight).toBe(1);
+    expect(l.states[l.indexOf(hs[0]!)]).toBe(PeerState.Succeeded);
+    checkShortlist(w, l, 2, 10);
+  });
+});
+
+describe('lookup: the shortlist', () => {
+  it('keeps candidates sorted by distance and deduplicated, and never holds the asking node', () => {
+    const rng = new Random(10);
+    const w = new World(rng);
+    const hs = Array.from({ length: 60 }, () => w.add(big(rng.bytes(ID_BYTES))));
+    // Some share long prefixes with the target so comparisons go past the first word.
+    for (let i = 0; i < 20; i++) w.add(big(rng.bytes(ID_BYTES)) >> BigInt(40 + rng.int(ID_BITS - 40)));
+    const all = Array.from({ length: w.ids.length - 1 }, (_, i) => i + 1);
+    const l = w.lookup(8, 3, 200);
+    const firstWithId = new Map<bigint, number>();
+    for (let i = 0; i < 400; i++) {
+      const h = rng.next() < 0.05 ? SELF : all[rng.int(all.length)]!;
+      l.add(w.peers.words, h, 1 + rng.int(5));
+      if (h !== SELF && !firstWithId.has(w.ids[h]!)) firstWithId.set(w.ids[h]!, h);
+      checkShortlist(w, l, 3, 200);
+    }
+    expect(l.size).toBeGreaterThan(hs.length / 2);
+    // Capacity was not reached: exactly one candidate per distinct ID added, the first handle seen with it.
+    expect([...handlesOf(l)].sort((a, b) => a - b)).toEqual([...firstWithId.values()].sort((a, b) => a - b));
+  });
+
+  it('ignores a second handle with the same ID', () => {
+    const w = new World(new Random(11));
+    const a = w.add(42n);
+    const twin = w.add(42n);
+    const l = w.lookup(3, 3, 10);
+    l.add(w.peers.words, a, 1);
+    l.add(w.peers.words, twin, 1);
+    expect(handlesOf(l)).toEqual([a]);
+  });
+
+  it('keeps the smallest depth a candidate was learned at, and the depth moves with the candidate', () => {
+    const w = new World(new Random(12));
+    const [h5, h3, h1, h9] = [5n, 3n, 1n, 9n].map((d) => w.add(d)) as [number, number, number, number];
+    const l = w.lookup(3, 3, 10);
+    const depth = (h: number) => l.depths[l.indexOf(h)];
+    l.add(w.peers.words, h5, 4);
+    l.add(w.peers.words, h5, 2);
+    l.add(w.peers.words, h5, 7);
+    expect(depth(h5)).toBe(2);
+    l.add(w.peers.words, h1, 3); // inserted before h5: h5's depth shifts with it
+    l.add(w.peers.words, h3, 6);
+    l.add(w.peers.words, h9, 300);
+    expect(handlesOf(l)).toEqual([h1, h3, h5, h9]);
+    expect([depth(h1), depth(h3), depth(h5), depth(h9)]).toEqual([3, 6, 2, 255]);
+    l.add(w.peers.words, h3, 1);
+    expect(depth(h3)).toBe(1);
+    // States move with their candidates too.
+    expect(ask(l)).toBe(h1);
+    ok(l, h1);
+    const h2 = w.add(2n);
+    l.add(w.peers.words, h2, 2); // inserted right after h1, shifting h3, h5, h9
+    expect(handlesOf(l)).toEqual([h1, h2, h3, h5, h9]);
+    expect(statesOf(l)).toEqual([PeerState.Succeeded, PeerState.NotContacted, PeerState.NotContacted, PeerState.NotContacted, PeerState.NotContacted]);
+    expect([depth(h1), depth(h2), depth(h3), depth(h5), depth(h9)]).toEqual([3, 2, 1, 2, 255]);
+  });
+
+  it('at capacity keeps the closest: farther newcomers are ignored, closer ones push out the farthest', () => {
+    const rng = new Random(13);
+    const w = new World(rng);
+    const hs = Array.from({ length: 40 }, () => w.add(big(rng.bytes(ID_BYTES))));
+    const cap = 6;
+    const l = w.lookup(3, 3, cap);
+    const added: number[] = [];
+    for (const h of hs) {
+      l.add(w.peers.words, h, 1);
+      added.push(h);
+      checkShortlist(w, l, 3, cap);
+      expect(handlesOf(l)).toEqual(w.nearest(added, cap));
+    }
+  });
+
+  it('at capacity never drops a candidate that is in flight', () => {
+    const w = new World(new Random(14));
+    const [h1, h2, h3, h4, h0] = [10n, 20n, 30n, 40n, 5n].map((d) => w.add(d)) as [number, number, number, number, number];
+    const l = w.lookup(4, 4, 4);
+    for (const h of [h1, h2, h3, h4]) l.add(w.peers.words, h, 1);
+    ask(l), ask(l), ask(l), ask(l);
+    expect(l.inflight).toBe(4);
+    l.add(w.peers.words, h0, 2);
+    // The farthest (h4) is in flight and stays; its answer still lands on it.
+    expect(handlesOf(l)).toContain(h4);
+    checkShortlist(w, l, 4, 4);
+    ok(l, h4);
+    expect(l.inflight).toBe(3);
+    expect(l.states[l.indexOf(h4)]).toBe(PeerState.Succeeded);
+    // Once it is no longer in flight, a closer newcomer pushes it out.
+    l.add(w.peers.words, h0, 2);
+    expect(handlesOf(l)).toEqual([h0, h1, h2, h3]);
+    checkShortlist(w, l, 4, 4);
+  });
+});
+
+describe('lookup: randomized runs', () => {
+  /**
+   * A network of `n` peers where each peer, asked about the target, returns the `reply`
+   * closest peers it knows (a random `know` fraction of the network); `dead` peers never answer.
+   */
+  function run(seed: number, opts: { n: number; want: number; alpha: number; capacity: number; know: number; dead: number; reply: number }) {
+    const rng = new Random(seed);
+    const w = new World(rng);
+    const all = Array.from({ length: opts.n }, () => w.add(big(rng.bytes(ID_BYTES))));
+    const dead = new Set(all.filter(() => rng.next() < opts.dead));
+    const knows = new Map<number, number[]>();
+    const answer = (h: number): number[] => {
+      if (!knows.has(h)) knows.set(h, w.nearest(all.filter((x) => x !== h && rng.next() < opts.know), opts.reply));
+      return knows.get(h)!;
+    };
+    const l = w.lookup(opts.want, opts.alpha, opts.capacity);
+    for (const h of all.slice(0, 5)) l.add(w.peers.words, h, 1);
+    const depthOf = new Map<number, number>(all.slice(0, 5).map((h) => [h, 1]));
+    const inflight: number[] = [];
+    let steps = 0;
+    for (;;) {
+      expect(++steps).toBeLessThan(10_000);
+      let i: number;
+      while ((i = l.next()) >= 0) inflight.push(l.handles[i]!);
+      checkShortlist(w, l, opts.alpha, opts.capacity);
+      if (i === NEXT_FINISHED) break;
+      expect(inflight.length).toBeGreaterThan(0); // WAIT only with something in flight
+      // Answer a random one of the requests in flight.
+      const h = inflight.splice(rng.int(inflight.length), 1)[0]!;
+      const at = l.indexOf(h);
+      expect(at).toBeGreaterThanOrEqual(0);
+      if (dead.has(h)) {
+        l.onFailure(at);
+      } else {
+        const d = l.depths[at]!;
+        l.onSuccess(at);
+        for (const c of answer(h)) {
+          l.add(w.peers.words, c, d + 1);
+          depthOf.set(c, Math.min(depthOf.get(c) ?? Infinity, d + 1));
+        }
+      }
+      checkShortlist(w, l, opts.alpha, opts.capacity);
+    }
+    checkFinished(l);
+    // Depth is the minimum over the depths each candidate was learned at (exact when nothing was dropped).
+    if (opts.capacity >= opts.n) for (const h of handlesOf(l)) expect(l.depths[l.indexOf(h)]).toBe(depthOf.get(h));
+    for (const h of l.results()) expect(dead.has(h)).toBe(false);
+    return { w, l, all, dead };
+  }
+
+  it('keep every invariant with failures, partial knowledge and random answer order', () => {
+    for (let seed = 20; seed < 60; seed++) {
+      const { l } = run(seed, { n: 300, want: 8, alpha: 3, capacity: 24, know: 0.3, dead: 0.3, reply: 8 });
+      expect(l.results().length).toBe(8);
+      expect(l.inflight).toBeLessThanOrEqual(3);
+    }
+    // Unbounded shortlist and short replies: lookups go several hops deep, and depths are checked exactly.
+    let deepest = 0;
+    for (let seed = 100; seed < 120; seed++) {
+      const { l } = run(seed, { n: 250, want: 6, alpha: 2, capacity: 250, know: 0.2, dead: 0.2, reply: 6 });
+      deepest = Math.max(deepest, ...Array.from(l.depths.subarray(0, l.size)));
+    }
+    expect(deepest).toBeGreaterThanOrEqual(4);
+  });
+
+  it('find exactly the true k closest when every peer knows everyone and nobody fails', () => {
+    for (let seed = 60; seed < 80; seed++) {
+      const { w, l, all } = run(seed, { n: 400, want: 10, alpha: 3, capacity: 30, know: 1, dead: 0, reply: 10 });
+      expect(l.results()).toEqual(w.nearest(all, 10));
+    }
+  });
+
+  it('find the true k closest live peers when the dead are known but silent', () => {
+    for (let seed = 80; seed < 100; seed++) {
+      // Replies are long enough to reach past every dead peer near the target.
+      const { w, l, all, dead } = run(seed, { n: 200, want: 6, alpha: 3, capacity: 200, know: 1, dead: 0.25, reply: 200 });
+      expect(l.results()).toEqual(w.nearest(all.filter((h) => !dead.has(h)), 6));
+      expect(l.timeouts).toBeGreaterThan(0);
+    }
+  });
+});

@@ -1,0 +1,119 @@
+/** Real UDP on 127.0.0.1: nodes join, store and read back; the REPL is driven through piped input. */
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import dgram from 'node:dgram';
+import { fileURLToPath } from 'node:url';
+import { UdpNode } from '../../src/net/udp-node.js';
+import { Random } from '../../src/core/random.js';
+
+const CLI = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
+
+describe('20 nodes over real UDP', () => {
+  const nodes: UdpNode[] = [];
+  afterAll(async () => {
+    await Promise.all(nodes.map((n) => n.close()));
+  });
+
+  it('join, store and read back from other nodes; absent keys are not found', async () => {
+    for (let i = 0; i < 20; i++) nodes.push(await UdpNode.create({ listen: '127.0.0.1:0', seed: 100 + i }));
+    const boot = nodes[0]!.addressText;
+    for (const n of nodes.slice(1)) {
+      const j = await n.join([boot]);
+      expect(j.ok).toBe(true);
+    }
+    for (let i = 0; i < 10; i++) {
+      const r = await nodes[(i * 3) % 20]!.put(`key${i}`, `value${i}`);
+      expect(r.stored).toBe(20); // 19 others plus the storing node itself
+    }
+    for (let i = 0; i < 10; i++) {
+      const r = await nodes[(i * 7 + 1) % 20]!.get(`key${i}`);
+      expect(r.found).toBe(true);
+      expect(new TextDecoder().decode(r.value)).toBe(`value${i}`);
+    }
+    const absent = await nodes[5]!.get('no-such-key');
+    expect(absent.found).toBe(false);
+    const target = new Random(1).bytes(20);
+    const f = await nodes[3]!.findNode(target);
+    expect(f.closest.length).toBe(19);
+    expect(f.closest.every((c) => /^127\.0\.0\.1:\d+$/.test(c.address))).toBe(true);
+  });
+
+  it('drops malformed datagrams, counts them by reason, and keeps serving', async () => {
+    const victim = nodes[1]!;
+    const sock = dgram.createSocket('udp4');
+    const rng = new Random(9);
+    const port = victim.address.kind === 'ipv4' ? victim.address.port : 0;
+    const send = (b: Buffer) => new Promise<void>((resolve) => sock.send(b, port, '127.0.0.1', () => resolve()));
+    // Paced in small batches so the kernel's receive buffer does not drop them before the node sees them.
+    for (let i = 0; i < 2000; i += 20) {
+      await Promise.all(Array.from({ length: 20 }, () => send(Buffer.from(rng.bytes(1 + rng.int(1500))))));
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    await send(Buffer.alloc(60, 0xff)); // the 60-byte datagram that kills another JS DHT
+    await new Promise((r) => setTimeout(r, 200));
+    sock.close();
+    const dropped = [...victim.drops.values()].reduce((a, b) => a + b, 0);
+    expect(dropped).toBeGreaterThanOrEqual(1900);
+    expect([...victim.drops.keys()].some((r) => r === 'malformed' || r === 'too-large' || r === 'truncated')).toBe(true);
+    const r = await nodes[2]!.get('key3');
+    expect(new TextDecoder().decode(r.value)).toBe('value3');
+    expect((await victim.get('key4')).found).toBe(true);
+  });
+});
+
+function runCli(args: string[], input: string | null): { lines: string[]; done: Promise<number>; kill: () => void; waitFor: (re: RegExp) => Promise<string> } {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const lines: string[] = [];
+  const waiters: Array<{ re: RegExp; resolve: (l: string) => void }> = [];
+  let buf = '';
+  child.stdout.on('data', (d: Buffer) => {
+    buf += d.toString();
+    let i: number;
+    while ((i = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, i);
+      buf = buf.slice(i + 1);
+      lines.push(line);
+      for (const w of [...waiters]) if (w.re.test(line)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(line);
+      }
+    }
+  });
+  if (input !== null) child.stdin.end(input);
+  const done = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
+  return {
+    lines,
+    done,
+    kill: () => child.kill('SIGTERM'),
+    waitFor: (re) => {
+      const hit = lines.find((l) => re.test(l));
+      return hit ? Promise.resolve(hit) : new Promise((resolve) => waiters.push({ re, resolve }));
+    },
+  };
+}
+
+describe('the REPL over piped standard input', () => {
+  it('stores and gets end to end between two processes, and keeps serving after end of input', async () => {
+    const boot = runCli(['node', '-l', '127.0.0.1:0'], null);
+    const listening = await boot.waitFor(/^Listening on/);
+    const addr = /Listening on (\S+)/.exec(listening)![1]!;
+    // A second node stores through piped input, then stays up after its input ends.
+    const writer = runCli(['node', '-l', '127.0.0.1:0', '-r', addr], 'I key1 value one\nG key1\nbogus\n');
+    expect(await writer.waitFor(/^Joined through/)).toMatch(/contacts/);
+    expect(await writer.waitFor(/^Stored key1/)).toMatch(/^Stored key1 on 2 nodes \(depth \d+, \d+ RPCs?, [\d.]+ ms\)$/);
+    expect(await writer.waitFor(/^value one/)).toMatch(/^value one \(depth \d+/);
+    expect(await writer.waitFor(/^Unknown command/)).toBe('Unknown command "bogus"; type help for the list');
+    await writer.waitFor(/^Standard input closed/);
+    // A third node reads the value back from the others, then quits with Q.
+    const reader = runCli(['node', '-l', '127.0.0.1:0', '-r', addr], 'G key1\nG key2\nQ\n');
+    expect(await reader.waitFor(/^value one|^Not found/)).toMatch(/^value one \(depth \d+, \d+ RPCs?, [\d.]+ ms\)$/);
+    expect(await reader.waitFor(/^Not found/)).toMatch(/^Not found \(depth/);
+    expect(await reader.done).toBe(0);
+    expect(reader.lines.at(-1)).toBe('Bye');
+    writer.kill();
+    boot.kill();
+    expect(await writer.done).toBe(0);
+    expect(await boot.done).toBe(0);
+    expect(writer.lines.at(-1)).toBe('Bye');
+  });
+});

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { MessageType } from '../../src/core/messages.js';
+import { Random } from '../../src/core/random.js';
+import { parseAddress } from '../../src/wire/address.js';
+import { AddressBook } from '../../src/wire/address-book.js';
+import { decodeMessage } from '../../src/wire/decode.js';
+import { encodeMessage } from '../../src/wire/encode.js';
+import { handles } from './fixtures.js';
+
+const r = new Random(5);
+const localId = r.bytes(20);
+
+describe('AddressBook', () => {
+  it('reserves handle 0 for the local node', () => {
+    const book = new AddressBook(localId, parseAddress('[::1]:4000'));
+    expect(book.count).toBe(1);
+    expect(book.idOf(0)).toEqual(localId);
+    expect(book.addressOf(0)).toEqual(parseAddress('[::1]:4000'));
+  });
+
+  it('interns the same pair to the same handle, and a new address to a new one', () => {
+    const book = new AddressBook(localId, parseAddress('127.0.0.1:4000'));
+    const id = r.bytes(20);
+    const a = book.handleFor(id, parseAddress('10.0.0.1:5000'));
+    expect(book.handleFor(Uint8Array.from(id), { kind: 'ipv4', host: '10.0.0.1', port: 5000 })).toBe(a);
+    expect(book.handleFor(id, parseAddress('10.0.0.1:5001'))).toBe(a + 1);
+    // Textual forms of one IPv6 address are one endpoint.
+    const b = book.handleFor(id, parseAddress('[2001:db8::1]:7'));
+    expect(book.handleFor(id, { kind: 'ipv6', host: '2001:DB8:0:0:0:0:0:1', port: 7 })).toBe(b);
+    expect(book.idOf(a)).toEqual(id);
+    expect(book.hasId(a, id)).toBe(true);
+  });
+
+  it('returns -1 beyond its capacity, and the codec counts such contacts as dropped', () => {
+    const sender = new AddressBook(localId, parseAddress('127.0.0.1:1'));
+    for (let i = 1; i <= 10; i++) sender.handleFor(r.bytes(20), parseAddress(`10.0.0.${i}:2000`));
+    const small = new AddressBook(r.bytes(20), parseAddress('127.0.0.1:2'), 4);
+    expect(small.handleFor(r.bytes(20), parseAddress('10.9.9.9:1'))).toBe(1);
+    const reply = encodeMessage(localId, { type: MessageType.Nodes, rpc: 1, contacts: handles(1, 10) }, sender);
+    const out = decodeMessage(reply, small);
+    expect(out).toMatchObject({ ok: true, message: { contacts: Uint32Array.from([2, 3]) }, droppedContacts: 8 });
+    expect(small.count).toBe(4);
+    expect(small.handleFor(r.bytes(20), parseAddress('10.9.9.9:1'))).toBe(-1);
+    expect(small.addressOf(3)).toEqual(parseAddress('10.0.0.2:2000'));
+  });
+
+  it('drops index and port-0 contacts from the wire', () => {
+    const sender = new AddressBook(localId, parseAddress('127.0.0.1:1'));
+    sender.handleFor(r.bytes(20), { kind: 'index', index: 7 });
+    sender.handleFor(r.bytes(20), parseAddress('10.0.0.1:0'));
+    sender.handleFor(r.bytes(20), parseAddress('10.0.0.1:1'));
+    const receiver = new AddressBook(r.bytes(20), parseAddress('127.0.0.1:2'));
+    const reply = encodeMessage(localId, { type: MessageType.Nodes, rpc: 1, contacts: handles(1, 3) }, sender);
+    expect(decodeMessage(reply, receiver)).toMatchObject({ ok: true, message: { contacts: Uint32Array.from([1]) }, droppedContacts: 2 });
+  });
+
+  it('grows past its initial table size', () => {
+    const book = new AddressBook(localId, parseAddress('127.0.0.1:1'), 1000);
+    const ids = Array.from({ length: 500 }, () => r.bytes(20));
+    ids.forEach((id, i) => expect(book.handleFor(id, parseAddress(`[::${(i + 1).toString(16)}]:9`))).toBe(i + 1));
+    ids.forEach((id, i) => {
+      expect(book.idOf(i + 1)).toEqual(id);
+      expect(book.addressOf(i + 1)).toEqual(parseAddress(`[::${(i + 1).toString(16)}]:9`));
+    });
+  });
+});
