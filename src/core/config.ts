@@ -17,6 +17,8 @@ export interface KadConfig {
   replacementCacheSize: number;
   /** Failures in a row before a contact is dropped with no replacement waiting; >1 so loss alone does not empty buckets. */
   maxFailures: number;
+  /** A full bucket pings its least-recently-seen contact for a newcomer at most this often (0: every time). */
+  bucketPingIntervalMs: number;
   /** How many nodes a value is stored on (defaults to k; churn experiments vary it separately). */
   replicas: number;
   /** RPC timeout before any round-trip time is known. */
@@ -48,6 +50,7 @@ export const DEFAULT_CONFIG: Readonly<KadConfig> = Object.freeze({
   bitsPerStep: 1,
   replacementCacheSize: 8,
   maxFailures: 5,
+  bucketPingIntervalMs: 30 * SECOND,
   replicas: 20,
   initialTimeoutMs: 1000,
   minTimeoutMs: 100,
@@ -64,8 +67,13 @@ export const DEFAULT_CONFIG: Readonly<KadConfig> = Object.freeze({
 
 /** Fills defaults and refuses a configuration that cannot work, with a message that says why. */
 export function resolveConfig(partial: Partial<KadConfig> = {}): KadConfig {
-  const c: KadConfig = { ...DEFAULT_CONFIG, ...partial };
-  if (partial.replicas === undefined) c.replicas = c.k;
+  // A key given as undefined means "default", not "unset".
+  const given = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined)) as Partial<KadConfig>;
+  const c: KadConfig = { ...DEFAULT_CONFIG, ...given };
+  if (given.replicas === undefined) c.replicas = c.k;
+  for (const name of ['replicate', 'cacheOnLookupPath'] as const) {
+    if (typeof c[name] !== 'boolean') throw new Error(`config: ${name} must be true or false, got ${String(c[name])}`);
+  }
   const int = (name: keyof KadConfig, lo: number, hi: number): void => {
     const v = c[name] as number;
     if (!Number.isInteger(v) || v < lo || v > hi) throw new Error(`config: ${name} must be an integer in ${lo}..${hi}, got ${v}`);
@@ -78,6 +86,9 @@ export function resolveConfig(partial: Partial<KadConfig> = {}): KadConfig {
   int('replicas', 1, 255);
   int('maxValueBytes', 0, 65536);
   int('maxRecords', 0, 1e9);
+  if (!(c.bucketPingIntervalMs >= 0) || !Number.isFinite(c.bucketPingIntervalMs)) {
+    throw new Error(`config: bucketPingIntervalMs must be a non-negative number of milliseconds, got ${c.bucketPingIntervalMs}`);
+  }
   for (const name of ['initialTimeoutMs', 'minTimeoutMs', 'maxTimeoutMs', 'expireMs', 'replicateMs', 'republishMs', 'refreshMs'] as const) {
     if (!(c[name] > 0) || !Number.isFinite(c[name])) throw new Error(`config: ${name} must be a positive number of milliseconds, got ${c[name]}`);
   }

@@ -19,7 +19,7 @@ export function writeIdWords(id: Uint8Array, out: Uint32Array, at: number): void
 }
 
 /** Inverse of writeIdWords. */
-export function readIdBytes(words: Uint32Array, at: number, out = new Uint8Array(ID_BYTES)): Uint8Array {
+export function readIdBytes(words: Uint32Array, at: number, out: Uint8Array = new Uint8Array(ID_BYTES)): Uint8Array {
   for (let w = 0; w < ID_WORDS; w++) {
     const v = words[at + w]!;
     const b = w * 4;

@@ -38,7 +38,6 @@ export class Lookup {
   rpcs = 0;
   timeouts = 0;
   finished = false;
-  private readonly scratch = new Uint32Array(ID_WORDS);
 
   constructor(
     readonly kind: LookupKind,
@@ -72,22 +71,27 @@ export class Lookup {
   add(ids: Uint32Array, handle: number, depth: number): void {
     if (handle === this.self) return;
     const a = handle * ID_WORDS;
-    const sc = this.scratch;
-    for (let w = 0; w < ID_WORDS; w++) sc[w] = (ids[a + w]! ^ this.target[w]!) >>> 0;
+    const t = this.target;
+    const d0 = (ids[a]! ^ t[0]!) >>> 0;
+    const d1 = (ids[a + 1]! ^ t[1]!) >>> 0;
+    const d2 = (ids[a + 2]! ^ t[2]!) >>> 0;
+    const d3 = (ids[a + 3]! ^ t[3]!) >>> 0;
+    const d4 = (ids[a + 4]! ^ t[4]!) >>> 0;
     const cap = this.handles.length;
     const dist = this.dist;
-    if (this.size === cap && compareWords(dist, (cap - 1) * ID_WORDS, sc, 0) < 0) return;
+    // Full and no closer than the farthest: most contacts of a late reply stop here.
+    if (this.size === cap && cmp(d0, d1, d2, d3, d4, dist, (cap - 1) * ID_WORDS) > 0) return;
     let lo = 0;
     let hi = this.size;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const c = compareWords(dist, mid * ID_WORDS, sc, 0);
+      const c = cmp(d0, d1, d2, d3, d4, dist, mid * ID_WORDS);
       if (c === 0) {
         // Same ID: the same candidate (or a duplicate ID under another address, ignored).
         if (this.handles[mid] === handle && depth < this.depths[mid]!) this.depths[mid] = depth;
         return;
       }
-      if (c < 0) lo = mid + 1;
+      if (c > 0) lo = mid + 1;
       else hi = mid;
     }
     let end = this.size;
@@ -107,7 +111,12 @@ export class Lookup {
     this.handles[lo] = handle;
     this.states[lo] = PeerState.NotContacted;
     this.depths[lo] = depth > 255 ? 255 : depth;
-    dist.set(sc, lo * ID_WORDS);
+    const at = lo * ID_WORDS;
+    dist[at] = d0;
+    dist[at + 1] = d1;
+    dist[at + 2] = d2;
+    dist[at + 3] = d3;
+    dist[at + 4] = d4;
   }
 
   /**
@@ -176,4 +185,18 @@ export class Lookup {
     for (let i = 0; i < this.size; i++) if (this.states[i] === PeerState.Succeeded) n++;
     return n;
   }
+}
+
+/** Compares the distance (d0..d4) with the one stored at `at`: negative when closer. */
+function cmp(d0: number, d1: number, d2: number, d3: number, d4: number, dist: Uint32Array, at: number): number {
+  let x = dist[at]!;
+  if (d0 !== x) return d0 < x ? -1 : 1;
+  x = dist[at + 1]!;
+  if (d1 !== x) return d1 < x ? -1 : 1;
+  x = dist[at + 2]!;
+  if (d2 !== x) return d2 < x ? -1 : 1;
+  x = dist[at + 3]!;
+  if (d3 !== x) return d3 < x ? -1 : 1;
+  x = dist[at + 4]!;
+  return d4 === x ? 0 : d4 < x ? -1 : 1;
 }

@@ -156,6 +156,7 @@ export class KadNode {
       replacements: config.replacementCacheSize,
       maxFailures: config.maxFailures,
       bitsPerStep: config.bitsPerStep,
+      pingIntervalSec: Math.round(config.bucketPingIntervalMs / SEC),
     });
   }
 
@@ -343,7 +344,7 @@ export class KadNode {
 
   private closestTo(target: Uint8Array, exclude: number): Uint32Array {
     const out = new Uint32Array(this.config.k);
-    const n = this.table.closest(idToWords(target), 0, this.config.k, out, exclude);
+    const n = this.table.closest(idToWords(target), 0, this.config.k, out, exclude, false);
     return n === out.length ? out : out.subarray(0, n);
   }
 
@@ -399,7 +400,7 @@ export class KadNode {
     const k = this.config.k;
     const lookup = new Lookup(kind, target, 0, k, this.config.alpha, 3 * k, this.self);
     const seeds = new Uint32Array(k);
-    const n = this.table.closest(target, 0, k, seeds);
+    const n = this.table.closest(target, 0, k, seeds, -1, false);
     const ids = this.peers.words;
     for (let i = 0; i < n; i++) lookup.add(ids, seeds[i]!, 1);
     this.table.touchBucketFor(target, 0, this.secondsSinceEpoch(now));
@@ -585,7 +586,7 @@ export class KadNode {
   }
 
   private heardFrom(peer: number, rtt: number, now: number): void {
-    if (this.table.observe(peer, rtt) === Observe.Ping) {
+    if (this.table.observe(peer, rtt, this.secondsSinceEpoch(now)) === Observe.Ping) {
       this.request(this.table.pingTarget, { type: MessageType.Ping, rpc: 0 }, Purpose.BucketPing, now, null, -1, null);
     }
   }

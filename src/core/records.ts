@@ -62,6 +62,8 @@ export class RecordStore {
       old.cached = cached && old.cached;
       return StoreOutcome.Stored;
     }
+    // Expired records must not hold places that live ones need.
+    if (this.map.size >= this.maxRecords) this.sweep(now);
     if (this.map.size >= this.maxRecords) return StoreOutcome.Full;
     this.map.set(k, { key, value, version, expiresAt, storedAt: now, cached });
     return StoreOutcome.Stored;

@@ -18,16 +18,18 @@
  *   0..4   lo, the bucket's lowest distance
  *   5      depth | count << 8 | replacements << 16 | flags << 24
  *   6      last lookup into this bucket, in seconds since the table's epoch
- *   7..    k contact handles, least-recently seen first
- *   7+k..  k contact meta words: failures (8 bits) | srtt ms (12) | rttvar ms (12)
- *   7+2k.. r replacement handles, oldest first
+ *   7      last eviction ping from this bucket, in seconds since the epoch + 1 (0 = never)
+ *   8..    k contact handles, least-recently seen first
+ *   8+k..  k contact meta words: failures (8 bits) | srtt ms (12) | rttvar ms (12)
+ *   8+2k.. r replacement handles, oldest first
  */
 import { PeerIds } from './peers.js';
-import { ID_BITS, ID_WORDS, compareWords } from './id.js';
+import { ID_BITS, ID_WORDS, compareDistance, compareWords } from './id.js';
 
 const HDR = 5;
 const LAST = 6;
-const SLOTS = 7;
+const LAST_PING = 7;
+const SLOTS = 8;
 const FLAG_PINGING = 1;
 const RTT_MAX = 4095;
 
@@ -40,6 +42,12 @@ export interface RoutingTableOptions {
   maxFailures: number;
   /** Bits per routing step (accelerated lookups); 1 is plain Kademlia. */
   bitsPerStep: number;
+  /**
+   * A full bucket asks for an eviction ping at most once per this many
+   * seconds (0: every time, as in the paper). Newcomers wait in the
+   * replacement cache meanwhile; a join storm would otherwise be mostly pings.
+   */
+  pingIntervalSec?: number;
 }
 
 export const enum Observe {
@@ -56,20 +64,22 @@ export const enum Observe {
 const scratch = new Uint32Array(ID_WORDS * 4);
 const D = 0; // distance of a peer from self
 const T = ID_WORDS; // target distance from self
-const LB = ID_WORDS * 2;
 const cplCounts = new Uint16Array(ID_BITS + 1);
-let topDist = new Uint32Array(64 * ID_WORDS);
-let order = new Int32Array(64);
-let lowerBounds = new Uint32Array(64 * ID_WORDS);
+// Sized for the most a table can hold: 161 buckets.
+const order = new Int32Array(256);
+const lowerBounds = new Uint32Array(256 * ID_WORDS);
 
 export class RoutingTable {
   readonly k: number;
   readonly r: number;
   readonly maxFailures: number;
   readonly b: number;
+  readonly pingIntervalSec: number;
   private readonly block: number;
   private data: Uint32Array;
   private buckets = 1;
+  /** Depth of the deepest bucket; closest() takes a one-word fast path while it is at most 32. */
+  private maxDepth = 0;
   /** The handle ping-checked when Observe.Ping is returned. */
   pingTarget = -1;
   /** Cached depth of the smallest subtree holding the k nearest contacts (newcomer not counted); -1 = stale. */
@@ -84,6 +94,7 @@ export class RoutingTable {
     this.r = opts.replacements;
     this.maxFailures = opts.maxFailures;
     this.b = opts.bitsPerStep;
+    this.pingIntervalSec = opts.pingIntervalSec ?? 0;
     if (this.k < 1 || this.k > 255) throw new Error(`k must be 1..255, got ${this.k}`);
     if (this.r < 0 || this.r > 255) throw new Error(`the replacement cache holds 0..255 contacts, got ${this.r}`);
     this.block = SLOTS + 2 * this.k + this.r;
@@ -183,9 +194,9 @@ export class RoutingTable {
   /**
    * The peer was heard from (any message). Moves it to the tail of its bucket,
    * adds it, splits, or caches it as a replacement. `rttMs` >= 0 feeds its RTT
-   * estimate.
+   * estimate; `nowSec` (seconds since the node's epoch) paces eviction pings.
    */
-  observe(handle: number, rttMs = -1): Observe {
+  observe(handle: number, rttMs = -1, nowSec = 0): Observe {
     if (handle === this.self) return Observe.Self;
     this.distanceTo(handle, D);
     for (;;) {
@@ -221,6 +232,10 @@ export class RoutingTable {
         return Observe.Done;
       }
       if ((hdr >>> 24) & FLAG_PINGING) return Observe.Done;
+      const lastPingAt = bucket * this.block + LAST_PING;
+      const lastPing = this.data[lastPingAt]!;
+      if (lastPing !== 0 && nowSec + 1 - lastPing < this.pingIntervalSec) return Observe.Done;
+      this.data[lastPingAt] = nowSec + 1;
       this.data[hdrAt] = this.data[hdrAt]! | (FLAG_PINGING << 24);
       this.pingTarget = this.data[bucket * this.block + SLOTS]!;
       return Observe.Ping;
@@ -423,6 +438,7 @@ export class RoutingTable {
     for (let w = 0; w < ID_WORDS; w++) d[highAt + w] = d[lowAt + w]!;
     d[highAt + (depth >>> 5)] = (d[highAt + (depth >>> 5)]! | (0x80000000 >>> (depth & 31))) >>> 0;
     d[highAt + LAST] = last;
+    d[highAt + LAST_PING] = d[lowAt + LAST_PING]!;
     // Redistribute contacts and replacements, keeping their order.
     const ids = this.peers.words;
     const s = this.self * ID_WORDS;
@@ -452,6 +468,7 @@ export class RoutingTable {
       if (goesHigh(h)) d[highAt + rb + highR++] = h;
       else d[lowAt + rb + lowR++] = h;
     }
+    if (depth + 1 > this.maxDepth) this.maxDepth = depth + 1;
     d[lowAt + HDR] = (depth + 1) | (lowN << 8) | (lowR << 16);
     d[highAt + HDR] = (depth + 1) | (highN << 8) | (highR << 16);
     this.buckets++;
@@ -461,27 +478,44 @@ export class RoutingTable {
 
   /**
    * Writes into `out` the handles of the n live (not stale) contacts closest
-   * to `target` (words at tAt), closest first; returns how many were written.
-   * Buckets are visited in order of the smallest distance they can hold, and
-   * the scan stops once no unvisited bucket can beat the current n-th contact.
+   * to `target` (words at tAt); returns how many were written. Closest first
+   * when `sorted`; in no particular order otherwise (replies and lookup seeds,
+   * whose receivers sort anyway).
+   *
+   * Buckets are visited in order of the smallest distance they can hold; the
+   * scan stops once no unvisited bucket can beat the current n-th contact.
+   * Candidates are ranked by the top 53 bits of their distance (one float),
+   * with a full 160-bit comparison only on ties.
    */
-  closest(target: Uint32Array, tAt: number, n: number, out: Uint32Array, exclude = -1): number {
+  closest(target: Uint32Array, tAt: number, n: number, out: Uint32Array, exclude = -1, sorted = true): number {
     if (n <= 0) return 0;
-    if (topDist.length < n * ID_WORDS) topDist = new Uint32Array(n * 2 * ID_WORDS);
-    if (order.length < this.buckets) {
-      order = new Int32Array(this.buckets * 2);
-      lowerBounds = new Uint32Array(this.buckets * 2 * ID_WORDS);
-    }
     const ids = this.peers.words;
-    const s = this.self * ID_WORDS;
-    for (let w = 0; w < ID_WORDS; w++) scratch[T + w] = (target[tAt + w]! ^ ids[s + w]!) >>> 0;
-    // Lower bound of each bucket's distance to the target: (lo XOR T) with the bits below
-    // its depth cleared. Visiting buckets in that order lets the scan stop early.
     const d = this.data;
     const blk = this.block;
+    const k = this.k;
+    const s = this.self * ID_WORDS;
+    const t0 = target[tAt]!;
+    const t1 = target[tAt + 1]!;
+    for (let w = 0; w < ID_WORDS; w++) scratch[T + w] = (target[tAt + w]! ^ ids[s + w]!) >>> 0;
+    // While no bucket is deeper than 32 bits (below ~2^32 nodes), only the first word of a
+    // lower bound can be non-zero.
+    const oneWord = this.maxDepth <= 32;
     for (let b = 0; b < this.buckets; b++) {
       const depth = d[b * blk + HDR]! & 0xff;
       const lb = b * ID_WORDS;
+      if (oneWord) {
+        const mask = depth === 0 ? 0 : depth >= 32 ? 0xffffffff : (0xffffffff << (32 - depth)) >>> 0;
+        const v = ((d[b * blk]! ^ scratch[T]!) & mask) >>> 0;
+        lowerBounds[lb] = v;
+        lowerBounds[lb + 1] = 0;
+        let i = b;
+        while (i > 0 && lowerBounds[order[i - 1]! * ID_WORDS]! > v) {
+          order[i] = order[i - 1]!;
+          i--;
+        }
+        order[i] = b;
+        continue;
+      }
       for (let w = 0; w < ID_WORDS; w++) {
         const kept = depth - w * 32;
         const mask = kept <= 0 ? 0 : kept >= 32 ? 0xffffffff : (0xffffffff << (32 - kept)) >>> 0;
@@ -494,34 +528,51 @@ export class RoutingTable {
       }
       order[i] = b;
     }
-    let found = 0;
+    cand.target = target;
+    cand.tAt = tAt;
+    cand.ids = ids;
+    let m = 0;
     for (let oi = 0; oi < this.buckets; oi++) {
       const b = order[oi]!;
-      if (found === n && compareWords(lowerBounds, b * ID_WORDS, topDist, (n - 1) * ID_WORDS) >= 0) break;
+      if (m >= n) {
+        const nth = m === n ? maxKey(n) : selectSmallest(m, n);
+        m = n;
+        const lb = b * ID_WORDS;
+        if (lowerBounds[lb]! * 2097152 + (lowerBounds[lb + 1]! >>> 11) > nth) break;
+      }
       const base = b * blk + SLOTS;
-      const count = (d[b * blk + HDR]! >>> 8) & 0xff;
+      const count = (d[base - SLOTS + HDR]! >>> 8) & 0xff;
+      if (m + count > candKeys.length) growCandidates(m + count);
       for (let i = 0; i < count; i++) {
-        if ((d[base + this.k + i]! & 0xff) !== 0) continue; // stale
+        if ((d[base + k + i]! & 0xff) !== 0) continue; // stale
         const h = d[base + i]!;
         if (h === exclude) continue;
         const a = h * ID_WORDS;
-        // Most contacts lose to the current n-th best on the first word alone.
-        const d0 = (ids[a]! ^ target[tAt]!) >>> 0;
-        if (found === n && d0 > topDist[(n - 1) * ID_WORDS]!) continue;
-        scratch[LB] = d0;
-        for (let w = 1; w < ID_WORDS; w++) scratch[LB + w] = (ids[a + w]! ^ target[tAt + w]!) >>> 0;
-        if (found === n && compareWords(scratch, LB, topDist, (n - 1) * ID_WORDS) >= 0) continue;
-        let at = found < n ? found++ : n - 1;
-        while (at > 0 && compareWords(topDist, (at - 1) * ID_WORDS, scratch, LB) > 0) {
-          out[at] = out[at - 1]!;
-          topDist.copyWithin(at * ID_WORDS, (at - 1) * ID_WORDS, at * ID_WORDS);
-          at--;
-        }
-        out[at] = h;
-        for (let w = 0; w < ID_WORDS; w++) topDist[at * ID_WORDS + w] = scratch[LB + w]!;
+        candKeys[m] = ((ids[a]! ^ t0) >>> 0) * 2097152 + (((ids[a + 1]! ^ t1) >>> 0) >>> 11);
+        candHandles[m] = h;
+        m++;
       }
     }
-    return found;
+    if (m > n) {
+      selectSmallest(m, n);
+      m = n;
+    }
+    if (sorted) {
+      for (let i = 1; i < m; i++) {
+        const key = candKeys[i]!;
+        const h = candHandles[i]!;
+        let j = i;
+        while (j > 0 && before(key, h, candKeys[j - 1]!, candHandles[j - 1]!)) {
+          candKeys[j] = candKeys[j - 1]!;
+          candHandles[j] = candHandles[j - 1]!;
+          j--;
+        }
+        candKeys[j] = key;
+        candHandles[j] = h;
+      }
+    }
+    for (let i = 0; i < m; i++) out[i] = candHandles[i]!;
+    return m;
   }
 
   /** Every contact handle (stale ones included), bucket by bucket. For reports and tests. */
@@ -592,6 +643,67 @@ export class RoutingTable {
   bucketSize(bucket: number): number {
     return (this.data[bucket * this.block + HDR]! >>> 8) & 0xff;
   }
+}
+
+// Candidates of closest(): distance keys (top 53 bits) and handles, plus what a tie needs.
+let candKeys = new Float64Array(1024);
+let candHandles = new Uint32Array(1024);
+const cand: { target: Uint32Array; tAt: number; ids: Uint32Array } = { target: new Uint32Array(ID_WORDS), tAt: 0, ids: new Uint32Array(ID_WORDS) };
+
+function growCandidates(size: number): void {
+  const keys = new Float64Array(size * 2);
+  keys.set(candKeys);
+  candKeys = keys;
+  const hs = new Uint32Array(size * 2);
+  hs.set(candHandles);
+  candHandles = hs;
+}
+
+/** Is candidate (ka, ha) closer to the target than (kb, hb)? Equal keys fall back to the full distance. */
+function before(ka: number, ha: number, kb: number, hb: number): boolean {
+  if (ka !== kb) return ka < kb;
+  return compareDistance(cand.ids, ha * ID_WORDS, hb * ID_WORDS, cand.target, cand.tAt) < 0;
+}
+
+/**
+ * Rearranges candidates [0, m) so the n closest come first (in no order) and
+ * returns the largest key among them: quickselect, O(m) on average.
+ */
+function selectSmallest(m: number, n: number): number {
+  let lo = 0;
+  let hi = m - 1;
+  const want = n - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const pk = candKeys[mid]!;
+    const ph = candHandles[mid]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (before(candKeys[i]!, candHandles[i]!, pk, ph)) i++;
+      while (before(pk, ph, candKeys[j]!, candHandles[j]!)) j--;
+      if (i <= j) {
+        const k = candKeys[i]!;
+        candKeys[i] = candKeys[j]!;
+        candKeys[j] = k;
+        const h = candHandles[i]!;
+        candHandles[i] = candHandles[j]!;
+        candHandles[j] = h;
+        i++;
+        j--;
+      }
+    }
+    if (want <= j) hi = j;
+    else if (want >= i) lo = i;
+    else break;
+  }
+  return maxKey(n);
+}
+
+function maxKey(n: number): number {
+  let max = -1;
+  for (let i = 0; i < n; i++) if (candKeys[i]! > max) max = candKeys[i]!;
+  return max;
 }
 
 function leadingZeros(x: Uint32Array, at: number): number {
