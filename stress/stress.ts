@@ -1,9 +1,192 @@
-/** Placeholder until the swarm runner lands: `npm run stress` entry point. */
-export async function stressCommand(_argv: string[]): Promise<number> {
-  console.error('stress: the swarm runner is not built yet');
-  return 1;
+/**
+ * `npm run stress -- --nodes 10000`: puts a swarm of real Kademlia nodes on
+ * worker-thread shards, runs the workload phase by phase with progress bars,
+ * and prints the report (JSON with --json, SVG plots and an HTML page in --out).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import cliProgress from 'cli-progress';
+import { runStress, type PhaseObserver, type StressOptions } from '../src/swarm/stress-run.js';
+import { parseLatency, type NetworkModel } from '../src/swarm/network-model.js';
+import { buildStressReport, formatStressReport, stressPlots, stressHtml } from '../src/report/stress-report.js';
+
+export const STRESS_USAGE = `Usage: npm run stress -- [options]
+  --nodes N            nodes in the swarm (default 10000)
+  --workers W          shards = worker threads (default: number of cores)
+  --keys K             keys stored, then read back (default = nodes)
+  --k K, --alpha A     bucket size and lookup parallelism (default 20, 3)
+  --concurrency C      lookups in flight across the swarm (default 256)
+  --join-concurrency C joins in flight across the swarm (default 256)
+  --seed S             same seed, same IDs, keys and workload (default 1)
+  --latency L          one-way latency: 0, 20ms, 20-200ms, pareto:20-2000ms (default 0)
+  --loss P             fraction of messages lost (default 0)
+  --zipf S             Zipf exponent of key popularity for gets (default 0: every key once)
+  --min-success R      exit non-zero below this ratio of present keys found (default 0.999)
+  --json FILE          also write the report as JSON to FILE
+  --out DIR            folder for report.json, report.html and SVG plots (default reports/stress-<time>)
+  --cpu-prof [DIR]     write .cpuprofile files for the supervisor and every shard (default profiles/)`;
+
+export async function stressCommand(argv: string[]): Promise<number> {
+  // --cpu-prof takes an optional folder: give it one when none follows.
+  const args = argv.flatMap((a, i) => (a === '--cpu-prof' && (argv[i + 1] === undefined || argv[i + 1]!.startsWith('--')) ? ['--cpu-prof', 'profiles'] : [a]));
+  const { values } = parseArgs({
+    args,
+    options: {
+      nodes: { type: 'string', default: '10000' },
+      workers: { type: 'string' },
+      keys: { type: 'string' },
+      k: { type: 'string', default: '20' },
+      alpha: { type: 'string', default: '3' },
+      concurrency: { type: 'string', default: '256' },
+      'join-concurrency': { type: 'string', default: '256' },
+      seed: { type: 'string', default: '1' },
+      latency: { type: 'string', default: '0' },
+      loss: { type: 'string', default: '0' },
+      zipf: { type: 'string', default: '0' },
+      'min-success': { type: 'string', default: '0.999' },
+      json: { type: 'string' },
+      out: { type: 'string' },
+      'cpu-prof': { type: 'string' },
+      'max-heap-mb': { type: 'string' },
+      'fault-shard': { type: 'string' },
+      'fault-after': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(STRESS_USAGE);
+    return 0;
+  }
+  const int = (name: string, v: string, min: number): number => {
+    const x = Number(v);
+    if (!Number.isInteger(x) || x < min) throw new Error(`--${name} must be an integer >= ${min}, got "${v}"`);
+    return x;
+  };
+  const ratio = (name: string, v: string): number => {
+    const x = Number(v);
+    if (!(x >= 0 && x <= 1)) throw new Error(`--${name} must be between 0 and 1, got "${v}"`);
+    return x;
+  };
+  const nodes = int('nodes', values.nodes!, 1);
+  const seed = int('seed', values.seed!, 0);
+  const network: NetworkModel = { latency: parseLatency(values.latency!), loss: ratio('loss', values.loss!), jitter: 0.1, seed };
+  const zipf = Number(values.zipf);
+  if (!(zipf >= 0)) throw new Error(`--zipf must be a number >= 0, got "${values.zipf}"`);
+  const cpuProfileDir = values['cpu-prof'] ? resolve(values['cpu-prof']) : undefined;
+  const opts: StressOptions = {
+    nodes,
+    keys: values.keys ? int('keys', values.keys, 1) : nodes,
+    seed,
+    concurrency: int('concurrency', values.concurrency!, 1),
+    joinConcurrency: int('join-concurrency', values['join-concurrency']!, 1),
+    // Real time on a loaded machine: a reply can wait behind thousands of messages, so timeouts start generous.
+    config: { k: int('k', values.k!, 1), alpha: int('alpha', values.alpha!, 1), minTimeoutMs: 2000, maxTimeoutMs: 10_000, initialTimeoutMs: 5000 },
+    network,
+    zipf,
+    checkSample: 1000,
+    healthSample: 1000,
+    bootstraps: 16,
+    ...(values.workers ? { workers: int('workers', values.workers, 1) } : {}),
+    ...(cpuProfileDir ? { cpuProfileDir } : {}),
+    ...(values['max-heap-mb'] ? { maxHeapMb: int('max-heap-mb', values['max-heap-mb'], 64) } : {}),
+    ...(values['fault-shard'] !== undefined ? { fault: { shard: int('fault-shard', values['fault-shard'], 0), afterMessages: int('fault-after', values['fault-after'] ?? '1000', 0) } } : {}),
+  };
+  const minSuccess = ratio('min-success', values['min-success']!);
+  if (cpuProfileDir) mkdirSync(cpuProfileDir, { recursive: true });
+  const profiler = cpuProfileDir ? await startProfiler() : null;
+
+  const observer = progressBars();
+  let result;
+  try {
+    result = await runStress(opts, observer);
+  } catch (err) {
+    observer.abort();
+    console.error(`stress: ${(err as Error).message}`);
+    return 1;
+  } finally {
+    if (profiler) await stopProfiler(profiler, join(cpuProfileDir!, 'supervisor.cpuprofile'));
+  }
+  const report = buildStressReport(result);
+  console.log(formatStressReport(report));
+  const out = resolve(values.out ?? join('reports', `stress-${new Date().toISOString().replace(/[:.]/g, '-')}`));
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, 'report.json'), JSON.stringify(report, null, 2));
+  for (const [name, svg] of Object.entries(stressPlots(report))) writeFileSync(join(out, name), svg);
+  writeFileSync(join(out, 'report.html'), stressHtml(report));
+  if (values.json) writeFileSync(values.json, JSON.stringify(report, null, 2));
+  console.log(`Report: ${join(out, 'report.html')} (JSON and SVG plots beside it)${values.json ? `; JSON also in ${values.json}` : ''}`);
+  if (cpuProfileDir) console.log(`CPU profiles: ${cpuProfileDir} (open in Chrome DevTools → Performance, or speedscope)`);
+
+  const failedJoins = report.join.failed;
+  const present = report.lookups.get.successRatio;
+  if (failedJoins > 0) {
+    console.error(`FAIL: ${failedJoins} joins failed`);
+    return 1;
+  }
+  if (opts.network.loss === 0 && present < minSuccess) {
+    console.error(`FAIL: ${(present * 100).toFixed(3)}% of present keys found, below --min-success ${minSuccess}`);
+    return 1;
+  }
+  return 0;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  stressCommand(process.argv.slice(2)).then((c) => (process.exitCode = c));
+/** One cli-progress bar per phase on a terminal; a plain line per phase otherwise (CI logs). */
+function progressBars(): PhaseObserver & { abort(): void } {
+  const tty = process.stderr.isTTY;
+  let bar: cliProgress.SingleBar | null = null;
+  let name = '';
+  let started = 0;
+  return {
+    start(phase, total) {
+      name = phase;
+      started = performance.now();
+      if (tty) {
+        bar = new cliProgress.SingleBar(
+          { format: `${phase.padEnd(10)} [{bar}] {percentage}% {value}/{total} {speed}/s eta {eta_formatted}`, hideCursor: true, etaBuffer: 50 },
+          cliProgress.Presets.shades_classic,
+        );
+        bar.start(total, 0, { speed: 0 });
+      }
+    },
+    progress(done) {
+      const s = (performance.now() - started) / 1000;
+      bar?.update(done, { speed: s > 0 ? Math.round(done / s) : 0 });
+    },
+    end() {
+      bar?.stop();
+      bar = null;
+      if (!tty) console.error(`${name}: done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    },
+    abort() {
+      bar?.stop();
+      bar = null;
+    },
+  };
+}
+
+async function startProfiler(): Promise<Session> {
+  const session = new Session();
+  session.connect();
+  await new Promise((r) => session.post('Profiler.enable', r));
+  await new Promise((r) => session.post('Profiler.start', r));
+  return session;
+}
+
+async function stopProfiler(session: Session, file: string): Promise<void> {
+  const profile = await new Promise((res, rej) => session.post('Profiler.stop', (e, r) => (e ? rej(e) : res(r.profile))));
+  writeFileSync(file, JSON.stringify(profile));
+  session.disconnect();
+}
+
+if (process.argv[1] && import.meta.url === new URL(`file://${resolve(process.argv[1])}`).href) {
+  stressCommand(process.argv.slice(2)).then(
+    (code) => (process.exitCode = code),
+    (err: Error) => {
+      console.error(`stress: ${err.message}`);
+      process.exitCode = 1;
+    },
+  );
 }

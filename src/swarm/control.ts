@@ -30,7 +30,7 @@ export type Command =
   | { id: number; op: 'spawn' }
   | { id: number; op: 'join'; nodes: Int32Array; bootstraps: number[]; concurrency: number }
   | { id: number; op: 'ops'; kind: OpKind; nodes: Int32Array; items: Int32Array; concurrency: number; sample: number }
-  | { id: number; op: 'stats' }
+  | { id: number; op: 'stats'; gc?: boolean }
   | { id: number; op: 'health'; sample: Int32Array }
   | { id: number; op: 'stop' };
 

@@ -1,0 +1,326 @@
+/**
+ * The stress run's report: raw per-operation rows in, a plain JSON-able
+ * object out (buildStressReport), then the terminal text, SVG plots and one
+ * HTML page made from that object, so what is printed, kept and plotted is
+ * the same data.
+ */
+import { execSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { MESSAGE_TYPE_NAMES } from '../core/messages.js';
+import type { StressResult } from '../swarm/stress-run.js';
+import { formatLatency } from '../swarm/network-model.js';
+import { htmlReport } from './html.js';
+import { Samples, type Summary } from './samples.js';
+import { barChart } from './svg.js';
+import { fmt, formatBytes, formatTable } from './table.js';
+
+export interface LookupPhase {
+  name: string;
+  count: number;
+  wallMs: number;
+  opsPerSec: number;
+  successRatio: number;
+  depth: Summary;
+  rpcs: Summary;
+  timeouts: Summary;
+  latencyMs: Summary;
+  timeoutWaitMs: number;
+  /** Depth value → lookups. */
+  depthCounts: Array<[number, number]>;
+}
+
+export interface StressReport {
+  meta: Record<string, unknown>;
+  phases: Array<{ name: string; wallMs: number; count: number; opsPerSec: number }>;
+  join: { failed: number; wallMs: number; joinsPerSec: number; rpcs: Summary; latencyMs: Summary };
+  lookups: { store: LookupPhase; get: LookupPhase; 'get-absent': LookupPhase; 'find-node': LookupPhase };
+  findNode: { meanDepth: number; meanRpcs: number; reference: { depth: number; rpcs: number; note: string } | null; exact: number; checked: number; exactRatio: number };
+  store: { meanReplicas: number };
+  health: StressResult['health'] & { knowsNearestRatio: number };
+  traffic: {
+    messages: number;
+    byType: Record<string, number>;
+    perShard: Array<{ shard: number; messages: number; messagesPerSec: number; framesOut: number; framesIn: number; local: number; backpressure: number; busyRatio: number }>;
+    drops: Record<string, number>;
+    cacheHits: number;
+    timeoutWaitMs: number;
+  };
+  memory: { bytesPerNodeAtSpawn: number; bytesPerNodeAfterJoin: number; bytesPerNodeAfterRun: number; heapBytes: number; typedArrayBytes: number; rssBytes: number };
+  totalWallMs: number;
+}
+
+/** Reference lookup cost for ideal tables, k = 20, α = 3 (DESIGN-NOTES), interpolated on log10 n. */
+const REFERENCE = [
+  { log: 4, depth: 2.3, rpcs: 23 },
+  { log: 5, depth: 2.8, rpcs: 24 },
+  { log: 6, depth: 3.4, rpcs: 26 },
+];
+
+export function referenceFor(nodes: number): { depth: number; rpcs: number } {
+  const x = Math.log10(Math.max(nodes, 2));
+  const [a, b] = x <= 5 ? [REFERENCE[0]!, REFERENCE[1]!] : [REFERENCE[1]!, REFERENCE[2]!];
+  const t = (x - a.log) / (b.log - a.log);
+  return { depth: a.depth + t * (b.depth - a.depth), rpcs: a.rpcs + t * (b.rpcs - a.rpcs) };
+}
+
+export function buildStressReport(r: StressResult): StressReport {
+  const o = r.options;
+  const phase = (name: string) => r.phases.find((p) => p.name === name)!;
+  const lookup = (name: 'store' | 'get' | 'get-absent' | 'find-node'): LookupPhase => {
+    const p = phase(name);
+    const rows = p.rows!;
+    const depth = Samples.fromArray(rows.depth);
+    let ok = 0;
+    let wait = 0;
+    for (let i = 0; i < p.count; i++) {
+      ok += rows.ok[i]!;
+      wait += rows.timeoutWait[i]!;
+    }
+    return {
+      name,
+      count: p.count,
+      wallMs: p.wallMs,
+      opsPerSec: p.count / (p.wallMs / 1000),
+      successRatio: p.count ? ok / p.count : NaN,
+      depth: depth.summary(),
+      rpcs: Samples.fromArray(rows.rpcs).summary(),
+      timeouts: Samples.fromArray(rows.timeouts).summary(),
+      latencyMs: Samples.fromArray(rows.duration).summary(),
+      timeoutWaitMs: wait,
+      depthCounts: depth.countsByValue(),
+    };
+  };
+  const join = phase('join');
+  const lookups = { store: lookup('store'), get: lookup('get'), 'get-absent': lookup('get-absent'), 'find-node': lookup('find-node') };
+  const byType: Record<string, number> = {};
+  const drops: Record<string, number> = {};
+  let messages = 0;
+  let cacheHits = 0;
+  let heap = 0;
+  let typed = 0;
+  for (const s of r.stats) {
+    s.sent.forEach((c, t) => {
+      const name = MESSAGE_TYPE_NAMES[t]!;
+      byType[name] = (byType[name] ?? 0) + c;
+      messages += c;
+    });
+    for (const [reason, c] of Object.entries(s.drops)) drops[reason] = (drops[reason] ?? 0) + c;
+    cacheHits += s.cacheHits;
+    heap += s.heapUsed;
+    typed += s.typedArrayBytes;
+  }
+  const runMs = r.phases.filter((p) => p.kind !== 'spawn').reduce((a, p) => a + p.wallMs, 0);
+  let spawnBytes = 0;
+  let spawnNodes = 0;
+  for (const s of r.spawn) {
+    spawnBytes += s.bytesAtAll - s.bytesAtFirst;
+    spawnNodes += s.nodes - s.firstNodes;
+  }
+  // Per node after the join / the run: the spawn slope plus what joining (and then the workload) added per node.
+  const shardBytes = (list: StressResult['stats']): number => list.reduce((a, s) => a + s.heapUsed + s.typedArrayBytes, 0);
+  const atSpawn = r.spawn.reduce((a, s) => a + s.bytesAtAll, 0);
+  const slope = spawnNodes ? spawnBytes / spawnNodes : NaN;
+  const findRows = phase('find-node').rows!;
+  let replicas = 0;
+  const storeRows = phase('store').rows!;
+  for (let i = 0; i < storeRows.stored.length; i++) replicas += storeRows.stored[i]!;
+  const ideal = o.config.k === 20 && o.config.alpha === 3;
+  return {
+    meta: {
+      tool: 'kadswarm stress',
+      version: packageVersion(),
+      commit: gitCommit(),
+      date: new Date().toISOString(),
+      clock: 'real',
+      seed: o.seed,
+      flags: {
+        nodes: o.nodes,
+        workers: r.workers,
+        keys: o.keys,
+        k: o.config.k,
+        alpha: o.config.alpha,
+        concurrency: o.concurrency,
+        joinConcurrency: o.joinConcurrency,
+        latency: formatLatency(o.network.latency),
+        loss: o.network.loss,
+        zipf: o.zipf,
+      },
+      node: process.version,
+      cores: cpus().length,
+      memoryBytes: totalmem(),
+    },
+    phases: r.phases.map((p) => ({ name: p.name, wallMs: p.wallMs, count: p.count, opsPerSec: p.count / (p.wallMs / 1000) })),
+    join: {
+      failed: join.joinFailed ?? 0,
+      wallMs: join.wallMs,
+      joinsPerSec: join.count / (join.wallMs / 1000),
+      rpcs: Samples.fromArray(join.joinRpcs!).summary(),
+      latencyMs: Samples.fromArray(join.joinDurations!).summary(),
+    },
+    lookups,
+    findNode: {
+      meanDepth: Samples.fromArray(findRows.depth).mean,
+      meanRpcs: Samples.fromArray(findRows.rpcs).mean,
+      reference: ideal ? { ...referenceFor(o.nodes), note: 'ideal full tables, k = 20, α = 3, static network (round-by-round model)' } : null,
+      exact: r.exactClosest,
+      checked: r.checked,
+      exactRatio: r.checked ? r.exactClosest / r.checked : NaN,
+    },
+    store: { meanReplicas: storeRows.stored.length ? replicas / storeRows.stored.length : NaN },
+    health: { ...r.health, knowsNearestRatio: r.health.sampled ? r.health.knowsNearest / r.health.sampled : NaN },
+    traffic: {
+      messages,
+      byType,
+      perShard: r.stats.map((s) => {
+        const m = s.sent.reduce((a, b) => a + b, 0);
+        return {
+          shard: s.shard,
+          messages: m,
+          messagesPerSec: m / (runMs / 1000),
+          framesOut: s.framesOut,
+          framesIn: s.framesIn,
+          local: s.localMessages,
+          backpressure: s.backpressure,
+          busyRatio: s.busyMs / r.totalWallMs,
+        };
+      }),
+      drops,
+      cacheHits,
+      timeoutWaitMs: Object.values(lookups).reduce((a, l) => a + l.timeoutWaitMs, 0),
+    },
+    memory: {
+      bytesPerNodeAtSpawn: slope,
+      bytesPerNodeAfterJoin: slope + (shardBytes(r.afterJoin) - atSpawn) / o.nodes,
+      bytesPerNodeAfterRun: slope + (shardBytes(r.stats) - atSpawn) / o.nodes,
+      heapBytes: heap,
+      typedArrayBytes: typed,
+      rssBytes: r.rssBytes,
+    },
+    totalWallMs: r.totalWallMs,
+  };
+}
+
+const pct = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toFixed(2)}%` : 'n/a');
+
+export function formatStressReport(rep: StressReport): string {
+  const f = rep.meta.flags as Record<string, unknown>;
+  const out: string[] = [];
+  out.push('');
+  out.push(`kadswarm stress — ${fmt(f.nodes as number, 0)} nodes on ${f.workers} workers, k = ${f.k}, α = ${f.alpha}, latency ${f.latency}, loss ${f.loss}, seed ${rep.meta.seed}`);
+  out.push(`${rep.meta.node}, ${rep.meta.cores} cores, ${formatBytes(rep.meta.memoryBytes as number)}; commit ${rep.meta.commit}; total ${(rep.totalWallMs / 1000).toFixed(1)} s`);
+  out.push('');
+  out.push(formatTable(['phase', 'ops', 'wall s', 'ops/s'], rep.phases.map((p) => [p.name, p.count, fmt(p.wallMs / 1000, 2), fmt(p.opsPerSec, 0)])));
+  out.push('');
+  out.push(`Join: ${rep.join.failed} failed; RPCs per join mean ${fmt(rep.join.rpcs.mean, 1)} (p95 ${fmt(rep.join.rpcs.p95, 0)}); join latency p50 ${fmt(rep.join.latencyMs.p50, 1)} ms`);
+  out.push('');
+  const cols = ['store', 'get', 'get-absent', 'find-node'] as const;
+  const L = rep.lookups;
+  const row = (label: string, get: (l: LookupPhase) => string): string[] => [label, ...cols.map((c) => get(L[c]))];
+  out.push('Per lookup (present = get, absent = get-absent):');
+  out.push(
+    formatTable(
+      ['', 'store', 'get (present)', 'get (absent)', 'find-node'],
+      [
+        row('success', (l) => pct(l.successRatio)),
+        row('depth mean', (l) => fmt(l.depth.mean, 2)),
+        row('depth p50/p95/max', (l) => `${l.depth.p50}/${l.depth.p95}/${l.depth.max}`),
+        row('RPCs mean', (l) => fmt(l.rpcs.mean, 1)),
+        row('RPCs p50/p95/p99', (l) => `${l.rpcs.p50}/${l.rpcs.p95}/${l.rpcs.p99}`),
+        row('timeouts mean', (l) => fmt(l.timeouts.mean, 3)),
+        row('latency mean ms', (l) => fmt(l.latencyMs.mean, 1)),
+        row('latency p50 ms', (l) => fmt(l.latencyMs.p50, 1)),
+        row('latency p95 ms', (l) => fmt(l.latencyMs.p95, 1)),
+        row('latency p99 ms', (l) => fmt(l.latencyMs.p99, 1)),
+        row('latency max ms', (l) => fmt(l.latencyMs.max, 1)),
+      ],
+    ),
+  );
+  out.push('');
+  const fn = rep.findNode;
+  const ref = fn.reference ? ` (reference for ideal tables: ${fmt(fn.reference.depth, 2)} and ${fmt(fn.reference.rpcs, 0)})` : ' (no reference figures for these k and α)';
+  out.push(`FIND_NODE: closest node found at mean depth ${fmt(fn.meanDepth, 2)}, ${fmt(fn.meanRpcs, 1)} RPCs per lookup${ref}`);
+  out.push(`FIND_NODE correctness: ${fn.exact}/${fn.checked} results equal the true k closest nodes (${pct(fn.exactRatio)})`);
+  out.push(`Stores: ${fmt(rep.store.meanReplicas, 2)} replicas acknowledged on average`);
+  const h = rep.health;
+  out.push(
+    `Routing tables: ${h.knowsNearest}/${h.sampled} sampled nodes know all their true k nearest (${pct(h.knowsNearestRatio)}); ` +
+      `${fmt(h.contacts / Math.max(1, h.nodes), 1)} contacts and ${fmt(h.buckets / Math.max(1, h.nodes), 1)} buckets per node; ${h.emptyBuckets} empty, ${h.fullBuckets} full buckets`,
+  );
+  out.push('');
+  const t = rep.traffic;
+  out.push(`Traffic: ${fmt(t.messages, 0)} messages — ${Object.entries(t.byType).map(([k, v]) => `${k} ${fmt(v, 0)}`).join(', ')}`);
+  out.push(formatTable(['shard', 'messages', 'msg/s', 'frames out', 'frames in', 'local', 'ring full', 'busy'], t.perShard.map((s) => [s.shard, s.messages, fmt(s.messagesPerSec, 0), s.framesOut, s.framesIn, s.local, s.backpressure, pct(s.busyRatio)])));
+  out.push(`Cache hits ${fmt(t.cacheHits, 0)}; time lookups waited on timeouts ${fmt(t.timeoutWaitMs / 1000, 1)} s; dropped: ${Object.keys(t.drops).length ? Object.entries(t.drops).map(([k, v]) => `${k} ${v}`).join(', ') : 'none'}`);
+  out.push('');
+  const m = rep.memory;
+  out.push(
+    `Memory per node (JS heap + typed arrays): ${fmt(m.bytesPerNodeAtSpawn, 0)} B at spawn (slope), ${fmt(m.bytesPerNodeAfterJoin, 0)} B after the join, ` +
+      `${fmt(m.bytesPerNodeAfterRun, 0)} B after the run (records included); process RSS ${formatBytes(m.rssBytes)}`,
+  );
+  return out.join('\n');
+}
+
+export function stressPlots(rep: StressReport): Record<string, string> {
+  const L = rep.lookups;
+  const names = ['get', 'get-absent', 'find-node'] as const;
+  const maxDepth = Math.max(...names.flatMap((n) => L[n].depthCounts.map(([d]) => d)));
+  const depthBars = Array.from({ length: maxDepth + 1 }, (_, d) => ({
+    label: String(d),
+    value: names.map((n) => (L[n].depthCounts.find(([v]) => v === d)?.[1] ?? 0) / Math.max(1, L[n].count)),
+  }));
+  return {
+    'depth.svg': barChart({ title: 'Lookup depth (learned-from hops)', xLabel: 'depth', yLabel: 'share of lookups', bars: depthBars, series: ['get (present)', 'get (absent)', 'find-node'] }),
+    'cost.svg': barChart({
+      title: 'Present vs absent: mean cost per lookup',
+      xLabel: 'metric',
+      yLabel: 'value',
+      bars: [
+        { label: 'RPCs', value: [L.get.rpcs.mean, L['get-absent'].rpcs.mean] },
+        { label: 'latency p50 ms', value: [L.get.latencyMs.p50, L['get-absent'].latencyMs.p50] },
+        { label: 'latency p95 ms', value: [L.get.latencyMs.p95, L['get-absent'].latencyMs.p95] },
+      ],
+      series: ['present', 'absent'],
+    }),
+    'phases.svg': barChart({ title: 'Operations per second by phase', xLabel: 'phase', yLabel: 'ops/s', bars: rep.phases.map((p) => ({ label: p.name, value: p.opsPerSec })) }),
+    'latency-percentiles.svg': barChart({
+      title: 'Lookup latency percentiles (ms)',
+      xLabel: 'phase',
+      yLabel: 'ms',
+      bars: (['store', 'get', 'get-absent', 'find-node'] as const).map((n) => ({ label: n, value: [L[n].latencyMs.p50, L[n].latencyMs.p95, L[n].latencyMs.p99] })),
+      series: ['p50', 'p95', 'p99'],
+    }),
+  };
+}
+
+export function stressHtml(rep: StressReport): string {
+  const plots = stressPlots(rep);
+  const text = formatStressReport(rep);
+  return htmlReport({
+    title: `kadswarm stress: ${(rep.meta.flags as { nodes: number }).nodes} nodes`,
+    params: rep.meta.flags as Record<string, unknown>,
+    sections: [
+      { heading: 'Summary', text: '```\n' + text + '\n```' },
+      ...Object.entries(plots).map(([name, svg]) => ({ heading: name.replace('.svg', ''), svg })),
+    ],
+  });
+}
+
+function packageVersion(): string {
+  try {
+    const url = new URL('../../../package.json', import.meta.url);
+    return (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function gitCommit(): string {
+  try {
+    return execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+

@@ -1,0 +1,177 @@
+/**
+ * What a shard does for the supervisor's commands: spawn its nodes, join a
+ * batch of them, run a list of operations with bounded concurrency, and
+ * report routing-table health. Results come back as typed arrays, one row per
+ * operation in command order.
+ */
+import { getHeapStatistics } from 'node:v8';
+import { ID_WORDS } from '../core/id.js';
+import type { GetResult, LookupCost } from '../core/node.js';
+import type { HealthResult, JoinBatchResult, OpKind, OpsResult, SpawnResult } from './control.js';
+import { forceGc } from './gc.js';
+import { IdOracle } from './oracle.js';
+import { localSlot } from './placement.js';
+import type { Shard } from './shard.js';
+import { absentKey, findTarget, presentKey, valueBytes } from './workload.js';
+
+export function spawnAll(shard: Shard): SpawnResult {
+  const total = shard.nodes.length;
+  const first = Math.max(1, Math.floor(total / 10));
+  const measure = (): number => {
+    forceGc();
+    let typed = 0;
+    for (const n of shard.nodes) if (n) typed += n.table.bytes;
+    return getHeapStatistics().used_heap_size + typed;
+  };
+  for (let s = 0; s < first; s++) shard.spawn(s);
+  const bytesAtFirst = measure();
+  for (let s = first; s < total; s++) shard.spawn(s);
+  const bytesAtAll = measure();
+  return { nodes: total, firstNodes: first, bytesAtFirst, bytesAtAll };
+}
+
+/** Runs `count` asynchronous jobs, at most `concurrency` at a time; `onProgress` sees the number done. */
+export function runBounded(count: number, concurrency: number, job: (i: number, done: () => void) => void, onProgress: (done: number) => void): Promise<void> {
+  return new Promise((resolve) => {
+    if (count === 0) return resolve();
+    let next = 0;
+    let finished = 0;
+    const startMore = (): void => {
+      while (next < count && next - finished < concurrency) {
+        const i = next++;
+        job(i, () => {
+          finished++;
+          onProgress(finished);
+          if (finished === count) resolve();
+          else startMore();
+        });
+      }
+    };
+    startMore();
+  });
+}
+
+export async function joinBatch(shard: Shard, nodes: Int32Array, bootstraps: number[], concurrency: number, onProgress: (done: number) => void): Promise<JoinBatchResult> {
+  const rpcs = new Float64Array(nodes.length);
+  const durations = new Float64Array(nodes.length);
+  let failed = 0;
+  await runBounded(
+    nodes.length,
+    concurrency,
+    (i, done) => {
+      const node = shard.node(nodes[i]!);
+      // Join through one bootstrap node chosen by the node's index, never itself.
+      const others = bootstraps.filter((b) => b !== node.self);
+      const via = others.length ? [others[node.self % others.length]!] : [];
+      node.join(via, shard.now(), (r) => {
+        if (!r.ok) failed++;
+        rpcs[i] = r.rpcs;
+        durations[i] = r.duration;
+        done();
+      });
+      shard.ringOwnBell();
+    },
+    onProgress,
+  );
+  return { failed, rpcs, durations };
+}
+
+export async function runOps(shard: Shard, kind: OpKind, nodes: Int32Array, items: Int32Array, concurrency: number, sample: number, seed: number, onProgress: (done: number) => void): Promise<OpsResult> {
+  const n = nodes.length;
+  const k = shard.config.k;
+  const out: OpsResult = {
+    depth: new Float64Array(n),
+    rpcs: new Float64Array(n),
+    timeouts: new Float64Array(n),
+    timeoutWait: new Float64Array(n),
+    duration: new Float64Array(n),
+    ok: new Uint8Array(n),
+    stored: new Uint8Array(n),
+    closest: new Int32Array(Math.min(sample, n) * k).fill(-1),
+  };
+  const record = (i: number, c: LookupCost, ok: boolean): void => {
+    out.depth[i] = c.depth;
+    out.rpcs[i] = c.rpcs;
+    out.timeouts[i] = c.timeouts;
+    out.timeoutWait[i] = c.timeoutWait;
+    out.duration[i] = c.duration;
+    out.ok[i] = ok ? 1 : 0;
+  };
+  await runBounded(
+    n,
+    concurrency,
+    (i, done) => {
+      const node = shard.node(nodes[i]!);
+      const item = items[i]!;
+      const now = shard.now();
+      switch (kind) {
+        case 'put':
+          node.put(presentKey(item), valueBytes(item), now, (r) => {
+            record(i, r, r.stored > 0);
+            out.stored[i] = Math.min(255, r.stored);
+            done();
+          });
+          break;
+        case 'get':
+          node.get(presentKey(item), now, (r) => {
+            record(i, r, r.found && sameBytes(r, valueBytes(item)));
+            done();
+          });
+          break;
+        case 'get-absent':
+          node.get(absentKey(item), now, (r) => {
+            // Success for an absent key: the lookup completed and found nothing.
+            record(i, r, !r.found && r.responded > 0);
+            done();
+          });
+          break;
+        case 'find':
+          node.findNode(findTarget(seed, item), now, (r) => {
+            record(i, r, r.closest.length > 0);
+            if (i < sample) for (let j = 0; j < Math.min(k, r.closest.length); j++) out.closest[i * k + j] = r.closest[j]!;
+            done();
+          });
+          break;
+      }
+      shard.ringOwnBell();
+    },
+    onProgress,
+  );
+  return out;
+}
+
+function sameBytes(r: GetResult, expected: Uint8Array): boolean {
+  const v = r.value;
+  if (!v || v.length !== expected.length) return false;
+  for (let i = 0; i < v.length; i++) if (v[i] !== expected[i]) return false;
+  return true;
+}
+
+let oracle: IdOracle | null = null;
+
+/** Routing-table health: bucket counts over all local nodes, nearest-neighbour completeness over a sample. */
+export function health(shard: Shard, sample: Int32Array): HealthResult {
+  const r: HealthResult = { knowsNearest: 0, sampled: 0, emptyBuckets: 0, fullBuckets: 0, buckets: 0, contacts: 0, nodes: 0 };
+  const k = shard.config.k;
+  for (const node of shard.nodes) {
+    if (!node || !node.up) continue;
+    r.nodes++;
+    for (const b of node.table.describeBuckets()) {
+      r.buckets++;
+      r.contacts += b.contacts;
+      if (b.contacts === 0) r.emptyBuckets++;
+      if (b.contacts === k) r.fullBuckets++;
+    }
+  }
+  if (sample.length > 0) {
+    oracle ??= new IdOracle(shard.peers.words, shard.total);
+    for (const i of sample) {
+      const node = shard.nodes[localSlot(i, shard.shards)];
+      if (!node || node.self !== i) continue;
+      r.sampled++;
+      const truth = oracle.closest(shard.peers.words.subarray(i * ID_WORDS, i * ID_WORDS + ID_WORDS), 0, k, (h) => h !== i);
+      if (truth.every((h) => node.table.has(h))) r.knowsNearest++;
+    }
+  }
+  return r;
+}

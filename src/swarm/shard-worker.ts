@@ -1,0 +1,104 @@
+/**
+ * The piscina task that is one shard for the whole run: it builds the Shard,
+ * answers control commands on its MessagePort, and runs the network loop
+ * until told to stop. The port listener is also what keeps this thread alive
+ * while it waits on its doorbell (a pending Atomics.waitAsync alone does not,
+ * Node issue 44729).
+ */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import { join } from 'node:path';
+import { setImmediate as yieldNow } from 'node:timers/promises';
+import type { Command, Reply, ShardSetup } from './control.js';
+import { forceGc } from './gc.js';
+import { Shard } from './shard.js';
+import { health, joinBatch, runOps, spawnAll } from './shard-ops.js';
+
+const PROGRESS_EVERY_MS = 100;
+
+export default async function runShard(setup: ShardSetup): Promise<string> {
+  const { port } = setup;
+  const profiler = setup.cpuProfileDir ? await startProfiler() : null;
+  const shard = new Shard(setup);
+  let fatal: Error | null = null;
+
+  const reply = (r: Reply): void => port.postMessage(r);
+  const progress = (id: number): ((done: number) => void) => {
+    let last = 0;
+    return (done) => {
+      const t = performance.now();
+      if (t - last >= PROGRESS_EVERY_MS) {
+        last = t;
+        reply({ progress: id, done });
+      }
+    };
+  };
+
+  const execute = async (cmd: Command): Promise<unknown> => {
+    switch (cmd.op) {
+      case 'spawn':
+        return spawnAll(shard);
+      case 'join':
+        return joinBatch(shard, cmd.nodes, cmd.bootstraps, cmd.concurrency, progress(cmd.id));
+      case 'ops':
+        return runOps(shard, cmd.kind, cmd.nodes, cmd.items, cmd.concurrency, cmd.sample, setup.seed, progress(cmd.id));
+      case 'stats':
+        if (cmd.gc) forceGc();
+        return shard.snapshot();
+      case 'health':
+        return health(shard, cmd.sample);
+      case 'stop':
+        shard.stopped = true;
+        return null;
+    }
+  };
+
+  port.on('message', (cmd: Command) => {
+    execute(cmd).then(
+      (result) => reply({ id: cmd.id, ok: true, result }),
+      (err: Error) => reply({ id: cmd.id, ok: false, error: err.message }),
+    );
+    // New work may be due now: wake the loop if it is waiting on the doorbell.
+    shard.ringOwnBell();
+  });
+
+  try {
+    while (!shard.stopped) {
+      const seen = shard.readBell();
+      const next = shard.pass();
+      if (next < 0) {
+        await yieldNow();
+        continue;
+      }
+      const wait = next === Infinity ? 1000 : next - shard.now();
+      if (wait <= 0) await yieldNow();
+      else await shard.waitBell(seen, wait);
+    }
+  } catch (err) {
+    fatal = err as Error;
+  } finally {
+    port.removeAllListeners('message');
+    if (profiler) await stopProfiler(profiler, join(setup.cpuProfileDir!, `shard-${setup.shard}.cpuprofile`));
+    port.close();
+  }
+  if (fatal) throw new Error(`shard ${setup.shard}: ${fatal.message}`);
+  return `shard ${setup.shard} stopped`;
+}
+
+async function startProfiler(): Promise<Session> {
+  const session = new Session();
+  session.connect();
+  await post(session, 'Profiler.enable');
+  await post(session, 'Profiler.start');
+  return session;
+}
+
+async function stopProfiler(session: Session, file: string): Promise<void> {
+  const { profile } = (await post(session, 'Profiler.stop')) as { profile: unknown };
+  writeFileSync(file, JSON.stringify(profile));
+  session.disconnect();
+}
+
+function post(session: Session, method: string): Promise<unknown> {
+  return new Promise((resolve, reject) => session.post(method, (err, res) => (err ? reject(err) : resolve(res))));
+}

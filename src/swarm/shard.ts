@@ -1,0 +1,296 @@
+/**
+ * A shard: thousands of node actors in one worker thread, one event queue
+ * for all their timers and delayed deliveries, and the ring-buffer links to
+ * the other shards. Nodes are the unchanged sans-IO core; the shard is their
+ * NodeHost.
+ *
+ * Every message is encoded once by the sender's shard and decoded by the
+ * receiver's, also between two nodes of the same shard (they go through a
+ * local queue), so one worker and many behave alike. A full ring never drops:
+ * frames wait in a per-destination backlog and are retried on every pass.
+ *
+ * The loop (real time): read the doorbell, drain every inbox, run the events
+ * due, flush backlogs and ring the bells of shards we wrote to, then either
+ * yield (more work is due) or wait on the doorbell until the next event.
+ */
+import { getHeapStatistics } from 'node:v8';
+import { resolveConfig, type KadConfig } from '../core/config.js';
+import { ID_BYTES, readIdBytes } from '../core/id.js';
+import type { Message } from '../core/messages.js';
+import { KadNode, type DropReason, type NodeEvent, type NodeHost } from '../core/node.js';
+import { PeerIds } from '../core/peers.js';
+import { Random, deriveSeed } from '../core/random.js';
+import { attachRingMesh } from '../net/ring-mesh.js';
+import { decodeMessage, encodeMessage, IndexContacts, type DecodeLimits } from '../wire/index.js';
+import type { ShardSetup, ShardStats } from './control.js';
+import { EventQueue } from './event-queue.js';
+import { messageLatency, type NetworkModel } from './network-model.js';
+import { localSlot, nodesOnShard, shardOf } from './placement.js';
+
+interface Pending {
+  from: number;
+  to: number;
+  at: number;
+  bytes: Uint8Array;
+}
+
+/** An event of the shard's queue: a delivery (bytes set) or a node's timer (bytes null). */
+interface QueuedEvent {
+  from: number;
+  to: number;
+  bytes: Uint8Array | null;
+}
+
+const BATCH = 4096;
+
+export class Shard implements NodeHost {
+  readonly index: number;
+  readonly shards: number;
+  readonly total: number;
+  readonly peers: PeerIds;
+  readonly config: KadConfig;
+  readonly network: NetworkModel;
+  /** Local slot → node; null before spawn. */
+  readonly nodes: (KadNode | null)[];
+  private readonly idBytes: Uint8Array;
+  private readonly contacts: IndexContacts;
+  private readonly limits: DecodeLimits;
+  private readonly links: ReturnType<typeof attachRingMesh>;
+  private readonly queue = new EventQueue<QueuedEvent>();
+  private readonly backlog: Pending[][];
+  private readonly dirty: Uint8Array;
+  private readonly rng: Random;
+  private readonly seed: number;
+  private readonly faultAfter: number;
+  readonly stats = {
+    sent: new Float64Array(8),
+    drops: new Map<string, number>(),
+    framesOut: 0,
+    framesIn: 0,
+    localMessages: 0,
+    backpressure: 0,
+    delivered: 0,
+    cacheHits: 0,
+    handlerErrors: 0,
+    busyMs: 0,
+  };
+  /** Observers of node events (the workload runner); optional. */
+  onEvent: ((node: KadNode, ev: NodeEvent) => void) | null = null;
+  stopped = false;
+  private passNow = 0;
+
+  constructor(setup: Omit<ShardSetup, 'port'>) {
+    this.index = setup.shard;
+    this.shards = setup.shards;
+    this.total = setup.nodes;
+    this.seed = setup.seed;
+    this.config = resolveConfig(setup.config);
+    this.network = setup.network;
+    this.peers = PeerIds.over(new Uint32Array(setup.ids), setup.nodes);
+    this.idBytes = new Uint8Array(setup.nodes * ID_BYTES);
+    for (let i = 0; i < setup.nodes; i++) readIdBytes(this.peers.words, i * 5, this.idBytes.subarray(i * ID_BYTES, (i + 1) * ID_BYTES));
+    this.contacts = new IndexContacts(this.peers);
+    this.limits = { maxDatagramBytes: 1400, maxValueBytes: this.config.maxValueBytes, maxContacts: Math.max(this.config.k, 20) };
+    this.links = attachRingMesh(setup.mesh, setup.shard);
+    this.backlog = Array.from({ length: setup.shards }, () => []);
+    this.dirty = new Uint8Array(setup.shards);
+    this.rng = new Random(deriveSeed(setup.seed, 0x5a4d + setup.shard), 9);
+    this.faultAfter = setup.faultAfterMessages ?? Infinity;
+    this.nodes = new Array(nodesOnShard(setup.shard, setup.shards, setup.nodes)).fill(null);
+  }
+
+  now(): number {
+    return performance.timeOrigin + performance.now();
+  }
+
+  /** The node with global index i, if it lives here. */
+  node(i: number): KadNode {
+    const n = this.nodes[localSlot(i, this.shards)];
+    if (!n || shardOf(i, this.shards) !== this.index) throw new Error(`node ${i} is not on shard ${this.index}`);
+    return n;
+  }
+
+  spawn(slot: number): KadNode {
+    const i = slot * this.shards + this.index;
+    const node = new KadNode(i, this.peers, this.config, this, new Random(deriveSeed(this.seed, i), 1), this.now());
+    this.nodes[slot] = node;
+    return node;
+  }
+
+  // ------------------------------------------------------------ NodeHost
+
+  send(node: KadNode, to: number, msg: Message): void {
+    this.stats.sent[msg.type]!++;
+    const from = node.self;
+    const n = this.network;
+    if (n.loss > 0 && this.rng.next() < n.loss) {
+      this.count('lost');
+      return;
+    }
+    let bytes: Uint8Array;
+    try {
+      bytes = encodeMessage(this.idBytes.subarray(from * ID_BYTES, from * ID_BYTES + ID_BYTES), msg, this.contacts);
+    } catch (err) {
+      this.count('encode-error');
+      return;
+    }
+    const at = this.now() + messageLatency(n, from, to, this.rng);
+    const dest = shardOf(to, this.shards);
+    if (dest === this.index) {
+      this.stats.localMessages++;
+      this.queue.push(at, { from, to, bytes });
+      return;
+    }
+    const backlog = this.backlog[dest]!;
+    if (backlog.length > 0 || !this.links.outbox(dest).tryWriteFrame(from, to, at, bytes)) {
+      if (backlog.length === 0) this.stats.backpressure++;
+      // msgpackr's result is a view that later encodes do not overwrite, so it can wait as is.
+      backlog.push({ from, to, at, bytes });
+      return;
+    }
+    this.stats.framesOut++;
+    this.dirty[dest] = 1;
+  }
+
+  wake(node: KadNode, at: number): void {
+    this.queue.push(at, { from: -1, to: node.self, bytes: null });
+  }
+
+  drop(_node: KadNode, reason: DropReason): void {
+    this.count(reason);
+  }
+
+  event(node: KadNode, ev: NodeEvent): void {
+    if (ev.type === 'cache-hit') this.stats.cacheHits++;
+    this.onEvent?.(node, ev);
+  }
+
+  count(reason: string): void {
+    this.stats.drops.set(reason, (this.stats.drops.get(reason) ?? 0) + 1);
+  }
+
+  // ------------------------------------------------------------ the loop
+
+  /**
+   * One pass: drain inboxes, run due events (at most a batch), flush backlogs,
+   * ring bells. Returns the time of the next queued event, or -1 when work is
+   * still due now (the caller should yield, not wait).
+   */
+  pass(): number {
+    const t0 = performance.now();
+    const now = this.now();
+    this.passNow = now;
+    for (let s = 0; s < this.shards; s++) {
+      if (s === this.index) continue;
+      this.links.inbox(s).drain(this.onFrame);
+    }
+    let budget = BATCH;
+    while (budget-- > 0 && this.queue.peekTime() <= now) {
+      const ev = this.queue.pop()!;
+      if (ev.bytes === null) this.tick(ev.to, now);
+      else this.deliver(ev.from, ev.to, ev.bytes, now);
+    }
+    const flushed = this.flush();
+    this.stats.busyMs += performance.now() - t0;
+    if (!flushed || this.queue.peekTime() <= this.now()) return -1;
+    return this.queue.peekTime();
+  }
+
+  private readonly onFrame = (bytes: Uint8Array, from: number, to: number, at: number): void => {
+    this.stats.framesIn++;
+    // Decode now: the view is only valid during this call, and decoding copies what it keeps.
+    if (at <= this.passNow) {
+      this.deliver(from, to, bytes, this.passNow);
+    } else {
+      this.queue.push(at, { from, to, bytes: bytes.slice() });
+    }
+  };
+
+  private deliver(from: number, to: number, bytes: Uint8Array, now: number): void {
+    if (++this.stats.delivered > this.faultAfter) {
+      throw new Error(`injected fault: shard ${this.index} failed after ${this.faultAfter} messages`);
+    }
+    const node = this.nodes[localSlot(to, this.shards)];
+    if (!node || shardOf(to, this.shards) !== this.index) return this.count('no-such-node');
+    const d = decodeMessage(bytes, this.contacts, this.limits);
+    if (!d.ok) return this.count(d.reason);
+    // The frame header names the sender; its ID on the wire must agree.
+    if (!this.peers.hasId(from, d.senderId)) return this.count('sender-mismatch');
+    try {
+      node.handle(from, d.message, now);
+    } catch (err) {
+      this.stats.handlerErrors++;
+      this.count('handler-error');
+    }
+  }
+
+  private tick(to: number, now: number): void {
+    const node = this.nodes[localSlot(to, this.shards)];
+    if (!node) return;
+    try {
+      node.tick(now);
+    } catch {
+      this.stats.handlerErrors++;
+      this.count('handler-error');
+    }
+  }
+
+  /** Retries backlogged frames in order and rings the bells of shards written to; false if some still wait. */
+  private flush(): boolean {
+    let clear = true;
+    for (let s = 0; s < this.shards; s++) {
+      const backlog = this.backlog[s]!;
+      if (backlog.length > 0) {
+        const ring = this.links.outbox(s);
+        let i = 0;
+        for (; i < backlog.length; i++) {
+          const p = backlog[i]!;
+          if (!ring.tryWriteFrame(p.from, p.to, p.at, p.bytes)) break;
+          this.stats.framesOut++;
+          this.dirty[s] = 1;
+        }
+        if (i > 0) backlog.splice(0, i);
+        if (backlog.length > 0) clear = false;
+      }
+      if (this.dirty[s]) {
+        this.dirty[s] = 0;
+        this.links.ringBell(s);
+      }
+    }
+    return clear;
+  }
+
+  readBell(): number {
+    return this.links.bell.read();
+  }
+
+  waitBell(seen: number, timeoutMs: number): Promise<unknown> {
+    return this.links.bell.wait(seen, timeoutMs);
+  }
+
+  ringOwnBell(): void {
+    this.links.bell.ring();
+  }
+
+  // ------------------------------------------------------------ reports
+
+  snapshot(): ShardStats {
+    let typed = 0;
+    for (const n of this.nodes) if (n) typed += n.table.bytes;
+    return {
+      shard: this.index,
+      sent: Array.from(this.stats.sent),
+      drops: Object.fromEntries(this.stats.drops),
+      framesOut: this.stats.framesOut,
+      framesIn: this.stats.framesIn,
+      localMessages: this.stats.localMessages,
+      backpressure: this.stats.backpressure,
+      delivered: this.stats.delivered,
+      cacheHits: this.stats.cacheHits,
+      handlerErrors: this.stats.handlerErrors,
+      busyMs: this.stats.busyMs,
+      heapUsed: getHeapStatistics().used_heap_size,
+      typedArrayBytes: typed,
+    };
+  }
+}

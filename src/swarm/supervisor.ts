@@ -1,0 +1,255 @@
+/**
+ * The supervisor: starts one shard per worker thread through piscina (one
+ * long-lived task each), wires them with SharedArrayBuffer rings, and drives
+ * them with control commands over MessagePorts. It never blocks its event
+ * loop: no Atomics.wait here, only messages and promises.
+ *
+ * If any shard fails, every command still waiting is rejected with that
+ * shard's error, so a run ends with a clear message instead of hanging.
+ */
+import { availableParallelism } from 'node:os';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import type { KadConfig } from '../core/config.js';
+import { ID_WORDS, writeIdWords } from '../core/id.js';
+import { createRingMesh, type RingMesh } from '../net/ring-mesh.js';
+import type { Command, HealthResult, JoinBatchResult, OpKind, OpsResult, Reply, ShardSetup, ShardStats, SpawnResult } from './control.js';
+import type { NetworkModel } from './network-model.js';
+import { shardOf } from './placement.js';
+import { nodeId } from './workload.js';
+
+export interface SwarmOptions {
+  nodes: number;
+  workers?: number;
+  seed: number;
+  config?: Partial<KadConfig>;
+  network: NetworkModel;
+  /** Bytes per ring (a power of two). */
+  ringBytes?: number;
+  /** Old-generation heap limit per shard, MiB. */
+  maxHeapMb?: number;
+  cpuProfileDir?: string;
+  /** Test hook: make one shard throw after this many delivered messages. */
+  fault?: { shard: number; afterMessages: number };
+}
+
+type CommandBody = Command extends infer C ? (C extends { id: number } ? Omit<C, 'id'> : never) : never;
+
+interface Waiting {
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+  onProgress?: (done: number) => void;
+}
+
+export class Swarm {
+  readonly workers: number;
+  readonly ids: Uint32Array;
+  private readonly pool: Piscina;
+  private readonly ports: MessagePort[] = [];
+  private readonly tasks: Promise<unknown>[] = [];
+  private readonly waiting = new Map<number, Waiting>();
+  private nextId = 1;
+  private failure: Error | null = null;
+  /** Settles when a shard fails; a run can race its phases against it. */
+  readonly failed: Promise<never>;
+  private fail!: (e: Error) => void;
+
+  private constructor(readonly opts: SwarmOptions) {
+    this.workers = Math.max(1, Math.min(opts.workers ?? availableParallelism(), opts.nodes));
+    const sab = new SharedArrayBuffer(opts.nodes * ID_WORDS * 4);
+    this.ids = new Uint32Array(sab);
+    for (let i = 0; i < opts.nodes; i++) writeIdWords(nodeId(opts.seed, i), this.ids, i * ID_WORDS);
+    this.failed = new Promise<never>((_, reject) => (this.fail = reject));
+    this.failed.catch(() => {});
+    this.pool = new Piscina({
+      filename: new URL('./shard-worker.js', import.meta.url).href,
+      minThreads: this.workers,
+      maxThreads: this.workers,
+      concurrentTasksPerWorker: 1,
+      idleTimeout: Infinity,
+      atomics: 'disabled',
+      resourceLimits: { maxOldGenerationSizeMb: opts.maxHeapMb ?? 4096 },
+    });
+    const mesh: RingMesh = createRingMesh(this.workers, opts.ringBytes ?? 1 << 22);
+    for (let s = 0; s < this.workers; s++) {
+      const { port1, port2 } = new MessageChannel();
+      this.ports.push(port1);
+      port1.on('message', (r: Reply) => this.onReply(r));
+      const setup: ShardSetup = {
+        shard: s,
+        shards: this.workers,
+        nodes: opts.nodes,
+        seed: opts.seed,
+        ids: sab,
+        mesh,
+        config: opts.config ?? {},
+        network: opts.network,
+        port: port2,
+        ...(opts.cpuProfileDir ? { cpuProfileDir: opts.cpuProfileDir } : {}),
+        ...(opts.fault && opts.fault.shard === s ? { faultAfterMessages: opts.fault.afterMessages } : {}),
+      };
+      const task = this.pool.run(setup, { transferList: [port2] as never });
+      task.catch((err: Error) => this.onShardFailure(s, err));
+      this.tasks.push(task);
+    }
+  }
+
+  static start(opts: SwarmOptions): Swarm {
+    if (!Number.isInteger(opts.nodes) || opts.nodes < 1) throw new Error(`--nodes must be a positive integer, got ${opts.nodes}`);
+    return new Swarm(opts);
+  }
+
+  get nodes(): number {
+    return this.opts.nodes;
+  }
+
+  // ------------------------------------------------------------ commands
+
+  command<T>(shard: number, body: CommandBody, onProgress?: (done: number) => void): Promise<T> {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject, ...(onProgress ? { onProgress } : {}) });
+      this.ports[shard]!.postMessage({ ...body, id });
+    });
+  }
+
+  private onReply(r: Reply): void {
+    if ('progress' in r) {
+      this.waiting.get(r.progress)?.onProgress?.(r.done);
+      return;
+    }
+    const w = this.waiting.get(r.id);
+    if (!w) return;
+    this.waiting.delete(r.id);
+    if (r.ok) w.resolve(r.result);
+    else w.reject(new Error(r.error));
+  }
+
+  private onShardFailure(shard: number, err: Error): void {
+    if (this.failure) return;
+    this.failure = new Error(`shard ${shard} failed: ${err.message.replace(/^shard \d+: /, '')}`);
+    for (const w of this.waiting.values()) w.reject(this.failure);
+    this.waiting.clear();
+    this.fail(this.failure);
+  }
+
+  /** Sends one command per shard; progress callbacks report the sum over shards. */
+  private async all<T>(make: (shard: number) => CommandBody | null, onProgress?: (done: number) => void): Promise<(T | null)[]> {
+    const done = new Array<number>(this.workers).fill(0);
+    const progress = onProgress
+      ? (s: number) => (d: number) => {
+          done[s] = d;
+          onProgress(done.reduce((a, b) => a + b, 0));
+        }
+      : () => undefined;
+    return Promise.all(
+      Array.from({ length: this.workers }, (_, s) => {
+        const body = make(s);
+        return body ? this.command<T>(s, body, progress(s)) : Promise.resolve(null);
+      }),
+    );
+  }
+
+  spawn(): Promise<SpawnResult[]> {
+    return this.all<SpawnResult>(() => ({ op: 'spawn' })) as Promise<SpawnResult[]>;
+  }
+
+  /** Joins `nodes` (global indices, in order) through `bootstraps`, `concurrency` joins in flight across the swarm. */
+  async join(nodes: number[], bootstraps: number[], concurrency: number, onProgress?: (done: number) => void): Promise<{ failed: number; rpcs: Float64Array; durations: Float64Array }> {
+    const parts = this.split(nodes);
+    const results = await this.all<JoinBatchResult>(
+      (s) => (parts[s]!.length ? { op: 'join', nodes: Int32Array.from(parts[s]!.map((p) => nodes[p]!)), bootstraps, concurrency: this.share(concurrency) } : null),
+      onProgress,
+    );
+    const rpcs = new Float64Array(nodes.length);
+    const durations = new Float64Array(nodes.length);
+    let failed = 0;
+    results.forEach((r, s) => {
+      if (!r) return;
+      failed += r.failed;
+      parts[s]!.forEach((pos, j) => {
+        rpcs[pos] = r.rpcs[j]!;
+        durations[pos] = r.durations[j]!;
+      });
+    });
+    return { failed, rpcs, durations };
+  }
+
+  /** Runs operation `kind` for item[i] from node[i]; rows come back in the same order. */
+  async ops(kind: OpKind, nodes: number[], items: number[], concurrency: number, sample: number, k: number, onProgress?: (done: number) => void): Promise<OpsResult> {
+    const parts = this.split(nodes);
+    // The first `sample` operations of the run are the sampled ones, wherever they run.
+    const results = await this.all<OpsResult>(
+      (s) =>
+        parts[s]!.length
+          ? {
+              op: 'ops',
+              kind,
+              nodes: Int32Array.from(parts[s]!.map((p) => nodes[p]!)),
+              items: Int32Array.from(parts[s]!.map((p) => items[p]!)),
+              concurrency: this.share(concurrency),
+              sample: parts[s]!.filter((p) => p < sample).length,
+            }
+          : null,
+      onProgress,
+    );
+    const n = nodes.length;
+    const out: OpsResult = {
+      depth: new Float64Array(n),
+      rpcs: new Float64Array(n),
+      timeouts: new Float64Array(n),
+      timeoutWait: new Float64Array(n),
+      duration: new Float64Array(n),
+      ok: new Uint8Array(n),
+      stored: new Uint8Array(n),
+      closest: new Int32Array(Math.min(sample, n) * k).fill(-1),
+    };
+    results.forEach((r, s) => {
+      if (!r) return;
+      parts[s]!.forEach((pos, j) => {
+        out.depth[pos] = r.depth[j]!;
+        out.rpcs[pos] = r.rpcs[j]!;
+        out.timeouts[pos] = r.timeouts[j]!;
+        out.timeoutWait[pos] = r.timeoutWait[j]!;
+        out.duration[pos] = r.duration[j]!;
+        out.ok[pos] = r.ok[j]!;
+        out.stored[pos] = r.stored[j]!;
+        // Sampled rows are the shard's first ones, since positions are ascending.
+        if (pos < sample) out.closest.set(r.closest.subarray(j * k, j * k + k), pos * k);
+      });
+    });
+    return out;
+  }
+
+  /** Counters and memory of every shard; with `gc`, after a full collection (for memory figures). */
+  stats(gc = false): Promise<ShardStats[]> {
+    return this.all<ShardStats>(() => ({ op: 'stats', gc })) as Promise<ShardStats[]>;
+  }
+
+  health(sample: number[]): Promise<HealthResult[]> {
+    const parts = this.split(sample);
+    return this.all<HealthResult>((s) => ({ op: 'health', sample: Int32Array.from(parts[s]!.map((p) => sample[p]!)) })) as Promise<HealthResult[]>;
+  }
+
+  /** Stops every shard and the pool; safe to call after a failure. */
+  async stop(): Promise<void> {
+    if (!this.failure) {
+      await Promise.allSettled(Array.from({ length: this.workers }, (_, s) => this.command(s, { op: 'stop' })));
+      await Promise.allSettled(this.tasks);
+    }
+    for (const p of this.ports) p.close();
+    await this.pool.destroy();
+  }
+
+  /** Positions of `nodes` grouped by the shard hosting each node, ascending within a shard. */
+  private split(nodes: number[]): number[][] {
+    const parts: number[][] = Array.from({ length: this.workers }, () => []);
+    nodes.forEach((node, pos) => parts[shardOf(node, this.workers)]!.push(pos));
+    return parts;
+  }
+
+  private share(concurrency: number): number {
+    return Math.max(1, Math.ceil(concurrency / this.workers));
+  }
+}
