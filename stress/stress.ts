@@ -24,6 +24,7 @@ export const STRESS_USAGE = `Usage: npm run stress -- [options]
   --loss P             fraction of messages lost (default 0)
   --zipf S             Zipf exponent of key popularity for gets (default 0: every key once)
   --min-success R      exit non-zero below this ratio of present keys found (default 0.999)
+  --trace N            write the step-by-step trace of N lookups per lookup phase to trace.json in --out
   --json FILE          also write the report as JSON to FILE
   --out DIR            folder for report.json, report.html and SVG plots (default reports/stress-<time>)
   --cpu-prof [DIR]     write .cpuprofile files for the supervisor and every shard (default profiles/)`;
@@ -47,6 +48,7 @@ export async function stressCommand(argv: string[]): Promise<number> {
       zipf: { type: 'string', default: '0' },
       'min-success': { type: 'string', default: '0.999' },
       json: { type: 'string' },
+      trace: { type: 'string', default: '0' },
       out: { type: 'string' },
       'cpu-prof': { type: 'string' },
       'max-heap-mb': { type: 'string' },
@@ -88,6 +90,7 @@ export async function stressCommand(argv: string[]): Promise<number> {
     zipf,
     checkSample: 1000,
     healthSample: 1000,
+    trace: int('trace', values.trace!, 0),
     bootstraps: 16,
     ...(values.workers ? { workers: int('workers', values.workers, 1) } : {}),
     ...(cpuProfileDir ? { cpuProfileDir } : {}),
@@ -117,6 +120,11 @@ export async function stressCommand(argv: string[]): Promise<number> {
   for (const [name, svg] of Object.entries(stressPlots(report))) writeFileSync(join(out, name), svg);
   writeFileSync(join(out, 'report.html'), stressHtml(report));
   if (values.json) writeFileSync(values.json, JSON.stringify(report, null, 2));
+  if (opts.trace > 0) {
+    const traces = result.phases.flatMap((p) => (p.rows?.traces ?? []).map((t) => ({ phase: p.name, ...t })));
+    writeFileSync(join(out, 'trace.json'), JSON.stringify({ note: 'peer = node index; t = ms since the lookup started; depth = learned-from depth', traces }, null, 1));
+    console.log(`Traces of ${traces.length} lookups: ${join(out, 'trace.json')}`);
+  }
   console.log(`Report: ${join(out, 'report.html')} (JSON and SVG plots beside it)${values.json ? `; JSON also in ${values.json}` : ''}`);
   if (cpuProfileDir) console.log(`CPU profiles: ${cpuProfileDir} (open in Chrome DevTools → Performance, or speedscope)`);
 

@@ -53,6 +53,20 @@ export interface LookupCost {
   duration: number;
   /** Contacts that answered. */
   responded: number;
+  /** The lookup step by step, when traceNextLookup() asked for it. */
+  trace?: LookupStep[];
+}
+
+/** One step of a traced lookup; `t` is milliseconds since the lookup started. */
+export interface LookupStep {
+  t: number;
+  step: 'query' | 'reply' | 'timeout' | 'value' | 'done';
+  peer: number;
+  /** Learned-from depth of the peer. */
+  depth: number;
+  /** reply: contacts in the reply that were new to the shortlist. */
+  learned?: number;
+  inflight: number;
 }
 
 export interface FindNodeResult extends LookupCost {
@@ -109,6 +123,7 @@ interface Run {
   valueDepth: number;
   valueFrom: number;
   timeoutWait: number;
+  trace: LookupStep[] | null;
   finish: (run: Run, now: number) => void;
 }
 
@@ -138,6 +153,8 @@ export class KadNode {
   private lastVersion = 0;
   readonly epoch: number;
   joined = false;
+  /** Set by traceNextLookup(): the next lookup records its steps. */
+  private traceNext = false;
   /** Cleared by the host to silence a node (churn, faults): it then neither answers nor acts. */
   up = true;
 
@@ -316,6 +333,11 @@ export class KadNode {
     });
   }
 
+  /** The next lookup this node starts (findNode, get or put) records its steps in its cost's `trace`. */
+  traceNextLookup(): void {
+    this.traceNext = true;
+  }
+
   // ---------------------------------------------------------------- answers
 
   private answer(from: number, msg: Request, now: number): void {
@@ -414,8 +436,10 @@ export class KadNode {
       valueDepth: 0,
       valueFrom: -1,
       timeoutWait: 0,
+      trace: this.traceNext ? [] : null,
       finish,
     };
+    this.traceNext = false;
     this.pump(run, now);
     return run;
   }
@@ -426,6 +450,7 @@ export class KadNode {
       const i = l.next();
       if (i === NEXT_WAIT) return;
       if (i === NEXT_FINISHED) {
+        run.trace?.push({ t: now - run.startedAt, step: 'done', peer: -1, depth: 0, inflight: l.inflight });
         run.finish(run, now);
         return;
       }
@@ -434,6 +459,7 @@ export class KadNode {
           ? { type: MessageType.FindValue, rpc: 0, key: run.key }
           : { type: MessageType.FindNode, rpc: 0, target: run.key };
       this.request(l.handles[i]!, msg, Purpose.Lookup, now, run, i, null);
+      run.trace?.push({ t: now - run.startedAt, step: 'query', peer: l.handles[i]!, depth: l.depths[i]!, inflight: l.inflight });
     }
   }
 
@@ -453,13 +479,16 @@ export class KadNode {
       run.valueDepth = depth;
       run.valueFrom = p.peer;
       l.finished = true;
+      run.trace?.push({ t: now - run.startedAt, step: 'value', peer: p.peer, depth, inflight: l.inflight });
       run.finish(run, now);
       return;
     }
     if (msg.type === MessageType.Nodes) {
       const ids = this.peers.words;
       const contacts = msg.contacts;
+      const before = l.size;
       for (let c = 0; c < contacts.length; c++) l.add(ids, contacts[c]!, depth + 1);
+      run.trace?.push({ t: now - run.startedAt, step: 'reply', peer: p.peer, depth, learned: l.size - before, inflight: l.inflight });
     }
     this.pump(run, now);
   }
@@ -476,7 +505,9 @@ export class KadNode {
 
   private costOf(run: Run, end: number, depth: number): LookupCost {
     const l = run.lookup;
-    return { depth, rpcs: l.rpcs, timeouts: l.timeouts, timeoutWait: run.timeoutWait, duration: end - run.startedAt, responded: l.succeededCount() };
+    const cost: LookupCost = { depth, rpcs: l.rpcs, timeouts: l.timeouts, timeoutWait: run.timeoutWait, duration: end - run.startedAt, responded: l.succeededCount() };
+    if (run.trace) cost.trace = run.trace;
+    return cost;
   }
 
   // ------------------------------------------------------------------ store
@@ -579,6 +610,7 @@ export class KadNode {
       if (l.finished) return;
       const index = l.handles[p.index] === p.peer ? p.index : l.indexOf(p.peer);
       if (index >= 0) l.onFailure(index);
+      run.trace?.push({ t: now - run.startedAt, step: 'timeout', peer: p.peer, depth: index >= 0 ? l.depths[index]! : 0, inflight: l.inflight });
       this.pump(run, now);
       return;
     }

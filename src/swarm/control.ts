@@ -4,6 +4,7 @@
  * and long commands send progress messages in between.
  */
 import type { KadConfig } from '../core/config.js';
+import type { LookupStep } from '../core/node.js';
 import type { RingMesh } from '../net/ring-mesh.js';
 import type { NetworkModel } from './network-model.js';
 
@@ -29,7 +30,8 @@ export type OpKind = 'put' | 'get' | 'get-absent' | 'find';
 export type Command =
   | { id: number; op: 'spawn' }
   | { id: number; op: 'join'; nodes: Int32Array; bootstraps: number[]; concurrency: number }
-  | { id: number; op: 'ops'; kind: OpKind; nodes: Int32Array; items: Int32Array; concurrency: number; sample: number }
+  | { id: number; op: 'ops'; kind: OpKind; nodes: Int32Array; items: Int32Array; concurrency: number; sample: number; trace: number }
+  | { id: number; op: 'kill'; nodes: Int32Array }
   | { id: number; op: 'stats'; gc?: boolean }
   | { id: number; op: 'health'; sample: Int32Array }
   | { id: number; op: 'stop' };
@@ -61,6 +63,8 @@ export interface OpsResult {
   stored: Uint8Array;
   /** find: the closest handles of the first `sample` operations, k per row (−1 padded). */
   closest: Int32Array;
+  /** Step-by-step traces of the first `trace` operations (row index, asking node, steps). */
+  traces: Array<{ row: number; node: number; steps: LookupStep[] }>;
 }
 
 export interface ShardStats {

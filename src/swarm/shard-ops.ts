@@ -76,7 +76,7 @@ export async function joinBatch(shard: Shard, nodes: Int32Array, bootstraps: num
   return { failed, rpcs, durations };
 }
 
-export async function runOps(shard: Shard, kind: OpKind, nodes: Int32Array, items: Int32Array, concurrency: number, sample: number, seed: number, onProgress: (done: number) => void): Promise<OpsResult> {
+export async function runOps(shard: Shard, kind: OpKind, nodes: Int32Array, items: Int32Array, concurrency: number, sample: number, trace: number, seed: number, onProgress: (done: number) => void): Promise<OpsResult> {
   const n = nodes.length;
   const k = shard.config.k;
   const out: OpsResult = {
@@ -88,8 +88,10 @@ export async function runOps(shard: Shard, kind: OpKind, nodes: Int32Array, item
     ok: new Uint8Array(n),
     stored: new Uint8Array(n),
     closest: new Int32Array(Math.min(sample, n) * k).fill(-1),
+    traces: [],
   };
   const record = (i: number, c: LookupCost, ok: boolean): void => {
+    if (c.trace) out.traces.push({ row: i, node: nodes[i]!, steps: c.trace });
     out.depth[i] = c.depth;
     out.rpcs[i] = c.rpcs;
     out.timeouts[i] = c.timeouts;
@@ -104,6 +106,7 @@ export async function runOps(shard: Shard, kind: OpKind, nodes: Int32Array, item
       const node = shard.node(nodes[i]!);
       const item = items[i]!;
       const now = shard.now();
+      if (i < trace) node.traceNextLookup();
       switch (kind) {
         case 'put':
           node.put(presentKey(item), valueBytes(item), now, (r) => {
@@ -174,4 +177,17 @@ export function health(shard: Shard, sample: Int32Array): HealthResult {
     }
   }
   return r;
+}
+
+/** Takes nodes down as a crashed process would: they stop answering and forget in-flight work. */
+export function kill(shard: Shard, nodes: Int32Array): number {
+  let killed = 0;
+  for (const i of nodes) {
+    const node = shard.nodes[localSlot(i, shard.shards)];
+    if (node && node.self === i && node.up) {
+      node.stop();
+      killed++;
+    }
+  }
+  return killed;
 }

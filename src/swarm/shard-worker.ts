@@ -12,7 +12,7 @@ import { setImmediate as yieldNow } from 'node:timers/promises';
 import type { Command, Reply, ShardSetup } from './control.js';
 import { forceGc } from './gc.js';
 import { Shard } from './shard.js';
-import { health, joinBatch, runOps, spawnAll } from './shard-ops.js';
+import { health, joinBatch, kill, runOps, spawnAll } from './shard-ops.js';
 
 const PROGRESS_EVERY_MS = 100;
 
@@ -41,7 +41,9 @@ export default async function runShard(setup: ShardSetup): Promise<string> {
       case 'join':
         return joinBatch(shard, cmd.nodes, cmd.bootstraps, cmd.concurrency, progress(cmd.id));
       case 'ops':
-        return runOps(shard, cmd.kind, cmd.nodes, cmd.items, cmd.concurrency, cmd.sample, setup.seed, progress(cmd.id));
+        return runOps(shard, cmd.kind, cmd.nodes, cmd.items, cmd.concurrency, cmd.sample, cmd.trace, setup.seed, progress(cmd.id));
+      case 'kill':
+        return kill(shard, cmd.nodes);
       case 'stats':
         if (cmd.gc) forceGc();
         return shard.snapshot();

@@ -28,6 +28,8 @@ export interface StressOptions {
   checkSample: number;
   /** Nodes whose tables are checked for their true k nearest neighbours. */
   healthSample: number;
+  /** Lookups traced step by step in each lookup phase (get, get-absent, find-node). */
+  trace: number;
   bootstraps: number;
   cpuProfileDir?: string;
   maxHeapMb?: number;
@@ -146,7 +148,8 @@ async function phases(swarm: Swarm, opts: StressOptions, observer: PhaseObserver
     }
   };
   const runPhase = async (name: string, kind: OpKind, nodes: number[], items: number[], sample = 0): Promise<PhaseResult> => {
-    const r = await timed(name, nodes.length, () => swarm.ops(kind, nodes, items, opts.concurrency, sample, k, (d) => observer.progress(d)));
+    const trace = kind === 'put' ? 0 : opts.trace;
+    const r = await timed(name, nodes.length, () => swarm.ops(kind, nodes, items, opts.concurrency, sample, k, (d) => observer.progress(d), trace));
     const p: PhaseResult = { name, kind, wallMs: r.wallMs, count: nodes.length, rows: r.value };
     phases.push(p);
     return p;

@@ -10,7 +10,8 @@
 import { availableParallelism } from 'node:os';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import type { KadConfig } from '../core/config.js';
+import { resolveConfig, type KadConfig } from '../core/config.js';
+import { checkLimits } from '../wire/limits.js';
 import { ID_WORDS, writeIdWords } from '../core/id.js';
 import { createRingMesh, type RingMesh } from '../net/ring-mesh.js';
 import type { Command, HealthResult, JoinBatchResult, OpKind, OpsResult, Reply, ShardSetup, ShardStats, SpawnResult } from './control.js';
@@ -96,6 +97,9 @@ export class Swarm {
 
   static start(opts: SwarmOptions): Swarm {
     if (!Number.isInteger(opts.nodes) || opts.nodes < 1) throw new Error(`--nodes must be a positive integer, got ${opts.nodes}`);
+    // Refuse a configuration whose replies cannot fit a datagram before any thread starts.
+    const config = resolveConfig(opts.config);
+    checkLimits({ k: config.k, maxValueBytes: config.maxValueBytes, addressKind: 'index' });
     return new Swarm(opts);
   }
 
@@ -177,7 +181,7 @@ export class Swarm {
   }
 
   /** Runs operation `kind` for item[i] from node[i]; rows come back in the same order. */
-  async ops(kind: OpKind, nodes: number[], items: number[], concurrency: number, sample: number, k: number, onProgress?: (done: number) => void): Promise<OpsResult> {
+  async ops(kind: OpKind, nodes: number[], items: number[], concurrency: number, sample: number, k: number, onProgress?: (done: number) => void, trace = 0): Promise<OpsResult> {
     const parts = this.split(nodes);
     // The first `sample` operations of the run are the sampled ones, wherever they run.
     const results = await this.all<OpsResult>(
@@ -190,6 +194,7 @@ export class Swarm {
               items: Int32Array.from(parts[s]!.map((p) => items[p]!)),
               concurrency: this.share(concurrency),
               sample: parts[s]!.filter((p) => p < sample).length,
+              trace: parts[s]!.filter((p) => p < trace).length,
             }
           : null,
       onProgress,
@@ -204,9 +209,11 @@ export class Swarm {
       ok: new Uint8Array(n),
       stored: new Uint8Array(n),
       closest: new Int32Array(Math.min(sample, n) * k).fill(-1),
+      traces: [],
     };
     results.forEach((r, s) => {
       if (!r) return;
+      for (const t of r.traces) out.traces.push({ ...t, row: parts[s]![t.row]! });
       parts[s]!.forEach((pos, j) => {
         out.depth[pos] = r.depth[j]!;
         out.rpcs[pos] = r.rpcs[j]!;
@@ -223,6 +230,13 @@ export class Swarm {
   }
 
   /** Counters and memory of every shard; with `gc`, after a full collection (for memory figures). */
+  /** Takes the given nodes down (they stop answering); returns how many were up. */
+  async kill(nodes: number[]): Promise<number> {
+    const parts = this.split(nodes);
+    const killed = await this.all<number>((s) => (parts[s]!.length ? { op: 'kill', nodes: Int32Array.from(parts[s]!.map((p) => nodes[p]!)) } : null));
+    return killed.reduce<number>((a, b) => a + (b ?? 0), 0);
+  }
+
   stats(gc = false): Promise<ShardStats[]> {
     return this.all<ShardStats>(() => ({ op: 'stats', gc })) as Promise<ShardStats[]>;
   }
