@@ -9,7 +9,7 @@
  * synchronously; deliver later, from the host's own loop.
  */
 import { KadConfig } from './config.js';
-import { ID_WORDS, compareDistance, idToWords, readIdBytes } from './id.js';
+import { ID_WORDS, compareDistance, idToWords, readIdBytes, writeIdWords } from './id.js';
 import { Lookup, LookupKind, NEXT_FINISHED, NEXT_WAIT } from './lookup.js';
 import { Message, MessageType, Reply, Request, isRequest } from './messages.js';
 import { PeerIds } from './peers.js';
@@ -135,6 +135,25 @@ interface Published {
 }
 
 const SEC = 1000;
+
+// Target words for the call in progress: lookup() copies them, closest() only reads them.
+const targetScratch = new Uint32Array(ID_WORDS);
+
+// Reply contact lists are views of a slab: allocating a small typed array costs far more than
+// a view. A slab is never rewritten, only replaced when full, so a view stays valid while kept.
+const SLAB = 16_384;
+let slab = new Uint32Array(SLAB);
+let slabUsed = 0;
+
+function allocHandles(n: number): Uint32Array {
+  if (slabUsed + n > SLAB) {
+    slab = new Uint32Array(SLAB);
+    slabUsed = 0;
+  }
+  const view = slab.subarray(slabUsed, slabUsed + n);
+  slabUsed += n;
+  return view;
+}
 
 export class KadNode {
   readonly table: RoutingTable;
@@ -282,7 +301,8 @@ export class KadNode {
   }
 
   findNode(target: Uint8Array, now: number, done: (r: FindNodeResult) => void): void {
-    this.lookup(LookupKind.FindNode, idToWords(target), now, (run, end) => {
+    writeIdWords(target, targetScratch, 0);
+    this.lookup(LookupKind.FindNode, targetScratch, now, (run, end) => {
       const cost = this.costOf(run, end, closestDepth(run));
       this.host.event?.(this, { type: 'lookup', kind: 'find-node', cost });
       done({ ...cost, closest: run.lookup.results() });
@@ -296,9 +316,10 @@ export class KadNode {
       done({ found: true, value: local.value, version: local.version, depth: 0, rpcs: 0, timeouts: 0, timeoutWait: 0, duration: 0, responded: 0 });
       return;
     }
+    writeIdWords(key, targetScratch, 0);
     this.lookup(
       LookupKind.FindValue,
-      idToWords(key),
+      targetScratch,
       now,
       (run, end) => {
         const found = run.value !== null;
@@ -365,8 +386,9 @@ export class KadNode {
   }
 
   private closestTo(target: Uint8Array, exclude: number): Uint32Array {
-    const out = new Uint32Array(this.config.k);
-    const n = this.table.closest(idToWords(target), 0, this.config.k, out, exclude, false);
+    writeIdWords(target, targetScratch, 0);
+    const out = allocHandles(this.config.k);
+    const n = this.table.closest(targetScratch, 0, this.config.k, out, exclude, false);
     return n === out.length ? out : out.subarray(0, n);
   }
 
@@ -420,7 +442,7 @@ export class KadNode {
 
   private lookup(kind: LookupKind, target: Uint32Array, now: number, finish: Run['finish'], key?: Uint8Array): Run {
     const k = this.config.k;
-    const lookup = new Lookup(kind, target, 0, k, this.config.alpha, 3 * k, this.self);
+    const lookup = new Lookup(kind, target, 0, k, this.config.alpha, 2 * k, this.self);
     const seeds = new Uint32Array(k);
     const n = this.table.closest(target, 0, k, seeds, -1, false);
     const ids = this.peers.words;

@@ -15,13 +15,12 @@
  */
 import { getHeapStatistics } from 'node:v8';
 import { resolveConfig, type KadConfig } from '../core/config.js';
-import { ID_BYTES, readIdBytes } from '../core/id.js';
 import type { Message } from '../core/messages.js';
 import { KadNode, type DropReason, type NodeEvent, type NodeHost } from '../core/node.js';
 import { PeerIds } from '../core/peers.js';
 import { Random, deriveSeed } from '../core/random.js';
 import { attachRingMesh } from '../net/ring-mesh.js';
-import { decodeMessage, encodeMessage, IndexContacts, type DecodeLimits } from '../wire/index.js';
+import { decodeMessage, encodeMessageView, IndexContacts, type DecodeLimits } from '../wire/index.js';
 import type { ShardSetup, ShardStats } from './control.js';
 import { EventQueue } from './event-queue.js';
 import { messageLatency, type NetworkModel } from './network-model.js';
@@ -52,7 +51,6 @@ export class Shard implements NodeHost {
   readonly network: NetworkModel;
   /** Local slot → node; null before spawn. */
   readonly nodes: (KadNode | null)[];
-  private readonly idBytes: Uint8Array;
   private readonly contacts: IndexContacts;
   private readonly limits: DecodeLimits;
   private readonly links: ReturnType<typeof attachRingMesh>;
@@ -87,8 +85,6 @@ export class Shard implements NodeHost {
     this.config = resolveConfig(setup.config);
     this.network = setup.network;
     this.peers = PeerIds.over(new Uint32Array(setup.ids), setup.nodes);
-    this.idBytes = new Uint8Array(setup.nodes * ID_BYTES);
-    for (let i = 0; i < setup.nodes; i++) readIdBytes(this.peers.words, i * 5, this.idBytes.subarray(i * ID_BYTES, (i + 1) * ID_BYTES));
     this.contacts = new IndexContacts(this.peers);
     this.limits = { maxDatagramBytes: 1400, maxValueBytes: this.config.maxValueBytes, maxContacts: Math.max(this.config.k, 20) };
     this.links = attachRingMesh(setup.mesh, setup.shard);
@@ -129,8 +125,9 @@ export class Shard implements NodeHost {
     }
     let bytes: Uint8Array;
     try {
-      bytes = encodeMessage(this.idBytes.subarray(from * ID_BYTES, from * ID_BYTES + ID_BYTES), msg, this.contacts);
-    } catch (err) {
+      // A view into the codec's scratch buffer: copied into the ring below, or sliced to wait.
+      bytes = encodeMessageView(this.peers.words, from * 5, msg, this.contacts);
+    } catch {
       this.count('encode-error');
       return;
     }
@@ -138,14 +135,13 @@ export class Shard implements NodeHost {
     const dest = shardOf(to, this.shards);
     if (dest === this.index) {
       this.stats.localMessages++;
-      this.queue.push(at, { from, to, bytes });
+      this.queue.push(at, { from, to, bytes: bytes.slice() });
       return;
     }
     const backlog = this.backlog[dest]!;
     if (backlog.length > 0 || !this.links.outbox(dest).tryWriteFrame(from, to, at, bytes)) {
       if (backlog.length === 0) this.stats.backpressure++;
-      // msgpackr's result is a view that later encodes do not overwrite, so it can wait as is.
-      backlog.push({ from, to, at, bytes });
+      backlog.push({ from, to, at, bytes: bytes.slice() });
       return;
     }
     this.stats.framesOut++;

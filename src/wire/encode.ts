@@ -3,65 +3,92 @@
  * receiver would drop (an rpc of -1, a 19-byte key) throws here instead, where
  * the bug is. Sizes are bounded at start-up by checkLimits; a datagram that
  * still comes out too large throws.
+ *
+ * The bytes are msgpackr records of the shared structures (structures.ts),
+ * written by RecordWriter without msgpackr's per-call object work; the
+ * wire tests check they equal Packr's output.
  */
 import { MessageType, type Message } from '../core/messages.js';
-import { writeContactList } from './contact-list.js';
+import { MAX_CONTACT_BYTES } from './address.js';
 import type { ContactWriter } from './contacts.js';
 import { isBytes, isId, isTtl, isU32, isVersion } from './fields.js';
 import { MAX_DATAGRAM_BYTES } from './limits.js';
-import { createEncoder } from './structures.js';
+import { RecordWriter } from './record-writer.js';
+import { FIRST_RECORD_ID } from './structures.js';
 
-const packr = createEncoder();
+// Room for the largest value the codec allows plus headers, so an oversized
+// message is measured and refused rather than written past the end.
+const scratch = new Uint8Array(70_000);
+const writer = new RecordWriter(scratch);
+const senderScratch = new Uint32Array(5);
 
 /**
- * Encodes `msg` from `senderId`. The result is a view into msgpackr's output
- * buffer that later encodes do not overwrite; copy it into a ring or send it.
+ * Encodes `msg` from `senderId`. Returns a fresh copy: it may be queued,
+ * sent later or kept.
  */
 export function encodeMessage(senderId: Uint8Array, msg: Message, contacts: ContactWriter): Uint8Array {
   if (!isId(senderId)) throw new TypeError('senderId must be a 20-byte Uint8Array');
+  for (let w = 0; w < 5; w++) {
+    const b = w * 4;
+    senderScratch[w] = ((senderId[b]! << 24) | (senderId[b + 1]! << 16) | (senderId[b + 2]! << 8) | senderId[b + 3]!) >>> 0;
+  }
+  return encodeMessageView(senderScratch, 0, msg, contacts).slice();
+}
+
+/**
+ * Encodes `msg` from the sender whose ID is five words at `senderAt` of
+ * `senderWords`. Returns a view into a scratch buffer, valid until the next
+ * encode: copy it (into a ring, a socket, or with slice) before encoding again.
+ */
+export function encodeMessageView(senderWords: Uint32Array, senderAt: number, msg: Message, contacts: ContactWriter): Uint8Array {
   if (!isU32(msg.rpc)) throw new TypeError(`rpc must be a u32, got ${msg.rpc}`);
-  // Object literals in structure order (structures.ts): msgpackr finds the record by key order.
-  let record: object;
+  const w = writer.start(FIRST_RECORD_ID + msg.type).binFromWords(senderWords, senderAt).number(msg.rpc);
   switch (msg.type) {
     case MessageType.Ping:
-      record = { from: senderId, ping: msg.rpc };
-      break;
     case MessageType.Pong:
-      record = { from: senderId, pong: msg.rpc };
       break;
     case MessageType.Store:
       check(isId(msg.key), 'STORE key must be 20 bytes');
       check(isBytes(msg.value), 'STORE value must be a Uint8Array');
       checkRecord(msg.version, msg.ttl);
-      record = { from: senderId, store: msg.rpc, key: msg.key, data: msg.value, version: msg.version, ttl: msg.ttl, cache: msg.cache === true };
+      w.bin(msg.key).bin(msg.value).number(msg.version).number(msg.ttl).bool(msg.cache === true);
       break;
     case MessageType.StoreAck:
-      record = { from: senderId, storeAck: msg.rpc, ok: msg.ok === true };
+      w.bool(msg.ok === true);
       break;
     case MessageType.FindNode:
       check(isId(msg.target), 'FIND_NODE target must be 20 bytes');
-      record = { from: senderId, findNode: msg.rpc, target: msg.target };
+      w.bin(msg.target);
       break;
-    case MessageType.Nodes:
-      record = { from: senderId, nodes: msg.rpc, contacts: writeContactList(msg.contacts, contacts) };
+    case MessageType.Nodes: {
+      const handles = msg.contacts;
+      const start = w.openBin();
+      let at = start;
+      for (let i = 0; i < handles.length; i++) {
+        if (at + MAX_CONTACT_BYTES > MAX_DATAGRAM_BYTES + 64) {
+          throw new RangeError(`${handles.length} contacts do not fit in a ${MAX_DATAGRAM_BYTES}-byte datagram`);
+        }
+        at = contacts.writeContact(handles[i]!, scratch, at);
+      }
+      w.binAfter(start, at - start);
       break;
+    }
     case MessageType.FindValue:
       check(isId(msg.key), 'FIND_VALUE key must be 20 bytes');
-      record = { from: senderId, findValue: msg.rpc, key: msg.key };
+      w.bin(msg.key);
       break;
     case MessageType.Value:
       check(isBytes(msg.value), 'VALUE value must be a Uint8Array');
       checkRecord(msg.version, msg.ttl);
-      record = { from: senderId, value: msg.rpc, data: msg.value, version: msg.version, ttl: msg.ttl };
+      w.bin(msg.value).number(msg.version).number(msg.ttl);
       break;
     default:
       throw new TypeError(`unknown message type ${(msg as { type: unknown }).type}`);
   }
-  const bytes = packr.pack(record);
-  if (bytes.length > MAX_DATAGRAM_BYTES) {
-    throw new RangeError(`encoded message is ${bytes.length} bytes, over the ${MAX_DATAGRAM_BYTES}-byte datagram limit`);
+  if (w.length > MAX_DATAGRAM_BYTES) {
+    throw new RangeError(`encoded message is ${w.length} bytes, over the ${MAX_DATAGRAM_BYTES}-byte datagram limit`);
   }
-  return bytes;
+  return scratch.subarray(0, w.length);
 }
 
 function check(ok: boolean, message: string): void {

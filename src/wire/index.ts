@@ -2,7 +2,7 @@
 export * from './address.js';
 export * from './contacts.js';
 export * from './limits.js';
-export { encodeMessage } from './encode.js';
+export { encodeMessage, encodeMessageView } from './encode.js';
 export { decodeMessage, DEFAULT_DECODE_LIMITS, type Decoded, type DecodeLimits, type DropReason } from './decode.js';
 export { MESSAGE_STRUCTURES, FIRST_RECORD_ID, createEncoder, createDecoder } from './structures.js';
 export { IndexContacts } from './index-contacts.js';
