@@ -32,9 +32,9 @@ function fixtures(): { senderId: Uint8Array; contacts: IndexContacts; messages: 
   return { senderId: r.bytes(20), contacts, messages };
 }
 
-export async function benchCodec(): Promise<Array<{ name: string; opsPerSec: number }>> {
+export async function benchCodec(opts: { time?: number } = {}): Promise<Array<{ name: string; opsPerSec: number }>> {
   const { senderId, contacts, messages } = fixtures();
-  const bench = new Bench({ name: 'wire codec', time: 300 });
+  const bench = new Bench({ name: 'wire codec', time: opts.time ?? 300 });
   for (const msg of messages) {
     const label = msg.type === MessageType.Nodes ? 'NODES (20 index contacts)' : MESSAGE_TYPE_NAMES[msg.type];
     // Decode a fresh view of one buffer each time, as a ring consumer does.

@@ -78,11 +78,12 @@ async function runCase(payload: number, frames: number): Promise<number> {
   }
 }
 
-/** Frames per second through one FrameRing between two threads at 64 B, 200 B and 700 B payloads. */
-export async function benchRing(): Promise<Array<{ name: string; opsPerSec: number }>> {
+/** Frames per second through one FrameRing between two threads at 64 B, 200 B and 700 B payloads; `scale` shortens the runs. */
+export async function benchRing(opts: { scale?: number } = {}): Promise<Array<{ name: string; opsPerSec: number }>> {
   const rows: Array<{ name: string; opsPerSec: number }> = [];
   for (const { payload, frames } of CASES) {
-    rows.push({ name: `ring frames, 2 threads, ${payload} B payload`, opsPerSec: await runCase(payload, frames) });
+    const n = Math.round(frames * (opts.scale ?? 1));
+    rows.push({ name: `ring frames, 2 threads, ${payload} B payload`, opsPerSec: await runCase(payload, n) });
   }
   return rows;
 }

@@ -1,0 +1,101 @@
+/**
+ * Hot paths of the sans-IO core: the XOR metric on word IDs, the routing
+ * table's bucket search, insert and closest(), and the lookup shortlist.
+ * Each task runs a batch per call so sub-microsecond work stays well above
+ * timer resolution; rows report single operations per second.
+ */
+import { Bench } from 'tinybench';
+import { resolveConfig } from '../src/core/config.js';
+import { ID_WORDS, commonPrefixLength, compareDistance, xorWords } from '../src/core/id.js';
+import { Lookup, LookupKind } from '../src/core/lookup.js';
+import { Random } from '../src/core/random.js';
+import { Observe, RoutingTable } from '../src/core/routing-table.js';
+import { fillTable, makePool, type Pool } from './fixtures.js';
+
+const BATCH = 1000;
+/** Random operands cycled through, so branch predictors and caches see varied inputs. */
+const OPERANDS = 4096;
+
+function tableOf(pool: Pool, self: number): RoutingTable {
+  const c = resolveConfig();
+  return new RoutingTable(pool.peers, self, { k: c.k, replacements: c.replacementCacheSize, maxFailures: c.maxFailures, bitsPerStep: c.bitsPerStep });
+}
+
+/** The handles of an insert-only fill (k per subtree, so no observe lands in a full bucket), in order. */
+function insertSequence(pool: Pool, self: number): Uint32Array {
+  const seen: number[] = [];
+  fillTable(pool, { observe: (h) => (seen.push(h), Observe.Done) }, self, new Random(3), 20);
+  return Uint32Array.from(seen);
+}
+
+export async function benchCore(opts: { time?: number } = {}): Promise<Array<{ name: string; opsPerSec: number }>> {
+  const pool = makePool(1);
+  const ids = pool.peers.words;
+  const rng = new Random(2);
+  const pick = Uint32Array.from({ length: OPERANDS }, () => rng.int(pool.peers.count) * ID_WORDS);
+  const targets = new Uint32Array(OPERANDS * ID_WORDS);
+  for (let i = 0; i < targets.length; i++) targets[i] = rng.nextU32();
+  const out = new Uint32Array(ID_WORDS);
+  const self = 0;
+
+  // The table a node has after joining a network of the pool's size: ~250 contacts.
+  const table = tableOf(pool, self);
+  fillTable(pool, table, self, new Random(3));
+  const members = Uint32Array.from(table.contacts());
+  const inserts = insertSequence(pool, self);
+  const closestOut = new Uint32Array(20);
+
+  let sink = 0; // results feed a sink so the JIT cannot drop the calls
+  const bench = new Bench({ name: 'core', time: opts.time ?? 300 });
+  const batched = (name: string, body: (i: number) => void): void => {
+    bench.add(name, () => {
+      for (let i = 0; i < BATCH; i++) body(i & (OPERANDS - 1));
+    });
+  };
+  batched('compareDistance (160-bit XOR metric)', (i) => {
+    sink += compareDistance(ids, pick[i]!, pick[(i + 1) & (OPERANDS - 1)]!, targets, i * ID_WORDS);
+  });
+  batched('xorWords', (i) => xorWords(ids, pick[i]!, targets, i * ID_WORDS, out, 0));
+  batched('commonPrefixLength', (i) => {
+    sink += commonPrefixLength(ids, pick[i]!, targets, i * ID_WORDS);
+  });
+  // bucketOf is private; has() is bucket binary search + a scan of at most k slots.
+  batched(`bucket index + slot scan (via has, ${members.length} contacts)`, (i) => {
+    sink += table.has(members[i % members.length]!) ? 1 : 0;
+  });
+  batched(`closest(target, 20) sorted (${members.length} contacts)`, (i) => {
+    sink += table.closest(targets, i * ID_WORDS, 20, closestOut);
+  });
+  batched(`closest(target, 20) unsorted (${members.length} contacts)`, (i) => {
+    sink += table.closest(targets, i * ID_WORDS, 20, closestOut, -1, false);
+  });
+  batched('observe, known contact (move to tail)', (i) => {
+    sink += table.observe(members[i % members.length]!);
+  });
+  batched('observe, random pool peer (mostly full buckets)', (i) => {
+    sink += table.observe(pick[i]! / ID_WORDS);
+  });
+  // One call = a fresh table filled to ~250 contacts (splits included); the row is per insert.
+  bench.add(`routing-table insert (fresh table to ~${members.length} contacts)`, () => {
+    const t = tableOf(pool, self);
+    for (let i = 0; i < inserts.length; i++) t.observe(inserts[i]!);
+    sink += t.size;
+  });
+  // One call = a fresh 60-slot shortlist fed 10 replies of 20 random contacts; the row is per add.
+  const ADDS = 200;
+  bench.add(`Lookup.add (${ADDS} random contacts into a 60-slot shortlist)`, () => {
+    const l = new Lookup(LookupKind.FindNode, targets, 0, 20, 3, 60, self);
+    for (let i = 0; i < ADDS; i++) l.add(ids, pick[i]! / ID_WORDS, 1 + (i >> 4));
+    sink += l.size;
+  });
+  await bench.run();
+  if (sink === 0.5) console.log(sink);
+
+  const perCall = (name: string): number =>
+    name.startsWith('routing-table insert') ? inserts.length : name.startsWith('Lookup.add') ? ADDS : BATCH;
+  return bench.tasks.map((task) => {
+    const result = task.result;
+    if (result.state !== 'completed') throw new Error(`benchmark ${task.name} ended ${result.state}`);
+    return { name: task.name, opsPerSec: (perCall(task.name) * 1000) / result.period };
+  });
+}
