@@ -260,10 +260,27 @@ export class KadNode {
   }
 
   /** Forgets in-flight work, as a crashed or paused process would; the host calls it when taking the node down. */
-  stop(): void {
+  stop(now: number): void {
     this.up = false;
+    const pending = this.pending;
     this.pending = null;
     this.wakeAt = Infinity;
+    // Operations in flight end now, with what they have: callers waiting on them are not left hanging.
+    for (const p of pending?.values() ?? []) {
+      if (p.run) {
+        if (!p.run.lookup.finished) {
+          p.run.lookup.finished = true;
+          p.run.finish(p.run, now);
+        }
+      } else {
+        p.done?.(null, now);
+      }
+    }
+  }
+
+  /** Brings a stopped node back, keeping its routing table and records (a paused process). */
+  resume(): void {
+    this.up = true;
   }
 
   // ------------------------------------------------------------ operations
@@ -468,6 +485,11 @@ export class KadNode {
 
   private pump(run: Run, now: number): void {
     const l = run.lookup;
+    if (!this.up && !l.finished) {
+      l.finished = true;
+      run.finish(run, now);
+      return;
+    }
     for (;;) {
       const i = l.next();
       if (i === NEXT_WAIT) return;
@@ -605,6 +627,10 @@ export class KadNode {
   // -------------------------------------------------------------- requests
 
   private request(peer: number, msg: Request, purpose: Purpose, now: number, run: Run | null, index: number, done: Pending['done']): void {
+    if (!this.up) {
+      done?.(null, now);
+      return;
+    }
     let rpc = this.rng.nextU32();
     if (!this.pending) this.pending = new Map();
     while (this.pending.has(rpc)) rpc = this.rng.nextU32();

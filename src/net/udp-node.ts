@@ -178,7 +178,7 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements NodeHost {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.core.stop();
+    this.core.stop(now());
     for (const reject of this.inFlight) reject(new Error('node closed while the operation was in flight'));
     this.inFlight.clear();
     if (this.timer) clearTimeout(this.timer);

@@ -32,6 +32,10 @@ export type Command =
   | { id: number; op: 'join'; nodes: Int32Array; bootstraps: number[]; concurrency: number }
   | { id: number; op: 'ops'; kind: OpKind; nodes: Int32Array; items: Int32Array; concurrency: number; sample: number; trace: number }
   | { id: number; op: 'kill'; nodes: Int32Array }
+  | { id: number; op: 'revive'; nodes: Int32Array; bootstraps: number[]; fresh: boolean }
+  | { id: number; op: 'put-kv'; node: number; key: Uint8Array; value: Uint8Array }
+  | { id: number; op: 'get-kv'; node: number; key: Uint8Array }
+  | { id: number; op: 'node-info'; node: number }
   | { id: number; op: 'stats'; gc?: boolean }
   | { id: number; op: 'health'; sample: Int32Array }
   | { id: number; op: 'stop' };
@@ -98,3 +102,25 @@ export type Reply =
   | { id: number; ok: true; result: unknown }
   | { id: number; ok: false; error: string }
   | { progress: number; done: number };
+
+/** One put or get on behalf of a user (the HTTP gateway), with its cost. */
+export interface KvResult {
+  ok: boolean;
+  found: boolean;
+  value: Uint8Array | null;
+  stored: number;
+  depth: number;
+  rpcs: number;
+  timeouts: number;
+  duration: number;
+  responded: number;
+}
+
+export interface NodeInfo {
+  node: number;
+  id: string;
+  up: boolean;
+  buckets: Array<{ depth: number; contacts: number; replacements: number; stale: number }>;
+  contacts: number[];
+  records: Array<{ key: string; valueBytes: number; version: number; expiresInMs: number; cached: boolean }>;
+}

@@ -7,7 +7,8 @@
 import { getHeapStatistics } from 'node:v8';
 import { ID_WORDS } from '../core/id.js';
 import type { GetResult, LookupCost } from '../core/node.js';
-import type { HealthResult, JoinBatchResult, OpKind, OpsResult, SpawnResult } from './control.js';
+import type { HealthResult, JoinBatchResult, KvResult, NodeInfo, OpKind, OpsResult, SpawnResult } from './control.js';
+import { idToHex } from '../core/id.js';
 import { forceGc } from './gc.js';
 import { IdOracle } from './oracle.js';
 import { localSlot } from './placement.js';
@@ -185,9 +186,55 @@ export function kill(shard: Shard, nodes: Int32Array): number {
   for (const i of nodes) {
     const node = shard.nodes[localSlot(i, shard.shards)];
     if (node && node.self === i && node.up) {
-      node.stop();
+      node.stop(shard.now());
       killed++;
     }
   }
   return killed;
+}
+
+/**
+ * Brings nodes back and rejoins them through the bootstrap nodes with their
+ * old IDs: `fresh` loses their routing table and records (a crashed process),
+ * otherwise they keep both (a paused one).
+ */
+export async function revive(shard: Shard, nodes: Int32Array, bootstraps: number[], fresh: boolean): Promise<number> {
+  const down = Array.from(nodes).filter((i) => {
+    const n = shard.nodes[localSlot(i, shard.shards)];
+    return n && n.self === i && !n.up;
+  });
+  for (const i of down) {
+    if (fresh) shard.spawn(localSlot(i, shard.shards));
+    else shard.node(i).resume();
+  }
+  await joinBatch(shard, Int32Array.from(down), bootstraps, 64, () => {});
+  return down.length;
+}
+
+export function putKv(shard: Shard, node: number, key: Uint8Array, value: Uint8Array): Promise<KvResult> {
+  return new Promise((resolve) => {
+    const n = shard.node(node);
+    if (!n.up) throw new Error(`node ${node} is down`);
+    n.put(key, value, shard.now(), (r) => resolve({ ok: r.stored > 0, found: false, value: null, stored: r.stored, depth: r.depth, rpcs: r.rpcs, timeouts: r.timeouts, duration: r.duration, responded: r.responded }));
+    shard.ringOwnBell();
+  });
+}
+
+export function getKv(shard: Shard, node: number, key: Uint8Array): Promise<KvResult> {
+  return new Promise((resolve) => {
+    const n = shard.node(node);
+    if (!n.up) throw new Error(`node ${node} is down`);
+    n.get(key, shard.now(), (r) => resolve({ ok: true, found: r.found, value: r.value ?? null, stored: 0, depth: r.depth, rpcs: r.rpcs, timeouts: r.timeouts, duration: r.duration, responded: r.responded }));
+    shard.ringOwnBell();
+  });
+}
+
+export function nodeInfo(shard: Shard, node: number): NodeInfo {
+  const n = shard.node(node);
+  const now = shard.now();
+  const records = [];
+  for (const r of n.records?.map.values() ?? []) {
+    if (r.expiresAt > now) records.push({ key: idToHex(r.key), valueBytes: r.value.length, version: r.version, expiresInMs: r.expiresAt - now, cached: r.cached });
+  }
+  return { node, id: idToHex(n.id), up: n.up, buckets: n.table.describeBuckets(), contacts: n.table.contacts(), records };
 }

@@ -12,7 +12,7 @@ import { setImmediate as yieldNow } from 'node:timers/promises';
 import type { Command, Reply, ShardSetup } from './control.js';
 import { forceGc } from './gc.js';
 import { Shard } from './shard.js';
-import { health, joinBatch, kill, runOps, spawnAll } from './shard-ops.js';
+import { getKv, health, joinBatch, kill, nodeInfo, putKv, revive, runOps, spawnAll } from './shard-ops.js';
 
 const PROGRESS_EVERY_MS = 100;
 
@@ -44,6 +44,14 @@ export default async function runShard(setup: ShardSetup): Promise<string> {
         return runOps(shard, cmd.kind, cmd.nodes, cmd.items, cmd.concurrency, cmd.sample, cmd.trace, setup.seed, progress(cmd.id));
       case 'kill':
         return kill(shard, cmd.nodes);
+      case 'revive':
+        return revive(shard, cmd.nodes, cmd.bootstraps, cmd.fresh);
+      case 'put-kv':
+        return putKv(shard, cmd.node, cmd.key, cmd.value);
+      case 'get-kv':
+        return getKv(shard, cmd.node, cmd.key);
+      case 'node-info':
+        return nodeInfo(shard, cmd.node);
       case 'stats':
         if (cmd.gc) forceGc();
         return shard.snapshot();

@@ -110,24 +110,8 @@ async function phases(swarm: Swarm, opts: StressOptions, observer: PhaseObserver
   });
   phases.push({ name: 'spawn', kind: 'spawn', wallMs: spawned.wallMs, count: n });
 
-  // Join: the bootstrap nodes one after another through node 0, then everyone else through them.
-  const b = Math.min(opts.bootstraps, n);
-  const bootstraps = Array.from({ length: b }, (_, i) => i);
-  const rest = Array.from({ length: n - b }, (_, i) => b + i);
-  const joined = await timed('join', n - 1, async () => {
-    let failed = 0;
-    const rpcs: number[] = [];
-    const durations: number[] = [];
-    for (let i = 1; i < b; i++) {
-      const r = await swarm.join([i], [0], 1);
-      failed += r.failed;
-      rpcs.push(r.rpcs[0]!);
-      durations.push(r.durations[0]!);
-      observer.progress(i);
-    }
-    const r = await swarm.join(rest, bootstraps, opts.joinConcurrency, (done) => observer.progress(b - 1 + done));
-    return { failed: failed + r.failed, rpcs: Float64Array.from([...rpcs, ...r.rpcs]), durations: Float64Array.from([...durations, ...r.durations]) };
-  });
+  const bootstraps = Array.from({ length: Math.min(opts.bootstraps, n) }, (_, i) => i);
+  const joined = await timed('join', n - 1, () => joinSwarm(swarm, bootstraps, opts.joinConcurrency, (d) => observer.progress(d)));
   const afterJoin = await swarm.stats(true);
   phases.push({
     name: 'join',
@@ -229,3 +213,25 @@ function sampleNodes(n: number, count: number, rng: Random): number[] {
   return [...picked].sort((a, b) => a - b);
 }
 
+
+/**
+ * Joins every node: the bootstrap nodes one after another through node 0,
+ * then everyone else through them, `concurrency` joins in flight.
+ */
+export async function joinSwarm(swarm: Swarm, bootstraps: number[], concurrency: number, progress: (done: number) => void): Promise<{ failed: number; rpcs: Float64Array; durations: Float64Array }> {
+  const n = swarm.nodes;
+  const b = bootstraps.length;
+  let failed = 0;
+  const rpcs: number[] = [];
+  const durations: number[] = [];
+  for (let i = 1; i < b; i++) {
+    const r = await swarm.join([bootstraps[i]!], [bootstraps[0]!], 1);
+    failed += r.failed;
+    rpcs.push(r.rpcs[0]!);
+    durations.push(r.durations[0]!);
+    progress(i);
+  }
+  const rest = Array.from({ length: n }, (_, i) => i).filter((i) => !bootstraps.includes(i));
+  const r = await swarm.join(rest, bootstraps, concurrency, (done) => progress(b - 1 + done));
+  return { failed: failed + r.failed, rpcs: Float64Array.from([...rpcs, ...r.rpcs]), durations: Float64Array.from([...durations, ...r.durations]) };
+}

@@ -14,7 +14,7 @@ import { resolveConfig, type KadConfig } from '../core/config.js';
 import { checkLimits } from '../wire/limits.js';
 import { ID_WORDS, writeIdWords } from '../core/id.js';
 import { createRingMesh, type RingMesh } from '../net/ring-mesh.js';
-import type { Command, HealthResult, JoinBatchResult, OpKind, OpsResult, Reply, ShardSetup, ShardStats, SpawnResult } from './control.js';
+import type { Command, HealthResult, JoinBatchResult, KvResult, NodeInfo, OpKind, OpsResult, Reply, ShardSetup, ShardStats, SpawnResult } from './control.js';
 import type { NetworkModel } from './network-model.js';
 import { shardOf } from './placement.js';
 import { nodeId } from './workload.js';
@@ -235,6 +235,26 @@ export class Swarm {
     const parts = this.split(nodes);
     const killed = await this.all<number>((s) => (parts[s]!.length ? { op: 'kill', nodes: Int32Array.from(parts[s]!.map((p) => nodes[p]!)) } : null));
     return killed.reduce<number>((a, b) => a + (b ?? 0), 0);
+  }
+
+  /** Brings nodes back up and rejoins them through `bootstraps`; `fresh` loses their state. */
+  async revive(nodes: number[], bootstraps: number[], fresh = false): Promise<number> {
+    const parts = this.split(nodes);
+    const revived = await this.all<number>((s) => (parts[s]!.length ? { op: 'revive', nodes: Int32Array.from(parts[s]!.map((p) => nodes[p]!)), bootstraps, fresh } : null));
+    return revived.reduce<number>((a, b) => a + (b ?? 0), 0);
+  }
+
+  /** Stores value under key (20 bytes) through a real DHT put from `node`. */
+  putKv(node: number, key: Uint8Array, value: Uint8Array): Promise<KvResult> {
+    return this.command<KvResult>(shardOf(node, this.workers), { op: 'put-kv', node, key, value });
+  }
+
+  getKv(node: number, key: Uint8Array): Promise<KvResult> {
+    return this.command<KvResult>(shardOf(node, this.workers), { op: 'get-kv', node, key });
+  }
+
+  nodeInfo(node: number): Promise<NodeInfo> {
+    return this.command<NodeInfo>(shardOf(node, this.workers), { op: 'node-info', node });
   }
 
   stats(gc = false): Promise<ShardStats[]> {
