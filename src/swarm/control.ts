@@ -7,6 +7,8 @@ import type { KadConfig } from '../core/config.js';
 import type { LookupStep } from '../core/node.js';
 import type { RingMesh } from '../net/ring-mesh.js';
 import type { NetworkModel } from './network-model.js';
+import type { BarrierMemory } from './barrier.js';
+import type { VirtualParams } from './virtual-run.js';
 
 export interface ShardSetup {
   shard: number;
@@ -23,6 +25,9 @@ export interface ShardSetup {
   cpuProfileDir?: string;
   /** Test hook: throw from the message loop after this many delivered messages. */
   faultAfterMessages?: number;
+  /** 'virtual': time advances from event to event under the virtual-time driver. */
+  clock?: 'real' | 'virtual';
+  barrier?: BarrierMemory;
 }
 
 export type OpKind = 'put' | 'get' | 'get-absent' | 'find';
@@ -36,6 +41,7 @@ export type Command =
   | { id: number; op: 'put-kv'; node: number; key: Uint8Array; value: Uint8Array }
   | { id: number; op: 'get-kv'; node: number; key: Uint8Array }
   | { id: number; op: 'node-info'; node: number }
+  | { id: number; op: 'virtual'; params: VirtualParams }
   | { id: number; op: 'stats'; gc?: boolean }
   | { id: number; op: 'health'; sample: Int32Array }
   | { id: number; op: 'stop' };

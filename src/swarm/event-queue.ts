@@ -1,15 +1,18 @@
 /**
- * A binary min-heap of events ordered by (time, order key, insertion seq).
- * One queue serves a whole shard (or a whole single-threaded simulation):
- * timers and deliveries of thousands of nodes share it, so nodes own no timers.
+ * A binary min-heap of events ordered by (time, key1, key2). One queue serves
+ * a whole shard (or a whole single-threaded simulation): timers and
+ * deliveries of thousands of nodes share it, so nodes own no timers.
  *
- * The order key lets a caller make ties independent of insertion order
- * (virtual time orders same-instant events by node index); insertion order
- * breaks remaining ties so the queue is deterministic.
+ * Real time orders ties by insertion (key1 = 0, key2 = a sequence number).
+ * Virtual time passes keys made of the event's content (destination, source,
+ * the source's message counter), so the order of same-instant events does
+ * not depend on which shard inserted them first, and a run is the same
+ * whatever the worker count.
  */
 export class EventQueue<T> {
   private times: Float64Array = new Float64Array(1024);
-  private keys: Float64Array = new Float64Array(1024);
+  private k1: Float64Array = new Float64Array(1024);
+  private k2: Float64Array = new Float64Array(1024);
   private items: (T | undefined)[] = [];
   private n = 0;
   private seq = 0;
@@ -23,24 +26,20 @@ export class EventQueue<T> {
     return this.n > 0 ? this.times[0]! : Infinity;
   }
 
-  push(time: number, item: T, orderKey = 0): void {
+  /** Adds an event; without keys, ties keep insertion order. */
+  push(time: number, item: T, key1 = 0, key2 = -1): void {
     if (this.n === this.times.length) this.grow();
-    // Combine the caller's key with a sequence number in one float: key * 2^26 + seq stays exact
-    // for keys below 2^26 (node indices) and 2^26 pushes between key changes; past that, ties
-    // still resolve deterministically, only not strictly by insertion.
-    const k = orderKey * 67108864 + (this.seq++ % 67108864);
+    const k2 = key2 < 0 ? this.seq++ : key2;
     let i = this.n++;
     while (i > 0) {
-      const parent = (i - 1) >> 1;
-      const pt = this.times[parent]!;
-      if (pt < time || (pt === time && this.keys[parent]! <= k)) break;
-      this.times[i] = pt;
-      this.keys[i] = this.keys[parent]!;
-      this.items[i] = this.items[parent];
-      i = parent;
+      const p = (i - 1) >> 1;
+      if (!before(time, key1, k2, this.times[p]!, this.k1[p]!, this.k2[p]!)) break;
+      this.move(p, i);
+      i = p;
     }
     this.times[i] = time;
-    this.keys[i] = k;
+    this.k1[i] = key1;
+    this.k2[i] = k2;
     this.items[i] = item;
   }
 
@@ -50,7 +49,8 @@ export class EventQueue<T> {
     const top = this.items[0];
     const last = --this.n;
     const t = this.times[last]!;
-    const k = this.keys[last]!;
+    const a = this.k1[last]!;
+    const b = this.k2[last]!;
     const item = this.items[last];
     this.items[last] = undefined;
     let i = 0;
@@ -58,28 +58,42 @@ export class EventQueue<T> {
       let c = 2 * i + 1;
       if (c >= last) break;
       const r = c + 1;
-      if (r < last && (this.times[r]! < this.times[c]! || (this.times[r] === this.times[c] && this.keys[r]! < this.keys[c]!))) c = r;
-      const ct = this.times[c]!;
-      if (t < ct || (t === ct && k <= this.keys[c]!)) break;
-      this.times[i] = ct;
-      this.keys[i] = this.keys[c]!;
-      this.items[i] = this.items[c];
+      if (r < last && before(this.times[r]!, this.k1[r]!, this.k2[r]!, this.times[c]!, this.k1[c]!, this.k2[c]!)) c = r;
+      if (!before(this.times[c]!, this.k1[c]!, this.k2[c]!, t, a, b)) break;
+      this.move(c, i);
       i = c;
     }
     if (last > 0) {
       this.times[i] = t;
-      this.keys[i] = k;
+      this.k1[i] = a;
+      this.k2[i] = b;
       this.items[i] = item;
     }
     return top;
   }
 
-  private grow(): void {
-    const t = new Float64Array(this.times.length * 2);
-    t.set(this.times);
-    this.times = t;
-    const k = new Float64Array(this.keys.length * 2);
-    k.set(this.keys);
-    this.keys = k;
+  private move(from: number, to: number): void {
+    this.times[to] = this.times[from]!;
+    this.k1[to] = this.k1[from]!;
+    this.k2[to] = this.k2[from]!;
+    this.items[to] = this.items[from];
   }
+
+  private grow(): void {
+    const size = this.times.length * 2;
+    const grow = (a: Float64Array): Float64Array => {
+      const b = new Float64Array(size);
+      b.set(a);
+      return b;
+    };
+    this.times = grow(this.times);
+    this.k1 = grow(this.k1);
+    this.k2 = grow(this.k2);
+  }
+}
+
+function before(t: number, a: number, b: number, u: number, c: number, d: number): boolean {
+  if (t !== u) return t < u;
+  if (a !== c) return a < c;
+  return b < d;
 }

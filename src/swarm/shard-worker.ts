@@ -12,6 +12,7 @@ import { setImmediate as yieldNow } from 'node:timers/promises';
 import type { Command, Reply, ShardSetup } from './control.js';
 import { forceGc } from './gc.js';
 import { Shard } from './shard.js';
+import { runVirtual } from './virtual-run.js';
 import { getKv, health, joinBatch, kill, nodeInfo, putKv, revive, runOps, spawnAll } from './shard-ops.js';
 
 const PROGRESS_EVERY_MS = 100;
@@ -52,6 +53,9 @@ export default async function runShard(setup: ShardSetup): Promise<string> {
         return getKv(shard, cmd.node, cmd.key);
       case 'node-info':
         return nodeInfo(shard, cmd.node);
+      case 'virtual':
+        if (!setup.barrier) throw new Error('this swarm was not started with the virtual clock');
+        return runVirtual(shard, cmd.params, setup.barrier, (t, end) => reply({ progress: cmd.id, done: Math.round((t / end) * 1e6) }));
       case 'stats':
         if (cmd.gc) forceGc();
         return shard.snapshot();

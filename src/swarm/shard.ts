@@ -23,7 +23,7 @@ import { attachRingMesh } from '../net/ring-mesh.js';
 import { decodeMessage, encodeMessageView, IndexContacts, type DecodeLimits } from '../wire/index.js';
 import type { ShardSetup, ShardStats } from './control.js';
 import { EventQueue } from './event-queue.js';
-import { messageLatency, type NetworkModel } from './network-model.js';
+import { messageLatency, pairBaseLatency, type NetworkModel } from './network-model.js';
 import { localSlot, nodesOnShard, shardOf } from './placement.js';
 
 interface Pending {
@@ -33,12 +33,21 @@ interface Pending {
   bytes: Uint8Array;
 }
 
-/** An event of the shard's queue: a delivery (bytes set) or a node's timer (bytes null). */
+/**
+ * An event of the shard's queue: a delivery (encoded bytes in real time, the
+ * decoded message in virtual time), a node's timer (both null), or an action
+ * of the virtual-time driver (churn, workload, samples).
+ */
 interface QueuedEvent {
   from: number;
   to: number;
   bytes: Uint8Array | null;
+  msg?: Message;
+  action?: () => void;
 }
+
+/** Same-instant order in virtual time: destination, then source (timers and actions first). */
+const SOURCE_SLOTS = 2 ** 21;
 
 const BATCH = 4096;
 
@@ -58,7 +67,7 @@ export class Shard implements NodeHost {
   private readonly backlog: Pending[][];
   private readonly dirty: Uint8Array;
   private readonly rng: Random;
-  private readonly seed: number;
+  readonly seed: number;
   private readonly faultAfter: number;
   readonly stats = {
     sent: new Float64Array(8),
@@ -76,6 +85,12 @@ export class Shard implements NodeHost {
   onEvent: ((node: KadNode, ev: NodeEvent) => void) | null = null;
   stopped = false;
   private passNow = 0;
+  /** Virtual time: `now` is this counter, advanced by the virtual-time driver. */
+  virtual = false;
+  vnow = 0;
+  /** Order-independent hash of every delivered message (virtual time): the sum of per-message hashes. */
+  traceSum = 0;
+  traceCount = 0;
 
   constructor(setup: Omit<ShardSetup, 'port'>) {
     this.index = setup.shard;
@@ -93,10 +108,11 @@ export class Shard implements NodeHost {
     this.rng = new Random(deriveSeed(setup.seed, 0x5a4d + setup.shard), 9);
     this.faultAfter = setup.faultAfterMessages ?? Infinity;
     this.nodes = new Array(nodesOnShard(setup.shard, setup.shards, setup.nodes)).fill(null);
+    this.virtual = setup.clock === 'virtual';
   }
 
   now(): number {
-    return performance.timeOrigin + performance.now();
+    return this.virtual ? this.vnow : performance.timeOrigin + performance.now();
   }
 
   /** The node with global index i, if it lives here. */
@@ -119,6 +135,7 @@ export class Shard implements NodeHost {
     this.stats.sent[msg.type]!++;
     const from = node.self;
     const n = this.network;
+    if (this.virtual) return this.sendVirtual(from, to, msg);
     if (n.loss > 0 && this.rng.next() < n.loss) {
       this.count('lost');
       return;
@@ -149,7 +166,126 @@ export class Shard implements NodeHost {
   }
 
   wake(node: KadNode, at: number): void {
-    this.queue.push(at, { from: -1, to: node.self, bytes: null });
+    if (this.virtual) this.queue.push(Math.max(at, this.vnow), { from: -1, to: node.self, bytes: null }, node.self * SOURCE_SLOTS, 0);
+    else this.queue.push(at, { from: -1, to: node.self, bytes: null });
+  }
+
+  // ------------------------------------------------------------ virtual time
+
+  /**
+   * Virtual time: latency and loss come from a hash of the message (seed,
+   * ends, rpc, type), not from a shard's random stream, so they are the same
+   * whichever shard sends; the message is decoded at once (it has crossed the
+   * codec) and queued by content, not by arrival order.
+   */
+  private sendVirtual(from: number, to: number, msg: Message): void {
+    const n = this.network;
+    const h = mix(this.seed, from, to, msg.rpc, msg.type);
+    if (n.loss > 0 && (h >>> 0) / 4294967296 < n.loss) {
+      this.count('lost');
+      return;
+    }
+    let bytes: Uint8Array;
+    try {
+      bytes = encodeMessageView(this.peers.words, from * 5, msg, this.contacts);
+    } catch {
+      this.count('encode-error');
+      return;
+    }
+    const jitter = (mix(h, 0x51ed, 0, 0, 0) >>> 0) / 4294967296;
+    const base = pairBaseLatency(n, from, to);
+    const at = this.vnow + base * (1 + n.jitter * (2 * jitter - 1));
+    const dest = shardOf(to, this.shards);
+    if (dest === this.index) {
+      this.stats.localMessages++;
+      this.enqueueDecoded(from, to, at, bytes);
+      return;
+    }
+    const backlog = this.backlog[dest]!;
+    if (backlog.length > 0 || !this.links.outbox(dest).tryWriteFrame(from, to, at, bytes)) {
+      if (backlog.length === 0) this.stats.backpressure++;
+      backlog.push({ from, to, at, bytes: bytes.slice() });
+      return;
+    }
+    this.stats.framesOut++;
+  }
+
+  private enqueueDecoded(from: number, to: number, at: number, bytes: Uint8Array): void {
+    const d = decodeMessage(bytes, this.contacts, this.limits);
+    if (!d.ok) return this.count(d.reason);
+    if (!this.peers.hasId(from, d.senderId)) return this.count('sender-mismatch');
+    const m = d.message;
+    this.queue.push(at, { from, to, bytes: null, msg: m }, to * SOURCE_SLOTS + from + 1, m.rpc * 8 + m.type);
+  }
+
+  /** Schedules a driver action for `node` at `at`; `order` separates actions of one node at one instant. */
+  schedule(at: number, node: number, order: number, action: () => void): void {
+    this.queue.push(at, { from: -1, to: node, bytes: null, action }, node * SOURCE_SLOTS, 1 + order);
+  }
+
+  /** Runs every queued event before `end` (virtual time); returns the time of the next one. */
+  runUntil(end: number): number {
+    while (this.queue.peekTime() < end) {
+      const t = this.queue.peekTime();
+      const ev = this.queue.pop()!;
+      this.vnow = t;
+      if (ev.action) ev.action();
+      else if (ev.msg) this.deliverDecoded(ev.from, ev.to, ev.msg, t);
+      else this.tick(ev.to, t);
+    }
+    return this.queue.peekTime();
+  }
+
+  private deliverDecoded(from: number, to: number, msg: Message, now: number): void {
+    if (++this.stats.delivered > this.faultAfter) {
+      throw new Error(`injected fault: shard ${this.index} failed after ${this.faultAfter} messages`);
+    }
+    this.traceSum = (this.traceSum + mix(Math.round(now * 1000), from, to, msg.rpc, msg.type)) >>> 0;
+    this.traceCount++;
+    const node = this.nodes[localSlot(to, this.shards)];
+    if (!node) return this.count('no-such-node');
+    try {
+      node.handle(from, msg, now);
+    } catch {
+      this.stats.handlerErrors++;
+      this.count('handler-error');
+    }
+  }
+
+  /** Exchange step of a virtual window: writes backlogged frames; true when none are left. */
+  flushVirtual(): boolean {
+    let clear = true;
+    for (let s = 0; s < this.shards; s++) {
+      const backlog = this.backlog[s]!;
+      if (backlog.length === 0) continue;
+      const ring = this.links.outbox(s);
+      let i = 0;
+      for (; i < backlog.length; i++) {
+        const p = backlog[i]!;
+        if (!ring.tryWriteFrame(p.from, p.to, p.at, p.bytes)) break;
+        this.stats.framesOut++;
+      }
+      if (i > 0) backlog.splice(0, i);
+      if (backlog.length > 0) clear = false;
+    }
+    return clear;
+  }
+
+  /** Exchange step of a virtual window: decodes and queues every frame other shards wrote. */
+  drainVirtual(): void {
+    for (let s = 0; s < this.shards; s++) {
+      if (s === this.index) continue;
+      this.links.inbox(s).drain(this.onVirtualFrame);
+    }
+  }
+
+  private readonly onVirtualFrame = (bytes: Uint8Array, from: number, to: number, at: number): void => {
+    this.stats.framesIn++;
+    this.enqueueDecoded(from, to, at, bytes);
+  };
+
+  nextEventTime(): number {
+    return this.queue.peekTime();
   }
 
   drop(_node: KadNode, reason: DropReason): void {
@@ -173,6 +309,7 @@ export class Shard implements NodeHost {
    * still due now (the caller should yield, not wait).
    */
   pass(): number {
+    if (this.virtual) return Infinity; // the virtual-time driver runs the queue itself
     const t0 = performance.now();
     const now = this.now();
     this.passNow = now;
@@ -289,4 +426,19 @@ export class Shard implements NodeHost {
       typedArrayBytes: typed,
     };
   }
+}
+
+/** A 32-bit mix of five integers (murmur3-style finalizer per step): deterministic per-message randomness. */
+export function mix(a: number, b: number, c: number, d: number, e: number): number {
+  let h = (a ^ 0x9e3779b9) >>> 0;
+  for (const v of [b, c, d, e]) {
+    h = Math.imul(h ^ (v >>> 0), 0x85ebca6b) >>> 0;
+    h = ((h << 13) | (h >>> 19)) >>> 0;
+    h = (Math.imul(h, 5) + 0xe6546b64) >>> 0;
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b) >>> 0;
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35) >>> 0;
+  return (h ^ (h >>> 16)) >>> 0;
 }

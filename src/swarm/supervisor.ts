@@ -17,6 +17,8 @@ import { createRingMesh, type RingMesh } from '../net/ring-mesh.js';
 import type { Command, HealthResult, JoinBatchResult, KvResult, NodeInfo, OpKind, OpsResult, Reply, ShardSetup, ShardStats, SpawnResult } from './control.js';
 import type { NetworkModel } from './network-model.js';
 import { shardOf } from './placement.js';
+import { createBarrier } from './barrier.js';
+import type { VirtualParams, VirtualShardResult } from './virtual-run.js';
 import { nodeId } from './workload.js';
 
 export interface SwarmOptions {
@@ -32,6 +34,8 @@ export interface SwarmOptions {
   cpuProfileDir?: string;
   /** Test hook: make one shard throw after this many delivered messages. */
   fault?: { shard: number; afterMessages: number };
+  /** 'virtual': time advances from event to event; run experiments with virtual(). */
+  clock?: 'real' | 'virtual';
 }
 
 type CommandBody = Command extends infer C ? (C extends { id: number } ? Omit<C, 'id'> : never) : never;
@@ -72,6 +76,7 @@ export class Swarm {
       resourceLimits: { maxOldGenerationSizeMb: opts.maxHeapMb ?? 4096 },
     });
     const mesh: RingMesh = createRingMesh(this.workers, opts.ringBytes ?? 1 << 22);
+    const barrier = opts.clock === 'virtual' ? createBarrier(this.workers) : undefined;
     for (let s = 0; s < this.workers; s++) {
       const { port1, port2 } = new MessageChannel();
       this.ports.push(port1);
@@ -88,6 +93,7 @@ export class Swarm {
         port: port2,
         ...(opts.cpuProfileDir ? { cpuProfileDir: opts.cpuProfileDir } : {}),
         ...(opts.fault && opts.fault.shard === s ? { faultAfterMessages: opts.fault.afterMessages } : {}),
+        ...(barrier ? { clock: 'virtual' as const, barrier } : {}),
       };
       const task = this.pool.run(setup, { transferList: [port2] as never });
       task.catch((err: Error) => this.onShardFailure(s, err));
@@ -255,6 +261,13 @@ export class Swarm {
 
   nodeInfo(node: number): Promise<NodeInfo> {
     return this.command<NodeInfo>(shardOf(node, this.workers), { op: 'node-info', node });
+  }
+
+  /** Runs a virtual-time experiment in every shard at once; progress is the share of virtual time done (0..1e6). */
+  async virtual(params: VirtualParams, onProgress?: (millionths: number) => void): Promise<VirtualShardResult[]> {
+    if (this.opts.clock !== 'virtual') throw new Error('start the swarm with clock: virtual');
+    const results = await this.all<VirtualShardResult>(() => ({ op: 'virtual', params }), onProgress ? (sum) => onProgress(sum / this.workers) : undefined);
+    return results as VirtualShardResult[];
   }
 
   stats(gc = false): Promise<ShardStats[]> {

@@ -1,0 +1,292 @@
+/**
+ * A whole experiment in virtual time, run by every shard at once.
+ *
+ * Conservative synchronisation: each window starts at the earliest pending
+ * event of any shard (idle stretches are skipped) and lasts at most the
+ * minimum network latency, so nothing sent inside a window can land inside
+ * it. At the window's end the shards exchange what they sent through the
+ * rings at a barrier and agree on the next window's start. Events at one
+ * instant are ordered by content (see Shard.enqueueDecoded), every node draws
+ * from its own stream, and the schedules below are computed identically in
+ * every shard from the seed: the same seed gives the same run, whatever the
+ * worker count.
+ *
+ * Timeline: joins in [0, joinEnd), then the workload and churn until
+ * joinEnd + durationMs.
+ */
+import { ID_WORDS, idToWords } from '../core/id.js';
+import { Random, deriveSeed } from '../core/random.js';
+import { keyString } from '../core/records.js';
+import { Barrier, type BarrierMemory } from './barrier.js';
+import { ChurnSchedule, randomUpNode } from './churn.js';
+import { IdOracle } from './oracle.js';
+import { localSlot, shardOf } from './placement.js';
+import type { Shard } from './shard.js';
+import { findTarget, presentKey, valueBytes } from './workload.js';
+
+export interface VirtualParams {
+  /** Length of the measured part, after the joins. */
+  durationMs: number;
+  /** 'protocol': every node joins by self-lookup and refresh; 'oracle': tables filled from the sorted IDs. */
+  join: 'protocol' | 'oracle';
+  /** Node i starts its join at i × joinSpacingMs. */
+  joinSpacingMs: number;
+  /** Quiet time after the last join starts, before the workload. */
+  settleMs: number;
+  bootstraps: number;
+  churn: { uptimeMs: number; downtimeMs: number; restart: 'keep' | 'fresh' } | null;
+  /** Values stored at the start of the measured part. */
+  keys: number;
+  putSpacingMs: number;
+  /** Gets per second of virtual time (Poisson), from random live nodes, for random stored keys. */
+  getRate: number;
+  /** FIND_NODE lookups for random targets (lookup-cost runs), spread over the measured part. */
+  finds: number;
+  /** How many FIND_NODE results to check against the true k closest. */
+  findCheck: number;
+  /** Report buckets: success per bucket, and samples of replicas and stale contacts. */
+  bucketMs: number;
+  /** Window length: the minimum one-way latency. */
+  windowMs: number;
+}
+
+export interface VirtualShardResult {
+  shard: number;
+  /** One row per get: time (ms since the measured part began), ok, depth, rpcs, timeouts, latency. */
+  gets: Float64Array;
+  finds: Float64Array;
+  /** find rows of the first findCheck lookups: index, then k handles (−1 padded). */
+  findClosest: Int32Array;
+  joinsFailed: number;
+  /** Per sample: up nodes, contacts of up nodes, contacts pointing at down nodes. */
+  samples: Float64Array;
+  /** Per sample × key: live non-cached replicas. */
+  replicas: Uint16Array;
+  traceSum: number;
+  traceCount: number;
+  endTime: number;
+  windows: number;
+}
+
+export const GET_COLS = 6;
+export const FIND_COLS = 6;
+
+export function runVirtual(shard: Shard, p: VirtualParams, barrierMem: BarrierMemory, progress: (virtualMs: number, endMs: number) => void): VirtualShardResult {
+  const n = shard.total;
+  const k = shard.config.k;
+  const seed = shardSeed(shard);
+  const joinEnd = (p.join === 'protocol' ? n * p.joinSpacingMs : 0) + p.settleMs;
+  const end = joinEnd + p.durationMs;
+  const mine = (i: number): boolean => shardOf(i, shard.shards) === shard.index;
+  const schedule = p.churn ? new ChurnSchedule(n, { ...p.churn, startMs: joinEnd, endMs: end, bootstraps: p.bootstraps, seed }) : null;
+  const boot = Array.from({ length: Math.min(p.bootstraps, n) }, (_, i) => i);
+  let joinsFailed = 0;
+
+  // Joins.
+  if (p.join === 'oracle') {
+    fillFromOracle(shard);
+  } else {
+    for (let i = 1; i < n; i++) {
+      if (!mine(i)) continue;
+      const via = i < boot.length ? 0 : boot[i % boot.length]!;
+      shard.schedule(i * p.joinSpacingMs, i, 0, () => {
+        shard.node(i).join([via], shard.vnow, (r) => {
+          if (!r.ok) joinsFailed++;
+        });
+      });
+    }
+  }
+
+  // Churn: nodes drawn as down go down when the measured part starts; then their flips.
+  if (schedule && p.churn) {
+    const restart = p.churn.restart;
+    for (let i = boot.length; i < n; i++) {
+      if (!mine(i)) continue;
+      let up = schedule.initially(i);
+      if (!up) shard.schedule(joinEnd, i, 1, () => shard.node(i).stop(shard.vnow));
+      for (const t of schedule.flipsOf(i)) {
+        up = !up;
+        const goingUp = up;
+        shard.schedule(t, i, 1, () => {
+          if (!goingUp) return shard.node(i).stop(shard.vnow);
+          const node = restart === 'fresh' ? shard.spawn(localSlot(i, shard.shards)) : shard.node(i);
+          node.resume();
+          node.join([boot[i % boot.length]!], shard.vnow, () => {});
+        });
+      }
+    }
+  }
+
+  // Workload: the same streams in every shard; each shard runs the operations of its own nodes.
+  const keyIndex = new Map<string, number>();
+  for (let j = 0; j < p.keys; j++) keyIndex.set(keyString(presentKey(j)), j);
+  const putRng = new Random(deriveSeed(seed, 0x707574), 1);
+  for (let j = 0; j < p.keys; j++) {
+    const t = joinEnd + j * p.putSpacingMs;
+    const node = randomUpNode(schedule, n, t, putRng);
+    if (mine(node)) shard.schedule(t, node, 2 + j, () => shard.node(node).put(presentKey(j), valueBytes(j), shard.vnow, () => {}));
+  }
+  const gets: number[] = [];
+  const getStart = joinEnd + p.keys * p.putSpacingMs;
+  if (p.getRate > 0 && p.keys > 0) {
+    const getRng = new Random(deriveSeed(seed, 0x676574), 2);
+    let t = getStart;
+    for (let j = 0; ; j++) {
+      t += getRng.exponential(1000 / p.getRate);
+      if (t >= end) break;
+      const node = randomUpNode(schedule, n, t, getRng);
+      const key = getRng.int(p.keys);
+      if (!mine(node)) continue;
+      const at = t;
+      shard.schedule(at, node, 2 + p.keys + j, () => {
+        const nd = shard.node(node);
+        if (!nd.up) return;
+        nd.get(presentKey(key), shard.vnow, (r) => {
+          gets.push(at - joinEnd, r.found && sameBytes(r.value, valueBytes(key)) ? 1 : 0, r.depth, r.rpcs, r.timeouts, r.duration);
+        });
+      });
+    }
+  }
+  const finds: number[] = [];
+  const findClosest = new Int32Array(Math.min(p.findCheck, p.finds) * (k + 1)).fill(-1);
+  if (p.finds > 0) {
+    const findRng = new Random(deriveSeed(seed, 0x66696e64), 3);
+    const spacing = p.durationMs / p.finds;
+    for (let j = 0; j < p.finds; j++) {
+      const t = joinEnd + j * spacing;
+      const node = randomUpNode(schedule, n, t, findRng);
+      if (!mine(node)) continue;
+      shard.schedule(t, node, 3 + j, () => {
+        shard.node(node).findNode(findTarget(seed, j), shard.vnow, (r) => {
+          finds.push(j, node, r.depth, r.rpcs, r.timeouts, r.duration);
+          if (j < p.findCheck) {
+            findClosest[j * (k + 1)] = node;
+            r.closest.forEach((h, c) => (findClosest[j * (k + 1) + 1 + c] = h));
+          }
+        });
+      });
+    }
+  }
+
+  // Samples every bucket: up nodes, stale contacts, live replicas per key.
+  const buckets = Math.max(1, Math.ceil(p.durationMs / p.bucketMs));
+  const samples = new Float64Array(buckets * 3);
+  const replicas = new Uint16Array(buckets * p.keys);
+  for (let b = 0; b < buckets; b++) {
+    const t = joinEnd + (b + 1) * p.bucketMs - 1;
+    shard.schedule(Math.min(t, end - 1), -1, b, () => {
+      for (const node of shard.nodes) {
+        if (!node || !node.up) continue;
+        samples[b * 3]!++;
+        for (const c of node.table.contacts()) {
+          samples[b * 3 + 1]!++;
+          if (schedule && !schedule.isUp(c, shard.vnow)) samples[b * 3 + 2]!++;
+        }
+        for (const r of node.records?.map.values() ?? []) {
+          if (r.cached || r.expiresAt <= shard.vnow) continue;
+          const j = keyIndex.get(keyString(r.key));
+          if (j !== undefined) replicas[b * p.keys + j]!++;
+        }
+      }
+    });
+  }
+
+  // The window loop.
+  const barrier = new Barrier(barrierMem, shard.index);
+  let windows = 0;
+  let lastReport = performance.now();
+  let t = barrier.arriveMin(shard.nextEventTime());
+  while (t < end) {
+    shard.runUntil(Math.min(t + p.windowMs, end));
+    windows++;
+    // Exchange: write what waits, let everyone drain, repeat while any shard still has a backlog.
+    for (;;) {
+      const clear = shard.flushVirtual();
+      barrier.arriveMin(0);
+      shard.drainVirtual();
+      if (barrier.arriveMin(clear ? 0 : -1) === 0) break;
+    }
+    t = barrier.arriveMin(shard.nextEventTime());
+    const wall = performance.now();
+    if (wall - lastReport > 200) {
+      lastReport = wall;
+      progress(Math.min(t, end), end);
+    }
+  }
+  shard.vnow = end;
+  return {
+    shard: shard.index,
+    gets: Float64Array.from(gets),
+    finds: Float64Array.from(finds),
+    findClosest,
+    joinsFailed,
+    samples,
+    replicas,
+    traceSum: shard.traceSum,
+    traceCount: shard.traceCount,
+    endTime: end,
+    windows,
+  };
+}
+
+/**
+ * `--join oracle`: every routing table filled from the sorted list of all IDs,
+ * as a converged network would have it: for each prefix length, up to k nodes
+ * drawn from the subtree that shares exactly that prefix with the node.
+ */
+function fillFromOracle(shard: Shard): void {
+  const n = shard.total;
+  const k = shard.config.k;
+  const oracle = new IdOracle(shard.peers.words, n);
+  const words = shard.peers.words;
+  const rank = new Uint32Array(n);
+  oracle.sorted.forEach((node, r) => (rank[node] = r));
+  for (const node of shard.nodes) {
+    if (!node) continue;
+    const rng = new Random(deriveSeed(shardSeed(shard), node.self), 0x6f72);
+    const self = node.self;
+    const me = rank[self]!;
+    // Walk the prefix tree around the node: at depth d, the sibling subtree is a contiguous run.
+    let lo = 0;
+    let hi = n;
+    for (let d = 0; d < 160 && hi - lo > 1; d++) {
+      // Split [lo, hi) by bit d: positions with bit d = 0 come first.
+      let a = lo;
+      let b = hi;
+      while (a < b) {
+        const mid = (a + b) >>> 1;
+        if (bit(words, oracle.sorted[mid]! * ID_WORDS, d)) b = mid;
+        else a = mid + 1;
+      }
+      const mineLow = me < a;
+      const [sLo, sHi] = mineLow ? [a, hi] : [lo, a];
+      const size = sHi - sLo;
+      const take = Math.min(k, size);
+      for (let c = 0; c < take; c++) {
+        const r = size <= k ? sLo + c : sLo + rng.int(size);
+        node.table.observe(oracle.sorted[r]!);
+      }
+      if (mineLow) hi = a;
+      else lo = a;
+    }
+  }
+}
+
+function bit(words: Uint32Array, at: number, d: number): boolean {
+  return ((words[at + (d >>> 5)]! >>> (31 - (d & 31))) & 1) === 1;
+}
+
+function sameBytes(a: Uint8Array | undefined, b: Uint8Array): boolean {
+  if (!a || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function shardSeed(shard: Shard): number {
+  return shard.seed;
+}
+
+/** The true k closest for a checked FIND_NODE (used by the supervisor). */
+export function trueClosestFor(oracle: IdOracle, seed: number, j: number, asker: number, k: number, up: (i: number) => boolean): number[] {
+  return oracle.closest(idToWords(findTarget(seed, j)), 0, k, (h) => h !== asker && up(h));
+}
