@@ -1,0 +1,196 @@
+/**
+ * Reports of virtual-time experiments: one churn run (text, JSON, plots) and
+ * the sweep (CSV, JSON, an SVG of success ratio vs mean uptime with one line
+ * per configuration, and one self-contained HTML page).
+ */
+import type { ChurnResult } from '../swarm/churn-run.js';
+import { formatLatency } from '../swarm/network-model.js';
+import { htmlReport } from './html.js';
+import { lineChart } from './svg.js';
+import { fmt, formatBytes, formatTable } from './table.js';
+
+const pct = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toFixed(2)}%` : 'n/a');
+const minutes = (ms: number): string => `${fmt(ms / 60_000, ms % 60_000 === 0 ? 0 : 1)} min`;
+
+export function describeRun(r: ChurnResult): Record<string, unknown> {
+  const o = r.options;
+  const p = o.params;
+  return {
+    nodes: o.nodes,
+    workers: o.workers,
+    seed: o.seed,
+    k: o.config.k,
+    alpha: o.config.alpha,
+    replicas: o.config.replicas ?? o.config.k,
+    replicate: o.config.replicate !== false,
+    latency: formatLatency(o.network.latency),
+    loss: o.network.loss,
+    join: p.join,
+    uptime: p.churn ? minutes(p.churn.uptimeMs) : 'no churn',
+    downtime: p.churn ? minutes(p.churn.downtimeMs) : 'no churn',
+    restart: p.churn?.restart ?? 'n/a',
+    duration: minutes(p.durationMs),
+    keys: p.keys,
+    getRate: p.getRate,
+  };
+}
+
+export function churnJson(r: ChurnResult): object {
+  return { meta: { tool: 'kadswarm churn', clock: 'virtual', node: process.version, date: new Date().toISOString() }, params: describeRun(r), ...r, options: undefined };
+}
+
+export function formatChurnRun(r: ChurnResult): string {
+  const d = describeRun(r);
+  const out: string[] = [];
+  out.push('');
+  out.push(
+    `kadswarm churn — ${d.nodes} nodes, k = ${d.k}, α = ${d.alpha}, replicas ${d.replicas}${d.replicate ? '' : ' (no replication)'}, ` +
+      `uptime ${d.uptime} / downtime ${d.downtime}, restart ${d.restart}, latency ${d.latency}, seed ${d.seed}`,
+  );
+  out.push(
+    `${minutes(r.virtualMs)} of virtual time in ${fmt(r.wallMs / 1000, 1)} s of wall time on ${d.workers} worker(s), ${fmt(r.windows, 0)} windows, ` +
+      `${fmt(r.messages, 0)} messages; trace hash ${r.traceHash}`,
+  );
+  if (r.joinsFailed) out.push(`Joins that failed: ${r.joinsFailed}`);
+  out.push('');
+  const g = r.gets;
+  if (g.count > 0) {
+    out.push(`Gets: ${fmt(g.count, 0)}, success ratio ${pct(g.success)} (a get succeeds when it returns exactly the stored value)`);
+    out.push(
+      formatTable(
+        ['per get', 'mean', 'p50', 'p95', 'p99', 'max'],
+        [
+          ['depth', fmt(g.depth.mean, 2), g.depth.p50, g.depth.p95, g.depth.p99, g.depth.max],
+          ['RPCs', fmt(g.rpcs.mean, 1), g.rpcs.p50, g.rpcs.p95, g.rpcs.p99, g.rpcs.max],
+          ['timeouts', fmt(g.timeouts.mean, 2), g.timeouts.p50, g.timeouts.p95, g.timeouts.p99, g.timeouts.max],
+          ['latency ms', fmt(g.latencyMs.mean, 0), fmt(g.latencyMs.p50, 0), fmt(g.latencyMs.p95, 0), fmt(g.latencyMs.p99, 0), fmt(g.latencyMs.max, 0)],
+        ],
+      ),
+    );
+    out.push('');
+    out.push(
+      formatTable(
+        ['from', 'gets', 'success', 'nodes up', 'stale contacts', 'replicas/key', 'keys lost'],
+        r.buckets.map((b) => [minutes(b.startMs), b.gets, pct(b.success), fmt(b.upNodes, 0), pct(b.staleShare), fmt(b.meanReplicas, 2), b.keysWithoutReplica]),
+      ),
+    );
+  }
+  const f = r.finds;
+  if (f.count > 0) {
+    out.push(`FIND_NODE: ${fmt(f.count, 0)} lookups; closest node found at mean depth ${fmt(f.depth.mean, 2)}, ${fmt(f.rpcs.mean, 1)} RPCs per lookup (p95 ${f.rpcs.p95})`);
+    out.push(`Depth distribution: ${f.depthCounts.map(([v, c]) => `${v}: ${pct(c / f.count)}`).join(', ')}`);
+    if (f.checked) out.push(`Correctness: ${f.exact}/${f.checked} results equal the true k closest live nodes (${pct(f.exact / f.checked)})`);
+    if (r.options.params.join === 'oracle') out.push('Routing tables were filled from the sorted list of all IDs (--join oracle): joins were not simulated.');
+  }
+  out.push(`Memory: ${fmt(r.bytesPerNode, 0)} bytes per node (JS heap + typed arrays)`);
+  return out.join('\n');
+}
+
+export function churnPlots(r: ChurnResult): Record<string, string> {
+  const pts = (f: (b: ChurnResult['buckets'][number]) => number): Array<[number, number]> => r.buckets.map((b) => [b.startMs / 60_000, f(b)]);
+  return {
+    'success-over-time.svg': lineChart({ title: 'Get success ratio over time', xLabel: 'minutes into the run', yLabel: 'success', yMin: 0, yMax: 1, series: [{ name: 'success', points: pts((b) => (Number.isFinite(b.success) ? b.success : 0)) }] }),
+    'replicas-over-time.svg': lineChart({
+      title: 'Live replicas per key and stale contacts',
+      xLabel: 'minutes into the run',
+      yLabel: 'value',
+      yMin: 0,
+      series: [
+        { name: 'replicas per key', points: pts((b) => b.meanReplicas) },
+        { name: 'stale contacts (share × 10)', points: pts((b) => b.staleShare * 10) },
+      ],
+    }),
+  };
+}
+
+export interface SweepPoint {
+  label: string;
+  k: number;
+  alpha: number;
+  uptimeMin: number;
+  result: ChurnResult;
+}
+
+export function sweepCsv(points: SweepPoint[]): string {
+  const rows = ['config,k,alpha,uptime_min,downtime_min,nodes,gets,success,depth_mean,rpcs_mean,timeouts_mean,latency_p50_ms,latency_p95_ms,stale_share_mean,replicas_mean,wall_s,trace_hash'];
+  for (const p of points) {
+    const r = p.result;
+    const mean = (f: (b: ChurnResult['buckets'][number]) => number): number => r.buckets.reduce((a, b) => a + f(b), 0) / Math.max(1, r.buckets.length);
+    rows.push(
+      [
+        p.label,
+        p.k,
+        p.alpha,
+        p.uptimeMin,
+        p.uptimeMin,
+        r.options.nodes,
+        r.gets.count,
+        r.gets.success.toFixed(5),
+        r.gets.depth.mean.toFixed(3),
+        r.gets.rpcs.mean.toFixed(2),
+        r.gets.timeouts.mean.toFixed(3),
+        r.gets.latencyMs.p50.toFixed(1),
+        r.gets.latencyMs.p95.toFixed(1),
+        mean((b) => b.staleShare).toFixed(4),
+        mean((b) => b.meanReplicas).toFixed(3),
+        (r.wallMs / 1000).toFixed(1),
+        r.traceHash,
+      ].join(','),
+    );
+  }
+  return rows.join('\n') + '\n';
+}
+
+export function sweepPlot(points: SweepPoint[]): string {
+  const labels = [...new Set(points.map((p) => p.label))];
+  return lineChart({
+    title: 'Success ratio vs mean uptime (= mean downtime)',
+    xLabel: 'mean uptime, minutes',
+    yLabel: 'fraction of gets that return the stored value',
+    xLog: true,
+    yMin: 0,
+    yMax: 1,
+    series: labels.map((label) => ({
+      name: label,
+      points: points.filter((p) => p.label === label).map((p) => [p.uptimeMin, p.result.gets.success] as [number, number]),
+    })),
+  });
+}
+
+export function sweepHtml(points: SweepPoint[], params: Record<string, unknown>): string {
+  const labels = [...new Set(points.map((p) => p.label))];
+  const uptimes = [...new Set(points.map((p) => p.uptimeMin))].sort((a, b) => a - b);
+  return htmlReport({
+    title: 'kadswarm churn sweep: success ratio vs mean uptime',
+    params,
+    sections: [
+      { heading: 'Success ratio vs mean uptime', svg: sweepPlot(points) },
+      {
+        heading: 'Success ratio (fraction of gets returning the stored value)',
+        table: {
+          headers: ['config', ...uptimes.map((u) => `${u} min`)],
+          rows: labels.map((l) => [l, ...uptimes.map((u) => pct(points.find((p) => p.label === l && p.uptimeMin === u)?.result.gets.success ?? NaN))]),
+        },
+      },
+      {
+        heading: 'Cost per get (mean RPCs / mean depth)',
+        table: {
+          headers: ['config', ...uptimes.map((u) => `${u} min`)],
+          rows: labels.map((l) => [
+            l,
+            ...uptimes.map((u) => {
+              const r = points.find((p) => p.label === l && p.uptimeMin === u)?.result;
+              return r ? `${fmt(r.gets.rpcs.mean, 1)} / ${fmt(r.gets.depth.mean, 2)}` : 'n/a';
+            }),
+          ]),
+        },
+      },
+      {
+        heading: 'Runs',
+        text: points.map((p) => `${p.label}, uptime ${p.uptimeMin} min: ${fmt(p.result.wallMs / 1000, 1)} s wall, trace ${p.result.traceHash}`).join('\n'),
+      },
+    ],
+  });
+}
+
+

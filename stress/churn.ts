@@ -1,0 +1,190 @@
+/**
+ * `npm run churn`: Kademlia under churn in deterministic virtual time — one
+ * run, or with --sweep the grid of mean uptimes × (k, α) configurations —
+ * and lookup cost at scale without churn (--finds N, --join oracle).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import cliProgress from 'cli-progress';
+import { MINUTE, SECOND, HOUR } from '../src/core/config.js';
+import { runChurn, type ChurnOptions, type ChurnResult } from '../src/swarm/churn-run.js';
+import { parseLatency } from '../src/swarm/network-model.js';
+import { churnJson, churnPlots, describeRun, formatChurnRun, sweepCsv, sweepHtml, sweepPlot, type SweepPoint } from '../src/report/churn-report.js';
+import { htmlReport } from '../src/report/html.js';
+
+export const CHURN_USAGE = `Usage: npm run churn -- [options]
+  --nodes N              nodes (default 400)
+  --workers W            shards; the run is the same for any W (default 1)
+  --k K, --alpha A       bucket size, lookup parallelism (default 20, 3)
+  --replicas R           nodes a value is stored on (default k)
+  --no-replicate         turn replication and republishing off
+  --uptime T             mean uptime, e.g. 30m (default 30m); 0 = no churn
+  --downtime T           mean downtime (default = uptime)
+  --restart keep|fresh   a returning node keeps its table and records, or loses them (default keep)
+  --duration T           measured time after the joins (default 6h)
+  --keys K               values stored at the start (default 100)
+  --get-rate R           gets per second of virtual time (default 1)
+  --latency L            one-way latency, above zero (default 20-200ms)
+  --loss P               fraction of messages lost (default 0)
+  --seed S               the same seed gives the same run (default 1)
+  --join protocol|oracle oracle fills tables from the sorted IDs instead of running joins
+  --finds N              FIND_NODE lookups for random targets (lookup cost), checked against the truth
+  --replicate-every T, --republish-every T, --expire T, --refresh-every T   protocol intervals
+  --bucket T             report bucket (default 30m)
+  --sweep                uptime = downtime in {5,10,20,40,60,120} min × {k 1,2,3,5,20 with α 1; k 3 with α 3}
+  --json FILE, --out DIR`;
+
+function duration(name: string, v: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(v.trim());
+  if (!m) throw new Error(`--${name} must be a duration like 90s, 30m or 6h, got "${v}"`);
+  const unit = { ms: 1, s: SECOND, m: MINUTE, h: HOUR }[(m[2] ?? 'ms') as 'ms' | 's' | 'm' | 'h'];
+  return Number(m[1]) * unit;
+}
+
+export async function churnCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      nodes: { type: 'string', default: '400' },
+      workers: { type: 'string', default: '1' },
+      k: { type: 'string', default: '20' },
+      alpha: { type: 'string', default: '3' },
+      replicas: { type: 'string' },
+      'no-replicate': { type: 'boolean', default: false },
+      uptime: { type: 'string', default: '30m' },
+      downtime: { type: 'string' },
+      restart: { type: 'string', default: 'keep' },
+      duration: { type: 'string' },
+      keys: { type: 'string', default: '100' },
+      'get-rate': { type: 'string', default: '1' },
+      latency: { type: 'string', default: '20-200ms' },
+      loss: { type: 'string', default: '0' },
+      seed: { type: 'string', default: '1' },
+      join: { type: 'string', default: 'protocol' },
+      finds: { type: 'string', default: '0' },
+      'replicate-every': { type: 'string' },
+      'republish-every': { type: 'string' },
+      expire: { type: 'string' },
+      'refresh-every': { type: 'string' },
+      bucket: { type: 'string', default: '30m' },
+      sweep: { type: 'boolean', default: false },
+      json: { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(CHURN_USAGE);
+    return 0;
+  }
+  const int = (name: string, v: string, min: number): number => {
+    const x = Number(v);
+    if (!Number.isInteger(x) || x < min) throw new Error(`--${name} must be an integer >= ${min}, got "${v}"`);
+    return x;
+  };
+  if (values.restart !== 'keep' && values.restart !== 'fresh') throw new Error(`--restart must be keep or fresh, got "${values.restart}"`);
+  if (values.join !== 'protocol' && values.join !== 'oracle') throw new Error(`--join must be protocol or oracle, got "${values.join}"`);
+  const finds = int('finds', values.finds!, 0);
+  const uptimeMs = duration('uptime', values.uptime!);
+  const base = (k: number, alpha: number, upMs: number): ChurnOptions => {
+    const seed = int('seed', values.seed!, 0);
+    const config: ChurnOptions['config'] = { k, alpha, replicate: !values['no-replicate'] };
+    if (values.replicas) config.replicas = int('replicas', values.replicas, 1);
+    if (values['replicate-every']) config.replicateMs = duration('replicate-every', values['replicate-every']);
+    if (values['republish-every']) config.republishMs = duration('republish-every', values['republish-every']);
+    if (values.expire) config.expireMs = duration('expire', values.expire);
+    if (values['refresh-every']) config.refreshMs = duration('refresh-every', values['refresh-every']);
+    const loss = Number(values.loss);
+    if (!(loss >= 0 && loss <= 1)) throw new Error(`--loss must be between 0 and 1, got "${values.loss}"`);
+    const churn = upMs > 0 && finds === 0;
+    return {
+      nodes: int('nodes', values.nodes!, 2),
+      workers: int('workers', values.workers!, 1),
+      seed,
+      config,
+      network: { latency: parseLatency(values.latency!), loss, jitter: 0.1, seed },
+      params: {
+        durationMs: duration('duration', values.duration ?? (values.sweep ? '2h' : finds > 0 ? '10m' : '6h')),
+        join: values.join as 'protocol' | 'oracle',
+        joinSpacingMs: 5,
+        settleMs: 60 * SECOND,
+        bootstraps: 1,
+        churn: churn ? { uptimeMs: upMs, downtimeMs: values.downtime ? duration('downtime', values.downtime) : upMs, restart: values.restart as 'keep' | 'fresh' } : null,
+        keys: finds > 0 ? 0 : int('keys', values.keys!, 0),
+        putSpacingMs: 10,
+        getRate: finds > 0 ? 0 : Number(values['get-rate']),
+        finds,
+        findCheck: Math.min(finds, 1000),
+        bucketMs: duration('bucket', values.bucket!),
+      },
+    };
+  };
+  const out = resolve(values.out ?? join('reports', `churn-${new Date().toISOString().replace(/[:.]/g, '-')}`));
+  mkdirSync(out, { recursive: true });
+
+  if (!values.sweep) {
+    const o = base(int('k', values.k!, 1), int('alpha', values.alpha!, 1), uptimeMs);
+    const bar = progress('virtual time', 1000);
+    const r = await runChurn(o, (share) => bar.update(Math.round(share * 1000)));
+    bar.stop();
+    console.log(formatChurnRun(r));
+    const json = JSON.stringify(churnJson(r), null, 1);
+    writeFileSync(join(out, 'churn.json'), json);
+    if (values.json) writeFileSync(values.json, json);
+    const plots = churnPlots(r);
+    for (const [name, svg] of Object.entries(plots)) writeFileSync(join(out, name), svg);
+    writeFileSync(join(out, 'churn.html'), htmlReport({ title: 'kadswarm churn run', params: describeRun(r), sections: [{ heading: 'Summary', text: formatChurnRun(r) }, ...Object.entries(plots).map(([h, svg]) => ({ heading: h, svg }))] }));
+    console.log(`Report: ${join(out, 'churn.html')} (JSON and SVG beside it)`);
+    return r.joinsFailed > 0 ? 1 : 0;
+  }
+
+  // The sweep: two runs at a time (one per core), each on one worker.
+  const uptimes = [5, 10, 20, 40, 60, 120];
+  const configs = [...[1, 2, 3, 5, 20].map((k) => ({ k, alpha: 1 })), { k: 3, alpha: 3 }];
+  const jobs = configs.flatMap((c) => uptimes.map((u) => ({ ...c, u })));
+  const bar = progress('sweep runs', jobs.length);
+  const points: SweepPoint[] = [];
+  let next = 0;
+  const t0 = performance.now();
+  const worker = async (): Promise<void> => {
+    while (next < jobs.length) {
+      const j = jobs[next++]!;
+      const o = { ...base(j.k, j.alpha, j.u * MINUTE), workers: 1 };
+      const result: ChurnResult = await runChurn(o);
+      points.push({ label: `k=${j.k}, α=${j.alpha}`, k: j.k, alpha: j.alpha, uptimeMin: j.u, result });
+      bar.increment();
+    }
+  };
+  await Promise.all([worker(), worker()]);
+  bar.stop();
+  points.sort((a, b) => a.k - b.k || a.alpha - b.alpha || a.uptimeMin - b.uptimeMin);
+  const params = { ...describeRun(points[0]!.result), uptime: uptimes.join(', ') + ' min (= downtime)', k: 'see configs', alpha: 'see configs', sweepWallSeconds: Math.round((performance.now() - t0) / 1000) };
+  writeFileSync(join(out, 'sweep.csv'), sweepCsv(points));
+  const json = JSON.stringify({ params, points: points.map((p) => ({ label: p.label, k: p.k, alpha: p.alpha, uptimeMin: p.uptimeMin, ...churnJson(p.result) })) }, null, 1);
+  writeFileSync(join(out, 'sweep.json'), json);
+  if (values.json) writeFileSync(values.json, json);
+  writeFileSync(join(out, 'sweep.svg'), sweepPlot(points));
+  writeFileSync(join(out, 'sweep.html'), sweepHtml(points, params));
+  console.log(sweepCsv(points));
+  console.log(`Sweep of ${points.length} runs in ${((performance.now() - t0) / 1000).toFixed(0)} s. Report: ${join(out, 'sweep.html')} (CSV, JSON and SVG beside it)`);
+  return 0;
+}
+
+function progress(label: string, total: number): { update(v: number): void; increment(): void; stop(): void } {
+  if (!process.stderr.isTTY) return { update() {}, increment() {}, stop() {} };
+  const bar = new cliProgress.SingleBar({ format: `${label.padEnd(12)} [{bar}] {percentage}% eta {eta_formatted}`, hideCursor: true }, cliProgress.Presets.shades_classic);
+  bar.start(total, 0);
+  return { update: (v) => bar.update(v), increment: () => bar.increment(), stop: () => bar.stop() };
+}
+
+if (process.argv[1] && import.meta.url === new URL(`file://${resolve(process.argv[1])}`).href) {
+  churnCommand(process.argv.slice(2)).then(
+    (code) => (process.exitCode = code),
+    (err: Error) => {
+      console.error(`churn: ${err.message}`);
+      process.exitCode = 1;
+    },
+  );
+}
