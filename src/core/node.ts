@@ -426,7 +426,7 @@ export class KadNode {
       return false;
     }
     this.expireAt = Math.min(this.expireAt, now + life);
-    if (this.config.replicate && !cached && this.replicateAt === Infinity) this.replicateAt = now + this.config.replicateMs;
+    if (this.config.replicate && !cached && this.replicateAt === Infinity) this.replicateAt = now + this.replicationDelay();
     this.host.event?.(this, { type: 'stored', key, version, cached });
     this.scheduleNext();
     return true;
@@ -602,8 +602,19 @@ export class KadNode {
   }
 
   /** Pushes each replica not STOREd here within the last interval to the current k closest, keeping its expiry. */
+  /**
+   * The replication period with ±25 % jitter. The paper relies on nodes' timers
+   * being out of step: the first holder to replicate refreshes the others,
+   * which then skip the key. Holders that all received the same STORE at the
+   * same instant would otherwise replicate in lockstep and all skip every
+   * other round.
+   */
+  private replicationDelay(): number {
+    return this.config.replicateMs * (0.75 + 0.5 * this.rng.next());
+  }
+
   private replicate(now: number): void {
-    this.replicateAt = now + this.config.replicateMs;
+    this.replicateAt = now + this.replicationDelay();
     if (!this.records) return;
     for (const r of this.records.map.values()) {
       if (r.cached || r.expiresAt <= now || now - r.storedAt < this.config.replicateMs) continue;
