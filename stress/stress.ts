@@ -97,6 +97,7 @@ export async function stressCommand(argv: string[]): Promise<number> {
     ...(values['max-heap-mb'] ? { maxHeapMb: int('max-heap-mb', values['max-heap-mb'], 64) } : {}),
     ...(values['fault-shard'] !== undefined ? { fault: { shard: int('fault-shard', values['fault-shard'], 0), afterMessages: int('fault-after', values['fault-after'] ?? '1000', 0) } } : {}),
   };
+  if (values['fault-after'] !== undefined && values['fault-shard'] === undefined) throw new Error('--fault-after needs --fault-shard');
   const minSuccess = ratio('min-success', values['min-success']!);
   if (cpuProfileDir) mkdirSync(cpuProfileDir, { recursive: true });
   const profiler = cpuProfileDir ? await startProfiler() : null;

@@ -106,6 +106,10 @@ export class Swarm {
     // Refuse a configuration whose replies cannot fit a datagram before any thread starts.
     const config = resolveConfig(opts.config);
     checkLimits({ k: config.k, maxValueBytes: config.maxValueBytes, addressKind: 'index' });
+    const workers = Math.max(1, Math.min(opts.workers ?? availableParallelism(), opts.nodes));
+    if (opts.fault && !(opts.fault.shard >= 0 && opts.fault.shard < workers)) {
+      throw new Error(`fault injection names shard ${opts.fault.shard}, but the swarm has shards 0..${workers - 1}`);
+    }
     return new Swarm(opts);
   }
 
