@@ -135,7 +135,7 @@ export async function churnCommand(argv: string[]): Promise<number> {
     if (values.json) writeFileSync(values.json, json);
     const plots = churnPlots(r);
     for (const [name, svg] of Object.entries(plots)) writeFileSync(join(out, name), svg);
-    writeFileSync(join(out, 'churn.html'), htmlReport({ title: 'kadswarm churn run', params: describeRun(r), sections: [{ heading: 'Summary', text: formatChurnRun(r) }, ...Object.entries(plots).map(([h, svg]) => ({ heading: h, svg }))] }));
+    writeFileSync(join(out, 'churn.html'), htmlReport({ title: 'kadswarm churn run', params: describeRun(r), sections: [{ heading: 'Summary', pre: formatChurnRun(r) }, ...Object.entries(plots).map(([h, svg]) => ({ heading: h, svg }))] }));
     console.log(`Report: ${join(out, 'churn.html')} (JSON and SVG beside it)`);
     return r.joinsFailed > 0 ? 1 : 0;
   }

@@ -187,7 +187,7 @@ export function sweepHtml(points: SweepPoint[], params: Record<string, unknown>)
       },
       {
         heading: 'Runs',
-        text: points.map((p) => `${p.label}, uptime ${p.uptimeMin} min: ${fmt(p.result.wallMs / 1000, 1)} s wall, trace ${p.result.traceHash}`).join('\n'),
+        pre: points.map((p) => `${p.label}, uptime ${p.uptimeMin} min: ${fmt(p.result.wallMs / 1000, 1)} s wall, trace ${p.result.traceHash}`).join('\n'),
       },
     ],
   });

@@ -9,6 +9,8 @@ export interface HtmlSection {
   heading: string;
   /** Plain text (escaped); blank lines separate paragraphs. */
   text?: string;
+  /** Preformatted text (escaped), e.g. the terminal report with its aligned tables. */
+  pre?: string;
   table?: { headers: string[]; rows: Array<Array<string | number>> };
   /** Inserted verbatim, so it must come from svg.ts (which escapes its text), never from raw input. */
   svg?: string;
@@ -31,6 +33,7 @@ th { border-bottom: 2px solid #ccc; }
 .num { text-align: right; }
 figure { margin: 1em 0; }
 svg { max-width: 100%; height: auto; }
+pre { font: 12px/1.35 ui-monospace, monospace; background: #f6f6f6; padding: .8em; overflow-x: auto; }
 `;
 
 export function htmlReport(o: HtmlReportOptions): string {
@@ -42,6 +45,7 @@ export function htmlReport(o: HtmlReportOptions): string {
   for (const s of o.sections) {
     body.push(`<section>\n<h2>${escapeXml(s.heading)}</h2>`);
     if (s.text) for (const para of s.text.split(/\n\s*\n/)) if (para.trim()) body.push(`<p>${escapeXml(para.trim())}</p>`);
+    if (s.pre) body.push(`<pre>${escapeXml(s.pre)}</pre>`);
     if (s.table) body.push(tableHtml(s.table.headers, s.table.rows));
     if (s.svg) body.push(`<figure>\n${s.svg}\n</figure>`);
     body.push('</section>');

@@ -300,7 +300,7 @@ export function stressHtml(rep: StressReport): string {
     title: `kadswarm stress: ${(rep.meta.flags as { nodes: number }).nodes} nodes`,
     params: rep.meta.flags as Record<string, unknown>,
     sections: [
-      { heading: 'Summary', text: '```\n' + text + '\n```' },
+      { heading: 'Summary', pre: text },
       ...Object.entries(plots).map(([name, svg]) => ({ heading: name.replace('.svg', ''), svg })),
     ],
   });
