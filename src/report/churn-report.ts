@@ -82,6 +82,7 @@ export function formatChurnRun(r: ChurnResult): string {
     if (f.checked) out.push(`Correctness: ${f.exact}/${f.checked} results equal the true k closest live nodes (${pct(f.exact / f.checked)})`);
     if (r.options.params.join === 'oracle') out.push('Routing tables were filled from the sorted list of all IDs (--join oracle): joins were not simulated.');
   }
+  out.push(`Traffic: ${Object.entries(r.traffic).map(([t, c]) => `${t} ${fmt(c, 0)}`).join(', ')}`);
   out.push(`Memory: ${fmt(r.bytesPerNode, 0)} bytes per node (JS heap + typed arrays)`);
   return out.join('\n');
 }

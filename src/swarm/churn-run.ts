@@ -4,6 +4,7 @@
  * rows, check FIND_NODE results against the true k closest, stop.
  */
 import type { KadConfig } from '../core/config.js';
+import { MESSAGE_TYPE_NAMES } from '../core/messages.js';
 import { Samples, type Summary } from '../report/samples.js';
 import { ChurnSchedule } from './churn.js';
 import type { NetworkModel } from './network-model.js';
@@ -35,6 +36,8 @@ export interface ChurnResult {
   buckets: Array<{ startMs: number; gets: number; success: number; upNodes: number; staleShare: number; meanReplicas: number; keysWithoutReplica: number }>;
   finds: { count: number; depth: Summary; rpcs: Summary; timeouts: Summary; latencyMs: Summary; depthCounts: Array<[number, number]>; exact: number; checked: number };
   bytesPerNode: number;
+  /** Messages sent, by type. */
+  traffic: Record<string, number>;
 }
 
 export async function runChurn(o: ChurnOptions, onProgress?: (share: number) => void): Promise<ChurnResult> {
@@ -56,7 +59,9 @@ export async function runChurn(o: ChurnOptions, onProgress?: (share: number) => 
       const params: VirtualParams = { ...o.params, windowMs };
       const shards = await swarm.virtual(params, onProgress ? (m) => onProgress(m / 1e6) : undefined);
       const stats = await swarm.stats(true);
-      return merge(o, swarm, shards, stats.reduce((a, s) => a + s.heapUsed + s.typedArrayBytes, 0) - spawned.reduce((a, s) => a + s.bytesAtAll, 0), spawned, t0);
+      const result = merge(o, swarm, shards, stats.reduce((a, s) => a + s.heapUsed + s.typedArrayBytes, 0) - spawned.reduce((a, s) => a + s.bytesAtAll, 0), spawned, t0);
+      for (const st of stats) st.sent.forEach((c, t) => (result.traffic[MESSAGE_TYPE_NAMES[t]!] = (result.traffic[MESSAGE_TYPE_NAMES[t]!] ?? 0) + c));
+      return result;
     };
     return await Promise.race([run(), swarm.failed]);
   } finally {
@@ -174,5 +179,6 @@ function merge(
     buckets: bucketRows,
     finds: { count: fDepth.count, depth: fDepth.summary(), rpcs: fRpcs.summary(), timeouts: fTimeouts.summary(), latencyMs: fLatency.summary(), depthCounts: fDepth.countsByValue(), exact, checked },
     bytesPerNode: slope + grownBytes / o.nodes,
+    traffic: {},
   };
 }
