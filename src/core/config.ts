@@ -50,7 +50,7 @@ export const DEFAULT_CONFIG: Readonly<KadConfig> = Object.freeze({
   bitsPerStep: 1,
   replacementCacheSize: 8,
   maxFailures: 5,
-  bucketPingIntervalMs: 30 * SECOND,
+  bucketPingIntervalMs: 60 * SECOND,
   replicas: 20,
   initialTimeoutMs: 1000,
   minTimeoutMs: 100,

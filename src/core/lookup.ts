@@ -123,37 +123,36 @@ export class Lookup {
    * The index of the next candidate to query (its state becomes Waiting), or
    * NEXT_WAIT when α requests are in flight or the closest ones are still
    * out, or NEXT_FINISHED.
+   *
+   * Only the k closest candidates that have not failed are ever asked: while
+   * some of them are in flight, nothing farther is queried on speculation. If
+   * one fails, the window slides to take in the next candidate.
    */
   next(): number {
     if (this.finished) return NEXT_FINISHED;
     let succeeded = 0;
+    let live = 0;
     for (let i = 0; i < this.size; i++) {
-      switch (this.states[i]) {
-        case PeerState.Succeeded:
-          if (++succeeded >= this.want) {
-            if (this.inflight > 0 && this.waitingBefore(i)) return NEXT_WAIT;
-            this.finished = true;
-            return NEXT_FINISHED;
-          }
-          break;
-        case PeerState.NotContacted:
-          if (this.inflight >= this.alpha) return NEXT_WAIT;
-          this.states[i] = PeerState.Waiting;
-          this.inflight++;
-          this.rpcs++;
-          return i;
-        default:
-          break;
+      const state = this.states[i];
+      if (state === PeerState.Failed) continue;
+      if (live === this.want) break; // past the window of the k closest live candidates
+      live++;
+      if (state === PeerState.Succeeded) {
+        if (++succeeded === this.want) {
+          this.finished = true;
+          return NEXT_FINISHED;
+        }
+      } else if (state === PeerState.NotContacted) {
+        if (this.inflight >= this.alpha) return NEXT_WAIT;
+        this.states[i] = PeerState.Waiting;
+        this.inflight++;
+        this.rpcs++;
+        return i;
       }
     }
     if (this.inflight > 0) return NEXT_WAIT;
     this.finished = true;
     return NEXT_FINISHED;
-  }
-
-  private waitingBefore(end: number): boolean {
-    for (let i = 0; i < end; i++) if (this.states[i] === PeerState.Waiting) return true;
-    return false;
   }
 
   onSuccess(index: number): void {

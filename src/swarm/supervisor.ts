@@ -73,7 +73,9 @@ export class Swarm {
       concurrentTasksPerWorker: 1,
       idleTimeout: Infinity,
       atomics: 'disabled',
-      resourceLimits: { maxOldGenerationSizeMb: opts.maxHeapMb ?? 4096 },
+      // A larger young generation: a shard allocates a message object or two per RPC, and short scavenges
+      // of a small nursery promote them before they die.
+      resourceLimits: { maxOldGenerationSizeMb: opts.maxHeapMb ?? 4096, maxYoungGenerationSizeMb: 64 },
     });
     const mesh: RingMesh = createRingMesh(this.workers, opts.ringBytes ?? 1 << 22);
     const barrier = opts.clock === 'virtual' ? createBarrier(this.workers) : undefined;
