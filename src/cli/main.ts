@@ -7,6 +7,7 @@ const USAGE = `kadswarm: a Kademlia DHT and a swarm runner
 Usage:
   kadswarm node -l <host:port> [-r <host:port>]   a real node on UDP with a REPL
   kadswarm stress [--nodes 10000] ...             a swarm stress run (same as npm run stress)
+  kadswarm serve [--nodes 10000] [--port 8080]    an HTTP gateway and live dashboard over a swarm
 
 ${NODE_USAGE}`;
 
@@ -18,6 +19,10 @@ async function main(argv: string[]): Promise<number> {
     case 'stress': {
       const { stressCommand } = await import('../../stress/stress.js');
       return stressCommand(rest);
+    }
+    case 'serve': {
+      const { serveCommand } = await import('./serve-command.js');
+      return serveCommand(rest);
     }
     case undefined:
     case 'help':
