@@ -4,11 +4,11 @@
  * and prints the report (JSON with --json, SVG plots and an HTML page in --out).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import cliProgress from 'cli-progress';
-import { runStress, type PhaseObserver, type StressOptions } from '../src/swarm/stress-run.js';
+import { runStress, type StressOptions } from '../src/swarm/stress-run.js';
+import { phaseProgress } from '../src/cli/progress.js';
+import { startProfiler } from '../src/swarm/profiler.js';
 import { parseLatency, type NetworkModel } from '../src/swarm/network-model.js';
 import { buildStressReport, formatStressReport, stressPlots, stressHtml } from '../src/report/stress-report.js';
 
@@ -102,7 +102,7 @@ export async function stressCommand(argv: string[]): Promise<number> {
   if (cpuProfileDir) mkdirSync(cpuProfileDir, { recursive: true });
   const profiler = cpuProfileDir ? await startProfiler() : null;
 
-  const observer = progressBars();
+  const observer = phaseProgress();
   let result;
   try {
     result = await runStress(opts, observer);
@@ -111,7 +111,7 @@ export async function stressCommand(argv: string[]): Promise<number> {
     console.error(`stress: ${(err as Error).message}`);
     return 1;
   } finally {
-    if (profiler) await stopProfiler(profiler, join(cpuProfileDir!, 'supervisor.cpuprofile'));
+    if (profiler) await profiler.stop(join(cpuProfileDir!, 'supervisor.cpuprofile'));
   }
   const report = buildStressReport(result);
   console.log(formatStressReport(report));
@@ -140,54 +140,6 @@ export async function stressCommand(argv: string[]): Promise<number> {
     return 1;
   }
   return 0;
-}
-
-/** One cli-progress bar per phase on a terminal; a plain line per phase otherwise (CI logs). */
-function progressBars(): PhaseObserver & { abort(): void } {
-  const tty = process.stderr.isTTY;
-  let bar: cliProgress.SingleBar | null = null;
-  let name = '';
-  let started = 0;
-  return {
-    start(phase, total) {
-      name = phase;
-      started = performance.now();
-      if (tty) {
-        bar = new cliProgress.SingleBar(
-          { format: `${phase.padEnd(10)} [{bar}] {percentage}% {value}/{total} {speed}/s eta {eta_formatted}`, hideCursor: true, etaBuffer: 50 },
-          cliProgress.Presets.shades_classic,
-        );
-        bar.start(total, 0, { speed: 0 });
-      }
-    },
-    progress(done) {
-      const s = (performance.now() - started) / 1000;
-      bar?.update(done, { speed: s > 0 ? Math.round(done / s) : 0 });
-    },
-    end() {
-      bar?.stop();
-      bar = null;
-      if (!tty) console.error(`${name}: done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    },
-    abort() {
-      bar?.stop();
-      bar = null;
-    },
-  };
-}
-
-async function startProfiler(): Promise<Session> {
-  const session = new Session();
-  session.connect();
-  await new Promise((r) => session.post('Profiler.enable', r));
-  await new Promise((r) => session.post('Profiler.start', r));
-  return session;
-}
-
-async function stopProfiler(session: Session, file: string): Promise<void> {
-  const profile = await new Promise((res, rej) => session.post('Profiler.stop', (e, r) => (e ? rej(e) : res(r.profile))));
-  writeFileSync(file, JSON.stringify(profile));
-  session.disconnect();
 }
 
 if (process.argv[1] && import.meta.url === new URL(`file://${resolve(process.argv[1])}`).href) {

@@ -6,9 +6,9 @@
  * `kadswarm gateway: http://127.0.0.1:8080/` (npm run load reads that line).
  */
 import { parseArgs } from 'node:util';
-import cliProgress from 'cli-progress';
-import { launchGateway, SERVE_TIMEOUTS, type LaunchObserver } from '../swarm/gateway/launch.js';
+import { launchGateway, SERVE_TIMEOUTS } from '../swarm/gateway/launch.js';
 import { parseLatency, type NetworkModel } from '../swarm/network-model.js';
+import { phaseProgress } from './progress.js';
 
 export const SERVE_USAGE = `Usage: kadswarm serve [options]
   --nodes N            nodes in the swarm (default 10000)
@@ -76,7 +76,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       port: int('port', values.port!, 0, 65535),
       ...(values.workers ? { workers: int('workers', values.workers, 1) } : {}),
     },
-    progressBar(),
+    phaseProgress(),
   );
   process.off('SIGINT', early);
   process.off('SIGTERM', early);
@@ -109,34 +109,4 @@ export async function serveCommand(argv: string[]): Promise<number> {
     process.on('SIGTERM', () => stop('SIGTERM', 0));
     swarm.failed.catch((err: Error) => stop(`the swarm failed (${err.message})`, 1));
   });
-}
-
-/** A cli-progress bar per phase on a terminal; a plain line per phase otherwise. */
-function progressBar(): LaunchObserver {
-  const tty = process.stderr.isTTY;
-  let bar: cliProgress.SingleBar | null = null;
-  let name = '';
-  let started = 0;
-  return {
-    phase(phase, total) {
-      name = phase;
-      started = performance.now();
-      if (tty) {
-        bar = new cliProgress.SingleBar(
-          { format: `${phase.padEnd(6)} [{bar}] {percentage}% {value}/{total} {speed}/s eta {eta_formatted}`, hideCursor: true, etaBuffer: 50, stream: process.stderr },
-          cliProgress.Presets.shades_classic,
-        );
-        bar.start(total, 0, { speed: 0 });
-      }
-    },
-    progress(done) {
-      const s = (performance.now() - started) / 1000;
-      bar?.update(done, { speed: s > 0 ? Math.round(done / s) : 0 });
-    },
-    end() {
-      bar?.stop();
-      bar = null;
-      if (!tty) console.error(`${name}: done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    },
-  };
 }

@@ -9,7 +9,7 @@
  * queried and none closer is in flight or left to ask; failed candidates do
  * not count toward the k.
  */
-import { ID_WORDS, compareWords } from './id.js';
+import { ID_WORDS } from './id.js';
 
 export const enum PeerState {
   NotContacted = 0,

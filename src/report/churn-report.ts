@@ -7,7 +7,7 @@ import type { ChurnResult } from '../swarm/churn-run.js';
 import { formatLatency } from '../swarm/network-model.js';
 import { htmlReport } from './html.js';
 import { lineChart } from './svg.js';
-import { fmt, formatBytes, formatTable } from './table.js';
+import { fmt, formatTable } from './table.js';
 
 const pct = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toFixed(2)}%` : 'n/a');
 const minutes = (ms: number): string => `${fmt(ms / 60_000, ms % 60_000 === 0 ? 0 : 1)} min`;

@@ -77,6 +77,21 @@ export interface OpsResult {
   traces: Array<{ row: number; node: number; steps: LookupStep[] }>;
 }
 
+/** Rows for n operations, all zero; `sample` rows of k closest handles, −1 padded. */
+export function emptyOpsResult(n: number, sample: number, k: number): OpsResult {
+  return {
+    depth: new Float64Array(n),
+    rpcs: new Float64Array(n),
+    timeouts: new Float64Array(n),
+    timeoutWait: new Float64Array(n),
+    duration: new Float64Array(n),
+    ok: new Uint8Array(n),
+    stored: new Uint8Array(n),
+    closest: new Int32Array(Math.min(sample, n) * k).fill(-1),
+    traces: [],
+  };
+}
+
 export interface ShardStats {
   shard: number;
   sent: number[];

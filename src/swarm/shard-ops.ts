@@ -7,7 +7,7 @@
 import { getHeapStatistics } from 'node:v8';
 import { ID_WORDS } from '../core/id.js';
 import type { GetResult, LookupCost } from '../core/node.js';
-import type { HealthResult, JoinBatchResult, KvResult, NodeInfo, OpKind, OpsResult, SpawnResult } from './control.js';
+import { emptyOpsResult, type HealthResult, type JoinBatchResult, type KvResult, type NodeInfo, type OpKind, type OpsResult, type SpawnResult } from './control.js';
 import { idToHex } from '../core/id.js';
 import { forceGc } from './gc.js';
 import { IdOracle } from './oracle.js';
@@ -80,17 +80,7 @@ export async function joinBatch(shard: Shard, nodes: Int32Array, bootstraps: num
 export async function runOps(shard: Shard, kind: OpKind, nodes: Int32Array, items: Int32Array, concurrency: number, sample: number, trace: number, seed: number, onProgress: (done: number) => void): Promise<OpsResult> {
   const n = nodes.length;
   const k = shard.config.k;
-  const out: OpsResult = {
-    depth: new Float64Array(n),
-    rpcs: new Float64Array(n),
-    timeouts: new Float64Array(n),
-    timeoutWait: new Float64Array(n),
-    duration: new Float64Array(n),
-    ok: new Uint8Array(n),
-    stored: new Uint8Array(n),
-    closest: new Int32Array(Math.min(sample, n) * k).fill(-1),
-    traces: [],
-  };
+  const out = emptyOpsResult(n, sample, k);
   const record = (i: number, c: LookupCost, ok: boolean): void => {
     if (c.trace) out.traces.push({ row: i, node: nodes[i]!, steps: c.trace });
     out.depth[i] = c.depth;

@@ -5,12 +5,11 @@
  * while it waits on its doorbell (a pending Atomics.waitAsync alone does not,
  * Node issue 44729).
  */
-import { writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector';
 import { join } from 'node:path';
 import { setImmediate as yieldNow } from 'node:timers/promises';
 import type { Command, Reply, ShardSetup } from './control.js';
 import { forceGc } from './gc.js';
+import { startProfiler } from './profiler.js';
 import { Shard } from './shard.js';
 import { runVirtual } from './virtual-run.js';
 import { getKv, health, joinBatch, kill, nodeInfo, putKv, revive, runOps, spawnAll } from './shard-ops.js';
@@ -92,27 +91,9 @@ export default async function runShard(setup: ShardSetup): Promise<string> {
     fatal = err as Error;
   } finally {
     port.removeAllListeners('message');
-    if (profiler) await stopProfiler(profiler, join(setup.cpuProfileDir!, `shard-${setup.shard}.cpuprofile`));
+    if (profiler) await profiler.stop(join(setup.cpuProfileDir!, `shard-${setup.shard}.cpuprofile`));
     port.close();
   }
   if (fatal) throw new Error(`shard ${setup.shard}: ${fatal.message}`);
   return `shard ${setup.shard} stopped`;
-}
-
-async function startProfiler(): Promise<Session> {
-  const session = new Session();
-  session.connect();
-  await post(session, 'Profiler.enable');
-  await post(session, 'Profiler.start');
-  return session;
-}
-
-async function stopProfiler(session: Session, file: string): Promise<void> {
-  const { profile } = (await post(session, 'Profiler.stop')) as { profile: unknown };
-  writeFileSync(file, JSON.stringify(profile));
-  session.disconnect();
-}
-
-function post(session: Session, method: string): Promise<unknown> {
-  return new Promise((resolve, reject) => session.post(method, (err, res) => (err ? reject(err) : resolve(res))));
 }

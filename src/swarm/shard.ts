@@ -155,6 +155,11 @@ export class Shard implements NodeHost {
       this.queue.push(at, { from, to, bytes: bytes.slice() });
       return;
     }
+    this.toRing(dest, from, to, at, bytes);
+  }
+
+  /** Writes a frame for another shard, or queues it behind a full ring (back-pressure, never a drop). */
+  private toRing(dest: number, from: number, to: number, at: number, bytes: Uint8Array): void {
     const backlog = this.backlog[dest]!;
     if (backlog.length > 0 || !this.links.outbox(dest).tryWriteFrame(from, to, at, bytes)) {
       if (backlog.length === 0) this.stats.backpressure++;
@@ -201,13 +206,7 @@ export class Shard implements NodeHost {
       this.enqueueDecoded(from, to, at, bytes);
       return;
     }
-    const backlog = this.backlog[dest]!;
-    if (backlog.length > 0 || !this.links.outbox(dest).tryWriteFrame(from, to, at, bytes)) {
-      if (backlog.length === 0) this.stats.backpressure++;
-      backlog.push({ from, to, at, bytes: bytes.slice() });
-      return;
-    }
-    this.stats.framesOut++;
+    this.toRing(dest, from, to, at, bytes);
   }
 
   private enqueueDecoded(from: number, to: number, at: number, bytes: Uint8Array): void {

@@ -10,6 +10,7 @@ import { idToWords } from '../core/id.js';
 import { Random, deriveSeed } from '../core/random.js';
 import type { HealthResult, OpKind, OpsResult, ShardStats, SpawnResult } from './control.js';
 import type { NetworkModel } from './network-model.js';
+import type { PhaseObserver } from './observer.js';
 import { IdOracle } from './oracle.js';
 import { Swarm } from './supervisor.js';
 import { findTarget, Zipf } from './workload.js';
@@ -36,11 +37,7 @@ export interface StressOptions {
   fault?: { shard: number; afterMessages: number };
 }
 
-export interface PhaseObserver {
-  start(phase: string, total: number): void;
-  progress(done: number): void;
-  end(): void;
-}
+export type { PhaseObserver } from './observer.js';
 
 export interface PhaseResult {
   name: string;

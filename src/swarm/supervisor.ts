@@ -14,6 +14,7 @@ import { resolveConfig, type KadConfig } from '../core/config.js';
 import { checkLimits } from '../wire/limits.js';
 import { ID_WORDS, writeIdWords } from '../core/id.js';
 import { createRingMesh, type RingMesh } from '../net/ring-mesh.js';
+import { emptyOpsResult } from './control.js';
 import type { Command, HealthResult, JoinBatchResult, KvResult, NodeInfo, OpKind, OpsResult, Reply, ShardSetup, ShardStats, SpawnResult } from './control.js';
 import type { NetworkModel } from './network-model.js';
 import { shardOf } from './placement.js';
@@ -212,17 +213,7 @@ export class Swarm {
       onProgress,
     );
     const n = nodes.length;
-    const out: OpsResult = {
-      depth: new Float64Array(n),
-      rpcs: new Float64Array(n),
-      timeouts: new Float64Array(n),
-      timeoutWait: new Float64Array(n),
-      duration: new Float64Array(n),
-      ok: new Uint8Array(n),
-      stored: new Uint8Array(n),
-      closest: new Int32Array(Math.min(sample, n) * k).fill(-1),
-      traces: [],
-    };
+    const out = emptyOpsResult(n, sample, k);
     results.forEach((r, s) => {
       if (!r) return;
       for (const t of r.traces) out.traces.push({ ...t, row: parts[s]![t.row]! });

@@ -3,6 +3,7 @@
  * does) and puts the HTTP gateway in front of it. `close()` stops serving,
  * then stops the swarm. Used by `kadswarm serve` and by the tests.
  */
+import type { PhaseObserver } from '../observer.js';
 import type { KadConfig } from '../../core/config.js';
 import type { NetworkModel } from '../network-model.js';
 import { joinSwarm } from '../stress-run.js';
@@ -23,11 +24,8 @@ export interface LaunchOptions {
   tickMs?: number;
 }
 
-export interface LaunchObserver {
-  phase(name: 'spawn' | 'join', total: number): void;
-  progress(done: number): void;
-  end(): void;
-}
+/** Progress of the spawn and join phases. */
+export type LaunchObserver = PhaseObserver;
 
 export interface Launched {
   swarm: Swarm;
@@ -45,12 +43,12 @@ export async function launchGateway(o: LaunchOptions, observer?: LaunchObserver)
   let gateway: Gateway | null = null;
   try {
     const run = async (): Promise<{ failed: number; joinMs: number }> => {
-      observer?.phase('spawn', o.nodes);
+      observer?.start('spawn', o.nodes);
       await swarm.spawn();
       observer?.progress(o.nodes);
       observer?.end();
       const bootstraps = Array.from({ length: Math.min(o.bootstraps, o.nodes) }, (_, i) => i);
-      observer?.phase('join', o.nodes - 1);
+      observer?.start('join', o.nodes - 1);
       const t0 = performance.now();
       const joined = await joinSwarm(swarm, bootstraps, o.joinConcurrency, (d) => observer?.progress(d));
       const joinMs = performance.now() - t0;
