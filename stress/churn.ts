@@ -25,6 +25,7 @@ export const CHURN_USAGE = `Usage: npm run churn -- [options]
   --duration T           measured time after the joins (default 6h)
   --keys K               values stored at the start (default 100)
   --get-rate R           gets per second of virtual time (default 1)
+  --put-rate R           puts per second during the run: random keys stored again from random live nodes (default 0)
   --latency L            one-way latency, above zero (default 20-200ms)
   --loss P               fraction of messages lost (default 0)
   --seed S               the same seed gives the same run (default 1)
@@ -58,6 +59,7 @@ export async function churnCommand(argv: string[]): Promise<number> {
       duration: { type: 'string' },
       keys: { type: 'string', default: '100' },
       'get-rate': { type: 'string', default: '1' },
+      'put-rate': { type: 'string', default: '0' },
       latency: { type: 'string', default: '20-200ms' },
       loss: { type: 'string', default: '0' },
       seed: { type: 'string', default: '1' },
@@ -115,6 +117,7 @@ export async function churnCommand(argv: string[]): Promise<number> {
         keys: finds > 0 ? 0 : int('keys', values.keys!, 0),
         putSpacingMs: 10,
         getRate: finds > 0 ? 0 : Number(values['get-rate']),
+        putRate: finds > 0 ? 0 : Number(values['put-rate']),
         finds,
         findCheck: Math.min(finds, 1000),
         bucketMs: duration('bucket', values.bucket!),

@@ -32,6 +32,7 @@ export function describeRun(r: ChurnResult): Record<string, unknown> {
     duration: minutes(p.durationMs),
     keys: p.keys,
     getRate: p.getRate,
+    putRate: p.putRate ?? 0,
   };
 }
 

@@ -40,6 +40,8 @@ export interface VirtualParams {
   putSpacingMs: number;
   /** Gets per second of virtual time (Poisson), from random live nodes, for random stored keys. */
   getRate: number;
+  /** Puts per second of virtual time during the run (Poisson): a random key stored again, with the same value, from a random live node. */
+  putRate?: number;
   /** FIND_NODE lookups for random targets (lookup-cost runs), spread over the measured part. */
   finds: number;
   /** How many FIND_NODE results to check against the true k closest. */
@@ -126,8 +128,23 @@ export function runVirtual(shard: Shard, p: VirtualParams, barrierMem: BarrierMe
     const node = randomUpNode(schedule, n, t, putRng);
     if (mine(node)) shard.schedule(t, node, 2 + j, () => shard.node(node).put(presentKey(j), valueBytes(j), shard.vnow, () => {}));
   }
-  const gets: number[] = [];
   const getStart = joinEnd + p.keys * p.putSpacingMs;
+  if ((p.putRate ?? 0) > 0 && p.keys > 0) {
+    const rng = new Random(deriveSeed(seed, 0x72707574), 4);
+    let t = getStart;
+    for (let j = 0; ; j++) {
+      t += rng.exponential(1000 / p.putRate!);
+      if (t >= end) break;
+      const node = randomUpNode(schedule, n, t, rng);
+      const key = rng.int(p.keys);
+      if (!mine(node)) continue;
+      shard.schedule(t, node, 2 + p.keys + 2 * j + 1, () => {
+        const nd = shard.node(node);
+        if (nd.up) nd.put(presentKey(key), valueBytes(key), shard.vnow, () => {});
+      });
+    }
+  }
+  const gets: number[] = [];
   if (p.getRate > 0 && p.keys > 0) {
     const getRng = new Random(deriveSeed(seed, 0x676574), 2);
     let t = getStart;
@@ -138,7 +155,7 @@ export function runVirtual(shard: Shard, p: VirtualParams, barrierMem: BarrierMe
       const key = getRng.int(p.keys);
       if (!mine(node)) continue;
       const at = t;
-      shard.schedule(at, node, 2 + p.keys + j, () => {
+      shard.schedule(at, node, 2 + p.keys + 2 * j, () => {
         const nd = shard.node(node);
         if (!nd.up) return;
         nd.get(presentKey(key), shard.vnow, (r) => {
