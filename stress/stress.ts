@@ -20,7 +20,8 @@ export const STRESS_USAGE = `Usage: npm run stress -- [options]
   --concurrency C      lookups in flight across the swarm (default 256)
   --join-concurrency C joins in flight across the swarm (default 256)
   --seed S             same seed, same IDs, keys and workload (default 1)
-  --latency L          one-way latency: 0, 20ms, 20-200ms, pareto:20-2000ms (default 0)
+  --clock real|virtual real time (default), or virtual time: deterministic from the seed, any worker count
+  --latency L          one-way latency: 0, 20ms, 20-200ms, pareto:20-2000ms (default 0; 20-200ms with --clock virtual)
   --loss P             fraction of messages lost (default 0)
   --zipf S             Zipf exponent of key popularity for gets (default 0: every key once)
   --min-success R      exit non-zero below this ratio of present keys found (default 0.999)
@@ -43,7 +44,8 @@ export async function stressCommand(argv: string[]): Promise<number> {
       concurrency: { type: 'string', default: '256' },
       'join-concurrency': { type: 'string', default: '256' },
       seed: { type: 'string', default: '1' },
-      latency: { type: 'string', default: '0' },
+      latency: { type: 'string' },
+      clock: { type: 'string', default: 'real' },
       loss: { type: 'string', default: '0' },
       zipf: { type: 'string', default: '0' },
       'min-success': { type: 'string', default: '0.999' },
@@ -74,7 +76,9 @@ export async function stressCommand(argv: string[]): Promise<number> {
   };
   const nodes = int('nodes', values.nodes!, 1);
   const seed = int('seed', values.seed!, 0);
-  const network: NetworkModel = { latency: parseLatency(values.latency!), loss: ratio('loss', values.loss!), jitter: 0.1, seed };
+  if (values.clock !== 'real' && values.clock !== 'virtual') throw new Error(`--clock must be real or virtual, got "${values.clock}"`);
+  const clock = values.clock as 'real' | 'virtual';
+  const network: NetworkModel = { latency: parseLatency(values.latency ?? (clock === 'virtual' ? '20-200ms' : '0')), loss: ratio('loss', values.loss!), jitter: 0.1, seed };
   const zipf = Number(values.zipf);
   if (!(zipf >= 0)) throw new Error(`--zipf must be a number >= 0, got "${values.zipf}"`);
   const cpuProfileDir = values['cpu-prof'] ? resolve(values['cpu-prof']) : undefined;
@@ -84,13 +88,19 @@ export async function stressCommand(argv: string[]): Promise<number> {
     seed,
     concurrency: int('concurrency', values.concurrency!, 1),
     joinConcurrency: int('join-concurrency', values['join-concurrency']!, 1),
-    // Real time on a loaded machine: a reply can wait behind thousands of messages, so timeouts start generous.
-    config: { k: int('k', values.k!, 1), alpha: int('alpha', values.alpha!, 1), minTimeoutMs: 2000, maxTimeoutMs: 10_000, initialTimeoutMs: 5000 },
+    config: {
+      k: int('k', values.k!, 1),
+      alpha: int('alpha', values.alpha!, 1),
+      // Real time on a loaded machine: a reply can wait behind thousands of messages, so timeouts start
+      // generous. Virtual time has no such wait: the protocol's own defaults apply.
+      ...(clock === 'real' ? { minTimeoutMs: 2000, maxTimeoutMs: 10_000, initialTimeoutMs: 5000 } : {}),
+    },
     network,
     zipf,
     checkSample: 1000,
     healthSample: 1000,
     trace: int('trace', values.trace!, 0),
+    clock,
     bootstraps: 16,
     ...(values.workers ? { workers: int('workers', values.workers, 1) } : {}),
     ...(cpuProfileDir ? { cpuProfileDir } : {}),

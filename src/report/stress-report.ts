@@ -132,7 +132,8 @@ export function buildStressReport(r: StressResult): StressReport {
       version: packageVersion(),
       commit: gitCommit(),
       date: new Date().toISOString(),
-      clock: 'real',
+      clock: o.clock ?? 'real',
+      ...(r.traceHash ? { traceHash: r.traceHash } : {}),
       seed: o.seed,
       flags: {
         nodes: o.nodes,
@@ -210,7 +211,9 @@ export function formatStressReport(rep: StressReport): string {
   out.push(`kadswarm stress — ${fmt(f.nodes as number, 0)} nodes on ${f.workers} workers, k = ${f.k}, α = ${f.alpha}, latency ${f.latency}, loss ${f.loss}, seed ${rep.meta.seed}`);
   out.push(`${rep.meta.node}, ${rep.meta.cores} cores, ${formatBytes(rep.meta.memoryBytes as number)}; commit ${rep.meta.commit}; total ${(rep.totalWallMs / 1000).toFixed(1)} s`);
   out.push('');
-  out.push(formatTable(['phase', 'ops', 'wall s', 'ops/s'], rep.phases.map((p) => [p.name, p.count, fmt(p.wallMs / 1000, 2), fmt(p.opsPerSec, 0)])));
+  const virtual = rep.meta.clock === 'virtual';
+  if (virtual) out.push(`Virtual clock: times are virtual; trace hash ${String(rep.meta.traceHash)} (the same seed gives the same hash for any worker count)`);
+  out.push(formatTable(['phase', 'ops', virtual ? 'virtual s' : 'wall s', 'ops/s'], rep.phases.map((p) => [p.name, p.count, fmt(p.wallMs / 1000, 2), fmt(p.opsPerSec, 0)])));
   out.push('');
   out.push(`Join: ${rep.join.failed} failed; RPCs per join mean ${fmt(rep.join.rpcs.mean, 1)} (p95 ${fmt(rep.join.rpcs.p95, 0)}); join latency p50 ${fmt(rep.join.latencyMs.p50, 1)} ms`);
   out.push('');

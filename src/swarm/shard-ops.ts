@@ -78,10 +78,29 @@ export async function joinBatch(shard: Shard, nodes: Int32Array, bootstraps: num
 }
 
 export async function runOps(shard: Shard, kind: OpKind, nodes: Int32Array, items: Int32Array, concurrency: number, sample: number, trace: number, seed: number, onProgress: (done: number) => void): Promise<OpsResult> {
-  const n = nodes.length;
+  const out = emptyOpsResult(nodes.length, sample, shard.config.k);
+  await runBounded(
+    nodes.length,
+    concurrency,
+    (i, done) => {
+      startOp(shard, kind, nodes, items, i, out, sample, trace, seed, done);
+      shard.ringOwnBell();
+    },
+    onProgress,
+  );
+  return out;
+}
+
+/**
+ * Starts operation `row` (kind, asking node nodes[row], item items[row]) and
+ * records its outcome in row `row` of `out`; `done` runs when it has ended.
+ * Shared by the real-time runner (bounded concurrency) and the virtual-time
+ * driver (operations at scheduled instants).
+ */
+export function startOp(shard: Shard, kind: OpKind, nodes: Int32Array, items: Int32Array, row: number, out: OpsResult, sample: number, trace: number, seed: number, done: () => void): void {
   const k = shard.config.k;
-  const out = emptyOpsResult(n, sample, k);
-  const record = (i: number, c: LookupCost, ok: boolean): void => {
+  const i = row;
+  const record = (c: LookupCost, ok: boolean): void => {
     if (c.trace) out.traces.push({ row: i, node: nodes[i]!, steps: c.trace });
     out.depth[i] = c.depth;
     out.rpcs[i] = c.rpcs;
@@ -89,49 +108,33 @@ export async function runOps(shard: Shard, kind: OpKind, nodes: Int32Array, item
     out.timeoutWait[i] = c.timeoutWait;
     out.duration[i] = c.duration;
     out.ok[i] = ok ? 1 : 0;
+    done();
   };
-  await runBounded(
-    n,
-    concurrency,
-    (i, done) => {
-      const node = shard.node(nodes[i]!);
-      const item = items[i]!;
-      const now = shard.now();
-      if (i < trace) node.traceNextLookup();
-      switch (kind) {
-        case 'put':
-          node.put(presentKey(item), valueBytes(item), now, (r) => {
-            record(i, r, r.stored > 0);
-            out.stored[i] = Math.min(255, r.stored);
-            done();
-          });
-          break;
-        case 'get':
-          node.get(presentKey(item), now, (r) => {
-            record(i, r, r.found && sameBytes(r, valueBytes(item)));
-            done();
-          });
-          break;
-        case 'get-absent':
-          node.get(absentKey(item), now, (r) => {
-            // Success for an absent key: the lookup completed and found nothing.
-            record(i, r, !r.found && r.responded > 0);
-            done();
-          });
-          break;
-        case 'find':
-          node.findNode(findTarget(seed, item), now, (r) => {
-            record(i, r, r.closest.length > 0);
-            if (i < sample) for (let j = 0; j < Math.min(k, r.closest.length); j++) out.closest[i * k + j] = r.closest[j]!;
-            done();
-          });
-          break;
-      }
-      shard.ringOwnBell();
-    },
-    onProgress,
-  );
-  return out;
+  const node = shard.node(nodes[i]!);
+  const item = items[i]!;
+  const now = shard.now();
+  if (i < trace) node.traceNextLookup();
+  switch (kind) {
+    case 'put':
+      node.put(presentKey(item), valueBytes(item), now, (r) => {
+        out.stored[i] = Math.min(255, r.stored);
+        record(r, r.stored > 0);
+      });
+      break;
+    case 'get':
+      node.get(presentKey(item), now, (r) => record(r, r.found && sameBytes(r, valueBytes(item))));
+      break;
+    case 'get-absent':
+      // Success for an absent key: the lookup completed and found nothing.
+      node.get(absentKey(item), now, (r) => record(r, !r.found && r.responded > 0));
+      break;
+    case 'find':
+      node.findNode(findTarget(seed, item), now, (r) => {
+        if (i < sample) for (let j = 0; j < Math.min(k, r.closest.length); j++) out.closest[i * k + j] = r.closest[j]!;
+        record(r, r.closest.length > 0);
+      });
+      break;
+  }
 }
 
 function sameBytes(r: GetResult, expected: Uint8Array): boolean {

@@ -9,7 +9,10 @@ import type { KadConfig } from '../core/config.js';
 import { idToWords } from '../core/id.js';
 import { Random, deriveSeed } from '../core/random.js';
 import type { HealthResult, OpKind, OpsResult, ShardStats, SpawnResult } from './control.js';
-import type { NetworkModel } from './network-model.js';
+import { minLatency, type NetworkModel } from './network-model.js';
+import { emptyOpsResult } from './control.js';
+import { shardOf } from './placement.js';
+import type { VirtualParams, VirtualPhase, VirtualShardResult } from './virtual-run.js';
 import type { PhaseObserver } from './observer.js';
 import { IdOracle } from './oracle.js';
 import { Swarm } from './supervisor.js';
@@ -31,6 +34,8 @@ export interface StressOptions {
   healthSample: number;
   /** Lookups traced step by step in each lookup phase (get, get-absent, find-node). */
   trace: number;
+  /** 'virtual': the whole run on the virtual clock (deterministic from the seed; latency must be above zero). */
+  clock?: 'real' | 'virtual';
   bootstraps: number;
   cpuProfileDir?: string;
   maxHeapMb?: number;
@@ -64,6 +69,8 @@ export interface StressResult {
   checked: number;
   rssBytes: number;
   totalWallMs: number;
+  /** Virtual clock only: hash of the full message trace (sum of per-message hashes : messages). */
+  traceHash?: string;
 }
 
 export async function runStress(opts: StressOptions, observer: PhaseObserver): Promise<StressResult> {
@@ -77,6 +84,7 @@ export async function runStress(opts: StressOptions, observer: PhaseObserver): P
     ...(opts.cpuProfileDir ? { cpuProfileDir: opts.cpuProfileDir } : {}),
     ...(opts.maxHeapMb ? { maxHeapMb: opts.maxHeapMb } : {}),
     ...(opts.fault ? { fault: opts.fault } : {}),
+    ...(opts.clock === 'virtual' ? { clock: 'virtual' as const } : {}),
   });
   try {
     return await Promise.race([phases(swarm, opts, observer, t0), swarm.failed]);
@@ -107,19 +115,7 @@ async function phases(swarm: Swarm, opts: StressOptions, observer: PhaseObserver
   });
   phases.push({ name: 'spawn', kind: 'spawn', wallMs: spawned.wallMs, count: n });
 
-  const bootstraps = Array.from({ length: Math.min(opts.bootstraps, n) }, (_, i) => i);
-  const joined = await timed('join', n - 1, () => joinSwarm(swarm, bootstraps, opts.joinConcurrency, (d) => observer.progress(d)));
-  const afterJoin = await swarm.stats(true);
-  phases.push({
-    name: 'join',
-    kind: 'join',
-    wallMs: joined.wallMs,
-    count: n - 1,
-    joinFailed: joined.value.failed,
-    joinRpcs: joined.value.rpcs,
-    joinDurations: joined.value.durations,
-  });
-
+  // The workload, drawn from the seed before anything runs, in the same order in both clocks.
   const randomNode = (): number => rng.int(n);
   const otherNode = (not: number): number => {
     if (n === 1) return 0;
@@ -128,32 +124,41 @@ async function phases(swarm: Swarm, opts: StressOptions, observer: PhaseObserver
       if (x !== not) return x;
     }
   };
-  const runPhase = async (name: string, kind: OpKind, nodes: number[], items: number[], sample = 0): Promise<PhaseResult> => {
-    const trace = kind === 'put' ? 0 : opts.trace;
-    const r = await timed(name, nodes.length, () => swarm.ops(kind, nodes, items, opts.concurrency, sample, k, (d) => observer.progress(d), trace));
-    const p: PhaseResult = { name, kind, wallMs: r.wallMs, count: nodes.length, rows: r.value };
-    phases.push(p);
-    return p;
-  };
-
-  // Store key{i} → value{i} from random nodes.
   const keys = opts.keys;
+  const range = (m: number): number[] => Array.from({ length: m }, (_, i) => i);
+  // Store key{i} → value{i} from random nodes.
   const storers = Array.from({ length: keys }, randomNode);
-  await runPhase('store', 'put', storers, Array.from({ length: keys }, (_, i) => i));
-
   // Get every stored key (or Zipf-popular ones) from other random nodes.
   const zipf = opts.zipf > 0 ? new Zipf(keys, opts.zipf) : null;
   const perm = zipf ? shuffled(keys, rng) : null;
   const getItems = Array.from({ length: keys }, (_, i) => (zipf ? perm![zipf.rank(rng)]! : i));
-  await runPhase('get', 'get', getItems.map((item) => otherNode(storers[item]!)), getItems);
-
-  // As many absent keys.
-  await runPhase('get-absent', 'get-absent', Array.from({ length: keys }, randomNode), Array.from({ length: keys }, (_, i) => i));
-
-  // FIND_NODE for as many random targets; a sample is checked against the true k closest.
+  const getters = getItems.map((item) => otherNode(storers[item]!));
+  // As many absent keys, and FIND_NODE for as many random targets (a sample checked against the truth).
+  const absentAskers = Array.from({ length: keys }, randomNode);
   const askers = Array.from({ length: keys }, randomNode);
   const sample = Math.min(opts.checkSample, keys);
-  const find = await runPhase('find-node', 'find', askers, Array.from({ length: keys }, (_, i) => i), sample);
+  const plan: Array<{ name: string; kind: OpKind; nodes: number[]; items: number[]; sample: number }> = [
+    { name: 'store', kind: 'put', nodes: storers, items: range(keys), sample: 0 },
+    { name: 'get', kind: 'get', nodes: getters, items: getItems, sample: 0 },
+    { name: 'get-absent', kind: 'get-absent', nodes: absentAskers, items: range(keys), sample: 0 },
+    { name: 'find-node', kind: 'find', nodes: askers, items: range(keys), sample },
+  ];
+  const bootstraps = Array.from({ length: Math.min(opts.bootstraps, n) }, (_, i) => i);
+  let afterJoin: ShardStats[];
+  let traceHash: string | undefined;
+  if (opts.clock === 'virtual') {
+    ({ afterJoin, traceHash } = await virtualPhases(swarm, opts, plan, phases, observer));
+  } else {
+    const joined = await timed('join', n - 1, () => joinSwarm(swarm, bootstraps, opts.joinConcurrency, (d) => observer.progress(d)));
+    afterJoin = await swarm.stats(true);
+    phases.push({ name: 'join', kind: 'join', wallMs: joined.wallMs, count: n - 1, joinFailed: joined.value.failed, joinRpcs: joined.value.rpcs, joinDurations: joined.value.durations });
+    for (const ph of plan) {
+      const trace = ph.kind === 'put' ? 0 : opts.trace;
+      const r = await timed(ph.name, ph.nodes.length, () => swarm.ops(ph.kind, ph.nodes, ph.items, opts.concurrency, ph.sample, k, (d) => observer.progress(d), trace));
+      phases.push({ name: ph.name, kind: ph.kind, wallMs: r.wallMs, count: ph.nodes.length, rows: r.value });
+    }
+  }
+  const find = phases.find((ph) => ph.name === 'find-node')!;
   const oracle = new IdOracle(swarm.ids, n);
   let exact = 0;
   for (let i = 0; i < sample; i++) {
@@ -191,7 +196,86 @@ async function phases(swarm: Swarm, opts: StressOptions, observer: PhaseObserver
     checked: sample,
     rssBytes: process.memoryUsage().rss,
     totalWallMs: performance.now() - t0,
+    ...(traceHash ? { traceHash } : {}),
   };
+}
+
+/**
+ * The stress phases on the virtual clock. Joins and operations start at a
+ * steady rate chosen so that about --join-concurrency joins and --concurrency
+ * lookups are in flight (a lookup takes ~4 round trips); each phase gets 30 s
+ * of virtual time after its last start to finish. A phase's "wall" time in
+ * the report is its span of virtual time.
+ */
+async function virtualPhases(
+  swarm: Swarm,
+  opts: StressOptions,
+  plan: Array<{ name: string; kind: OpKind; nodes: number[]; items: number[]; sample: number }>,
+  phases: PhaseResult[],
+  observer: PhaseObserver,
+): Promise<{ afterJoin: ShardStats[]; traceHash: string }> {
+  const n = opts.nodes;
+  const k = opts.config.k;
+  const windowMs = minLatency(opts.network);
+  if (!(windowMs > 0)) throw new Error('--clock virtual needs a minimum latency above zero (e.g. --latency 20-200ms)');
+  const lookupMs = 8 * meanLatency(opts.network);
+  const drainMs = 30_000;
+  const base = { durationMs: 0, joinSpacingMs: 0, settleMs: 0, bootstraps: opts.bootstraps, churn: null, keys: 0, putSpacingMs: 0, getRate: 0, finds: 0, findCheck: 0, bucketMs: Number.MAX_SAFE_INTEGER, windowMs };
+  const run = async (name: string, total: number, params: VirtualParams): Promise<VirtualShardResult[]> => {
+    observer.start(name, total);
+    const r = await swarm.virtual(params, (m) => observer.progress(Math.round((m / 1e6) * total)));
+    observer.end();
+    return r;
+  };
+  // Joins: a join is a self-lookup plus a dozen refreshes, about twice a lookup's time.
+  const joinSpacingMs = (2 * lookupMs) / opts.joinConcurrency;
+  const joined = await run('join', n - 1, { ...base, join: 'protocol', joinSpacingMs, settleMs: drainMs });
+  const afterJoin = await swarm.stats(true);
+  const joinRpcs = new Float64Array(n - 1);
+  const joinDurations = new Float64Array(n - 1);
+  for (let i = 1; i < n; i++) {
+    const r = joined[shardOf(i, swarm.workers)]!;
+    joinRpcs[i - 1] = r.joinRpcs[i]!;
+    joinDurations[i - 1] = r.joinDurations[i]!;
+  }
+  phases.push({ name: 'join', kind: 'join', wallMs: n * joinSpacingMs + drainMs, count: n - 1, joinFailed: joined.reduce((a, r) => a + r.joinsFailed, 0), joinRpcs, joinDurations });
+
+  // The four workload phases, one after the other on the same clock.
+  const spacingMs = lookupMs / opts.concurrency;
+  let start = 0;
+  const vphases: VirtualPhase[] = plan.map((ph) => {
+    const v: VirtualPhase = { kind: ph.kind, nodes: Int32Array.from(ph.nodes), items: Int32Array.from(ph.items), sample: ph.sample, trace: ph.kind === 'put' ? 0 : opts.trace, startMs: start, spacingMs };
+    start += ph.nodes.length * spacingMs + drainMs;
+    return v;
+  });
+  const total = plan.reduce((a, ph) => a + ph.nodes.length, 0);
+  const ran = await run('workload', total, { ...base, join: 'none', durationMs: start, phases: vphases });
+  plan.forEach((ph, j) => {
+    const out = emptyOpsResult(ph.nodes.length, ph.sample, k);
+    ph.nodes.forEach((node, row) => {
+      const r = ran[shardOf(node, swarm.workers)]!.phaseRows[j]!;
+      out.depth[row] = r.depth[row]!;
+      out.rpcs[row] = r.rpcs[row]!;
+      out.timeouts[row] = r.timeouts[row]!;
+      out.timeoutWait[row] = r.timeoutWait[row]!;
+      out.duration[row] = r.duration[row]!;
+      out.ok[row] = r.ok[row]!;
+      out.stored[row] = r.stored[row]!;
+      if (row < ph.sample) out.closest.set(r.closest.subarray(row * k, row * k + k), row * k);
+    });
+    for (const r of ran) out.traces.push(...r.phaseRows[j]!.traces);
+    phases.push({ name: ph.name, kind: ph.kind, wallMs: ph.nodes.length * spacingMs + drainMs, count: ph.nodes.length, rows: out });
+  });
+  // Shards keep their trace sums across runs, so the last run's figures cover the whole trace.
+  const hash = ran.reduce((a, r) => (a + r.traceSum) >>> 0, 0);
+  return { afterJoin, traceHash: `${hash.toString(16).padStart(8, '0')}:${ran.reduce((a, r) => a + r.traceCount, 0)}` };
+}
+
+function meanLatency(m: NetworkModel): number {
+  const l = m.latency;
+  if (l.kind === 'constant') return l.ms;
+  if (l.kind === 'uniform') return (l.minMs + l.maxMs) / 2;
+  return Math.min(l.maxMs, (l.minMs * l.shape) / Math.max(1.01, l.shape - 1));
 }
 
 function shuffled(n: number, rng: Random): number[] {

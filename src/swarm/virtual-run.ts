@@ -20,15 +20,20 @@ import { keyString } from '../core/records.js';
 import { Barrier, type BarrierMemory } from './barrier.js';
 import { ChurnSchedule, randomUpNode } from './churn.js';
 import { IdOracle } from './oracle.js';
+import { emptyOpsResult, type OpKind, type OpsResult } from './control.js';
 import { localSlot, shardOf } from './placement.js';
+import { startOp } from './shard-ops.js';
 import type { Shard } from './shard.js';
 import { findTarget, presentKey, valueBytes } from './workload.js';
 
 export interface VirtualParams {
   /** Length of the measured part, after the joins. */
   durationMs: number;
-  /** 'protocol': every node joins by self-lookup and refresh; 'oracle': tables filled from the sorted IDs. */
-  join: 'protocol' | 'oracle';
+  /**
+   * 'protocol': every node joins by self-lookup and refresh; 'oracle': tables filled from the
+   * sorted IDs; 'none': the nodes are already joined (a second run on the same swarm).
+   */
+  join: 'protocol' | 'oracle' | 'none';
   /** Node i starts its join at i × joinSpacingMs. */
   joinSpacingMs: number;
   /** Quiet time after the last join starts, before the workload. */
@@ -50,6 +55,21 @@ export interface VirtualParams {
   bucketMs: number;
   /** Window length: the minimum one-way latency. */
   windowMs: number;
+  /**
+   * The stress workload on the virtual clock: phase after phase, operation
+   * `row` starts at startMs + row × spacingMs (times after the joins).
+   */
+  phases?: VirtualPhase[];
+}
+
+export interface VirtualPhase {
+  kind: OpKind;
+  nodes: Int32Array;
+  items: Int32Array;
+  sample: number;
+  trace: number;
+  startMs: number;
+  spacingMs: number;
 }
 
 export interface VirtualShardResult {
@@ -68,6 +88,12 @@ export interface VirtualShardResult {
   traceCount: number;
   endTime: number;
   windows: number;
+  /** Rows of each phase (only this shard's rows are filled). */
+  phaseRows: OpsResult[];
+  /** Per node index: RPCs and virtual duration of its join (this shard's nodes only). */
+  joinRpcs: Float64Array;
+  joinDurations: Float64Array;
+  joinEnd: number;
 }
 
 export const GET_COLS = 6;
@@ -77,23 +103,29 @@ export function runVirtual(shard: Shard, p: VirtualParams, barrierMem: BarrierMe
   const n = shard.total;
   const k = shard.config.k;
   const seed = shardSeed(shard);
-  const joinEnd = (p.join === 'protocol' ? n * p.joinSpacingMs : 0) + p.settleMs;
+  // A run continues the swarm's virtual clock: everything below is relative to where it stands.
+  const base = shard.vnow;
+  const joinEnd = base + (p.join === 'protocol' ? n * p.joinSpacingMs : 0) + p.settleMs;
   const end = joinEnd + p.durationMs;
   const mine = (i: number): boolean => shardOf(i, shard.shards) === shard.index;
   const schedule = p.churn ? new ChurnSchedule(n, { ...p.churn, startMs: joinEnd, endMs: end, bootstraps: p.bootstraps, seed }) : null;
   const boot = Array.from({ length: Math.min(p.bootstraps, n) }, (_, i) => i);
   let joinsFailed = 0;
+  const joinRpcs = new Float64Array(p.join === 'protocol' ? n : 0);
+  const joinDurations = new Float64Array(p.join === 'protocol' ? n : 0);
 
   // Joins.
   if (p.join === 'oracle') {
     fillFromOracle(shard);
-  } else {
+  } else if (p.join === 'protocol') {
     for (let i = 1; i < n; i++) {
       if (!mine(i)) continue;
       const via = i < boot.length ? 0 : boot[i % boot.length]!;
-      shard.schedule(i * p.joinSpacingMs, i, 0, () => {
+      shard.schedule(base + i * p.joinSpacingMs, i, 0, () => {
         shard.node(i).join([via], shard.vnow, (r) => {
           if (!r.ok) joinsFailed++;
+          joinRpcs[i] = r.rpcs;
+          joinDurations[i] = r.duration;
         });
       });
     }
@@ -185,6 +217,17 @@ export function runVirtual(shard: Shard, p: VirtualParams, barrierMem: BarrierMe
     }
   }
 
+  // The stress workload, if any: each phase's operations at their instants, rows as in real time.
+  const phaseRows = (p.phases ?? []).map((ph) => {
+    const out = emptyOpsResult(ph.nodes.length, ph.sample, k);
+    for (let row = 0; row < ph.nodes.length; row++) {
+      const node = ph.nodes[row]!;
+      if (!mine(node)) continue;
+      shard.schedule(joinEnd + ph.startMs + row * ph.spacingMs, node, 2 + row, () => startOp(shard, ph.kind, ph.nodes, ph.items, row, out, ph.sample, ph.trace, seed, () => {}));
+    }
+    return out;
+  });
+
   // Samples every bucket: up nodes, stale contacts, live replicas per key.
   const buckets = Math.max(1, Math.ceil(p.durationMs / p.bucketMs));
   const samples = new Float64Array(buckets * 3);
@@ -243,6 +286,10 @@ export function runVirtual(shard: Shard, p: VirtualParams, barrierMem: BarrierMe
     traceCount: shard.traceCount,
     endTime: end,
     windows,
+    phaseRows,
+    joinRpcs,
+    joinDurations,
+    joinEnd,
   };
 }
 

@@ -79,3 +79,41 @@ describe('virtual time', () => {
     expect(lastOn.success).toBeGreaterThan(lastOff.success + 0.1);
   });
 });
+
+describe('the stress runner on the virtual clock', () => {
+  it('gives the same trace hash and the same results with 1 and 2 workers', async () => {
+    type StressRun = typeof import('../../src/swarm/stress-run.js');
+    const mod = (await import(new URL('../../dist/src/swarm/stress-run.js', import.meta.url).href)) as StressRun;
+    const quiet = { start() {}, progress() {}, end() {} };
+    const run = (workers: number) =>
+      mod.runStress(
+        {
+          nodes: 600,
+          workers,
+          keys: 200,
+          seed: 4,
+          concurrency: 64,
+          joinConcurrency: 64,
+          config: { k: 20, alpha: 3 },
+          network: { latency: parseLatency('20-200ms'), loss: 0, jitter: 0.1, seed: 4 },
+          zipf: 0,
+          checkSample: 200,
+          healthSample: 100,
+          bootstraps: 4,
+          trace: 0,
+          clock: 'virtual',
+        },
+        quiet,
+      );
+    const one = await run(1);
+    const two = await run(2);
+    expect(one.traceHash).toMatch(/^[0-9a-f]{8}:\d+$/);
+    expect(two.traceHash).toBe(one.traceHash);
+    const rows = (r: typeof one) => r.phases.filter((p) => p.rows).map((p) => [p.name, Array.from(p.rows!.ok).join(''), Array.from(p.rows!.rpcs).join(',')]);
+    expect(rows(two)).toEqual(rows(one));
+    expect(one.exactClosest).toBe(200);
+    // Every present key found, every absent key not found.
+    expect(one.phases.find((p) => p.name === 'get')!.rows!.ok.every((x) => x === 1)).toBe(true);
+    expect(one.phases.find((p) => p.name === 'get-absent')!.rows!.ok.every((x) => x === 1)).toBe(true);
+  });
+});
