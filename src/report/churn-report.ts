@@ -120,7 +120,7 @@ export function sweepCsv(points: SweepPoint[]): string {
     const mean = (f: (b: ChurnResult['buckets'][number]) => number): number => r.buckets.reduce((a, b) => a + f(b), 0) / Math.max(1, r.buckets.length);
     rows.push(
       [
-        p.label,
+        `"${p.label}"`,
         p.k,
         p.alpha,
         p.uptimeMin,
