@@ -92,6 +92,18 @@ export function emptyOpsResult(n: number, sample: number, k: number): OpsResult 
   };
 }
 
+/** Copies row `j` of `from` into row `pos` of `to` (the k closest too, for sampled rows). */
+export function copyOpsRow(from: OpsResult, j: number, to: OpsResult, pos: number, k: number, sample: number): void {
+  to.depth[pos] = from.depth[j]!;
+  to.rpcs[pos] = from.rpcs[j]!;
+  to.timeouts[pos] = from.timeouts[j]!;
+  to.timeoutWait[pos] = from.timeoutWait[j]!;
+  to.duration[pos] = from.duration[j]!;
+  to.ok[pos] = from.ok[j]!;
+  to.stored[pos] = from.stored[j]!;
+  if (pos < sample) to.closest.set(from.closest.subarray(j * k, j * k + k), pos * k);
+}
+
 export interface ShardStats {
   shard: number;
   sent: number[];

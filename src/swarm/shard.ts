@@ -140,14 +140,8 @@ export class Shard implements NodeHost {
       this.count('lost');
       return;
     }
-    let bytes: Uint8Array;
-    try {
-      // A view into the codec's scratch buffer: copied into the ring below, or sliced to wait.
-      bytes = encodeMessageView(this.peers.words, from * 5, msg, this.contacts);
-    } catch {
-      this.count('encode-error');
-      return;
-    }
+    const bytes = this.encode(from, msg);
+    if (!bytes) return;
     const at = this.now() + messageLatency(n, from, to, this.rng);
     const dest = shardOf(to, this.shards);
     if (dest === this.index) {
@@ -156,6 +150,19 @@ export class Shard implements NodeHost {
       return;
     }
     this.toRing(dest, from, to, at, bytes);
+  }
+
+  /**
+   * The message's bytes as a view into the codec's scratch buffer (copied into a ring, or sliced
+   * to wait), or null when it cannot be encoded (a bug, counted rather than thrown into the loop).
+   */
+  private encode(from: number, msg: Message): Uint8Array | null {
+    try {
+      return encodeMessageView(this.peers.words, from * 5, msg, this.contacts);
+    } catch {
+      this.count('encode-error');
+      return null;
+    }
   }
 
   /** Writes a frame for another shard, or queues it behind a full ring (back-pressure, never a drop). */
@@ -190,13 +197,8 @@ export class Shard implements NodeHost {
       this.count('lost');
       return;
     }
-    let bytes: Uint8Array;
-    try {
-      bytes = encodeMessageView(this.peers.words, from * 5, msg, this.contacts);
-    } catch {
-      this.count('encode-error');
-      return;
-    }
+    const bytes = this.encode(from, msg);
+    if (!bytes) return;
     const jitter = (mix(h, 0x51ed, 0, 0, 0) >>> 0) / 4294967296;
     const base = pairBaseLatency(n, from, to);
     const at = this.vnow + base * (1 + n.jitter * (2 * jitter - 1));

@@ -10,7 +10,7 @@ import { idToWords } from '../core/id.js';
 import { Random, deriveSeed } from '../core/random.js';
 import type { HealthResult, OpKind, OpsResult, ShardStats, SpawnResult } from './control.js';
 import { minLatency, type NetworkModel } from './network-model.js';
-import { emptyOpsResult } from './control.js';
+import { copyOpsRow, emptyOpsResult } from './control.js';
 import { shardOf } from './placement.js';
 import type { VirtualParams, VirtualPhase, VirtualShardResult } from './virtual-run.js';
 import type { PhaseObserver } from './observer.js';
@@ -252,17 +252,7 @@ async function virtualPhases(
   const ran = await run('workload', total, { ...base, join: 'none', durationMs: start, phases: vphases });
   plan.forEach((ph, j) => {
     const out = emptyOpsResult(ph.nodes.length, ph.sample, k);
-    ph.nodes.forEach((node, row) => {
-      const r = ran[shardOf(node, swarm.workers)]!.phaseRows[j]!;
-      out.depth[row] = r.depth[row]!;
-      out.rpcs[row] = r.rpcs[row]!;
-      out.timeouts[row] = r.timeouts[row]!;
-      out.timeoutWait[row] = r.timeoutWait[row]!;
-      out.duration[row] = r.duration[row]!;
-      out.ok[row] = r.ok[row]!;
-      out.stored[row] = r.stored[row]!;
-      if (row < ph.sample) out.closest.set(r.closest.subarray(row * k, row * k + k), row * k);
-    });
+    ph.nodes.forEach((node, row) => copyOpsRow(ran[shardOf(node, swarm.workers)]!.phaseRows[j]!, row, out, row, k, ph.sample));
     for (const r of ran) out.traces.push(...r.phaseRows[j]!.traces);
     phases.push({ name: ph.name, kind: ph.kind, wallMs: ph.nodes.length * spacingMs + drainMs, count: ph.nodes.length, rows: out });
   });

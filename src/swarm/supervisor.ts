@@ -14,7 +14,7 @@ import { resolveConfig, type KadConfig } from '../core/config.js';
 import { checkLimits } from '../wire/limits.js';
 import { ID_WORDS, writeIdWords } from '../core/id.js';
 import { createRingMesh, type RingMesh } from '../net/ring-mesh.js';
-import { emptyOpsResult } from './control.js';
+import { copyOpsRow, emptyOpsResult } from './control.js';
 import type { Command, HealthResult, JoinBatchResult, KvResult, NodeInfo, OpKind, OpsResult, Reply, ShardSetup, ShardStats, SpawnResult } from './control.js';
 import type { NetworkModel } from './network-model.js';
 import { shardOf } from './placement.js';
@@ -217,17 +217,8 @@ export class Swarm {
     results.forEach((r, s) => {
       if (!r) return;
       for (const t of r.traces) out.traces.push({ ...t, row: parts[s]![t.row]! });
-      parts[s]!.forEach((pos, j) => {
-        out.depth[pos] = r.depth[j]!;
-        out.rpcs[pos] = r.rpcs[j]!;
-        out.timeouts[pos] = r.timeouts[j]!;
-        out.timeoutWait[pos] = r.timeoutWait[j]!;
-        out.duration[pos] = r.duration[j]!;
-        out.ok[pos] = r.ok[j]!;
-        out.stored[pos] = r.stored[j]!;
-        // Sampled rows are the shard's first ones, since positions are ascending.
-        if (pos < sample) out.closest.set(r.closest.subarray(j * k, j * k + k), pos * k);
-      });
+      // Sampled rows are the shard's first ones, since positions are ascending.
+      parts[s]!.forEach((pos, j) => copyOpsRow(r, j, out, pos, k, sample));
     });
     return out;
   }
