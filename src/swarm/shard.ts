@@ -256,19 +256,8 @@ export class Shard implements NodeHost {
   /** Exchange step of a virtual window: writes backlogged frames; true when none are left. */
   flushVirtual(): boolean {
     let clear = true;
-    for (let s = 0; s < this.shards; s++) {
-      const backlog = this.backlog[s]!;
-      if (backlog.length === 0) continue;
-      const ring = this.links.outbox(s);
-      let i = 0;
-      for (; i < backlog.length; i++) {
-        const p = backlog[i]!;
-        if (!ring.tryWriteFrame(p.from, p.to, p.at, p.bytes)) break;
-        this.stats.framesOut++;
-      }
-      if (i > 0) backlog.splice(0, i);
-      if (backlog.length > 0) clear = false;
-    }
+    for (let s = 0; s < this.shards; s++) if (!this.writeBacklog(s)) clear = false;
+    this.dirty.fill(0); // the barrier, not a doorbell, tells the other shards
     return clear;
   }
 
@@ -378,25 +367,29 @@ export class Shard implements NodeHost {
   private flush(): boolean {
     let clear = true;
     for (let s = 0; s < this.shards; s++) {
-      const backlog = this.backlog[s]!;
-      if (backlog.length > 0) {
-        const ring = this.links.outbox(s);
-        let i = 0;
-        for (; i < backlog.length; i++) {
-          const p = backlog[i]!;
-          if (!ring.tryWriteFrame(p.from, p.to, p.at, p.bytes)) break;
-          this.stats.framesOut++;
-          this.dirty[s] = 1;
-        }
-        if (i > 0) backlog.splice(0, i);
-        if (backlog.length > 0) clear = false;
-      }
+      if (!this.writeBacklog(s)) clear = false;
       if (this.dirty[s]) {
         this.dirty[s] = 0;
         this.links.ringBell(s);
       }
     }
     return clear;
+  }
+
+  /** Writes shard s's backlogged frames, in order, while they fit; true when none are left. */
+  private writeBacklog(s: number): boolean {
+    const backlog = this.backlog[s]!;
+    if (backlog.length === 0) return true;
+    const ring = this.links.outbox(s);
+    let i = 0;
+    for (; i < backlog.length; i++) {
+      const p = backlog[i]!;
+      if (!ring.tryWriteFrame(p.from, p.to, p.at, p.bytes)) break;
+      this.stats.framesOut++;
+      this.dirty[s] = 1;
+    }
+    if (i > 0) backlog.splice(0, i);
+    return backlog.length === 0;
   }
 
   readBell(): number {
