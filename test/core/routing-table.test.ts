@@ -9,33 +9,11 @@ import { Observe, RoutingTable, type RoutingTableOptions } from '../../src/core/
 import { PeerIds } from '../../src/core/peers.js';
 import { ID_BITS, ID_BYTES, ID_WORDS } from '../../src/core/id.js';
 import { Random } from '../../src/core/random.js';
+import { big, bytesOf, wordsOf } from '../helpers/big-ids.js';
 
 const TOP = 1n << BigInt(ID_BITS);
 const SELF = 0;
 
-function big(id: Uint8Array): bigint {
-  let v = 0n;
-  for (const b of id) v = (v << 8n) | BigInt(b);
-  return v;
-}
-
-function bytesOf(v: bigint): Uint8Array {
-  const out = new Uint8Array(ID_BYTES);
-  for (let i = ID_BYTES - 1; i >= 0; i--) {
-    out[i] = Number(v & 0xffn);
-    v >>= 8n;
-  }
-  return out;
-}
-
-function wordsOf(v: bigint): Uint32Array {
-  const w = new Uint32Array(ID_WORDS);
-  for (let i = ID_WORDS - 1; i >= 0; i--) {
-    w[i] = Number(v & 0xffffffffn);
-    v >>= 32n;
-  }
-  return w;
-}
 
 function bigOfWords(w: Uint32Array): bigint {
   let v = 0n;

@@ -20,23 +20,10 @@ import {
   xorWords,
 } from '../../src/core/id.js';
 import { Random } from '../../src/core/random.js';
+import { big, bytesOf } from '../helpers/big-ids.js';
 
 const TOP = 1n << BigInt(ID_BITS);
 
-function big(id: Uint8Array): bigint {
-  let v = 0n;
-  for (const b of id) v = (v << 8n) | BigInt(b);
-  return v;
-}
-
-function fromBig(v: bigint): Uint8Array {
-  const out = new Uint8Array(ID_BYTES);
-  for (let i = ID_BYTES - 1; i >= 0; i--) {
-    out[i] = Number(v & 0xffn);
-    v >>= 8n;
-  }
-  return out;
-}
 
 function bigFromWords(w: Uint32Array, at: number): bigint {
   let v = 0n;
@@ -58,7 +45,7 @@ function withPrefix(rng: Random, a: Uint8Array, prefix: number): Uint8Array {
   const low = prefix >= ID_BITS ? 0n : (1n << BigInt(ID_BITS - prefix)) - 1n;
   let v = (big(a) & ~low & (TOP - 1n)) | (r & low);
   if (prefix < ID_BITS) v ^= (~v ^ big(a)) & (1n << BigInt(ID_BITS - 1 - prefix)); // force bit `prefix` to differ
-  return fromBig(v);
+  return bytesOf(v);
 }
 
 /** IDs spread over the whole space plus clusters that share long prefixes (to exercise every word). */
@@ -78,7 +65,7 @@ describe('the XOR metric', () => {
   it('the helpers of this test are sound', () => {
     const rng = new Random(99);
     const a = rng.bytes(ID_BYTES);
-    expect(idEquals(fromBig(big(a)), a)).toBe(true);
+    expect(idEquals(bytesOf(big(a)), a)).toBe(true);
     for (const p of [0, 1, 31, 32, 33, 63, 64, 100, 159]) expect(refCpl(big(a), big(withPrefix(rng, a, p)))).toBe(p);
     expect(refCpl(5n, 5n)).toBe(160);
   });
