@@ -64,6 +64,12 @@ export class Shard implements NodeHost {
   private readonly limits: DecodeLimits;
   private readonly links: ReturnType<typeof attachRingMesh>;
   private readonly queue = new EventQueue<QueuedEvent>();
+  /**
+   * Local slot → time of the one wake-up queued for that node (Infinity: none). A node asks for an
+   * earlier wake-up while a later one is still queued; the later one is then stale and must not
+   * tick the node, or every stale wake-up would ask again and copies would multiply.
+   */
+  private readonly wakeAt: Float64Array;
   private readonly backlog: Pending[][];
   private readonly dirty: Uint8Array;
   private readonly rng: Random;
@@ -108,6 +114,7 @@ export class Shard implements NodeHost {
     this.rng = new Random(deriveSeed(setup.seed, 0x5a4d + setup.shard), 9);
     this.faultAfter = setup.faultAfterMessages ?? Infinity;
     this.nodes = new Array(nodesOnShard(setup.shard, setup.shards, setup.nodes)).fill(null);
+    this.wakeAt = new Float64Array(this.nodes.length).fill(Infinity);
     this.virtual = setup.clock === 'virtual';
   }
 
@@ -178,8 +185,12 @@ export class Shard implements NodeHost {
   }
 
   wake(node: KadNode, at: number): void {
-    if (this.virtual) this.queue.push(Math.max(at, this.vnow), { from: -1, to: node.self, bytes: null }, node.self * SOURCE_SLOTS, 0);
-    else this.queue.push(at, { from: -1, to: node.self, bytes: null });
+    const slot = localSlot(node.self, this.shards);
+    const t = this.virtual ? Math.max(at, this.vnow) : at;
+    if (t >= this.wakeAt[slot]!) return; // an earlier wake-up is queued; the node asks again after it
+    this.wakeAt[slot] = t;
+    if (this.virtual) this.queue.push(t, { from: -1, to: node.self, bytes: null }, node.self * SOURCE_SLOTS, 0);
+    else this.queue.push(t, { from: -1, to: node.self, bytes: null });
   }
 
   // ------------------------------------------------------------ virtual time
@@ -232,7 +243,7 @@ export class Shard implements NodeHost {
       this.vnow = t;
       if (ev.action) ev.action();
       else if (ev.msg) this.deliverDecoded(ev.from, ev.to, ev.msg, t);
-      else this.tick(ev.to, t);
+      else this.tick(ev.to, t, t);
     }
     return this.queue.peekTime();
   }
@@ -309,8 +320,9 @@ export class Shard implements NodeHost {
     }
     let budget = BATCH;
     while (budget-- > 0 && this.queue.peekTime() <= now) {
+      const queuedAt = this.queue.peekTime();
       const ev = this.queue.pop()!;
-      if (ev.bytes === null) this.tick(ev.to, now);
+      if (ev.bytes === null) this.tick(ev.to, queuedAt, now);
       else this.deliver(ev.from, ev.to, ev.bytes, now);
       // Drain and flush within the batch too, so a small ring is emptied more than once a pass.
       if ((budget & 511) === 0) {
@@ -352,8 +364,12 @@ export class Shard implements NodeHost {
     }
   }
 
-  private tick(to: number, now: number): void {
-    const node = this.nodes[localSlot(to, this.shards)];
+  /** Ticks the node for the wake-up queued at `queuedAt`, unless a later request superseded it. */
+  private tick(to: number, queuedAt: number, now: number): void {
+    const slot = localSlot(to, this.shards);
+    if (this.wakeAt[slot] !== queuedAt) return;
+    this.wakeAt[slot] = Infinity;
+    const node = this.nodes[slot];
     if (!node) return;
     try {
       node.tick(now);

@@ -46,6 +46,8 @@ export class SimNetwork implements NodeHost {
   delivered = 0;
   traceHash = 0x811c9dc5;
   private readonly queue = new EventQueue<SimEvent>();
+  /** Node index → time of its one queued wake-up. */
+  private readonly wakeAt: number[] = [];
   private readonly rng: Random;
   private readonly seed: number;
 
@@ -78,7 +80,11 @@ export class SimNetwork implements NodeHost {
   }
 
   wake(node: KadNode, at: number): void {
-    this.queue.push(Math.max(at, this.now), { to: node.self, from: -1, msg: null }, node.self);
+    // One queued wake-up per node: a later one superseded by an earlier request would otherwise tick idly and ask again.
+    const t = Math.max(at, this.now);
+    if (t >= (this.wakeAt[node.self] ?? Infinity)) return;
+    this.wakeAt[node.self] = t;
+    this.queue.push(t, { to: node.self, from: -1, msg: null }, node.self);
   }
 
   drop(_node: KadNode, reason: DropReason): void {
@@ -111,6 +117,8 @@ export class SimNetwork implements NodeHost {
   private dispatch(ev: SimEvent): void {
     const node = this.nodes[ev.to]!;
     if (ev.msg === null) {
+      if (this.wakeAt[ev.to] !== this.now) return; // superseded
+      this.wakeAt[ev.to] = Infinity;
       node.tick(this.now);
       return;
     }
