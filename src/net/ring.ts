@@ -9,11 +9,11 @@
  * same without the per-frame view (offset + length into one constant Buffer), for hot paths.
  *
  * Layout: a 128-byte control block, then a power-of-two data area. Each frame is
- *   [u32 payload length][u32 a][u32 b][f64 t][payload][pad to 4 bytes]
+ *   [u32 payload length][u32 a][u32 b][u32 c][f64 t][payload][pad to 4 bytes]
  * and is always contiguous: when it would run past the end, the writer puts a wrap marker in the
- * length word and starts again at offset 0. The (a, b, t) words exist for the swarm's routing
- * header (source node, destination node, deliver-at time) so it never copies a message just to
- * prefix it; plain `tryWrite` sets them to 0.
+ * length word and starts again at offset 0. The (a, b, c, t) words exist for the swarm's routing
+ * header (source node, destination node, the source's sequence number, deliver-at time) so it never
+ * copies a message just to prefix it; plain `tryWrite` sets them to 0.
  *
  * Ordering: payload bytes are written with plain stores and then published with
  * `Atomics.store(head)`; the reader sees them after `Atomics.load(head)` (the JS memory model makes
@@ -26,8 +26,8 @@ const HEAD = 0;
 const TAIL = 16;
 /** Control block size in bytes; the data area starts here. */
 const CONTROL_BYTES = 128;
-/** Bytes of per-frame header: length, a, b (u32 each) and t (f64). */
-export const FRAME_HEADER_BYTES = 20;
+/** Bytes of per-frame header: length, a, b, c (u32 each) and t (f64, 8-byte aligned). */
+export const FRAME_HEADER_BYTES = 24;
 /** Length word meaning "nothing more before the end of the data area; continue at offset 0". */
 const WRAP = 0xffffffff;
 /** The reader publishes its counter every this many frames within one drain, so a writer facing a
@@ -35,9 +35,9 @@ const WRAP = 0xffffffff;
 const PUBLISH_EVERY = 32;
 
 /** Called once per frame; `bytes` is a view into the ring, valid only during the call. */
-export type FrameHandler = (bytes: Uint8Array, a: number, b: number, t: number) => void;
+export type FrameHandler = (bytes: Uint8Array, a: number, b: number, t: number, c: number) => void;
 /** Called once per frame by `drainAt`; the payload is `area[offset, offset + length)`, valid only during the call. */
-export type FrameAtHandler = (area: Buffer, offset: number, length: number, a: number, b: number, t: number) => void;
+export type FrameAtHandler = (area: Buffer, offset: number, length: number, a: number, b: number, t: number, c: number) => void;
 
 /** Bytes a frame with this payload length occupies in the data area (header + payload + pad). */
 export function frameBytes(payloadLength: number): number {
@@ -94,11 +94,11 @@ export class FrameRing {
   }
 
   /**
-   * Append one frame: routing words `a`, `b` (u32) and `t` (f64), then `payload`, copied once.
+   * Append one frame: routing words `a`, `b`, `c` (u32) and `t` (f64), then `payload`, copied once.
    * Returns false, writing nothing, when the ring lacks room. Throws RangeError if the payload is
    * larger than `maxPayload` (it could never fit).
    */
-  tryWriteFrame(a: number, b: number, t: number, payload: Uint8Array): boolean {
+  tryWriteFrame(a: number, b: number, t: number, payload: Uint8Array, c = 0): boolean {
     const len = payload.length;
     if (len > this.maxPayload) {
       throw new RangeError(`FrameRing: payload of ${len} B exceeds maxPayload ${this.maxPayload} B (capacity ${this.capacity} B)`);
@@ -121,7 +121,8 @@ export class FrameRing {
     this.u32[w] = len;
     this.u32[w + 1] = a;
     this.u32[w + 2] = b;
-    this.dv.setFloat64(at + 12, t, true);
+    this.u32[w + 3] = c;
+    this.dv.setFloat64(at + 16, t, true);
     this.data.set(payload, at + FRAME_HEADER_BYTES);
     Atomics.store(this.ctl, HEAD, (head + need) | 0); // release: publishes everything above
     return true;
@@ -134,7 +135,7 @@ export class FrameRing {
    */
   drain(onFrame: FrameHandler, max = Infinity): number {
     const data = this.data; // a plain Uint8Array: its subarray is cheaper than Buffer's
-    return this.drainAt((_area, offset, length, a, b, t) => onFrame(data.subarray(offset, offset + length), a, b, t), max);
+    return this.drainAt((_area, offset, length, a, b, t, c) => onFrame(data.subarray(offset, offset + length), a, b, t, c), max);
   }
 
   /**
@@ -170,7 +171,7 @@ export class FrameRing {
           throw new Error(`FrameRing: corrupt frame (length ${len}) at offset ${pos}`);
         }
         tail = next;
-        onFrame(area, pos + FRAME_HEADER_BYTES, len, u32[w + 1]!, u32[w + 2]!, dv.getFloat64(pos + 12, true));
+        onFrame(area, pos + FRAME_HEADER_BYTES, len, u32[w + 1]!, u32[w + 2]!, dv.getFloat64(pos + 16, true), u32[w + 3]!);
         if (++n % PUBLISH_EVERY === 0) Atomics.store(ctl, TAIL, tail);
       }
     } finally {

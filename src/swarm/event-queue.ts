@@ -4,10 +4,10 @@
  * deliveries of thousands of nodes share it, so nodes own no timers.
  *
  * Real time orders ties by insertion (key1 = 0, key2 = a sequence number).
- * Virtual time passes keys made of the event's content (destination, source,
- * the source's message counter), so the order of same-instant events does
- * not depend on which shard inserted them first, and a run is the same
- * whatever the worker count.
+ * Virtual time passes (global index of the node that caused the event, that
+ * node's event counter), so the order of same-instant events does not depend
+ * on which shard inserted them first, and a run is the same whatever the
+ * worker count.
  */
 export class EventQueue<T> {
   private times: Float64Array = new Float64Array(1024);

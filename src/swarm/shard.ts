@@ -31,6 +31,7 @@ interface Pending {
   to: number;
   at: number;
   bytes: Uint8Array;
+  seq: number;
 }
 
 /**
@@ -45,9 +46,6 @@ interface QueuedEvent {
   msg?: Message;
   action?: () => void;
 }
-
-/** Same-instant order in virtual time: destination, then source (timers and actions first). */
-const SOURCE_SLOTS = 2 ** 21;
 
 const BATCH = 4096;
 
@@ -70,6 +68,15 @@ export class Shard implements NodeHost {
    * tick the node, or every stale wake-up would ask again and copies would multiply.
    */
   private readonly wakeAt: Float64Array;
+  /**
+   * Virtual time: local slot → the node's event counter. Every event a node causes (a message it
+   * sends, a wake-up it asks for, a driver action on it) takes the next number, and same-instant
+   * events are ordered by (time, global index of the node that caused them, that number): an order
+   * fixed by the nodes' own behaviour, not by which shard queued an event first.
+   */
+  private readonly seqs: Uint32Array;
+  /** The same for driver actions that concern no node (samples); every shard schedules them alike. */
+  private globalSeq = 0;
   private readonly backlog: Pending[][];
   private readonly dirty: Uint8Array;
   private readonly rng: Random;
@@ -115,6 +122,7 @@ export class Shard implements NodeHost {
     this.faultAfter = setup.faultAfterMessages ?? Infinity;
     this.nodes = new Array(nodesOnShard(setup.shard, setup.shards, setup.nodes)).fill(null);
     this.wakeAt = new Float64Array(this.nodes.length).fill(Infinity);
+    this.seqs = new Uint32Array(this.nodes.length);
     this.virtual = setup.clock === 'virtual';
   }
 
@@ -173,11 +181,11 @@ export class Shard implements NodeHost {
   }
 
   /** Writes a frame for another shard, or queues it behind a full ring (back-pressure, never a drop). */
-  private toRing(dest: number, from: number, to: number, at: number, bytes: Uint8Array): void {
+  private toRing(dest: number, from: number, to: number, at: number, bytes: Uint8Array, seq = 0): void {
     const backlog = this.backlog[dest]!;
-    if (backlog.length > 0 || !this.links.outbox(dest).tryWriteFrame(from, to, at, bytes)) {
+    if (backlog.length > 0 || !this.links.outbox(dest).tryWriteFrame(from, to, at, bytes, seq)) {
       if (backlog.length === 0) this.stats.backpressure++;
-      backlog.push({ from, to, at, bytes: bytes.slice() });
+      backlog.push({ from, to, at, bytes: bytes.slice(), seq });
       return;
     }
     this.stats.framesOut++;
@@ -189,7 +197,7 @@ export class Shard implements NodeHost {
     const t = this.virtual ? Math.max(at, this.vnow) : at;
     if (t >= this.wakeAt[slot]!) return; // an earlier wake-up is queued; the node asks again after it
     this.wakeAt[slot] = t;
-    if (this.virtual) this.queue.push(t, { from: -1, to: node.self, bytes: null }, node.self * SOURCE_SLOTS, 0);
+    if (this.virtual) this.queue.push(t, { from: -1, to: node.self, bytes: null }, node.self + 1, this.nextSeq(node.self));
     else this.queue.push(t, { from: -1, to: node.self, bytes: null });
   }
 
@@ -203,6 +211,7 @@ export class Shard implements NodeHost {
    */
   private sendVirtual(from: number, to: number, msg: Message): void {
     const n = this.network;
+    const seq = this.nextSeq(from);
     const h = mix(this.seed, from, to, msg.rpc, msg.type);
     if (n.loss > 0 && (h >>> 0) / 4294967296 < n.loss) {
       this.count('lost');
@@ -216,23 +225,29 @@ export class Shard implements NodeHost {
     const dest = shardOf(to, this.shards);
     if (dest === this.index) {
       this.stats.localMessages++;
-      this.enqueueDecoded(from, to, at, bytes);
+      this.enqueueDecoded(from, to, at, bytes, seq);
       return;
     }
-    this.toRing(dest, from, to, at, bytes);
+    this.toRing(dest, from, to, at, bytes, seq);
   }
 
-  private enqueueDecoded(from: number, to: number, at: number, bytes: Uint8Array): void {
+  /** The next number of the event counter of local node `node` (global index). */
+  private nextSeq(node: number): number {
+    const slot = localSlot(node, this.shards);
+    return this.seqs[slot]++;
+  }
+
+  private enqueueDecoded(from: number, to: number, at: number, bytes: Uint8Array, seq: number): void {
     const d = decodeMessage(bytes, this.contacts, this.limits);
     if (!d.ok) return this.count(d.reason);
     if (!this.peers.hasId(from, d.senderId)) return this.count('sender-mismatch');
-    const m = d.message;
-    this.queue.push(at, { from, to, bytes: null, msg: m }, to * SOURCE_SLOTS + from + 1, m.rpc * 8 + m.type);
+    this.queue.push(at, { from, to, bytes: null, msg: d.message }, from + 1, seq);
   }
 
-  /** Schedules a driver action for `node` at `at`; `order` separates actions of one node at one instant. */
-  schedule(at: number, node: number, order: number, action: () => void): void {
-    this.queue.push(at, { from: -1, to: node, bytes: null, action }, node * SOURCE_SLOTS, 1 + order);
+  /** Schedules a driver action for `node` (-1: for no node) at `at`; same-instant actions run in the order scheduled. */
+  schedule(at: number, node: number, action: () => void): void {
+    if (node < 0) this.queue.push(at, { from: -1, to: node, bytes: null, action }, 0, this.globalSeq++);
+    else this.queue.push(at, { from: -1, to: node, bytes: null, action }, node + 1, this.nextSeq(node));
   }
 
   /** Runs every queued event before `end` (virtual time); returns the time of the next one. */
@@ -280,9 +295,9 @@ export class Shard implements NodeHost {
     }
   }
 
-  private readonly onVirtualFrame = (bytes: Uint8Array, from: number, to: number, at: number): void => {
+  private readonly onVirtualFrame = (bytes: Uint8Array, from: number, to: number, at: number, seq: number): void => {
     this.stats.framesIn++;
-    this.enqueueDecoded(from, to, at, bytes);
+    this.enqueueDecoded(from, to, at, bytes, seq);
   };
 
   nextEventTime(): number {
@@ -400,7 +415,7 @@ export class Shard implements NodeHost {
     let i = 0;
     for (; i < backlog.length; i++) {
       const p = backlog[i]!;
-      if (!ring.tryWriteFrame(p.from, p.to, p.at, p.bytes)) break;
+      if (!ring.tryWriteFrame(p.from, p.to, p.at, p.bytes, p.seq)) break;
       this.stats.framesOut++;
       this.dirty[s] = 1;
     }

@@ -121,7 +121,7 @@ export function runVirtual(shard: Shard, p: VirtualParams, barrierMem: BarrierMe
     for (let i = 1; i < n; i++) {
       if (!mine(i)) continue;
       const via = i < boot.length ? 0 : boot[i % boot.length]!;
-      shard.schedule(base + i * p.joinSpacingMs, i, 0, () => {
+      shard.schedule(base + i * p.joinSpacingMs, i, () => {
         shard.node(i).join([via], shard.vnow, (r) => {
           if (!r.ok) joinsFailed++;
           joinRpcs[i] = r.rpcs;
@@ -137,11 +137,11 @@ export function runVirtual(shard: Shard, p: VirtualParams, barrierMem: BarrierMe
     for (let i = boot.length; i < n; i++) {
       if (!mine(i)) continue;
       let up = schedule.initially(i);
-      if (!up) shard.schedule(joinEnd, i, 1, () => shard.node(i).stop(shard.vnow));
+      if (!up) shard.schedule(joinEnd, i, () => shard.node(i).stop(shard.vnow));
       for (const t of schedule.flipsOf(i)) {
         up = !up;
         const goingUp = up;
-        shard.schedule(t, i, 1, () => {
+        shard.schedule(t, i, () => {
           if (!goingUp) return shard.node(i).stop(shard.vnow);
           const node = restart === 'fresh' ? shard.spawn(localSlot(i, shard.shards)) : shard.node(i);
           node.resume();
@@ -158,7 +158,7 @@ export function runVirtual(shard: Shard, p: VirtualParams, barrierMem: BarrierMe
   for (let j = 0; j < p.keys; j++) {
     const t = joinEnd + j * p.putSpacingMs;
     const node = randomUpNode(schedule, n, t, putRng);
-    if (mine(node)) shard.schedule(t, node, 2 + j, () => shard.node(node).put(presentKey(j), valueBytes(j), shard.vnow, () => {}));
+    if (mine(node)) shard.schedule(t, node, () => shard.node(node).put(presentKey(j), valueBytes(j), shard.vnow, () => {}));
   }
   const getStart = joinEnd + p.keys * p.putSpacingMs;
   if ((p.putRate ?? 0) > 0 && p.keys > 0) {
@@ -170,7 +170,7 @@ export function runVirtual(shard: Shard, p: VirtualParams, barrierMem: BarrierMe
       const node = randomUpNode(schedule, n, t, rng);
       const key = rng.int(p.keys);
       if (!mine(node)) continue;
-      shard.schedule(t, node, 2 + p.keys + 2 * j + 1, () => {
+      shard.schedule(t, node, () => {
         const nd = shard.node(node);
         if (nd.up) nd.put(presentKey(key), valueBytes(key), shard.vnow, () => {});
       });
@@ -187,7 +187,7 @@ export function runVirtual(shard: Shard, p: VirtualParams, barrierMem: BarrierMe
       const key = getRng.int(p.keys);
       if (!mine(node)) continue;
       const at = t;
-      shard.schedule(at, node, 2 + p.keys + 2 * j, () => {
+      shard.schedule(at, node, () => {
         const nd = shard.node(node);
         if (!nd.up) return;
         nd.get(presentKey(key), shard.vnow, (r) => {
@@ -205,7 +205,7 @@ export function runVirtual(shard: Shard, p: VirtualParams, barrierMem: BarrierMe
       const t = joinEnd + j * spacing;
       const node = randomUpNode(schedule, n, t, findRng);
       if (!mine(node)) continue;
-      shard.schedule(t, node, 3 + j, () => {
+      shard.schedule(t, node, () => {
         shard.node(node).findNode(findTarget(seed, j), shard.vnow, (r) => {
           finds.push(j, node, r.depth, r.rpcs, r.timeouts, r.duration);
           if (j < p.findCheck) {
@@ -223,7 +223,7 @@ export function runVirtual(shard: Shard, p: VirtualParams, barrierMem: BarrierMe
     for (let row = 0; row < ph.nodes.length; row++) {
       const node = ph.nodes[row]!;
       if (!mine(node)) continue;
-      shard.schedule(joinEnd + ph.startMs + row * ph.spacingMs, node, 2 + row, () => startOp(shard, ph.kind, ph.nodes, ph.items, row, out, ph.sample, ph.trace, seed, () => {}));
+      shard.schedule(joinEnd + ph.startMs + row * ph.spacingMs, node, () => startOp(shard, ph.kind, ph.nodes, ph.items, row, out, ph.sample, ph.trace, seed, () => {}));
     }
     return out;
   });
@@ -234,7 +234,7 @@ export function runVirtual(shard: Shard, p: VirtualParams, barrierMem: BarrierMe
   const replicas = new Uint16Array(buckets * p.keys);
   for (let b = 0; b < buckets; b++) {
     const t = joinEnd + (b + 1) * p.bucketMs - 1;
-    shard.schedule(Math.min(t, end - 1), -1, b, () => {
+    shard.schedule(Math.min(t, end - 1), -1, () => {
       for (const node of shard.nodes) {
         if (!node || !node.up) continue;
         samples[b * 3]!++;

@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { FRAME_HEADER_BYTES, FrameRing, frameBytes } from '../../src/net/ring.js';
 import { Random } from '../../src/core/random.js';
 
-type Got = { bytes: number[]; a: number; b: number; t: number };
+type Got = { bytes: number[]; a: number; b: number; t: number; c: number };
 const drainAll = (ring: FrameRing, max?: number): Got[] => {
   const got: Got[] = [];
-  ring.drain((bytes, a, b, t) => got.push({ bytes: [...bytes], a, b, t }), max);
+  ring.drain((bytes, a, b, t, c) => got.push({ bytes: [...bytes], a, b, t, c }), max);
   return got;
 };
 const payloadFor = (seq: number, len: number) => Uint8Array.from({ length: len }, (_, i) => (seq * 31 + i) & 255);
@@ -14,11 +14,13 @@ const payloadFor = (seq: number, len: number) => Uint8Array.from({ length: len }
 describe('FrameRing', () => {
   it('carries the routing words and payload of each frame', () => {
     const ring = FrameRing.create(1024);
-    expect(ring.tryWriteFrame(0xffffffff, 7, 1234.5, Uint8Array.of(1, 2, 3))).toBe(true);
+    expect(ring.tryWriteFrame(0xffffffff, 7, 1234.5, Uint8Array.of(1, 2, 3), 0xfffffffe)).toBe(true);
+    expect(ring.tryWriteFrame(1, 2, 3.25, Uint8Array.of(4))).toBe(true);
     expect(ring.tryWrite(new Uint8Array(0))).toBe(true);
     expect(drainAll(ring)).toEqual([
-      { bytes: [1, 2, 3], a: 0xffffffff, b: 7, t: 1234.5 },
-      { bytes: [], a: 0, b: 0, t: 0 },
+      { bytes: [1, 2, 3], a: 0xffffffff, b: 7, t: 1234.5, c: 0xfffffffe },
+      { bytes: [4], a: 1, b: 2, t: 3.25, c: 0 },
+      { bytes: [], a: 0, b: 0, t: 0, c: 0 },
     ]);
     expect(ring.isEmpty()).toBe(true);
     expect(drainAll(ring)).toEqual([]);
@@ -26,15 +28,15 @@ describe('FrameRing', () => {
 
   it('drainAt hands out ranges of one constant area instead of views', () => {
     const ring = FrameRing.create(256);
-    ring.tryWriteFrame(1, 2, 3, Uint8Array.of(7, 8));
-    ring.tryWriteFrame(4, 5, 6, Uint8Array.of(9));
+    ring.tryWriteFrame(1, 2, 3, Uint8Array.of(7, 8), 10);
+    ring.tryWriteFrame(4, 5, 6, Uint8Array.of(9), 11);
     const areas = new Set<Buffer>();
     const got: unknown[] = [];
-    ring.drainAt((area, offset, length, a, b, t) => {
+    ring.drainAt((area, offset, length, a, b, t, c) => {
       areas.add(area);
-      got.push([...area.subarray(offset, offset + length)], a, b, t);
+      got.push([...area.subarray(offset, offset + length)], a, b, t, c);
     });
-    expect(got).toEqual([[7, 8], 1, 2, 3, [9], 4, 5, 6]);
+    expect(got).toEqual([[7, 8], 1, 2, 3, 10, [9], 4, 5, 6, 11]);
     expect(areas.size).toBe(1);
   });
 

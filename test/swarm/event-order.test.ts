@@ -1,5 +1,7 @@
 /**
- * The hosts keep one queued wake-up per node. A node that asks for an earlier
+ * Event order on the virtual clock: same-instant events run by (time, global
+ * index of the node that caused them, that node's event counter), and the
+ * hosts keep one queued wake-up per node. A node that asks for an earlier
  * wake-up leaves its later request queued; ticking the node for that stale
  * request made it ask again, so copies multiplied with run length (11 idle
  * ticks per message after four minutes of a 4,000-node churn run).
@@ -17,6 +19,30 @@ function recordTicks(node: KadNode): number[] {
   return ticks;
 }
 
+function virtualShard(nodes: number): Shard {
+  const ids = new SharedArrayBuffer(nodes * 5 * 4);
+  new Uint32Array(ids).forEach((_, i, a) => (a[i] = i + 1));
+  return new Shard({
+    shard: 0, shards: 1, nodes, seed: 1, ids, mesh: createRingMesh(1, 4096), config: {},
+    network: { latency: { kind: 'constant', ms: 20 }, loss: 0, jitter: 0, seed: 1 }, clock: 'virtual',
+  });
+}
+
+describe('same-instant order on the virtual clock', () => {
+  it('runs actions by time, then node index, then the order each node\'s events were made', () => {
+    const shard = virtualShard(3);
+    const ran: string[] = [];
+    shard.schedule(10, 2, () => ran.push('node 2, first'));
+    shard.schedule(10, 0, () => ran.push('node 0'));
+    shard.schedule(10, 2, () => ran.push('node 2, second'));
+    shard.schedule(5, 2, () => ran.push('earlier'));
+    shard.schedule(10, -1, () => ran.push('no node'));
+    shard.schedule(10, 1, () => ran.push('node 1'));
+    shard.runUntil(100);
+    expect(ran).toEqual(['earlier', 'no node', 'node 0', 'node 1', 'node 2, first', 'node 2, second']);
+  });
+});
+
 describe('one queued wake-up per node', () => {
   it('the simulated network ticks a node once when an earlier request supersedes a later one', () => {
     const net = new SimNetwork({ seed: 1 });
@@ -30,12 +56,7 @@ describe('one queued wake-up per node', () => {
   });
 
   it('a shard on the virtual clock does the same, and serves a new request after the tick', () => {
-    const ids = new SharedArrayBuffer(2 * 5 * 4);
-    new Uint32Array(ids).set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    const shard = new Shard({
-      shard: 0, shards: 1, nodes: 2, seed: 1, ids, mesh: createRingMesh(1, 4096), config: {},
-      network: { latency: { kind: 'constant', ms: 20 }, loss: 0, jitter: 0, seed: 1 }, clock: 'virtual',
-    });
+    const shard = virtualShard(2);
     const a = shard.spawn(0);
     const ticks = recordTicks(a);
     shard.wake(a, 100);
