@@ -6,12 +6,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import cliProgress from 'cli-progress';
-import { MINUTE, SECOND, HOUR } from '../src/core/config.js';
+import { MINUTE, SECOND } from '../src/core/config.js';
 import { runChurn, type ChurnOptions, type ChurnResult } from '../src/swarm/churn-run.js';
 import { parseLatency } from '../src/swarm/network-model.js';
 import { churnJson, churnPlots, describeRun, formatChurnRun, sweepCsv, sweepHtml, sweepPlot, type SweepPoint } from '../src/report/churn-report.js';
 import { htmlReport } from '../src/report/html.js';
+import { choiceFlag, durationFlag as duration, intFlag as int, numberFlag, ratioFlag } from '../src/cli/flags.js';
+import { phaseProgress } from '../src/cli/progress.js';
 
 export const CHURN_USAGE = `Usage: npm run churn -- [options]
   --nodes N              nodes (default 400)
@@ -35,13 +36,6 @@ export const CHURN_USAGE = `Usage: npm run churn -- [options]
   --bucket T             report bucket (default 30m)
   --sweep                uptime = downtime in {5,10,20,40,60,120} min × {k 1,2,3,5,20 with α 1; k 3 with α 3}
   --json FILE, --out DIR`;
-
-function duration(name: string, v: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(v.trim());
-  if (!m) throw new Error(`--${name} must be a duration like 90s, 30m or 6h, got "${v}"`);
-  const unit = { ms: 1, s: SECOND, m: MINUTE, h: HOUR }[(m[2] ?? 'ms') as 'ms' | 's' | 'm' | 'h'];
-  return Number(m[1]) * unit;
-}
 
 export async function churnCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -81,13 +75,10 @@ export async function churnCommand(argv: string[]): Promise<number> {
     console.log(CHURN_USAGE);
     return 0;
   }
-  const int = (name: string, v: string, min: number): number => {
-    const x = Number(v);
-    if (!Number.isInteger(x) || x < min) throw new Error(`--${name} must be an integer >= ${min}, got "${v}"`);
-    return x;
-  };
-  if (values.restart !== 'keep' && values.restart !== 'fresh') throw new Error(`--restart must be keep or fresh, got "${values.restart}"`);
-  if (values.join !== 'protocol' && values.join !== 'oracle') throw new Error(`--join must be protocol or oracle, got "${values.join}"`);
+  const restart = choiceFlag('restart', values.restart!, ['keep', 'fresh'] as const);
+  const joinMode = choiceFlag('join', values.join!, ['protocol', 'oracle'] as const);
+  const getRate = numberFlag('get-rate', values['get-rate']!, 0);
+  const putRate = numberFlag('put-rate', values['put-rate']!, 0);
   const finds = int('finds', values.finds!, 0);
   const uptimeMs = duration('uptime', values.uptime!);
   const base = (k: number, alpha: number, upMs: number): ChurnOptions => {
@@ -98,8 +89,7 @@ export async function churnCommand(argv: string[]): Promise<number> {
     if (values['republish-every']) config.republishMs = duration('republish-every', values['republish-every']);
     if (values.expire) config.expireMs = duration('expire', values.expire);
     if (values['refresh-every']) config.refreshMs = duration('refresh-every', values['refresh-every']);
-    const loss = Number(values.loss);
-    if (!(loss >= 0 && loss <= 1)) throw new Error(`--loss must be between 0 and 1, got "${values.loss}"`);
+    const loss = ratioFlag('loss', values.loss!);
     const churn = upMs > 0 && finds === 0;
     return {
       nodes: int('nodes', values.nodes!, 2),
@@ -109,15 +99,15 @@ export async function churnCommand(argv: string[]): Promise<number> {
       network: { latency: parseLatency(values.latency!), loss, jitter: 0.1, seed },
       params: {
         durationMs: duration('duration', values.duration ?? (values.sweep ? '2h' : finds > 0 ? '10m' : '6h')),
-        join: values.join as 'protocol' | 'oracle',
+        join: joinMode,
         joinSpacingMs: 5,
         settleMs: 60 * SECOND,
         bootstraps: 1,
-        churn: churn ? { uptimeMs: upMs, downtimeMs: values.downtime ? duration('downtime', values.downtime) : upMs, restart: values.restart as 'keep' | 'fresh' } : null,
+        churn: churn ? { uptimeMs: upMs, downtimeMs: values.downtime ? duration('downtime', values.downtime) : upMs, restart } : null,
         keys: finds > 0 ? 0 : int('keys', values.keys!, 0),
         putSpacingMs: 10,
-        getRate: finds > 0 ? 0 : Number(values['get-rate']),
-        putRate: finds > 0 ? 0 : Number(values['put-rate']),
+        getRate: finds > 0 ? 0 : getRate,
+        putRate: finds > 0 ? 0 : putRate,
         finds,
         findCheck: Math.min(finds, 1000),
         bucketMs: duration('bucket', values.bucket!),
@@ -129,9 +119,10 @@ export async function churnCommand(argv: string[]): Promise<number> {
 
   if (!values.sweep) {
     const o = base(int('k', values.k!, 1), int('alpha', values.alpha!, 1), uptimeMs);
-    const bar = progress('virtual time', 1000);
-    const r = await runChurn(o, (share) => bar.update(Math.round(share * 1000)));
-    bar.stop();
+    const bar = phaseProgress();
+    bar.start('simulating', 1000);
+    const r = await runChurn(o, (share) => bar.progress(Math.round(share * 1000)));
+    bar.end();
     console.log(formatChurnRun(r));
     const json = JSON.stringify(churnJson(r), null, 1);
     writeFileSync(join(out, 'churn.json'), json);
@@ -146,8 +137,11 @@ export async function churnCommand(argv: string[]): Promise<number> {
   // The sweep: two runs at a time (one per core), each on one worker.
   const uptimes = [5, 10, 20, 40, 60, 120];
   const configs = [...[1, 2, 3, 5, 20].map((k) => ({ k, alpha: 1 })), { k: 3, alpha: 3 }];
-  const jobs = configs.flatMap((c) => uptimes.map((u) => ({ ...c, u })));
-  const bar = progress('sweep runs', jobs.length);
+  // Longest runs first (more churn and larger k mean more messages), so the two lanes end together.
+  const cost = (j: { k: number; alpha: number; u: number }): number => (j.k * j.alpha + 3) * (1 + 30 / j.u);
+  const jobs = configs.flatMap((c) => uptimes.map((u) => ({ ...c, u }))).sort((a, b) => cost(b) - cost(a));
+  const bar = phaseProgress();
+  bar.start('sweep runs', jobs.length);
   const points: SweepPoint[] = [];
   let next = 0;
   const t0 = performance.now();
@@ -157,11 +151,13 @@ export async function churnCommand(argv: string[]): Promise<number> {
       const o = { ...base(j.k, j.alpha, j.u * MINUTE), workers: 1 };
       const result: ChurnResult = await runChurn(o);
       points.push({ label: `k=${j.k}, α=${j.alpha}`, k: j.k, alpha: j.alpha, uptimeMin: j.u, result });
-      bar.increment();
+      bar.progress(points.length);
+      // Without a terminal there is no bar: say what finished, so a long sweep in a log is not silent.
+      if (!process.stderr.isTTY) console.error(`sweep run ${points.length}/${jobs.length}: k = ${j.k}, α = ${j.alpha}, uptime ${j.u} min, success ${(result.gets.success * 100).toFixed(2)}%, ${(result.wallMs / 1000).toFixed(1)} s`);
     }
   };
   await Promise.all([worker(), worker()]);
-  bar.stop();
+  bar.end();
   points.sort((a, b) => a.k - b.k || a.alpha - b.alpha || a.uptimeMin - b.uptimeMin);
   const params = { ...describeRun(points[0]!.result), uptime: uptimes.join(', ') + ' min (= downtime)', k: 'see configs', alpha: 'see configs', sweepWallSeconds: Math.round((performance.now() - t0) / 1000) };
   writeFileSync(join(out, 'sweep.csv'), sweepCsv(points));
@@ -173,13 +169,6 @@ export async function churnCommand(argv: string[]): Promise<number> {
   console.log(sweepCsv(points));
   console.log(`Sweep of ${points.length} runs in ${((performance.now() - t0) / 1000).toFixed(0)} s. Report: ${join(out, 'sweep.html')} (CSV, JSON and SVG beside it)`);
   return 0;
-}
-
-function progress(label: string, total: number): { update(v: number): void; increment(): void; stop(): void } {
-  if (!process.stderr.isTTY) return { update() {}, increment() {}, stop() {} };
-  const bar = new cliProgress.SingleBar({ format: `${label.padEnd(12)} [{bar}] {percentage}% eta {eta_formatted}`, hideCursor: true }, cliProgress.Presets.shades_classic);
-  bar.start(total, 0);
-  return { update: (v) => bar.update(v), increment: () => bar.increment(), stop: () => bar.stop() };
 }
 
 if (process.argv[1] && import.meta.url === new URL(`file://${resolve(process.argv[1])}`).href) {

@@ -20,6 +20,7 @@ import { IntHistogram, LogHistogram } from '../src/swarm/gateway/histograms.js';
 import type { StatsJson } from '../src/swarm/gateway/gateway.js';
 import type { OpJson } from '../src/swarm/gateway/metrics.js';
 import { fmt, formatTable } from '../src/report/table.js';
+import { intFlag as int } from '../src/cli/flags.js';
 
 export const LOAD_USAGE = `Usage: npm run load -- [options]
   --nodes N            nodes in the swarm (default 10000)
@@ -312,11 +313,6 @@ export async function loadCommand(argv: string[]): Promise<number> {
     console.log(LOAD_USAGE);
     return 0;
   }
-  const int = (name: string, v: string, min: number): number => {
-    const x = Number(v);
-    if (!Number.isInteger(x) || x < min) throw new Error(`--${name} must be an integer >= ${min}, got "${v}"`);
-    return x;
-  };
   const nodes = int('nodes', values.nodes!, 1);
   const connections = int('connections', values.connections!, 1);
   const durationS = int('duration', values.duration!, 1);

@@ -11,6 +11,7 @@ import { phaseProgress } from '../src/cli/progress.js';
 import { startProfiler } from '../src/swarm/profiler.js';
 import { parseLatency, type NetworkModel } from '../src/swarm/network-model.js';
 import { buildStressReport, formatStressReport, stressPlots, stressHtml } from '../src/report/stress-report.js';
+import { choiceFlag, intFlag as int, numberFlag, ratioFlag as ratio } from '../src/cli/flags.js';
 
 export const STRESS_USAGE = `Usage: npm run stress -- [options]
   --nodes N            nodes in the swarm (default 10000)
@@ -64,23 +65,11 @@ export async function stressCommand(argv: string[]): Promise<number> {
     console.log(STRESS_USAGE);
     return 0;
   }
-  const int = (name: string, v: string, min: number): number => {
-    const x = Number(v);
-    if (!Number.isInteger(x) || x < min) throw new Error(`--${name} must be an integer >= ${min}, got "${v}"`);
-    return x;
-  };
-  const ratio = (name: string, v: string): number => {
-    const x = Number(v);
-    if (!(x >= 0 && x <= 1)) throw new Error(`--${name} must be between 0 and 1, got "${v}"`);
-    return x;
-  };
   const nodes = int('nodes', values.nodes!, 1);
   const seed = int('seed', values.seed!, 0);
-  if (values.clock !== 'real' && values.clock !== 'virtual') throw new Error(`--clock must be real or virtual, got "${values.clock}"`);
-  const clock = values.clock as 'real' | 'virtual';
+  const clock = choiceFlag('clock', values.clock!, ['real', 'virtual'] as const);
   const network: NetworkModel = { latency: parseLatency(values.latency ?? (clock === 'virtual' ? '20-200ms' : '0')), loss: ratio('loss', values.loss!), jitter: 0.1, seed };
-  const zipf = Number(values.zipf);
-  if (!(zipf >= 0)) throw new Error(`--zipf must be a number >= 0, got "${values.zipf}"`);
+  const zipf = numberFlag('zipf', values.zipf!, 0);
   const cpuProfileDir = values['cpu-prof'] ? resolve(values['cpu-prof']) : undefined;
   const opts: StressOptions = {
     nodes,

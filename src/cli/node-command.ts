@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { UdpNode } from '../net/udp-node.js';
 import { formatCost } from './format.js';
+import { intFlag } from './flags.js';
 
 const HELP = `Commands:
   I <key> <value>   store value under key (the value is the rest of the line)
@@ -152,8 +153,3 @@ export async function runCommand(node: UdpNode, line: string, out: (line: string
   }
 }
 
-function intFlag(name: string, v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n)) throw new Error(`--${name} must be an integer, got "${v}"`);
-  return n;
-}

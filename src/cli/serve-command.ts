@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { launchGateway, SERVE_TIMEOUTS } from '../swarm/gateway/launch.js';
 import { parseLatency, type NetworkModel } from '../swarm/network-model.js';
 import { phaseProgress } from './progress.js';
+import { intFlag as int, ratioFlag } from './flags.js';
 
 export const SERVE_USAGE = `Usage: kadswarm serve [options]
   --nodes N            nodes in the swarm (default 10000)
@@ -46,13 +47,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     console.log(SERVE_USAGE);
     return 0;
   }
-  const int = (name: string, v: string, min: number, max = Number.MAX_SAFE_INTEGER): number => {
-    const x = Number(v);
-    if (!Number.isInteger(x) || x < min || x > max) throw new Error(`--${name} must be an integer in ${min}..${max}, got "${v}"`);
-    return x;
-  };
-  const loss = Number(values.loss);
-  if (!(loss >= 0 && loss <= 1)) throw new Error(`--loss must be between 0 and 1, got "${values.loss}"`);
+  const loss = ratioFlag('loss', values.loss!);
   const seed = int('seed', values.seed!, 0);
   const nodes = int('nodes', values.nodes!, 1);
   const network: NetworkModel = { latency: parseLatency(values.latency!), loss, jitter: 0.1, seed };
