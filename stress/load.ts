@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { Random, deriveSeed } from '../src/core/random.js';
 import { IntHistogram, LogHistogram } from '../src/swarm/gateway/histograms.js';
 import type { StatsJson } from '../src/swarm/gateway/gateway.js';
-import type { OpJson } from '../src/swarm/gateway/metrics.js';
+import type { OpCounts, OpJson } from '../src/swarm/gateway/metrics.js';
 import { fmt, formatTable } from '../src/report/table.js';
 import { intFlag as int } from '../src/cli/flags.js';
 
@@ -213,13 +213,7 @@ export async function fetchStats(url: string): Promise<StatsJson> {
 
 // ------------------------------------------------------------------ DHT-side figures of one run
 
-export interface DhtFigures {
-  count: number;
-  ok: number;
-  notFound: number;
-  unavailable: number;
-  errors: number;
-  successRatio: number | null;
+export interface DhtFigures extends OpCounts {
   depth: { mean: number | null; p50: number | null; p95: number | null };
   rpcs: { mean: number | null; p50: number | null; p95: number | null };
   latencyMs: { mean: number | null; p50: number | null; p95: number | null; p99: number | null };

@@ -70,13 +70,17 @@ class OpTotals {
   }
 }
 
-export interface OpJson {
+/** Outcomes of one kind of lookup: the part the gateway's /stats and the load report share. */
+export interface OpCounts {
   count: number;
   ok: number;
   notFound: number;
   unavailable: number;
   errors: number;
   successRatio: number | null;
+}
+
+export interface OpJson extends OpCounts {
   timeouts: number;
   latencyMs: ReturnType<LogHistogram['summary']>;
   depth: ReturnType<IntHistogram['summary']>;
