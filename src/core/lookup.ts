@@ -29,11 +29,13 @@ export const NEXT_WAIT = -2;
 
 export class Lookup {
   readonly target = new Uint32Array(ID_WORDS);
-  readonly handles: Uint32Array;
-  readonly states: Uint8Array;
-  readonly depths: Uint8Array;
-  private readonly dist: Uint32Array;
+  handles: Uint32Array;
+  states: Uint8Array;
+  depths: Uint8Array;
+  private dist: Uint32Array;
   size = 0;
+  /** Failed candidates stay (so a later reply naming them does not bring them back) but take no room. */
+  private failed = 0;
   inflight = 0;
   rpcs = 0;
   timeouts = 0;
@@ -46,8 +48,8 @@ export class Lookup {
     /** Results wanted (k). */
     readonly want: number,
     readonly alpha: number,
-    /** Shortlist capacity; farther candidates beyond it are dropped. */
-    capacity: number,
+    /** Candidates kept besides failed ones; the farthest beyond it that are not in flight are dropped. */
+    private readonly capacity: number,
     /** The asking node, never a candidate. */
     readonly self: number,
   ) {
@@ -77,10 +79,11 @@ export class Lookup {
     const d2 = (ids[a + 2]! ^ t[2]!) >>> 0;
     const d3 = (ids[a + 3]! ^ t[3]!) >>> 0;
     const d4 = (ids[a + 4]! ^ t[4]!) >>> 0;
-    const cap = this.handles.length;
-    const dist = this.dist;
+    // Failed and in-flight candidates take no room: see evictFarthest.
+    const limit = this.capacity + this.failed + this.inflight;
+    let dist = this.dist;
     // Full and no closer than the farthest: most contacts of a late reply stop here.
-    if (this.size === cap && cmp(d0, d1, d2, d3, d4, dist, (cap - 1) * ID_WORDS) > 0) return;
+    if (this.size >= limit && cmp(d0, d1, d2, d3, d4, dist, (this.size - 1) * ID_WORDS) > 0) return;
     let lo = 0;
     let hi = this.size;
     while (lo < hi) {
@@ -94,14 +97,8 @@ export class Lookup {
       if (c > 0) lo = mid + 1;
       else hi = mid;
     }
-    let end = this.size;
-    if (end === cap) {
-      // Full: the farthest candidate gives way, unless it is in flight.
-      if (this.states[cap - 1] === PeerState.Waiting) return;
-      end = cap - 1;
-    } else {
-      this.size++;
-    }
+    if (this.size === this.handles.length) dist = this.grow();
+    const end = this.size++;
     if (end > lo) {
       this.handles.copyWithin(lo + 1, lo, end);
       this.states.copyWithin(lo + 1, lo, end);
@@ -117,6 +114,28 @@ export class Lookup {
     dist[at + 2] = d2;
     dist[at + 3] = d3;
     dist[at + 4] = d4;
+    while (this.size > limit && this.evictFarthest());
+  }
+
+  /**
+   * Over capacity: the farthest candidate that is neither in flight nor failed gives way (maybe
+   * the newcomer); false when there is none. In-flight ones stay so their answers land, failed
+   * ones so a later reply naming them does not bring them back, and neither counts toward the
+   * capacity: when far first picks were in flight (α = 3), the closest contact of the first
+   * reply used to be the one dropped.
+   */
+  private evictFarthest(): boolean {
+    let j = this.size - 1;
+    while (j >= 0 && (this.states[j] === PeerState.Waiting || this.states[j] === PeerState.Failed)) j--;
+    if (j < 0) return false;
+    const end = this.size--;
+    if (j < end - 1) {
+      this.handles.copyWithin(j, j + 1, end);
+      this.states.copyWithin(j, j + 1, end);
+      this.depths.copyWithin(j, j + 1, end);
+      this.dist.copyWithin(j * ID_WORDS, (j + 1) * ID_WORDS, end * ID_WORDS);
+    }
+    return true;
   }
 
   /**
@@ -157,13 +176,33 @@ export class Lookup {
 
   onSuccess(index: number): void {
     if (this.states[index] === PeerState.Waiting) this.inflight--;
+    else if (this.states[index] === PeerState.Failed) this.failed--; // a late reply
     this.states[index] = PeerState.Succeeded;
   }
 
   onFailure(index: number): void {
     if (this.states[index] === PeerState.Waiting) this.inflight--;
+    if (this.states[index] !== PeerState.Failed) this.failed++;
     this.states[index] = PeerState.Failed;
     this.timeouts++;
+  }
+
+  /** Doubles the arrays (failed candidates filled them); returns the new distance array. */
+  private grow(): Uint32Array {
+    const n = this.handles.length * 2;
+    const handles = new Uint32Array(n);
+    const states = new Uint8Array(n);
+    const depths = new Uint8Array(n);
+    const dist = new Uint32Array(n * ID_WORDS);
+    handles.set(this.handles);
+    states.set(this.states);
+    depths.set(this.depths);
+    dist.set(this.dist);
+    this.handles = handles;
+    this.states = states;
+    this.depths = depths;
+    this.dist = dist;
+    return dist;
   }
 
   /** The first `n` succeeded candidates, closest first. */
@@ -171,6 +210,12 @@ export class Lookup {
     const out: number[] = [];
     for (let i = 0; i < this.size && out.length < n; i++) if (this.states[i] === PeerState.Succeeded) out.push(this.handles[i]!);
     return out;
+  }
+
+  /** True when some candidate has not been asked yet. */
+  hasUncontacted(): boolean {
+    for (let i = 0; i < this.size; i++) if (this.states[i] === PeerState.NotContacted) return true;
+    return false;
   }
 
   /** Index of the closest succeeded candidate, or -1. */

@@ -124,6 +124,8 @@ interface Run {
   valueFrom: number;
   timeoutWait: number;
   trace: LookupStep[] | null;
+  /** How many of the table's closest contacts have been offered to the lookup. */
+  seeded: number;
   finish: (run: Run, now: number) => void;
 }
 
@@ -476,6 +478,7 @@ export class KadNode {
       valueFrom: -1,
       timeoutWait: 0,
       trace: this.traceNext ? [] : null,
+      seeded: n,
       finish,
     };
     this.traceNext = false;
@@ -494,6 +497,7 @@ export class KadNode {
       const i = l.next();
       if (i === NEXT_WAIT) return;
       if (i === NEXT_FINISHED) {
+        if (this.refill(run)) continue;
         run.trace?.push({ t: now - run.startedAt, step: 'done', peer: -1, depth: 0, inflight: l.inflight });
         run.finish(run, now);
         return;
@@ -505,6 +509,27 @@ export class KadNode {
       this.request(l.handles[i]!, msg, Purpose.Lookup, now, run, i, null);
       run.trace?.push({ t: now - run.startedAt, step: 'query', peer: l.handles[i]!, depth: l.depths[i]!, inflight: l.inflight });
     }
+  }
+
+  /**
+   * A lookup that ran out of candidates with fewer than k answers takes the table's next closest
+   * contacts: its first picks may all have been dead (with k = 3 and half the nodes gone, one
+   * lookup in eight), while farther buckets still hold live ones. False when the table has no more.
+   */
+  private refill(run: Run): boolean {
+    const l = run.lookup;
+    if (l.succeededCount() >= l.want || run.seeded >= this.table.size) return false;
+    const want = Math.min(this.table.size, run.seeded + this.config.k);
+    const out = new Uint32Array(want);
+    const n = this.table.closest(l.target, 0, want, out, -1, false);
+    run.seeded = want;
+    const ids = this.peers.words;
+    const before = l.size;
+    // Known candidates (the earlier picks, failed ones included) are recognised and skipped.
+    for (let i = 0; i < n; i++) l.add(ids, out[i]!, 1);
+    if (l.size === before && !l.hasUncontacted()) return this.refill(run);
+    l.finished = false;
+    return true;
   }
 
   private onLookupReply(p: Pending, msg: Reply, now: number): void {

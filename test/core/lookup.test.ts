@@ -64,7 +64,10 @@ const fail = (l: Lookup, h: number) => l.onFailure(l.indexOf(h));
 /** Invariants that hold after any operation. */
 function checkShortlist(w: World, l: Lookup, alpha: number, capacity: number): void {
   const hs = handlesOf(l);
-  expect(l.size).toBeLessThanOrEqual(capacity);
+  // Failed and in-flight candidates take no room; answers that came in since the last add may
+  // leave the list over by at most α until the next add trims it.
+  const room = statesOf(l).filter((s) => s === PeerState.NotContacted || s === PeerState.Succeeded).length;
+  expect(room).toBeLessThanOrEqual(capacity + alpha);
   expect(new Set(hs).size).toBe(hs.length);
   expect(hs).not.toContain(SELF);
   for (let i = 1; i < hs.length; i++) expect(w.dist(hs[i - 1]!) < w.dist(hs[i]!)).toBe(true);
@@ -328,24 +331,43 @@ describe('lookup: the shortlist', () => {
     }
   });
 
-  it('at capacity never drops a candidate that is in flight', () => {
+  it('at capacity never drops a candidate that is in flight, nor a closer one because of them', () => {
     const w = new World(new Random(14));
-    const [h1, h2, h3, h4, h0] = [10n, 20n, 30n, 40n, 5n].map((d) => w.add(d)) as [number, number, number, number, number];
+    const [h1, h2, h3, h4, h0, h6, h9] = [10n, 20n, 30n, 40n, 5n, 7n, 90n].map((d) => w.add(d)) as number[] as [number, number, number, number, number, number, number];
     const l = w.lookup(4, 4, 4);
     for (const h of [h1, h2, h3, h4]) l.add(w.peers.words, h, 1);
     ask(l), ask(l), ask(l), ask(l);
     expect(l.inflight).toBe(4);
+    // All four in flight take no room: the closer newcomer is kept (it used to be dropped).
     l.add(w.peers.words, h0, 2);
-    // The farthest (h4) is in flight and stays; its answer still lands on it.
-    expect(handlesOf(l)).toContain(h4);
+    expect(handlesOf(l)).toEqual([h0, h1, h2, h3, h4]);
     checkShortlist(w, l, 4, 4);
-    ok(l, h4);
-    expect(l.inflight).toBe(3);
+    for (const h of [h4, h3, h2, h1]) ok(l, h);
     expect(l.states[l.indexOf(h4)]).toBe(PeerState.Succeeded);
-    // Once it is no longer in flight, a closer newcomer pushes it out.
+    // Answered, they count again: a farther newcomer is dropped, a closer one pushes out the farthest two.
+    l.add(w.peers.words, h9, 2);
+    expect(handlesOf(l)).not.toContain(h9);
+    l.add(w.peers.words, h6, 2);
+    expect(handlesOf(l)).toEqual([h0, h6, h1, h2]);
+    checkShortlist(w, l, 4, 4);
+  });
+
+  it('failed candidates take no room and are remembered', () => {
+    const w = new World(new Random(15));
+    const [h1, h2, h3, h4, h0] = [10n, 20n, 30n, 40n, 5n].map((d) => w.add(d)) as [number, number, number, number, number];
+    const l = w.lookup(2, 2, 2);
+    l.add(w.peers.words, h1, 1);
+    l.add(w.peers.words, h2, 1);
+    ask(l), ask(l);
+    fail(l, h1), fail(l, h2);
+    l.add(w.peers.words, h3, 2);
+    l.add(w.peers.words, h4, 2);
+    expect(handlesOf(l)).toEqual([h1, h2, h3, h4]);
+    l.add(w.peers.words, h1, 2); // named again by a later reply: still failed, not asked again
+    expect(l.states[l.indexOf(h1)]).toBe(PeerState.Failed);
     l.add(w.peers.words, h0, 2);
     expect(handlesOf(l)).toEqual([h0, h1, h2, h3]);
-    checkShortlist(w, l, 4, 4);
+    checkShortlist(w, l, 2, 2);
   });
 });
 
