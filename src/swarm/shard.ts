@@ -379,7 +379,7 @@ export class Shard implements NodeHost {
     }
   }
 
-  /** Ticks the node for the wake-up queued at `queuedAt`, unless a later request superseded it. */
+  /** Ticks the node for the wake-up queued at `queuedAt`, unless an earlier request superseded it. */
   private tick(to: number, queuedAt: number, now: number): void {
     const slot = localSlot(to, this.shards);
     if (this.wakeAt[slot] !== queuedAt) return;
