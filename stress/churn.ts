@@ -24,7 +24,7 @@ export const CHURN_USAGE = `Usage: npm run churn -- [options]
   --downtime T           mean downtime (default = uptime)
   --restart keep|fresh   a returning node keeps its table and records, or loses them (default keep)
   --duration T           measured time after the joins (default 6h)
-  --keys K               values stored at the start (default 100)
+  --keys K               values stored at the start, each by a live node that stays up a minute (default 100)
   --get-rate R           gets per second of virtual time (default 1)
   --put-rate R           puts per second during the run: random keys stored again from random live nodes (default 0)
   --latency L            one-way latency, above zero (default 20-200ms)

@@ -57,6 +57,7 @@ export function formatChurnRun(r: ChurnResult): string {
   const g = r.gets;
   if (g.count > 0) {
     out.push(`Gets: ${fmt(g.count, 0)}, success ratio ${pct(g.success)} (a get succeeds when it returns exactly the stored value)`);
+    if (g.cutShort > 0) out.push(`Not counted: ${fmt(g.cutShort, 0)} gets cut short because the asking node left before they ended`);
     out.push(
       formatTable(
         ['per get', 'mean', 'p50', 'p95', 'p99', 'max'],
@@ -114,7 +115,7 @@ export interface SweepPoint {
 }
 
 export function sweepCsv(points: SweepPoint[]): string {
-  const rows = ['config,k,alpha,uptime_min,downtime_min,nodes,gets,success,depth_mean,rpcs_mean,timeouts_mean,latency_p50_ms,latency_p95_ms,stale_share_mean,replicas_mean,wall_s,trace_hash'];
+  const rows = ['config,k,alpha,uptime_min,downtime_min,nodes,gets,success,depth_mean,rpcs_mean,timeouts_mean,latency_p50_ms,latency_p95_ms,stale_share_mean,replicas_mean,gets_cut_short,wall_s,trace_hash'];
   for (const p of points) {
     const r = p.result;
     const mean = (f: (b: ChurnResult['buckets'][number]) => number): number => r.buckets.reduce((a, b) => a + f(b), 0) / Math.max(1, r.buckets.length);
@@ -135,6 +136,7 @@ export function sweepCsv(points: SweepPoint[]): string {
         r.gets.latencyMs.p95.toFixed(1),
         mean((b) => b.staleShare).toFixed(4),
         mean((b) => b.meanReplicas).toFixed(3),
+        r.gets.cutShort,
         (r.wallMs / 1000).toFixed(1),
         r.traceHash,
       ].join(','),

@@ -11,7 +11,7 @@ import type { NetworkModel } from './network-model.js';
 import { minLatency } from './network-model.js';
 import { IdOracle } from './oracle.js';
 import { Swarm } from './supervisor.js';
-import { FIND_COLS, GET_COLS, trueClosestFor, type VirtualParams } from './virtual-run.js';
+import { FIND_COLS, GET_COLS, GET_CUT_SHORT, measuredStartMs, trueClosestFor, type VirtualParams } from './virtual-run.js';
 
 export interface ChurnOptions {
   nodes: number;
@@ -31,7 +31,8 @@ export interface ChurnResult {
   traceHash: string;
   messages: number;
   joinsFailed: number;
-  gets: { count: number; success: number; depth: Summary; rpcs: Summary; timeouts: Summary; latencyMs: Summary };
+  /** Gets that ended while their node was up; `cutShort` more ended because the asking node left. */
+  gets: { count: number; success: number; cutShort: number; depth: Summary; rpcs: Summary; timeouts: Summary; latencyMs: Summary };
   /** Per report bucket: start (ms into the measured part), gets, success ratio, up nodes, stale contact share, replicas. */
   buckets: Array<{ startMs: number; gets: number; success: number; upNodes: number; staleShare: number; meanReplicas: number; keysWithoutReplica: number }>;
   finds: { count: number; depth: Summary; rpcs: Summary; timeouts: Summary; latencyMs: Summary; depthCounts: Array<[number, number]>; exact: number; checked: number };
@@ -87,10 +88,15 @@ function merge(
   const perBucket = Array.from({ length: buckets }, () => ({ gets: 0, ok: 0 }));
   let ok = 0;
   let count = 0;
+  let cutShort = 0;
   for (const s of shards) {
     for (let r = 0; r < s.gets.length; r += GET_COLS) {
       const t = s.gets[r]!;
       const good = s.gets[r + 1]!;
+      if (good === GET_CUT_SHORT) {
+        cutShort++;
+        continue;
+      }
       count++;
       ok += good;
       const b = Math.min(buckets - 1, Math.floor(t / p.bucketMs));
@@ -120,7 +126,7 @@ function merge(
   const checks = Math.min(p.findCheck, p.finds);
   if (checks > 0) {
     const oracle = new IdOracle(swarm.ids, o.nodes);
-    const joinEnd = (p.join === 'protocol' ? o.nodes * p.joinSpacingMs : 0) + p.settleMs;
+    const joinEnd = measuredStartMs(p, o.nodes);
     const schedule = p.churn ? new ChurnSchedule(o.nodes, { ...p.churn, startMs: joinEnd, endMs: joinEnd + p.durationMs, bootstraps: p.bootstraps, seed: o.seed }) : null;
     const spacing = p.durationMs / p.finds;
     for (let j = 0; j < checks; j++) {
@@ -175,7 +181,7 @@ function merge(
     traceHash: `${sum.toString(16).padStart(8, '0')}:${messages}`,
     messages,
     joinsFailed: shards.reduce((a, s) => a + s.joinsFailed, 0),
-    gets: { count, success: count ? ok / count : NaN, depth: depth.summary(), rpcs: rpcs.summary(), timeouts: timeouts.summary(), latencyMs: latency.summary() },
+    gets: { count, success: count ? ok / count : NaN, cutShort, depth: depth.summary(), rpcs: rpcs.summary(), timeouts: timeouts.summary(), latencyMs: latency.summary() },
     buckets: bucketRows,
     finds: { count: fDepth.count, depth: fDepth.summary(), rpcs: fRpcs.summary(), timeouts: fTimeouts.summary(), latencyMs: fLatency.summary(), depthCounts: fDepth.countsByValue(), exact, checked },
     bytesPerNode: slope + grownBytes / o.nodes,

@@ -62,6 +62,17 @@ export class ChurnSchedule {
   /** Whether `node` is up at time t (before the churn starts everyone is up). */
   isUp(node: number, t: number): boolean {
     if (t < this.spec.startMs || node < this.spec.bootstraps) return true;
+    return ((this.initiallyUp[node]! + this.flipsUpTo(node, t)) & 1) === 1;
+  }
+
+  /** Whether `node` is up during the whole of [t0, t1]. */
+  isUpThrough(node: number, t0: number, t1: number): boolean {
+    if (!this.isUp(node, t0) || !this.isUp(node, t1)) return false;
+    return t1 < this.spec.startMs || this.flipsUpTo(node, t1) === this.flipsUpTo(node, Math.max(t0, this.spec.startMs));
+  }
+
+  /** How many of the node's flips happen at or before t. */
+  private flipsUpTo(node: number, t: number): number {
     const f = this.flips[node]!;
     let lo = 0;
     let hi = f.length;
@@ -70,7 +81,7 @@ export class ChurnSchedule {
       if (f[mid]! <= t) lo = mid + 1;
       else hi = mid;
     }
-    return ((this.initiallyUp[node]! + lo) & 1) === 1;
+    return lo;
   }
 
   initially(node: number): boolean {
@@ -83,11 +94,14 @@ export class ChurnSchedule {
   }
 }
 
-/** Picks a node that is up at time t, uniformly, from `rng` (deterministic given the schedule). */
-export function randomUpNode(schedule: ChurnSchedule | null, nodes: number, t: number, rng: Random): number {
+/**
+ * Picks a node that is up at time t (and stays up for `stayMs` more), uniformly, from `rng`
+ * (deterministic given the schedule).
+ */
+export function randomUpNode(schedule: ChurnSchedule | null, nodes: number, t: number, rng: Random, stayMs = 0): number {
   for (let tries = 0; tries < 10_000; tries++) {
     const i = rng.int(nodes);
-    if (!schedule || schedule.isUp(i, t)) return i;
+    if (!schedule || (stayMs > 0 ? schedule.isUpThrough(i, t, t + stayMs) : schedule.isUp(i, t))) return i;
   }
   return 0; // the bootstrap node never churns
 }

@@ -6,13 +6,14 @@
  * minimum network latency, so nothing sent inside a window can land inside
  * it. At the window's end the shards exchange what they sent through the
  * rings at a barrier and agree on the next window's start. Events at one
- * instant are ordered by content (see Shard.enqueueDecoded), every node draws
+ * instant are ordered by the node that caused them (see Shard), every node draws
  * from its own stream, and the schedules below are computed identically in
  * every shard from the seed: the same seed gives the same run, whatever the
  * worker count.
  *
  * Timeline: joins in [0, joinEnd), then the workload and churn until
- * joinEnd + durationMs.
+ * joinEnd + durationMs: the initial puts first (the swarm already in its
+ * steady state of churn), then gets.
  */
 import { ID_WORDS, idToWords } from '../core/id.js';
 import { Random, deriveSeed } from '../core/random.js';
@@ -40,7 +41,7 @@ export interface VirtualParams {
   settleMs: number;
   bootstraps: number;
   churn: { uptimeMs: number; downtimeMs: number; restart: 'keep' | 'fresh' } | null;
-  /** Values stored at the start of the measured part. */
+  /** Values stored at the start of the measured part, each by a live node that stays up for PUT_STAY_MS. */
   keys: number;
   putSpacingMs: number;
   /** Gets per second of virtual time (Poisson), from random live nodes, for random stored keys. */
@@ -97,6 +98,20 @@ export interface VirtualShardResult {
 }
 
 export const GET_COLS = 6;
+/** The `ok` column of a get whose asking node left before it ended: not a DHT outcome, counted apart. */
+export const GET_CUT_SHORT = -1;
+
+/**
+ * A putting node stays up at least this long after its put starts. A put whose own node leaves
+ * midway stores the value on whatever it found so far (often only itself): that is a client
+ * crashing, not the DHT losing a value, and it made a quarter of the "failed" gets at k = 20.
+ */
+export const PUT_STAY_MS = 60_000;
+
+/** Where the measured part starts, in ms after the run's start: joins and settle time. */
+export function measuredStartMs(p: Pick<VirtualParams, 'join' | 'joinSpacingMs' | 'settleMs'>, nodes: number): number {
+  return (p.join === 'protocol' ? nodes * p.joinSpacingMs : 0) + p.settleMs;
+}
 export const FIND_COLS = 6;
 
 export function runVirtual(shard: Shard, p: VirtualParams, barrierMem: BarrierMemory, progress: (virtualMs: number, endMs: number) => void): VirtualShardResult {
@@ -105,7 +120,7 @@ export function runVirtual(shard: Shard, p: VirtualParams, barrierMem: BarrierMe
   const seed = shardSeed(shard);
   // A run continues the swarm's virtual clock: everything below is relative to where it stands.
   const base = shard.vnow;
-  const joinEnd = base + (p.join === 'protocol' ? n * p.joinSpacingMs : 0) + p.settleMs;
+  const joinEnd = base + measuredStartMs(p, n);
   const end = joinEnd + p.durationMs;
   const mine = (i: number): boolean => shardOf(i, shard.shards) === shard.index;
   const schedule = p.churn ? new ChurnSchedule(n, { ...p.churn, startMs: joinEnd, endMs: end, bootstraps: p.bootstraps, seed }) : null;
@@ -157,7 +172,7 @@ export function runVirtual(shard: Shard, p: VirtualParams, barrierMem: BarrierMe
   const putRng = new Random(deriveSeed(seed, 0x707574), 1);
   for (let j = 0; j < p.keys; j++) {
     const t = joinEnd + j * p.putSpacingMs;
-    const node = randomUpNode(schedule, n, t, putRng);
+    const node = randomUpNode(schedule, n, t, putRng, PUT_STAY_MS);
     if (mine(node)) shard.schedule(t, node, () => shard.node(node).put(presentKey(j), valueBytes(j), shard.vnow, () => {}));
   }
   const getStart = joinEnd + p.keys * p.putSpacingMs;
@@ -167,7 +182,7 @@ export function runVirtual(shard: Shard, p: VirtualParams, barrierMem: BarrierMe
     for (let j = 0; ; j++) {
       t += rng.exponential(1000 / p.putRate!);
       if (t >= end) break;
-      const node = randomUpNode(schedule, n, t, rng);
+      const node = randomUpNode(schedule, n, t, rng, PUT_STAY_MS);
       const key = rng.int(p.keys);
       if (!mine(node)) continue;
       shard.schedule(t, node, () => {
@@ -191,7 +206,8 @@ export function runVirtual(shard: Shard, p: VirtualParams, barrierMem: BarrierMe
         const nd = shard.node(node);
         if (!nd.up) return;
         nd.get(presentKey(key), shard.vnow, (r) => {
-          gets.push(at - joinEnd, r.found && sameBytes(r.value, valueBytes(key)) ? 1 : 0, r.depth, r.rpcs, r.timeouts, r.duration);
+          const ok = !nd.up ? GET_CUT_SHORT : r.found && sameBytes(r.value, valueBytes(key)) ? 1 : 0;
+          gets.push(at - joinEnd, ok, r.depth, r.rpcs, r.timeouts, r.duration);
         });
       });
     }

@@ -1,6 +1,7 @@
 /** The churn model: configured means, steady-state start, bootstrap nodes never down. */
 import { describe, expect, it } from 'vitest';
-import { ChurnSchedule } from '../../src/swarm/churn.js';
+import { Random } from '../../src/core/random.js';
+import { ChurnSchedule, randomUpNode } from '../../src/swarm/churn.js';
 
 describe('the churn schedule', () => {
   const spec = { uptimeMs: 20 * 60_000, downtimeMs: 10 * 60_000, startMs: 1000, endMs: 1000 + 200 * 3600_000, bootstraps: 2, seed: 9 };
@@ -46,6 +47,32 @@ describe('the churn schedule', () => {
     }
     expect(s.flipsOf(0).length).toBe(0);
     for (let i = 2; i < 50; i++) expect(s.isUp(i, spec.startMs - 1)).toBe(true);
+  });
+
+  it('isUpThrough agrees with isUp sampled every second, and randomUpNode honours the stay', () => {
+    const brute = (i: number, t0: number, t1: number): boolean => {
+      for (let t = t0; t <= t1; t += 1000) if (!s.isUp(i, t)) return false;
+      return s.isUp(i, t1);
+    };
+    let checked = 0;
+    for (let i = 2; i < 40; i++) {
+      for (const f of s.flipsOf(i).subarray(0, 4)) {
+        // Windows ending just before, spanning and starting just after a flip.
+        for (const [t0, t1] of [[f - 61_000, f - 1000], [f - 30_000, f + 30_000], [f + 1000, f + 61_000]] as const) {
+          expect(s.isUpThrough(i, t0, t1)).toBe(brute(i, t0, t1));
+          checked++;
+        }
+      }
+      // Across the churn start: everyone up before it, the node's own first state after it.
+      expect(s.isUpThrough(i, spec.startMs - 5000, spec.startMs + 5000)).toBe(s.initially(i) && s.flipsOf(i)[0]! > spec.startMs + 5000);
+    }
+    expect(checked).toBeGreaterThan(300);
+    const rng = new Random(4);
+    for (let n = 0; n < 200; n++) {
+      const t = spec.startMs + rng.int(3600_000);
+      const node = randomUpNode(s, 2000, t, rng, 60_000);
+      expect(brute(node, t, t + 60_000)).toBe(true);
+    }
   });
 
   it('is the same schedule for the same seed, and another for another seed', () => {

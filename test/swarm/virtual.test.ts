@@ -77,6 +77,9 @@ describe('virtual time', () => {
     expect(lastOn.meanReplicas).toBeGreaterThan(3);
     expect(on.gets.success).toBeGreaterThan(0.98);
     expect(lastOn.success).toBeGreaterThan(lastOff.success + 0.1);
+    // Gets whose own node left midway are counted apart, not as failures: 2 gets/s for 120 min in all.
+    expect(on.gets.cutShort).toBeGreaterThan(0);
+    expect(Math.abs(on.gets.count + on.gets.cutShort - 2 * 120 * 60)).toBeLessThan(4 * Math.sqrt(2 * 120 * 60));
   });
 });
 
