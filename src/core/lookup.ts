@@ -97,8 +97,14 @@ export class Lookup {
       if (c > 0) lo = mid + 1;
       else hi = mid;
     }
-    if (this.size === this.handles.length) dist = this.grow();
-    const end = this.size++;
+    let end = this.size;
+    const last = this.states[end - 1];
+    if (end >= limit && (last === PeerState.NotContacted || last === PeerState.Succeeded)) {
+      end--; // full: the farthest gives way (the common case; no growth, no second shift)
+    } else {
+      if (this.size === this.handles.length) dist = this.grow();
+      this.size++;
+    }
     if (end > lo) {
       this.handles.copyWithin(lo + 1, lo, end);
       this.states.copyWithin(lo + 1, lo, end);
