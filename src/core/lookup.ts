@@ -193,7 +193,7 @@ export class Lookup {
     this.timeouts++;
   }
 
-  /** Doubles the arrays (failed candidates filled them); returns the new distance array. */
+  /** Doubles the arrays (failed or in-flight candidates filled them); returns the new distance array. */
   private grow(): Uint32Array {
     const n = this.handles.length * 2;
     const handles = new Uint32Array(n);

@@ -98,13 +98,14 @@ export interface VirtualShardResult {
 }
 
 export const GET_COLS = 6;
+export const FIND_COLS = 6;
 /** The `ok` column of a get whose asking node left before it ended: not a DHT outcome, counted apart. */
 export const GET_CUT_SHORT = -1;
 
 /**
  * A putting node stays up at least this long after its put starts. A put whose own node leaves
  * midway stores the value on whatever it found so far (often only itself): that is a client
- * crashing, not the DHT losing a value, and it made a quarter of the "failed" gets at k = 20.
+ * crashing, not the DHT losing a value, and it made most of the "failed" gets at k = 20.
  */
 export const PUT_STAY_MS = 60_000;
 
@@ -112,7 +113,6 @@ export const PUT_STAY_MS = 60_000;
 export function measuredStartMs(p: Pick<VirtualParams, 'join' | 'joinSpacingMs' | 'settleMs'>, nodes: number): number {
   return (p.join === 'protocol' ? nodes * p.joinSpacingMs : 0) + p.settleMs;
 }
-export const FIND_COLS = 6;
 
 export function runVirtual(shard: Shard, p: VirtualParams, barrierMem: BarrierMemory, progress: (virtualMs: number, endMs: number) => void): VirtualShardResult {
   const n = shard.total;
