@@ -207,7 +207,7 @@ export class Shard implements NodeHost {
    * Virtual time: latency and loss come from a hash of the message (seed,
    * ends, rpc, type), not from a shard's random stream, so they are the same
    * whichever shard sends; the message is decoded at once (it has crossed the
-   * codec) and queued by content, not by arrival order.
+   * codec) and queued under its sender's event number, not by arrival order.
    */
   private sendVirtual(from: number, to: number, msg: Message): void {
     const n = this.network;
