@@ -63,6 +63,13 @@ describe('virtual time', () => {
     expect(d.traceHash).not.toBe(a.traceHash);
   });
 
+  it('refuses a network without a minimum latency: windows could not be longer than zero', async () => {
+    const o = options({ workers: 2, seed: 1 });
+    await expect(runChurn({ ...o, network: { ...o.network, latency: parseLatency('0') } })).rejects.toThrow(
+      'virtual time needs a minimum latency above zero (e.g. --latency 20-200ms)',
+    );
+  });
+
   it('loses values whose holders all left when replication is off, and keeps them with replication and republishing', async () => {
     // Holders restart fresh (a crashed process loses its records), so only replication can keep a value alive.
     const off = await runChurn(options({ workers: 1, seed: 3, replicate: false }));
