@@ -21,4 +21,4 @@ export { idToHex, hexToId, xorDistance } from './core/id.js';
 export { PeerIds } from './core/peers.js';
 export { Random } from './core/random.js';
 export { MessageType, type Message } from './core/messages.js';
-export { SimNetwork, type SimOptions } from './swarm/sim-network.js';
+export { SimNetwork, type SimOptions } from './sim/sim-network.js';

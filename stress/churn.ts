@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MINUTE, SECOND } from '../src/core/config.js';
 import { runChurn, type ChurnOptions, type ChurnResult } from '../src/swarm/churn-run.js';
-import { parseLatency } from '../src/swarm/network-model.js';
+import { parseLatency } from '../src/sim/network-model.js';
 import { churnJson, churnPlots, describeRun, formatChurnRun, sweepCsv, sweepHtml, sweepPlot, type SweepPoint } from '../src/report/churn-report.js';
 import { htmlReport } from '../src/report/html.js';
 import { choiceFlag, durationFlag as duration, intFlag as int, numberFlag, ratioFlag } from '../src/cli/flags.js';

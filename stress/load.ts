@@ -16,9 +16,9 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Random, deriveSeed } from '../src/core/random.js';
-import { IntHistogram, LogHistogram } from '../src/swarm/gateway/histograms.js';
-import type { StatsJson } from '../src/swarm/gateway/gateway.js';
-import type { OpCounts, OpJson } from '../src/swarm/gateway/metrics.js';
+import { IntHistogram, LogHistogram } from '../src/gateway/histograms.js';
+import type { StatsJson } from '../src/gateway/gateway.js';
+import type { OpCounts, OpJson } from '../src/gateway/metrics.js';
 import { fmt, formatTable } from '../src/report/table.js';
 import { intFlag as int } from '../src/cli/flags.js';
 

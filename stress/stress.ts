@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { runStress, type StressOptions } from '../src/swarm/stress-run.js';
 import { phaseProgress } from '../src/cli/progress.js';
 import { startProfiler } from '../src/swarm/profiler.js';
-import { parseLatency, type NetworkModel } from '../src/swarm/network-model.js';
+import { parseLatency, type NetworkModel } from '../src/sim/network-model.js';
 import { buildStressReport, formatStressReport, stressPlots, stressHtml } from '../src/report/stress-report.js';
 import { choiceFlag, intFlag as int, numberFlag, ratioFlag as ratio } from '../src/cli/flags.js';
 

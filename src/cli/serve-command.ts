@@ -6,8 +6,8 @@
  * `kadswarm gateway: http://127.0.0.1:8080/` (npm run load reads that line).
  */
 import { parseArgs } from 'node:util';
-import { launchGateway, SERVE_TIMEOUTS } from '../swarm/gateway/launch.js';
-import { parseLatency, type NetworkModel } from '../swarm/network-model.js';
+import { launchGateway, SERVE_TIMEOUTS } from '../gateway/launch.js';
+import { parseLatency, type NetworkModel } from '../sim/network-model.js';
 import { phaseProgress } from './progress.js';
 import { intFlag as int, ratioFlag } from './flags.js';
 

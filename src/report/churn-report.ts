@@ -4,7 +4,7 @@
  * per configuration, and one self-contained HTML page).
  */
 import type { ChurnResult } from '../swarm/churn-run.js';
-import { formatLatency } from '../swarm/network-model.js';
+import { formatLatency } from '../sim/network-model.js';
 import { htmlReport } from './html.js';
 import { lineChart } from './svg.js';
 import { fmt, formatTable } from './table.js';

@@ -9,9 +9,9 @@ import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { MESSAGE_TYPE_NAMES } from '../core/messages.js';
 import type { StressResult } from '../swarm/stress-run.js';
-import { formatLatency } from '../swarm/network-model.js';
+import { formatLatency } from '../sim/network-model.js';
 import { htmlReport } from './html.js';
-import { Samples, type Summary } from './samples.js';
+import { Samples, type Summary } from '../sim/samples.js';
 import { barChart } from './svg.js';
 import { fmt, formatBytes, formatTable } from './table.js';
 

@@ -5,11 +5,11 @@
  */
 import type { KadConfig } from '../core/config.js';
 import { MESSAGE_TYPE_NAMES } from '../core/messages.js';
-import { Samples, type Summary } from '../report/samples.js';
-import { ChurnSchedule } from './churn.js';
-import type { NetworkModel } from './network-model.js';
-import { minLatency } from './network-model.js';
-import { IdOracle } from './oracle.js';
+import { Samples, type Summary } from '../sim/samples.js';
+import { ChurnSchedule } from '../sim/churn-model.js';
+import type { NetworkModel } from '../sim/network-model.js';
+import { minLatency } from '../sim/network-model.js';
+import { IdOracle } from '../sim/oracle.js';
 import { Swarm } from './supervisor.js';
 import { FIND_COLS, GET_COLS, GET_CUT_SHORT, measuredStartMs, trueClosestFor, type VirtualParams } from './virtual-run.js';
 

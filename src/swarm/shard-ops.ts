@@ -10,8 +10,8 @@ import type { GetResult, LookupCost } from '../core/node.js';
 import { emptyOpsResult, type HealthResult, type JoinBatchResult, type KvResult, type NodeInfo, type OpKind, type OpsResult, type SpawnResult } from './control.js';
 import { idToHex } from '../core/id.js';
 import { forceGc } from './gc.js';
-import { IdOracle } from './oracle.js';
-import { localSlot } from './placement.js';
+import { IdOracle } from '../sim/oracle.js';
+import { localSlot } from '../sim/placement.js';
 import type { Shard } from './shard.js';
 import { absentKey, findTarget, presentKey, valueBytes } from './workload.js';
 

@@ -22,9 +22,9 @@ import { Random, deriveSeed } from '../core/random.js';
 import { attachRingMesh } from '../net/ring-mesh.js';
 import { decodeMessage, encodeMessageView, IndexContacts, type DecodeLimits } from '../wire/index.js';
 import type { ShardSetup, ShardStats } from './control.js';
-import { EventQueue } from './event-queue.js';
-import { messageLatency, pairBaseLatency, type NetworkModel } from './network-model.js';
-import { localSlot, nodesOnShard, shardOf } from './placement.js';
+import { EventQueue } from '../sim/event-queue.js';
+import { messageLatency, pairBaseLatency, type NetworkModel } from '../sim/network-model.js';
+import { localSlot, nodesOnShard, shardOf } from '../sim/placement.js';
 
 interface Pending {
   from: number;

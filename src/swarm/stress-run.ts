@@ -9,12 +9,12 @@ import type { KadConfig } from '../core/config.js';
 import { idToWords } from '../core/id.js';
 import { Random, deriveSeed } from '../core/random.js';
 import type { HealthResult, OpKind, OpsResult, ShardStats, SpawnResult } from './control.js';
-import { minLatency, type NetworkModel } from './network-model.js';
+import { minLatency, type NetworkModel } from '../sim/network-model.js';
 import { copyOpsRow, emptyOpsResult } from './control.js';
-import { shardOf } from './placement.js';
+import { shardOf } from '../sim/placement.js';
 import type { VirtualParams, VirtualPhase, VirtualShardResult } from './virtual-run.js';
 import type { PhaseObserver } from './observer.js';
-import { IdOracle } from './oracle.js';
+import { IdOracle } from '../sim/oracle.js';
 import { Swarm } from './supervisor.js';
 import { findTarget, Zipf } from './workload.js';
 

@@ -9,8 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { compareDistance, idToWords, ID_WORDS } from '../../src/core/id.js';
 import { Random } from '../../src/core/random.js';
 import { keyString } from '../../src/core/records.js';
-import { SimNetwork } from '../../src/swarm/sim-network.js';
-import { parseLatency } from '../../src/swarm/network-model.js';
+import { SimNetwork } from '../../src/sim/sim-network.js';
+import { parseLatency } from '../../src/sim/network-model.js';
 
 const N = 1000;
 const KEYS = 150;

@@ -4,7 +4,7 @@
  * back, absent keys, overwrites, silent nodes and determinism.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SimNetwork } from '../../src/swarm/sim-network.js';
+import { SimNetwork } from '../../src/sim/sim-network.js';
 import { Random } from '../../src/core/random.js';
 import { keyFromString } from '../../src/core/key.js';
 import { trueClosest, range } from '../helpers/brute-force.js';

@@ -14,7 +14,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Launched } from '../../src/swarm/gateway/launch.js';
+import type { Launched } from '../../src/gateway/launch.js';
 import { get, startSmallGateway, within } from './harness.js';
 
 function findChromium(): string | null {

@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KvResult, NodeInfo, ShardStats } from '../../src/swarm/control.js';
-import { Gateway } from '../../src/swarm/gateway/gateway.js';
+import { Gateway } from '../../src/gateway/gateway.js';
 import type { Swarm } from '../../src/swarm/supervisor.js';
 import { keyFromString } from '../../src/core/key.js';
 import { idToHex } from '../../src/core/id.js';

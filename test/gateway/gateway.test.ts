@@ -7,8 +7,8 @@
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StatsJson } from '../../src/swarm/gateway/gateway.js';
-import type { Launched } from '../../src/swarm/gateway/launch.js';
+import type { StatsJson } from '../../src/gateway/gateway.js';
+import type { Launched } from '../../src/gateway/launch.js';
 import { get, startSmallGateway, within } from './harness.js';
 
 let gw: Launched;

@@ -8,15 +8,15 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Launched } from '../../src/swarm/gateway/launch.js';
+import type { Launched } from '../../src/gateway/launch.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-type LaunchModule = typeof import('../../src/swarm/gateway/launch.js');
+type LaunchModule = typeof import('../../src/gateway/launch.js');
 type LoadModule = typeof import('../../stress/load.js');
 
 /** The sources these tests run through dist/: the gateway, the serve command and the load tool. */
-const WATCHED = ['src/swarm/gateway', 'src/cli/serve-command.ts', 'src/cli/main.ts', 'stress/load.ts'];
+const WATCHED = ['src/gateway', 'src/cli/serve-command.ts', 'src/cli/main.ts', 'stress/load.ts'];
 
 export function assertFreshBuild(): void {
   const stale: string[] = [];
@@ -35,7 +35,7 @@ export function assertFreshBuild(): void {
 
 export async function loadLaunch(): Promise<LaunchModule> {
   assertFreshBuild();
-  return (await import(new URL('../../dist/src/swarm/gateway/launch.js', import.meta.url).href)) as LaunchModule;
+  return (await import(new URL('../../dist/src/gateway/launch.js', import.meta.url).href)) as LaunchModule;
 }
 
 export async function loadLoadTool(): Promise<LoadModule> {

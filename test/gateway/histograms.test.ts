@@ -4,8 +4,8 @@
  * "after minus before" for a load run.
  */
 import { describe, expect, it } from 'vitest';
-import { IntHistogram, LogHistogram } from '../../src/swarm/gateway/histograms.js';
-import { Samples } from '../../src/report/samples.js';
+import { IntHistogram, LogHistogram } from '../../src/gateway/histograms.js';
+import { Samples } from '../../src/sim/samples.js';
 
 describe('LogHistogram', () => {
   it('percentiles are within one bucket above the exact nearest-rank value', () => {

@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Launched } from '../../src/swarm/gateway/launch.js';
+import type { Launched } from '../../src/gateway/launch.js';
 import { ROOT, loadLoadTool, startSmallGateway, within } from './harness.js';
 
 describe('autocannon against the gateway', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Counters, Samples } from '../../src/report/samples.js';
+import { Counters, Samples } from '../../src/sim/samples.js';
 
 /** mulberry32: a tiny seeded PRNG so failures reproduce. */
 function rng(seed: number): () => number {

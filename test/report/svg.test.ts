@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Samples } from '../../src/report/samples.js';
+import { Samples } from '../../src/sim/samples.js';
 import { barChart, histogramChart, lineChart } from '../../src/report/svg.js';
 import { xmlError } from './xml.js';
 

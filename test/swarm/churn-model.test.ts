@@ -1,7 +1,7 @@
 /** The churn model: configured means, steady-state start, bootstrap nodes never down. */
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../src/core/random.js';
-import { ChurnSchedule, randomUpNode } from '../../src/swarm/churn.js';
+import { ChurnSchedule, randomUpNode } from '../../src/sim/churn-model.js';
 
 describe('the churn schedule', () => {
   const spec = { uptimeMs: 20 * 60_000, downtimeMs: 10 * 60_000, startMs: 1000, endMs: 1000 + 200 * 3600_000, bootstraps: 2, seed: 9 };

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { KadNode } from '../../src/core/node.js';
 import { createRingMesh } from '../../src/net/ring-mesh.js';
 import { Shard } from '../../src/swarm/shard.js';
-import { SimNetwork } from '../../src/swarm/sim-network.js';
+import { SimNetwork } from '../../src/sim/sim-network.js';
 
 /** Replaces node.tick with a recorder, so only the host's calls are seen. */
 function recordTicks(node: KadNode): number[] {

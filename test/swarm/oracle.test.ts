@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { ID_BYTES, ID_WORDS, idToWords, readIdBytes, writeIdWords } from '../../src/core/id.js';
 import { PeerIds } from '../../src/core/peers.js';
 import { Random } from '../../src/core/random.js';
-import { IdOracle } from '../../src/swarm/oracle.js';
+import { IdOracle } from '../../src/sim/oracle.js';
 import { range, trueClosest } from '../helpers/brute-force.js';
 
 const N = 5000;

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ID_WORDS, idToWords, writeIdWords } from '../../src/core/id.js';
 import type { OpsResult, ShardStats } from '../../src/swarm/control.js';
-import { IdOracle } from '../../src/swarm/oracle.js';
+import { IdOracle } from '../../src/sim/oracle.js';
 import type { PhaseObserver, PhaseResult, StressOptions, StressResult } from '../../src/swarm/stress-run.js';
 import type { Swarm } from '../../src/swarm/supervisor.js';
 import { findTarget, nodeId } from '../../src/swarm/workload.js';

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MINUTE } from '../../src/core/config.js';
-import { parseLatency } from '../../src/swarm/network-model.js';
+import { parseLatency } from '../../src/sim/network-model.js';
 
 type ChurnRun = typeof import('../../src/swarm/churn-run.js');
 type Options = Parameters<ChurnRun['runChurn']>[0];

@@ -9,7 +9,7 @@
  * `/?frames=N` stops listening after N updates, so a headless browser
  * (chromium --dump-dom --virtual-time-budget) gets a page that settles.
  */
-import { escapeXml } from '../../report/escape.js';
+import { escapeXml } from '../report/escape.js';
 
 export function dashboardHtml(o: { nodes: number; workers: number }): string {
   return `<!doctype html>

@@ -4,7 +4,7 @@
  * one `name{label="value"} number` line per series. Counters are cumulative
  * since the gateway started; shard counters are those of the last poll.
  */
-import { MESSAGE_TYPE_NAMES } from '../../core/messages.js';
+import { MESSAGE_TYPE_NAMES } from '../core/messages.js';
 import { LOOKUP_OPS, OUTCOMES, type GatewayMetrics, type ShardRates } from './metrics.js';
 
 /** Upper bounds of the latency histogram, in seconds (each one a bucket edge of LogHistogram). */

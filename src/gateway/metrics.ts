@@ -14,7 +14,7 @@
  * stays constant and a load run can subtract a snapshot taken before it. The
  * live window is one slot per second over the last WINDOW_S complete seconds.
  */
-import type { KvResult, ShardStats } from '../control.js';
+import type { KvResult, ShardStats } from '../swarm/control.js';
 import { IntHistogram, LogHistogram, type DisplayBucket, type HistogramJson } from './histograms.js';
 
 export type LookupOp = 'put' | 'get-present' | 'get-absent';

@@ -7,7 +7,7 @@
  *
  * Bootstrap nodes are never taken down: revived nodes rejoin through them.
  */
-import { Random } from '../../core/random.js';
+import { Random } from '../core/random.js';
 
 export class NodePool {
   private readonly up: Int32Array;

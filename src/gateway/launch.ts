@@ -3,11 +3,11 @@
  * does) and puts the HTTP gateway in front of it. `close()` stops serving,
  * then stops the swarm. Used by `kadswarm serve` and by the tests.
  */
-import type { PhaseObserver } from '../observer.js';
-import type { KadConfig } from '../../core/config.js';
-import type { NetworkModel } from '../network-model.js';
-import { joinSwarm } from '../stress-run.js';
-import { Swarm } from '../supervisor.js';
+import type { PhaseObserver } from '../swarm/observer.js';
+import type { KadConfig } from '../core/config.js';
+import type { NetworkModel } from '../sim/network-model.js';
+import { joinSwarm } from '../swarm/stress-run.js';
+import { Swarm } from '../swarm/supervisor.js';
 import { Gateway } from './gateway.js';
 
 export interface LaunchOptions {

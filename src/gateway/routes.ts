@@ -15,11 +15,11 @@
  * SHA-1 (keyFromString), as in the UDP node's REPL.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { idToHex } from '../../core/id.js';
-import { keyFromString } from '../../core/key.js';
-import type { KvResult } from '../control.js';
+import { idToHex } from '../core/id.js';
+import { keyFromString } from '../core/key.js';
+import type { KvResult } from '../swarm/control.js';
 import { dashboardHtml } from './dashboard.js';
-import type { Gateway } from './gateway.js';
+import type { RouteContext } from './route-context.js';
 import { HttpError, isValidUtf8, parseKey, parseNodeIndex, parseTarget, readBody, sendJson, sendText } from './http-util.js';
 import type { LookupOp } from './metrics.js';
 import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from './prometheus.js';
@@ -30,7 +30,7 @@ const CHURN_BODY_BYTES = 4096;
 interface Route {
   name: string;
   match: (path: string) => string | null;
-  methods: Record<string, (gw: Gateway, req: IncomingMessage, res: ServerResponse, param: string) => Promise<void> | void>;
+  methods: Record<string, (gw: RouteContext, req: IncomingMessage, res: ServerResponse, param: string) => Promise<void> | void>;
 }
 
 const exact =
@@ -69,7 +69,7 @@ export function routeName(url: string | undefined): string {
   }
 }
 
-export async function handle(gw: Gateway, req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function handle(gw: RouteContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const { path } = parseTarget(req.url);
   for (const r of ROUTES) {
     const param = r.match(path);
@@ -90,7 +90,7 @@ export async function handle(gw: Gateway, req: IncomingMessage, res: ServerRespo
 // ------------------------------------------------------------------ /kv
 
 /** The asking node: ?via=N (must be up), else a random up node. */
-function asker(gw: Gateway, req: IncomingMessage): number {
+function asker(gw: RouteContext, req: IncomingMessage): number {
   const { query } = parseTarget(req.url);
   const via = query.get('via');
   if (via !== null) {
@@ -118,7 +118,7 @@ function cost(r: KvResult, via: number): Record<string, number> {
 }
 
 /** Runs a swarm command under the gateway's timeout; failures are recorded and become 5xx. */
-async function lookup(gw: Gateway, op: LookupOp, run: () => Promise<KvResult>): Promise<KvResult> {
+async function lookup(gw: RouteContext, op: LookupOp, run: () => Promise<KvResult>): Promise<KvResult> {
   let timer: NodeJS.Timeout | undefined;
   try {
     const timeout = new Promise<never>((_, reject) => {
@@ -147,11 +147,11 @@ async function lookup(gw: Gateway, op: LookupOp, run: () => Promise<KvResult>): 
 }
 
 /** Fewest responsive nodes a lookup must have heard from before "not found" is an answer. */
-function enoughResponders(gw: Gateway): number {
+function enoughResponders(gw: RouteContext): number {
   return Math.max(1, Math.min(Math.ceil(gw.config.k / 2), gw.pool.upCount - 1));
 }
 
-async function getKv(gw: Gateway, req: IncomingMessage, res: ServerResponse, raw: string): Promise<void> {
+async function getKv(gw: RouteContext, req: IncomingMessage, res: ServerResponse, raw: string): Promise<void> {
   const key = parseKey(raw);
   const node = asker(gw, req);
   const id = keyFromString(key);
@@ -175,7 +175,7 @@ async function getKv(gw: Gateway, req: IncomingMessage, res: ServerResponse, raw
   sendJson(res, 503, { error: `the lookup heard from ${r.responded} responsive nodes, fewer than the ${need} needed to say the key is absent`, key, ...cost(r, node) }, headers);
 }
 
-async function putKv(gw: Gateway, req: IncomingMessage, res: ServerResponse, raw: string): Promise<void> {
+async function putKv(gw: RouteContext, req: IncomingMessage, res: ServerResponse, raw: string): Promise<void> {
   const key = parseKey(raw);
   const node = asker(gw, req);
   const value = await readBody(req, gw.config.maxValueBytes, 'the value');
@@ -196,7 +196,7 @@ async function putKv(gw: Gateway, req: IncomingMessage, res: ServerResponse, raw
 
 // ------------------------------------------------------------------ /nodes/:n
 
-async function nodeInfo(gw: Gateway, req: IncomingMessage, res: ServerResponse, raw: string): Promise<void> {
+async function nodeInfo(gw: RouteContext, req: IncomingMessage, res: ServerResponse, raw: string): Promise<void> {
   if (raw.length === 0) throw new HttpError(400, 'missing node index: use /nodes/<n>');
   const n = parseNodeIndex(raw, gw.pool.total, 'node', 404);
   let timer: NodeJS.Timeout | undefined;
@@ -215,7 +215,7 @@ async function nodeInfo(gw: Gateway, req: IncomingMessage, res: ServerResponse, 
 
 // ------------------------------------------------------------------ /churn
 
-async function churn(gw: Gateway, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function churn(gw: RouteContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const body = await readBody(req, CHURN_BODY_BYTES, 'the request body');
   if (body.length === 0) throw new HttpError(400, 'missing body: send {"kill": n} or {"revive": n}');
   let msg: unknown;

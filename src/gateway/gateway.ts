@@ -12,14 +12,17 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { resolveConfig, type KadConfig } from '../../core/config.js';
-import { MESSAGE_TYPE_NAMES } from '../../core/messages.js';
-import { Random, deriveSeed } from '../../core/random.js';
-import type { Swarm } from '../supervisor.js';
+import { resolveConfig, type KadConfig } from '../core/config.js';
+import { MESSAGE_TYPE_NAMES } from '../core/messages.js';
+import { Random, deriveSeed } from '../core/random.js';
+import type { Swarm } from '../swarm/supervisor.js';
 import { HttpError, sendJson } from './http-util.js';
 import { GatewayMetrics, LOOKUP_OPS, ShardRates, type OpJson, type ShardRate, type WindowJson } from './metrics.js';
 import { NodePool } from './node-pool.js';
+import type { RouteContext, StatsJson } from './route-context.js';
 import { handle, routeName } from './routes.js';
+
+export type { StatsJson } from './route-context.js';
 
 /** Bytes of unsent /events frames after which a client is dropped (about ten minutes of updates). */
 const SSE_MAX_BUFFERED = 1 << 20;
@@ -39,22 +42,8 @@ export interface GatewayOptions {
   maxKnownKeys?: number;
 }
 
-export interface StatsJson {
-  time: string;
-  uptimeS: number;
-  nodes: { total: number; up: number; down: number; bootstrap: number };
-  workers: number;
-  config: { k: number; alpha: number; maxValueBytes: number };
-  window: WindowJson;
-  lookups: { put: OpJson; getPresent: OpJson; getAbsent: OpJson; total: number; successRatio: number | null };
-  messages: { perSec: number; sampledAt: string | null; shards: ShardRate[]; pollFailures: number };
-  http: { requests: number; byRoute: Record<string, number> };
-  churn: { killed: number; revived: number };
-  knownKeys: number;
-  swarmFailed: string | null;
-}
 
-export class Gateway {
+export class Gateway implements RouteContext {
   readonly swarm: Swarm;
   readonly config: KadConfig;
   readonly pool: NodePool;
