@@ -1,11 +1,11 @@
 /**
- * A real Kademlia node on UDP: the sans-IO core (src/core) hosted over a
- * node:dgram socket, with the wire codec (src/wire) and an AddressBook that
- * turns (ID, address) pairs into the core's peer handles.
+ * A real Kademlia node on UDP: the sans-IO core (src/core) on the one host loop (src/host) over
+ * a node:dgram socket, with the wire codec (src/wire) and an AddressBook that turns (ID,
+ * address) pairs into the core's peer handles.
  *
- * One timer per node, re-armed to the earliest deadline the core asks for.
- * Every datagram that fails to decode, or anything thrown while handling it,
- * is counted by reason and dropped: the receive path never throws.
+ * One timer per node, re-armed to the earliest wake-up the core asks for (the host loop's one
+ * queued wake-up per node). Every datagram that fails to decode, or anything thrown while
+ * handling it, is counted by reason and dropped: the receive path never throws.
  */
 import dgram from 'node:dgram';
 import { EventEmitter } from 'node:events';
@@ -13,8 +13,10 @@ import { KadConfig, resolveConfig } from '../core/config.js';
 import { idToHex } from '../core/id.js';
 import { keyFromString } from '../core/key.js';
 import { Message, MessageType } from '../core/messages.js';
-import { DropReason as CoreDropReason, FindNodeResult, GetResult, JoinResult, KadNode, NodeEvent, NodeHost, PutResult } from '../core/node.js';
 import { Random } from '../core/random.js';
+import { RealClock } from '../host/clock.js';
+import { HostLoop, type EventSink, type Outbox, type WakeQueue } from '../host/host-loop.js';
+import { KadNode, type DoneEvent, type FindNodeResult, type GetResult, type JoinResult, type NodeEvent, type PutResult } from '../host/legacy-node.js';
 import { Address, AddressBook, checkLimits, decodeMessage, encodeMessage, formatAddress, parseAddress } from '../wire/index.js';
 
 export interface UdpNodeOptions {
@@ -62,8 +64,12 @@ export function toKey(key: string | Uint8Array): Uint8Array {
   return key;
 }
 
-export class UdpNode extends EventEmitter<UdpNodeEvents> implements NodeHost {
+const clock = new RealClock();
+const now = (): number => clock.now();
+
+export class UdpNode extends EventEmitter<UdpNodeEvents> implements Outbox, WakeQueue, EventSink {
   readonly core: KadNode;
+  private readonly loop: HostLoop;
   readonly book: AddressBook;
   readonly config: KadConfig;
   readonly drops = new Map<string, number>();
@@ -87,7 +93,9 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements NodeHost {
     this.config = config;
     this.rng = new Random(seed, 2);
     this.book = new AddressBook(id, address);
-    this.core = new KadNode(0, this.book, config, this, new Random(seed, 1), now());
+    this.core = new KadNode(0, this.book, config, new Random(seed, 1), now());
+    this.loop = new HostLoop(1, this, this, this);
+    this.loop.attach(0, this.core);
     socket.on('message', (buf, rinfo) => this.receive(buf, rinfo));
     socket.on('error', (err) => this.count(`socket-error:${(err as NodeJS.ErrnoException).code ?? 'unknown'}`));
   }
@@ -129,7 +137,7 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements NodeHost {
     if (handles.length === 0) {
       throw new Error(`join: no answer from ${bootstrap.join(', ')} within ${timeoutMs} ms`);
     }
-    return this.op((done) => this.core.join(handles, now(), done));
+    return this.op((done) => this.loop.join(0, handles, now(), done));
   }
 
   put(key: string | Uint8Array, value: string | Uint8Array): Promise<PutResult> {
@@ -138,17 +146,17 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements NodeHost {
     if (v.length > this.config.maxValueBytes) {
       return Promise.reject(new RangeError(`value is ${v.length} bytes; the limit is ${this.config.maxValueBytes}`));
     }
-    return this.op((done) => this.core.put(k, v, now(), done));
+    return this.op((done) => this.loop.put(0, k, v, now(), done));
   }
 
   get(key: string | Uint8Array): Promise<UdpGetResult> {
     const k = toKey(key);
-    return this.op((done) => this.core.get(k, now(), done));
+    return this.op((done) => this.loop.get(0, k, now(), done));
   }
 
   async findNode(target: Uint8Array): Promise<UdpFindNodeResult> {
     if (target.length !== 20) throw new RangeError(`a target is 20 bytes, got ${target.length}`);
-    const r = await this.op<FindNodeResult>((done) => this.core.findNode(target, now(), done));
+    const r = await this.op<FindNodeResult>((done) => this.loop.findNode(0, target, now(), done));
     return { ...r, closest: r.closest.map((h) => this.contactOf(h)) };
   }
 
@@ -178,7 +186,7 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements NodeHost {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.core.stop(now());
+    this.loop.stop(0, now());
     for (const reject of this.inFlight) reject(new Error('node closed while the operation was in flight'));
     this.inFlight.clear();
     if (this.timer) clearTimeout(this.timer);
@@ -186,7 +194,7 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements NodeHost {
     await new Promise<void>((resolve) => this.socket.close(() => resolve()));
   }
 
-  // ------------------------------------------------------------ NodeHost
+  // ------------------------------------------------------------ the host loop's transport
 
   send(_node: KadNode, to: number, msg: Message): void {
     if (this.closed) return;
@@ -194,8 +202,9 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements NodeHost {
     this.sendTo(a, msg);
   }
 
-  wake(_node: KadNode, at: number): void {
-    if (this.closed || at >= this.timerAt) return;
+  /** The loop asks only for an earlier wake-up than the one queued, so the timer is simply replaced. */
+  schedule(_slot: number, at: number): void {
+    if (this.closed) return;
     if (this.timer) clearTimeout(this.timer);
     this.timerAt = at;
     this.timer = setTimeout(() => this.fire(), Math.max(0, at - now()));
@@ -203,20 +212,23 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements NodeHost {
     this.timer.unref();
   }
 
-  drop(_node: KadNode, reason: CoreDropReason): void {
-    this.count(reason);
+  event(_node: KadNode, ev: Exclude<NodeEvent, DoneEvent>): void {
+    if (ev.type === 'drop') return this.count(ev.reason);
+    this.emit(ev.type, ev as never);
   }
 
-  event(_node: KadNode, ev: NodeEvent): void {
-    this.emit(ev.type, ev as never);
+  handlerError(_node: KadNode, err: unknown): void {
+    this.count('handler-error');
+    this.emit('drop', `handler-error: ${(err as Error).message}`);
   }
 
   // ------------------------------------------------------------ internals
 
   private fire(): void {
+    const at = this.timerAt;
     this.timer = null;
     this.timerAt = Infinity;
-    this.guard(() => this.core.tick(now()));
+    this.loop.wake(0, at, Math.max(at, now()));
   }
 
   private receive(buf: Buffer, rinfo: dgram.RemoteInfo): void {
@@ -236,17 +248,7 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements NodeHost {
         return;
       }
     }
-    this.guard(() => this.core.handle(handle, msg, now()));
-  }
-
-  /** Runs core code; anything it throws is counted, never allowed out of an event handler. */
-  private guard(fn: () => void): void {
-    try {
-      fn();
-    } catch (err) {
-      this.count('handler-error');
-      this.emit('drop', `handler-error: ${(err as Error).message}`);
-    }
+    this.loop.deliver(0, handle, msg, now());
   }
 
   private sendTo(a: Address, msg: Message): void {
@@ -300,9 +302,3 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements NodeHost {
     this.emit('drop', reason);
   }
 }
-
-/** Wall-clock milliseconds with sub-millisecond resolution (RTTs on loopback are tiny). */
-function now(): number {
-  return performance.timeOrigin + performance.now();
-}
-

@@ -50,7 +50,7 @@ export function formatChurnRun(r: ChurnResult): string {
   );
   out.push(
     `${minutes(r.virtualMs)} of virtual time in ${fmt(r.wallMs / 1000, 1)} s of wall time on ${d.workers} worker(s), ${fmt(r.windows, 0)} windows, ` +
-      `${fmt(r.messages, 0)} messages; trace hash ${r.traceHash}`,
+      `${fmt(r.messages, 0)} messages; trace hash ${r.traceHash}, order-sensitive ${r.traceChain}`,
   );
   if (r.joinsFailed) out.push(`Joins that failed: ${r.joinsFailed}`);
   out.push('');

@@ -133,7 +133,7 @@ export function buildStressReport(r: StressResult): StressReport {
       commit: gitCommit(),
       date: new Date().toISOString(),
       clock: o.clock ?? 'real',
-      ...(r.traceHash ? { traceHash: r.traceHash } : {}),
+      ...(r.traceHash ? { traceHash: r.traceHash, traceChain: r.traceChain } : {}),
       seed: o.seed,
       flags: {
         nodes: o.nodes,
@@ -212,7 +212,7 @@ export function formatStressReport(rep: StressReport): string {
   out.push(`${rep.meta.node}, ${rep.meta.cores} cores, ${formatBytes(rep.meta.memoryBytes as number)}; commit ${rep.meta.commit}; total ${(rep.totalWallMs / 1000).toFixed(1)} s`);
   out.push('');
   const virtual = rep.meta.clock === 'virtual';
-  if (virtual) out.push(`Virtual clock: times are virtual; trace hash ${String(rep.meta.traceHash)} (the same seed gives the same hash for any worker count)`);
+  if (virtual) out.push(`Virtual clock: times are virtual; trace hash ${String(rep.meta.traceHash)}, order-sensitive ${String(rep.meta.traceChain)} (the same seed gives the same hash for any worker count)`);
   out.push(formatTable(['phase', 'ops', virtual ? 'virtual s' : 'wall s', 'ops/s'], rep.phases.map((p) => [p.name, p.count, fmt(p.wallMs / 1000, 2), fmt(p.opsPerSec, 0)])));
   out.push('');
   out.push(`Join: ${rep.join.failed} failed; RPCs per join mean ${fmt(rep.join.rpcs.mean, 1)} (p95 ${fmt(rep.join.rpcs.p95, 0)}); join latency p50 ${fmt(rep.join.latencyMs.p50, 1)} ms`);

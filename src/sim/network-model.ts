@@ -4,7 +4,6 @@
  * per-message jitter, so measured round-trip times mean something and adaptive
  * timeouts have a signal to adapt to.
  */
-import { Random } from '../core/random.js';
 
 export type LatencySpec =
   | { kind: 'constant'; ms: number }
@@ -80,11 +79,41 @@ export function pairBaseLatency(m: NetworkModel, a: number, b: number): number {
   return Math.min(l.maxMs, l.minMs * Math.pow(1 - u, -1 / l.shape));
 }
 
-/** One message's latency: the pair's base plus jitter drawn from `rng`. */
-export function messageLatency(m: NetworkModel, a: number, b: number, rng: Random): number {
+/**
+ * A 32-bit mix of five integers (murmur3-style finalizer per step). Latency jitter and loss are
+ * drawn from a hash of the message (seed, ends, rpc, type) rather than from a shard's random
+ * stream, so they are the same whichever shard sends it: a run does not depend on the split.
+ */
+export function mix(a: number, b: number, c: number, d: number, e: number): number {
+  let h = (a ^ 0x9e3779b9) >>> 0;
+  h = step(h, b);
+  h = step(h, c);
+  h = step(h, d);
+  h = step(h, e);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b) >>> 0;
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35) >>> 0;
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+function step(h: number, v: number): number {
+  h = Math.imul(h ^ (v >>> 0), 0x85ebca6b) >>> 0;
+  h = ((h << 13) | (h >>> 19)) >>> 0;
+  return (Math.imul(h, 5) + 0xe6546b64) >>> 0;
+}
+
+/** True when the message with hash `h` (from `mix`) is lost. */
+export function isLost(m: NetworkModel, h: number): boolean {
+  return m.loss > 0 && (h >>> 0) / 4294967296 < m.loss;
+}
+
+/** One message's latency: the pair's base plus jitter drawn from the message's hash `h`. */
+export function messageLatency(m: NetworkModel, a: number, b: number, h: number): number {
   const base = pairBaseLatency(m, a, b);
-  if (m.jitter === 0 || base === 0) return base;
-  return base * (1 + m.jitter * (2 * rng.next() - 1));
+  if (base === 0) return 0;
+  const jitter = (mix(h, 0x51ed, 0, 0, 0) >>> 0) / 4294967296;
+  return base * (1 + m.jitter * (2 * jitter - 1));
 }
 
 export const DEFAULT_NETWORK: NetworkModel = { latency: { kind: 'uniform', minMs: 10, maxMs: 50 }, loss: 0, jitter: 0.1, seed: 1 };

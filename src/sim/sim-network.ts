@@ -1,28 +1,20 @@
 /**
- * A whole Kademlia network in one thread on virtual time: nodes are KadNode
- * actors, the network is one event queue, and time jumps from event to event.
- * Tests use it to check the protocol at 1,000+ nodes in a fraction of a
- * second of CPU per simulated minute; it is also the single-shard core of the
- * virtual clock.
+ * A whole Kademlia network in one thread on virtual time — the swarm's own shard code (a
+ * Cluster: host loop, event queue, codec, network model) with every node in it, so the tests
+ * exercise what the swarm runs. Operations run to completion (`findNode`, `get`, `put`,
+ * `joinAll`) by stepping the clock from event to event; the invariant checker is on by default.
  *
- * Handles are node indices into one shared PeerIds table. Messages are passed
- * as objects unless a `transcode` hook is given (the codec round trip).
+ * Handles are node indices into one PeerIds table that grows as nodes are added.
  */
-import { KadConfig, resolveConfig } from '../core/config.js';
-import { Message } from '../core/messages.js';
-import { DropReason, FindNodeResult, GetResult, JoinResult, KadNode, NodeHost, PutResult } from '../core/node.js';
+import type { KadConfig } from '../core/config.js';
 import { PeerIds } from '../core/peers.js';
 import { Random, deriveSeed } from '../core/random.js';
-import { EventQueue } from './event-queue.js';
-import { DEFAULT_NETWORK, NetworkModel, messageLatency } from './network-model.js';
-
-interface SimEvent {
-  /** Destination node. */
-  to: number;
-  /** Source node, or -1 for a timer. */
-  from: number;
-  msg: Message | null;
-}
+import { VirtualClock } from '../host/clock.js';
+import type { FindNodeResult, GetResult, JoinResult, KadNode, PutResult } from '../host/legacy-node.js';
+import { Cluster } from './cluster.js';
+import { InvariantChecker } from './invariants.js';
+import { DEFAULT_NETWORK, type NetworkModel } from './network-model.js';
+import { formatChain } from './trace-hash.js';
 
 export interface SimOptions {
   seed?: number;
@@ -30,69 +22,68 @@ export interface SimOptions {
   network?: Partial<NetworkModel>;
   /** Hash every delivered message into `traceHash` (determinism checks). */
   trace?: boolean;
-  /** Replaces each message in flight, e.g. by encode + decode; null drops it as malformed. */
-  transcode?: (from: number, to: number, msg: Message) => Message | null;
+  /** Check the simulator's invariants after every event (default on: this is the test harness). */
+  checkInvariants?: boolean;
 }
 
-export class SimNetwork implements NodeHost {
-  now = 0;
+export class SimNetwork {
   readonly peers = new PeerIds(1024);
-  readonly nodes: KadNode[] = [];
-  readonly config: KadConfig;
-  readonly network: NetworkModel;
-  readonly drops = new Map<string, number>();
-  /** Messages sent, by message type. */
-  readonly sent = new Float64Array(8);
-  delivered = 0;
-  traceHash = 0x811c9dc5;
-  private readonly queue = new EventQueue<SimEvent>();
-  /** Node index → time of its one queued wake-up. */
-  private readonly wakeAt: number[] = [];
-  private readonly rng: Random;
+  readonly cluster: Cluster;
+  readonly clock = new VirtualClock();
+  readonly invariants: InvariantChecker | null;
   private readonly seed: number;
 
-  constructor(private readonly opts: SimOptions = {}) {
+  constructor(opts: SimOptions = {}) {
     this.seed = opts.seed ?? 1;
-    this.config = resolveConfig(opts.config);
-    this.network = { ...DEFAULT_NETWORK, seed: this.seed, ...opts.network };
-    this.rng = new Random(deriveSeed(this.seed, 0x6e6574));
+    this.invariants = opts.checkInvariants === false ? null : new InvariantChecker(this.seed);
+    const network: NetworkModel = { ...DEFAULT_NETWORK, seed: this.seed, ...opts.network };
+    this.cluster = new Cluster(
+      { index: 0, shards: 1, seed: this.seed, peers: this.peers, config: opts.config, network, clock: this.clock, links: null, trace: opts.trace ?? false, invariants: this.invariants },
+      0,
+    );
+  }
+
+  get now(): number {
+    return this.clock.now();
+  }
+  get nodes(): KadNode[] {
+    return this.cluster.nodes as KadNode[];
+  }
+  get config(): KadConfig {
+    return this.cluster.config;
+  }
+  get network(): NetworkModel {
+    return this.cluster.network;
+  }
+  get drops(): Map<string, number> {
+    return this.cluster.stats.drops;
+  }
+  /** Messages sent, by message type. */
+  get sent(): Float64Array {
+    return this.cluster.stats.sent;
+  }
+  get delivered(): number {
+    return this.cluster.stats.delivered;
+  }
+  /** The order-sensitive trace hash (64-bit, hex), when `trace` is on. */
+  get traceHash(): string {
+    return this.cluster.trace ? formatChain(this.cluster.trace.chainSum()) : '';
   }
 
   /** Adds a node with the given ID, or a random one drawn from the run's seed. */
   addNode(id?: Uint8Array): number {
-    const index = this.nodes.length;
-    const nodeRng = new Random(deriveSeed(this.seed, index), 1);
-    this.peers.setId(index, id ?? nodeRng.bytes(20));
-    this.nodes.push(new KadNode(index, this.peers, this.config, this, nodeRng, this.now));
+    const index = this.peers.count;
+    this.peers.setId(index, id ?? new Random(deriveSeed(this.seed, index), 1).bytes(20));
+    this.cluster.spawn(index);
     return index;
   }
 
-  // ---- NodeHost ----
-
-  send(node: KadNode, to: number, msg: Message): void {
-    this.sent[msg.type]!++;
-    if (this.network.loss > 0 && this.rng.next() < this.network.loss) {
-      this.count('lost');
-      return;
-    }
-    const at = this.now + messageLatency(this.network, node.self, to, this.rng);
-    this.queue.push(at, { to, from: node.self, msg }, to);
+  /** Takes a node down (it stops answering and forgets in-flight work) or brings it back. */
+  stop(node: number): void {
+    this.cluster.stop(node);
   }
-
-  wake(node: KadNode, at: number): void {
-    // One queued wake-up per node: a later one superseded by an earlier request would otherwise tick idly and ask again.
-    const t = Math.max(at, this.now);
-    if (t >= (this.wakeAt[node.self] ?? Infinity)) return;
-    this.wakeAt[node.self] = t;
-    this.queue.push(t, { to: node.self, from: -1, msg: null }, node.self);
-  }
-
-  drop(_node: KadNode, reason: DropReason): void {
-    this.count(reason);
-  }
-
-  count(reason: string): void {
-    this.drops.set(reason, (this.drops.get(reason) ?? 0) + 1);
+  resume(node: number): void {
+    this.cluster.node(node).resume();
   }
 
   // ---- running ----
@@ -100,49 +91,16 @@ export class SimNetwork implements NodeHost {
   /** Processes events until the queue is empty, `until` returns true, or time passes `limit`. */
   run(until: () => boolean = () => false, limit = Infinity): void {
     while (!until()) {
-      const t = this.queue.peekTime();
+      const t = this.cluster.nextEventTime();
       if (t === Infinity || t > limit) break;
-      const ev = this.queue.pop()!;
-      this.now = t;
-      this.dispatch(ev);
+      this.cluster.runDue(t, true, 1);
     }
-    if (limit !== Infinity && this.now < limit && this.queue.peekTime() > limit) this.now = limit;
+    if (limit !== Infinity && this.now < limit && this.cluster.nextEventTime() > limit) this.clock.advanceTo(limit);
   }
 
   /** Runs for `ms` of virtual time. */
   advance(ms: number): void {
     this.run(() => false, this.now + ms);
-  }
-
-  private dispatch(ev: SimEvent): void {
-    const node = this.nodes[ev.to]!;
-    if (ev.msg === null) {
-      if (this.wakeAt[ev.to] !== this.now) return; // superseded
-      this.wakeAt[ev.to] = Infinity;
-      node.tick(this.now);
-      return;
-    }
-    let msg: Message | null = ev.msg;
-    if (this.opts.transcode) {
-      msg = this.opts.transcode(ev.from, ev.to, msg);
-      if (msg === null) return this.count('malformed');
-    }
-    this.delivered++;
-    if (this.opts.trace) this.hashTrace(ev.from, ev.to, msg);
-    node.handle(ev.from, msg, this.now);
-  }
-
-  private hashTrace(from: number, to: number, msg: Message): void {
-    let h = this.traceHash;
-    const mix = (v: number): void => {
-      h = Math.imul(h ^ (v >>> 0), 0x01000193) >>> 0;
-    };
-    mix(Math.round(this.now * 1000));
-    mix(from);
-    mix(to);
-    mix(msg.type);
-    mix(msg.rpc);
-    this.traceHash = h;
   }
 
   // ---- operations that run to completion (tests, experiments) ----
@@ -157,7 +115,7 @@ export class SimNetwork implements NodeHost {
       while (active < concurrency && next < to) {
         const i = next++;
         active++;
-        this.nodes[i]!.join([bootstrap], this.now, (r) => {
+        this.cluster.join(i, [bootstrap], (r) => {
           results[i - from] = r;
           active--;
           done++;
@@ -171,26 +129,22 @@ export class SimNetwork implements NodeHost {
   }
 
   findNode(node: number, target: Uint8Array): FindNodeResult {
-    let out: FindNodeResult | undefined;
-    this.nodes[node]!.findNode(target, this.now, (r) => (out = r));
-    this.run(() => out !== undefined);
-    if (!out) throw new Error('findNode did not complete: the event queue ran dry');
-    return out;
+    return this.complete('findNode', (done) => this.cluster.findNode(node, target, done));
   }
 
   get(node: number, key: Uint8Array): GetResult {
-    let out: GetResult | undefined;
-    this.nodes[node]!.get(key, this.now, (r) => (out = r));
-    this.run(() => out !== undefined);
-    if (!out) throw new Error('get did not complete: the event queue ran dry');
-    return out;
+    return this.complete('get', (done) => this.cluster.get(node, key, done));
   }
 
   put(node: number, key: Uint8Array, value: Uint8Array, version?: number): PutResult {
-    let out: PutResult | undefined;
-    this.nodes[node]!.put(key, value, this.now, (r) => (out = r), version);
+    return this.complete('put', (done) => this.cluster.put(node, key, value, done, version));
+  }
+
+  private complete<R>(what: string, start: (done: (r: R) => void) => void): R {
+    let out: R | undefined;
+    start((r) => (out = r));
     this.run(() => out !== undefined);
-    if (!out) throw new Error('put did not complete: the event queue ran dry');
+    if (out === undefined) throw new Error(`${what} did not complete: the event queue ran dry`);
     return out;
   }
 }

@@ -3,6 +3,7 @@
  * data: start a swarm on the virtual clock, spawn, run, merge the shards'
  * rows, check FIND_NODE results against the true k closest, stop.
  */
+import { combineChains } from '../sim/trace-hash.js';
 import type { KadConfig } from '../core/config.js';
 import { MESSAGE_TYPE_NAMES } from '../core/messages.js';
 import { Samples, type Summary } from '../sim/samples.js';
@@ -28,7 +29,10 @@ export interface ChurnResult {
   wallMs: number;
   virtualMs: number;
   windows: number;
+  /** Today's order-independent hash of the message trace, "sum:messages". */
   traceHash: string;
+  /** The order-sensitive 64-bit hash (per node, chained over what it receives, summed over nodes). */
+  traceChain: string;
   messages: number;
   joinsFailed: number;
   /** Gets that ended while their node was up; `cutShort` more ended because the asking node left. */
@@ -179,6 +183,7 @@ function merge(
     virtualMs: shards[0]!.endTime,
     windows: shards[0]!.windows,
     traceHash: `${sum.toString(16).padStart(8, '0')}:${messages}`,
+    traceChain: combineChains(shards.map((s) => s.traceChain)),
     messages,
     joinsFailed: shards.reduce((a, s) => a + s.joinsFailed, 0),
     gets: { count, success: count ? ok / count : NaN, cutShort, depth: depth.summary(), rpcs: rpcs.summary(), timeouts: timeouts.summary(), latencyMs: latency.summary() },

@@ -24,6 +24,8 @@ export interface ShardSetup {
   cpuProfileDir?: string;
   /** Test hook: throw from the message loop after this many delivered messages. */
   faultAfterMessages?: number;
+  /** Check the simulator's invariants after every event (tests; costs a table walk per event). */
+  checkInvariants?: boolean;
   /** 'virtual': time advances from event to event under the virtual-time driver. */
   clock?: 'real' | 'virtual';
   barrier?: BarrierMemory;

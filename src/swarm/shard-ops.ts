@@ -64,7 +64,7 @@ export async function joinBatch(shard: Shard, nodes: Int32Array, bootstraps: num
       // Join through one bootstrap node chosen by the node's index, never itself.
       const others = bootstraps.filter((b) => b !== node.self);
       const via = others.length ? [others[node.self % others.length]!] : [];
-      node.join(via, shard.now(), (r) => {
+      shard.join(node.self, via, (r) => {
         if (!r.ok) failed++;
         rpcs[i] = r.rpcs;
         durations[i] = r.duration;
@@ -110,26 +110,25 @@ export function startOp(shard: Shard, kind: OpKind, nodes: Int32Array, items: In
     out.ok[i] = ok ? 1 : 0;
     done();
   };
-  const node = shard.node(nodes[i]!);
+  const node = nodes[i]!;
   const item = items[i]!;
-  const now = shard.now();
-  if (i < trace) node.traceNextLookup();
+  if (i < trace) shard.node(node).traceNextLookup();
   switch (kind) {
     case 'put':
-      node.put(presentKey(item), valueBytes(item), now, (r) => {
+      shard.put(node, presentKey(item), valueBytes(item), (r) => {
         out.stored[i] = Math.min(255, r.stored);
         record(r, r.stored > 0);
       });
       break;
     case 'get':
-      node.get(presentKey(item), now, (r) => record(r, r.found && sameBytes(r, valueBytes(item))));
+      shard.get(node, presentKey(item), (r) => record(r, r.found && sameBytes(r, valueBytes(item))));
       break;
     case 'get-absent':
       // Success for an absent key: the lookup completed and found nothing.
-      node.get(absentKey(item), now, (r) => record(r, !r.found && r.responded > 0));
+      shard.get(node, absentKey(item), (r) => record(r, !r.found && r.responded > 0));
       break;
     case 'find':
-      node.findNode(findTarget(seed, item), now, (r) => {
+      shard.findNode(node, findTarget(seed, item), (r) => {
         if (i < sample) for (let j = 0; j < Math.min(k, r.closest.length); j++) out.closest[i * k + j] = r.closest[j]!;
         record(r, r.closest.length > 0);
       });
@@ -179,7 +178,7 @@ export function kill(shard: Shard, nodes: Int32Array): number {
   for (const i of nodes) {
     const node = shard.nodes[localSlot(i, shard.shards)];
     if (node && node.self === i && node.up) {
-      node.stop(shard.now());
+      shard.stop(i);
       killed++;
     }
   }
@@ -208,7 +207,7 @@ export function putKv(shard: Shard, node: number, key: Uint8Array, value: Uint8A
   return new Promise((resolve) => {
     const n = shard.node(node);
     if (!n.up) throw new Error(`node ${node} is down`);
-    n.put(key, value, shard.now(), (r) => resolve({ ok: r.stored > 0, found: false, value: null, stored: r.stored, depth: r.depth, rpcs: r.rpcs, timeouts: r.timeouts, duration: r.duration, responded: r.responded }));
+    shard.put(node, key, value, (r) => resolve({ ok: r.stored > 0, found: false, value: null, stored: r.stored, depth: r.depth, rpcs: r.rpcs, timeouts: r.timeouts, duration: r.duration, responded: r.responded }));
     shard.ringOwnBell();
   });
 }
@@ -217,7 +216,7 @@ export function getKv(shard: Shard, node: number, key: Uint8Array): Promise<KvRe
   return new Promise((resolve) => {
     const n = shard.node(node);
     if (!n.up) throw new Error(`node ${node} is down`);
-    n.get(key, shard.now(), (r) => resolve({ ok: true, found: r.found, value: r.value ?? null, stored: 0, depth: r.depth, rpcs: r.rpcs, timeouts: r.timeouts, duration: r.duration, responded: r.responded }));
+    shard.get(node, key, (r) => resolve({ ok: true, found: r.found, value: r.value ?? null, stored: 0, depth: r.depth, rpcs: r.rpcs, timeouts: r.timeouts, duration: r.duration, responded: r.responded }));
     shard.ringOwnBell();
   });
 }

@@ -11,6 +11,7 @@ import { Random, deriveSeed } from '../core/random.js';
 import type { HealthResult, OpKind, OpsResult, ShardStats, SpawnResult } from './control.js';
 import { minLatency, type NetworkModel } from '../sim/network-model.js';
 import { copyOpsRow, emptyOpsResult } from './control.js';
+import { combineChains } from '../sim/trace-hash.js';
 import { shardOf } from '../sim/placement.js';
 import type { VirtualParams, VirtualPhase, VirtualShardResult } from './virtual-run.js';
 import type { PhaseObserver } from './observer.js';
@@ -70,7 +71,10 @@ export interface StressResult {
   rssBytes: number;
   totalWallMs: number;
   /** Virtual clock only: hash of the full message trace (sum of per-message hashes : messages). */
+  /** Virtual clock: today's order-independent hash of the message trace, "sum:messages". */
   traceHash?: string;
+  /** Virtual clock: the order-sensitive 64-bit hash (per node, chained over what it receives, summed over nodes). */
+  traceChain?: string;
 }
 
 export async function runStress(opts: StressOptions, observer: PhaseObserver): Promise<StressResult> {
@@ -146,8 +150,9 @@ async function phases(swarm: Swarm, opts: StressOptions, observer: PhaseObserver
   const bootstraps = Array.from({ length: Math.min(opts.bootstraps, n) }, (_, i) => i);
   let afterJoin: ShardStats[];
   let traceHash: string | undefined;
+  let traceChain: string | undefined;
   if (opts.clock === 'virtual') {
-    ({ afterJoin, traceHash } = await virtualPhases(swarm, opts, plan, phases, observer));
+    ({ afterJoin, traceHash, traceChain } = await virtualPhases(swarm, opts, plan, phases, observer));
   } else {
     const joined = await timed('join', n - 1, () => joinSwarm(swarm, bootstraps, opts.joinConcurrency, (d) => observer.progress(d)));
     afterJoin = await swarm.stats(true);
@@ -196,7 +201,7 @@ async function phases(swarm: Swarm, opts: StressOptions, observer: PhaseObserver
     checked: sample,
     rssBytes: process.memoryUsage().rss,
     totalWallMs: performance.now() - t0,
-    ...(traceHash ? { traceHash } : {}),
+    ...(traceHash ? { traceHash, traceChain } : {}),
   };
 }
 
@@ -213,7 +218,7 @@ async function virtualPhases(
   plan: Array<{ name: string; kind: OpKind; nodes: number[]; items: number[]; sample: number }>,
   phases: PhaseResult[],
   observer: PhaseObserver,
-): Promise<{ afterJoin: ShardStats[]; traceHash: string }> {
+): Promise<{ afterJoin: ShardStats[]; traceHash: string; traceChain: string }> {
   const n = opts.nodes;
   const k = opts.config.k;
   const windowMs = minLatency(opts.network);
@@ -258,7 +263,7 @@ async function virtualPhases(
   });
   // Shards keep their trace sums across runs, so the last run's figures cover the whole trace.
   const hash = ran.reduce((a, r) => (a + r.traceSum) >>> 0, 0);
-  return { afterJoin, traceHash: `${hash.toString(16).padStart(8, '0')}:${ran.reduce((a, r) => a + r.traceCount, 0)}` };
+  return { afterJoin, traceHash: `${hash.toString(16).padStart(8, '0')}:${ran.reduce((a, r) => a + r.traceCount, 0)}`, traceChain: combineChains(ran.map((r) => r.traceChain)) };
 }
 
 function meanLatency(m: NetworkModel): number {

@@ -28,6 +28,7 @@ import { localSlot, shardOf } from '../sim/placement.js';
 import { startOp } from './shard-ops.js';
 import type { Shard } from './shard.js';
 import { findTarget, presentKey, valueBytes } from './workload.js';
+import { formatChain } from '../sim/trace-hash.js';
 
 export interface VirtualShardResult {
   shard: number;
@@ -43,6 +44,8 @@ export interface VirtualShardResult {
   replicas: Uint16Array;
   traceSum: number;
   traceCount: number;
+  /** This shard's part of the order-sensitive trace hash (sum of its nodes' chains, hex). */
+  traceChain: string;
   endTime: number;
   windows: number;
   /** Rows of each phase (only this shard's rows are filled). */
@@ -75,7 +78,7 @@ export function runVirtual(shard: Shard, p: VirtualParams, barrierMem: BarrierMe
   const k = shard.config.k;
   const seed = shardSeed(shard);
   // A run continues the swarm's virtual clock: everything below is relative to where it stands.
-  const base = shard.vnow;
+  const base = shard.now();
   const joinEnd = base + measuredStartMs(p, n);
   const end = joinEnd + p.durationMs;
   const mine = (i: number): boolean => shardOf(i, shard.shards) === shard.index;
@@ -92,8 +95,8 @@ export function runVirtual(shard: Shard, p: VirtualParams, barrierMem: BarrierMe
     for (let i = 1; i < n; i++) {
       if (!mine(i)) continue;
       const via = i < boot.length ? 0 : boot[i % boot.length]!;
-      shard.schedule(base + i * p.joinSpacingMs, i, () => {
-        shard.node(i).join([via], shard.vnow, (r) => {
+      shard.at(base + i * p.joinSpacingMs, i, () => {
+        shard.join(i, [via], (r) => {
           if (!r.ok) joinsFailed++;
           joinRpcs[i] = r.rpcs;
           joinDurations[i] = r.duration;
@@ -108,15 +111,15 @@ export function runVirtual(shard: Shard, p: VirtualParams, barrierMem: BarrierMe
     for (let i = boot.length; i < n; i++) {
       if (!mine(i)) continue;
       let up = schedule.initially(i);
-      if (!up) shard.schedule(joinEnd, i, () => shard.node(i).stop(shard.vnow));
+      if (!up) shard.at(joinEnd, i, () => shard.stop(i));
       for (const t of schedule.flipsOf(i)) {
         up = !up;
         const goingUp = up;
-        shard.schedule(t, i, () => {
-          if (!goingUp) return shard.node(i).stop(shard.vnow);
+        shard.at(t, i, () => {
+          if (!goingUp) return shard.stop(i);
           const node = restart === 'fresh' ? shard.spawn(localSlot(i, shard.shards)) : shard.node(i);
           node.resume();
-          node.join([boot[i % boot.length]!], shard.vnow, () => {});
+          shard.join(i, [boot[i % boot.length]!]);
         });
       }
     }
@@ -129,7 +132,7 @@ export function runVirtual(shard: Shard, p: VirtualParams, barrierMem: BarrierMe
   for (let j = 0; j < p.keys; j++) {
     const t = joinEnd + j * p.putSpacingMs;
     const node = randomUpNode(schedule, n, t, putRng, PUT_STAY_MS);
-    if (mine(node)) shard.schedule(t, node, () => shard.node(node).put(presentKey(j), valueBytes(j), shard.vnow, () => {}));
+    if (mine(node)) shard.at(t, node, () => shard.put(node, presentKey(j), valueBytes(j)));
   }
   const getStart = joinEnd + p.keys * p.putSpacingMs;
   if ((p.putRate ?? 0) > 0 && p.keys > 0) {
@@ -141,9 +144,8 @@ export function runVirtual(shard: Shard, p: VirtualParams, barrierMem: BarrierMe
       const node = randomUpNode(schedule, n, t, rng, PUT_STAY_MS);
       const key = rng.int(p.keys);
       if (!mine(node)) continue;
-      shard.schedule(t, node, () => {
-        const nd = shard.node(node);
-        if (nd.up) nd.put(presentKey(key), valueBytes(key), shard.vnow, () => {});
+      shard.at(t, node, () => {
+        if (shard.node(node).up) shard.put(node, presentKey(key), valueBytes(key));
       });
     }
   }
@@ -158,10 +160,10 @@ export function runVirtual(shard: Shard, p: VirtualParams, barrierMem: BarrierMe
       const key = getRng.int(p.keys);
       if (!mine(node)) continue;
       const at = t;
-      shard.schedule(at, node, () => {
+      shard.at(at, node, () => {
         const nd = shard.node(node);
         if (!nd.up) return;
-        nd.get(presentKey(key), shard.vnow, (r) => {
+        shard.get(node, presentKey(key), (r) => {
           const ok = !nd.up ? GET_CUT_SHORT : r.found && sameBytes(r.value, valueBytes(key)) ? 1 : 0;
           gets.push(at - joinEnd, ok, r.depth, r.rpcs, r.timeouts, r.duration);
         });
@@ -177,8 +179,8 @@ export function runVirtual(shard: Shard, p: VirtualParams, barrierMem: BarrierMe
       const t = joinEnd + j * spacing;
       const node = randomUpNode(schedule, n, t, findRng);
       if (!mine(node)) continue;
-      shard.schedule(t, node, () => {
-        shard.node(node).findNode(findTarget(seed, j), shard.vnow, (r) => {
+      shard.at(t, node, () => {
+        shard.findNode(node, findTarget(seed, j), (r) => {
           finds.push(j, node, r.depth, r.rpcs, r.timeouts, r.duration);
           if (j < p.findCheck) {
             findClosest[j * (k + 1)] = node;
@@ -195,7 +197,7 @@ export function runVirtual(shard: Shard, p: VirtualParams, barrierMem: BarrierMe
     for (let row = 0; row < ph.nodes.length; row++) {
       const node = ph.nodes[row]!;
       if (!mine(node)) continue;
-      shard.schedule(joinEnd + ph.startMs + row * ph.spacingMs, node, () => startOp(shard, ph.kind, ph.nodes, ph.items, row, out, ph.sample, ph.trace, seed, () => {}));
+      shard.at(joinEnd + ph.startMs + row * ph.spacingMs, node, () => startOp(shard, ph.kind, ph.nodes, ph.items, row, out, ph.sample, ph.trace, seed, () => {}));
     }
     return out;
   });
@@ -206,16 +208,16 @@ export function runVirtual(shard: Shard, p: VirtualParams, barrierMem: BarrierMe
   const replicas = new Uint16Array(buckets * p.keys);
   for (let b = 0; b < buckets; b++) {
     const t = joinEnd + (b + 1) * p.bucketMs - 1;
-    shard.schedule(Math.min(t, end - 1), -1, () => {
+    shard.at(Math.min(t, end - 1), -1, () => {
       for (const node of shard.nodes) {
         if (!node || !node.up) continue;
         samples[b * 3]!++;
         for (const c of node.table.contacts()) {
           samples[b * 3 + 1]!++;
-          if (schedule && !schedule.isUp(c, shard.vnow)) samples[b * 3 + 2]!++;
+          if (schedule && !schedule.isUp(c, shard.now())) samples[b * 3 + 2]!++;
         }
         for (const r of node.records?.map.values() ?? []) {
-          if (r.cached || r.expiresAt <= shard.vnow) continue;
+          if (r.cached || r.expiresAt <= shard.now()) continue;
           const j = keyIndex.get(keyString(r.key));
           if (j !== undefined) replicas[b * p.keys + j]!++;
         }
@@ -245,7 +247,7 @@ export function runVirtual(shard: Shard, p: VirtualParams, barrierMem: BarrierMe
       progress(Math.min(t, end), end);
     }
   }
-  shard.vnow = end;
+  shard.advanceTo(end);
   return {
     shard: shard.index,
     gets: Float64Array.from(gets),
@@ -254,8 +256,9 @@ export function runVirtual(shard: Shard, p: VirtualParams, barrierMem: BarrierMe
     joinsFailed,
     samples,
     replicas,
-    traceSum: shard.traceSum,
-    traceCount: shard.traceCount,
+    traceSum: shard.trace!.sum,
+    traceCount: shard.trace!.count,
+    traceChain: formatChain(shard.trace!.chainSum()),
     endTime: end,
     windows,
     phaseRows,
@@ -300,7 +303,7 @@ function fillFromOracle(shard: Shard): void {
       const take = Math.min(k, size);
       for (let c = 0; c < take; c++) {
         const r = size <= k ? sLo + c : sLo + rng.int(size);
-        node.table.observe(oracle.sorted[r]!);
+        node.addContact(oracle.sorted[r]!);
       }
       if (mineLow) hi = a;
       else lo = a;

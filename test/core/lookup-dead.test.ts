@@ -27,7 +27,7 @@ function halfDown(alpha: number) {
   });
   const down = new Set<number>();
   while (down.size < N / 2) down.add(1 + rng.int(N - 1));
-  for (const i of down) net.nodes[i]!.stop(net.now);
+  for (const i of down) net.stop(i);
   const live = Array.from({ length: N }, (_, i) => i).filter((i) => !down.has(i));
   return { net, rng, keys, live };
 }

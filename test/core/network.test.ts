@@ -123,7 +123,7 @@ describe('maintenance', () => {
       net.joinAll(0, 200, 600);
       net.advance(5 * minute);
       // The original holders and the publisher leave; only replication can have saved the record.
-      for (const h of [...first, 1]) net.nodes[h]!.stop(net.now);
+      for (const h of [...first, 1]) net.stop(h);
       const got = net.get(5, key);
       expect(got.found).toBe(replicate);
     });
@@ -143,7 +143,7 @@ describe('a 1,000-node network with 10% silent nodes', () => {
       const i = 1 + rng.int(N - 1);
       silent.add(i);
     }
-    for (const i of silent) net.nodes[i]!.stop(net.now);
+    for (const i of silent) net.stop(i);
     net.advance(6 * 60_000);
     const live = range(N).filter((i) => !silent.has(i));
     expect(exactLookups(net, live, 200, 77)).toBeGreaterThanOrEqual(198);

@@ -7,16 +7,25 @@
  * ticks per message after four minutes of a 4,000-node churn run).
  */
 import { describe, expect, it } from 'vitest';
-import type { KadNode } from '../../src/core/node.js';
+import type { KadNode } from '../../src/host/legacy-node.js';
 import { createRingMesh } from '../../src/net/ring-mesh.js';
 import { Shard } from '../../src/swarm/shard.js';
 import { SimNetwork } from '../../src/sim/sim-network.js';
 
-/** Replaces node.tick with a recorder, so only the host's calls are seen. */
-function recordTicks(node: KadNode): number[] {
+/**
+ * Replaces the node's timer input with a recorder, and its wish for a wake-up with the times a
+ * test asks for (`want`), so only the host's decisions are seen.
+ */
+function recordTicks(node: KadNode): { ticks: number[]; want: (at: number) => void } {
   const ticks: number[] = [];
-  node.tick = (now: number) => void ticks.push(now);
-  return ticks;
+  let next = Infinity;
+  node.handleTimeout = (now: number) => void ticks.push(now);
+  node.pollTimeout = () => {
+    const t = next;
+    next = Infinity;
+    return t;
+  };
+  return { ticks, want: (at) => (next = at) };
 }
 
 function virtualShard(nodes: number): Shard {
@@ -32,12 +41,12 @@ describe('same-instant order on the virtual clock', () => {
   it('runs actions by time, then node index, then the order each node\'s events were made', () => {
     const shard = virtualShard(3);
     const ran: string[] = [];
-    shard.schedule(10, 2, () => ran.push('node 2, first'));
-    shard.schedule(10, 0, () => ran.push('node 0'));
-    shard.schedule(10, 2, () => ran.push('node 2, second'));
-    shard.schedule(5, 2, () => ran.push('earlier'));
-    shard.schedule(10, -1, () => ran.push('no node'));
-    shard.schedule(10, 1, () => ran.push('node 1'));
+    shard.at(10, 2, () => ran.push('node 2, first'));
+    shard.at(10, 0, () => ran.push('node 0'));
+    shard.at(10, 2, () => ran.push('node 2, second'));
+    shard.at(5, 2, () => ran.push('earlier'));
+    shard.at(10, -1, () => ran.push('no node'));
+    shard.at(10, 1, () => ran.push('node 1'));
     shard.runUntil(100);
     expect(ran).toEqual(['earlier', 'no node', 'node 0', 'node 1', 'node 2, first', 'node 2, second']);
   });
@@ -47,10 +56,14 @@ describe('one queued wake-up per node', () => {
   it('the simulated network ticks a node once when an earlier request supersedes a later one', () => {
     const net = new SimNetwork({ seed: 1 });
     const a = net.nodes[net.addNode()]!;
-    const ticks = recordTicks(a);
-    net.wake(a, 100);
-    net.wake(a, 50);
-    net.wake(a, 70); // later than the queued one: the node will ask again after its tick at 50
+    const { ticks, want } = recordTicks(a);
+    const ask = (at: number): void => {
+      want(at);
+      net.cluster.loop.drain(0, net.now);
+    };
+    ask(100);
+    ask(50);
+    ask(70); // later than the queued one: the node will ask again after its tick at 50
     net.advance(1000);
     expect(ticks).toEqual([50]);
   });
@@ -58,11 +71,15 @@ describe('one queued wake-up per node', () => {
   it('a shard on the virtual clock does the same, and serves a new request after the tick', () => {
     const shard = virtualShard(2);
     const a = shard.spawn(0);
-    const ticks = recordTicks(a);
-    shard.wake(a, 100);
-    shard.wake(a, 50);
+    const { ticks, want } = recordTicks(a);
+    const ask = (at: number): void => {
+      want(at);
+      shard.loop.drain(0, shard.now());
+    };
+    ask(100);
+    ask(50);
     expect(shard.runUntil(60)).toBe(100); // the stale request is still queued...
-    shard.wake(a, 80);
+    ask(80);
     shard.runUntil(1000);
     expect(ticks).toEqual([50, 80]); // ...but does not tick the node
   });

@@ -1,0 +1,298 @@
+/**
+ * The nodes one thread hosts: node actors on the one host loop, one event queue for all their
+ * wake-ups and delayed deliveries, one clock, and the codec between every pair of nodes. The
+ * swarm's shards are a Cluster with ring links to the other shards (src/swarm/shard.ts); the
+ * in-thread simulator is a Cluster with none (SimNetwork). So the tests run what the swarm runs.
+ *
+ * Every message is encoded by the sender's cluster and decoded by the receiver's, also between
+ * two nodes of the same cluster, so one worker and many behave alike. Latency and loss come from
+ * a hash of the message, not from a random stream, so they are the same whichever shard sends.
+ *
+ * Same-instant order is fixed by the nodes' own behaviour: every event a node causes (a message
+ * it sends, a wake-up it asks for, a driver action on it) takes the next number of that node's
+ * counter, and events are ordered by (time, global index of the causing node, that number).
+ */
+import { resolveConfig, type KadConfig } from '../core/config.js';
+import type { Message } from '../core/messages.js';
+import type { PeerIds } from '../core/peers.js';
+import { Random, deriveSeed } from '../core/random.js';
+import type { Clock } from '../host/clock.js';
+import { HostLoop, type Done, type EventSink, type Outbox, type WakeQueue } from '../host/host-loop.js';
+import { KadNode, type DoneEvent, type NodeEvent } from '../host/legacy-node.js';
+import { decodeMessage, encodeMessageView, IndexContacts, type DecodeLimits } from '../wire/index.js';
+import { EventQueue } from './event-queue.js';
+import type { InvariantChecker } from './invariants.js';
+import { isLost, messageLatency, mix, type NetworkModel } from './network-model.js';
+import { localSlot, shardOf } from './placement.js';
+import { TraceHash } from './trace-hash.js';
+
+/** Frames for other shards: written to a ring, or kept in order behind a full one (never dropped). */
+export interface RemoteLinks {
+  write(dest: number, from: number, to: number, at: number, bytes: Uint8Array, seq: number): void;
+}
+
+/** A queued event: a decoded message (msg set), a node's wake-up (msg and action null), or a driver action. */
+interface QueuedEvent {
+  from: number;
+  to: number;
+  msg: Message | null;
+  action: (() => void) | null;
+}
+
+export interface ClusterOptions {
+  /** This cluster's shard index and the shard count (node i lives on shard i mod shards). */
+  index: number;
+  shards: number;
+  seed: number;
+  peers: PeerIds;
+  config?: Partial<KadConfig>;
+  network: NetworkModel;
+  clock: Clock;
+  /** Null when every node lives here. */
+  links: RemoteLinks | null;
+  /** Hash every delivered message (virtual time: proves determinism). */
+  trace?: boolean;
+  invariants?: InvariantChecker | null;
+  /** Test hook: throw from the loop after this many delivered messages. */
+  faultAfterMessages?: number;
+  /** Largest datagram and contact count the decoder accepts. */
+  limits?: Partial<DecodeLimits>;
+}
+
+export class ClusterStats {
+  readonly sent = new Float64Array(8);
+  readonly drops = new Map<string, number>();
+  localMessages = 0;
+  delivered = 0;
+  cacheHits = 0;
+  handlerErrors = 0;
+}
+
+export class Cluster implements Outbox, WakeQueue, EventSink {
+  readonly index: number;
+  readonly shards: number;
+  readonly seed: number;
+  readonly peers: PeerIds;
+  readonly config: KadConfig;
+  readonly network: NetworkModel;
+  readonly clock: Clock;
+  readonly loop: HostLoop;
+  readonly stats = new ClusterStats();
+  readonly trace: TraceHash | null;
+  /** Observer of node events (the workload runner, the simulator's users); optional. */
+  onEvent: ((node: KadNode, ev: Exclude<NodeEvent, DoneEvent>) => void) | null = null;
+  private readonly queue = new EventQueue<QueuedEvent>();
+  /** Local slot → the node's event counter (see the header). */
+  private seqs: Uint32Array;
+  /** The same for driver actions that concern no node (samples); every shard schedules them alike. */
+  private globalSeq = 0;
+  private readonly contacts: IndexContacts;
+  private readonly limits: DecodeLimits;
+  /** Set by a subclass that links shards (its own constructor runs after this one). */
+  protected links: RemoteLinks | null;
+  private readonly invariants: InvariantChecker | null;
+  private readonly faultAfter: number;
+
+  constructor(o: ClusterOptions, slots: number) {
+    this.index = o.index;
+    this.shards = o.shards;
+    this.seed = o.seed;
+    this.peers = o.peers;
+    this.config = resolveConfig(o.config);
+    this.network = o.network;
+    this.clock = o.clock;
+    this.links = o.links;
+    this.invariants = o.invariants ?? null;
+    this.faultAfter = o.faultAfterMessages ?? Infinity;
+    this.contacts = new IndexContacts(this.peers);
+    this.limits = { maxDatagramBytes: 1400, maxValueBytes: this.config.maxValueBytes, maxContacts: Math.max(this.config.k, 20), ...o.limits };
+    this.loop = new HostLoop(slots, this, this, this);
+    this.seqs = new Uint32Array(Math.max(1, slots));
+    this.trace = o.trace ? new TraceHash(slots) : null;
+  }
+
+  get nodes(): readonly (KadNode | null)[] {
+    return this.loop.nodes;
+  }
+
+  slotOf(i: number): number {
+    return localSlot(i, this.shards);
+  }
+
+  /** The node with global index i, if it lives here. */
+  node(i: number): KadNode {
+    const n = this.loop.nodes[this.slotOf(i)];
+    if (!n || shardOf(i, this.shards) !== this.index) throw new Error(`node ${i} is not on shard ${this.index}`);
+    return n;
+  }
+
+  /** A fresh node in `slot` (its ID must be in `peers`), replacing whatever was there. */
+  spawn(slot: number): KadNode {
+    const i = slot * this.shards + this.index;
+    const node = new KadNode(i, this.peers, this.config, new Random(deriveSeed(this.seed, i), 1), this.clock.now());
+    if (slot >= this.seqs.length) this.growSeqs(slot + 1);
+    this.loop.attach(slot, node);
+    return node;
+  }
+
+  // ------------------------------------------------------------ operations by global index
+
+  join(i: number, bootstraps: number[], done?: Done<Extract<DoneEvent, { kind: 'join' }>['result']>): void {
+    this.loop.join(this.slotOf(i), bootstraps, this.clock.now(), done);
+  }
+  findNode(i: number, target: Uint8Array, done?: Done<Extract<DoneEvent, { kind: 'find-node' }>['result']>): void {
+    this.loop.findNode(this.slotOf(i), target, this.clock.now(), done);
+  }
+  get(i: number, key: Uint8Array, done?: Done<Extract<DoneEvent, { kind: 'get' }>['result']>): void {
+    this.loop.get(this.slotOf(i), key, this.clock.now(), done);
+  }
+  put(i: number, key: Uint8Array, value: Uint8Array, done?: Done<Extract<DoneEvent, { kind: 'put' }>['result']>, version?: number): void {
+    this.loop.put(this.slotOf(i), key, value, this.clock.now(), done, version);
+  }
+  stop(i: number): void {
+    this.loop.stop(this.slotOf(i), this.clock.now());
+  }
+
+  // ------------------------------------------------------------ the send path (Outbox)
+
+  send(node: KadNode, to: number, msg: Message): void {
+    this.stats.sent[msg.type]!++;
+    const from = node.self;
+    const seq = this.nextSeq(from);
+    this.invariants?.sent(from, to, msg);
+    const h = mix(this.seed, from, to, msg.rpc, msg.type);
+    if (isLost(this.network, h)) return this.count('lost');
+    let bytes: Uint8Array;
+    try {
+      bytes = encodeMessageView(this.peers.words, from * 5, msg, this.contacts);
+    } catch {
+      return this.count('encode-error'); // a bug, counted rather than thrown into the loop
+    }
+    const at = this.clock.now() + messageLatency(this.network, from, to, h);
+    const dest = shardOf(to, this.shards);
+    if (dest === this.index) {
+      this.stats.localMessages++;
+      this.receiveLocal(bytes, from, to, at, seq);
+    } else if (this.links) {
+      this.links.write(dest, from, to, at, bytes, seq);
+    } else {
+      this.count('no-such-node');
+    }
+  }
+
+  /**
+   * A frame another shard wrote for node `to`, due at `at`: decoded now (the bytes are a ring
+   * slot, valid only during this call; the decoder copies what it keeps), delivered at once if
+   * it is already due (real time), else queued under the sender's event number.
+   */
+  receiveFrame(bytes: Uint8Array, from: number, to: number, at: number, seq: number): void {
+    const msg = this.decode(bytes, from);
+    if (!msg) return;
+    const now = this.clock.now();
+    if (at <= now) this.deliver(from, to, msg, now);
+    else this.queue.push(at, { from, to, msg, action: null }, from + 1, seq);
+  }
+
+  /** A message between two nodes of this cluster: always queued, so a handler never runs inside another's send. */
+  private receiveLocal(bytes: Uint8Array, from: number, to: number, at: number, seq: number): void {
+    const msg = this.decode(bytes, from);
+    if (msg) this.queue.push(at, { from, to, msg, action: null }, from + 1, seq);
+  }
+
+  private decode(bytes: Uint8Array, from: number): Message | null {
+    const d = decodeMessage(bytes, this.contacts, this.limits);
+    if (!d.ok) {
+      this.count(d.reason);
+      return null;
+    }
+    // The frame names the sender; its ID on the wire must agree.
+    if (!this.peers.hasId(from, d.senderId)) {
+      this.count('sender-mismatch');
+      return null;
+    }
+    return d.message;
+  }
+
+  private deliver(from: number, to: number, msg: Message, now: number): void {
+    if (++this.stats.delivered > this.faultAfter) {
+      throw new Error(`injected fault: shard ${this.index} failed after ${this.faultAfter} messages`);
+    }
+    const slot = this.slotOf(to);
+    this.trace?.add(slot, to, now, from, msg.rpc, msg.type);
+    if (!this.loop.nodes[slot] || shardOf(to, this.shards) !== this.index) return this.count('no-such-node');
+    if (this.invariants) return this.invariants.deliver(this, slot, from, to, msg, now);
+    this.loop.deliver(slot, from, msg, now);
+  }
+
+  // ------------------------------------------------------------ wake-ups and driver actions
+
+  schedule(slot: number, at: number): void {
+    const i = slot * this.shards + this.index;
+    this.queue.push(at, { from: -1, to: i, msg: null, action: null }, i + 1, this.seqs[slot]!++);
+  }
+
+  /** Schedules a driver action for node `node` (-1: for no node) at `at`; same-instant actions run in the order scheduled. */
+  at(at: number, node: number, action: () => void): void {
+    if (node < 0) this.queue.push(at, { from: -1, to: -1, msg: null, action }, 0, this.globalSeq++);
+    else this.queue.push(at, { from: -1, to: node, msg: null, action }, node + 1, this.nextSeq(node));
+  }
+
+  /**
+   * Runs queued events due before `end` (or at `end` too when `inclusive`), at most `budget` of
+   * them; returns how many ran. On a virtual clock time jumps to each event; on a real clock an
+   * event runs at the time it is run.
+   */
+  runDue(end: number, inclusive: boolean, budget = Infinity): number {
+    let ran = 0;
+    const clock = this.clock;
+    for (let t = this.queue.peekTime(); ran < budget && (t < end || (inclusive && t === end)); t = this.queue.peekTime()) {
+      const ev = this.queue.pop()!;
+      const now = clock.eventTime(t);
+      ran++;
+      if (ev.action) ev.action();
+      else if (ev.msg) this.deliver(ev.from, ev.to, ev.msg, now);
+      else if (this.invariants) this.invariants.wake(this, this.slotOf(ev.to), t, now);
+      else this.loop.wake(this.slotOf(ev.to), t, now);
+    }
+    return ran;
+  }
+
+  nextEventTime(): number {
+    return this.queue.peekTime();
+  }
+
+  get queued(): number {
+    return this.queue.size;
+  }
+
+  // ------------------------------------------------------------ events (EventSink)
+
+  event(node: KadNode, ev: Exclude<NodeEvent, DoneEvent>): void {
+    if (ev.type === 'drop') {
+      this.invariants?.dropped(node.self, ev.reason);
+      return this.count(ev.reason);
+    }
+    if (ev.type === 'cache-hit') this.stats.cacheHits++;
+    this.onEvent?.(node, ev);
+  }
+
+  handlerError(_node: KadNode, _err: unknown): void {
+    this.stats.handlerErrors++;
+    this.count('handler-error');
+  }
+
+  count(reason: string, n = 1): void {
+    this.stats.drops.set(reason, (this.stats.drops.get(reason) ?? 0) + n);
+  }
+
+  /** The next number of the event counter of local node `node` (global index). */
+  private nextSeq(node: number): number {
+    return this.seqs[this.slotOf(node)]!++;
+  }
+
+  private growSeqs(slots: number): void {
+    const s = new Uint32Array(Math.max(slots, this.seqs.length * 2));
+    s.set(this.seqs);
+    this.seqs = s;
+  }
+}
