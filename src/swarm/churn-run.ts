@@ -22,6 +22,8 @@ export interface ChurnOptions {
   network: NetworkModel;
   params: Omit<VirtualParams, 'windowMs'>;
   maxHeapMb?: number;
+  /** Check the simulator's invariants after every event; a broken one ends the run with the seed and the event. */
+  checkInvariants?: boolean;
 }
 
 export interface ChurnResult {
@@ -57,6 +59,7 @@ export async function runChurn(o: ChurnOptions, onProgress?: (share: number) => 
     network: o.network,
     clock: 'virtual',
     ...(o.maxHeapMb ? { maxHeapMb: o.maxHeapMb } : {}),
+    ...(o.checkInvariants ? { checkInvariants: true } : {}),
   });
   try {
     const run = async (): Promise<ChurnResult> => {

@@ -41,6 +41,8 @@ export interface StressOptions {
   cpuProfileDir?: string;
   maxHeapMb?: number;
   fault?: { shard: number; afterMessages: number };
+  /** Check the simulator's invariants after every event; a broken one ends the run with the seed and the event. */
+  checkInvariants?: boolean;
 }
 
 export type { PhaseObserver } from './observer.js';
@@ -89,6 +91,7 @@ export async function runStress(opts: StressOptions, observer: PhaseObserver): P
     ...(opts.maxHeapMb ? { maxHeapMb: opts.maxHeapMb } : {}),
     ...(opts.fault ? { fault: opts.fault } : {}),
     ...(opts.clock === 'virtual' ? { clock: 'virtual' as const } : {}),
+    ...(opts.checkInvariants ? { checkInvariants: true } : {}),
   });
   try {
     return await Promise.race([phases(swarm, opts, observer, t0), swarm.failed]);

@@ -37,6 +37,8 @@ export interface SwarmOptions {
   fault?: { shard: number; afterMessages: number };
   /** 'virtual': time advances from event to event; run experiments with virtual(). */
   clock?: 'real' | 'virtual';
+  /** Check the simulator's invariants after every event (off by default: a table walk per event). */
+  checkInvariants?: boolean;
 }
 
 type CommandBody = Command extends infer C ? (C extends { id: number } ? Omit<C, 'id'> : never) : never;
@@ -97,6 +99,7 @@ export class Swarm {
         ...(opts.cpuProfileDir ? { cpuProfileDir: opts.cpuProfileDir } : {}),
         ...(opts.fault && opts.fault.shard === s ? { faultAfterMessages: opts.fault.afterMessages } : {}),
         ...(barrier ? { clock: 'virtual' as const, barrier } : {}),
+        ...(opts.checkInvariants ? { checkInvariants: true } : {}),
       };
       const task = this.pool.run(setup, { transferList: [port2] as never });
       task.catch((err: Error) => this.onShardFailure(s, err));
