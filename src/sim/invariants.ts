@@ -12,7 +12,13 @@
  * - virtual time never goes back.
  */
 import { MESSAGE_TYPE_NAMES, MessageType, isRequest, type Message } from '../core/messages.js';
-import type { Cluster } from './cluster.js';
+import type { HostLoop } from '../host/host-loop.js';
+
+/** What the checker needs of the cluster it watches (an interface, so the two do not import each other). */
+export interface Checked {
+  readonly loop: HostLoop;
+  readonly config: { readonly k: number };
+}
 
 export class InvariantError extends Error {}
 
@@ -44,7 +50,7 @@ export class InvariantChecker {
     if (REFUSED.has(reason)) this.refusedBy = node;
   }
 
-  deliver(cluster: Cluster, slot: number, from: number, to: number, msg: Message, now: number): void {
+  deliver(cluster: Checked, slot: number, from: number, to: number, msg: Message, now: number): void {
     this.time(now, () => `delivery of ${describe(msg)} from ${from} to ${to}`);
     this.refusedBy = -1;
     cluster.loop.deliver(slot, from, msg, now);
@@ -60,7 +66,7 @@ export class InvariantChecker {
     this.table(cluster, slot, now, () => `delivery of ${describe(msg)} from ${from} to ${to}`);
   }
 
-  wake(cluster: Cluster, slot: number, queuedAt: number, now: number): void {
+  wake(cluster: Checked, slot: number, queuedAt: number, now: number): void {
     this.time(now, () => `wake-up of the node in slot ${slot}`);
     cluster.loop.wake(slot, queuedAt, now);
     this.table(cluster, slot, now, () => `wake-up of the node in slot ${slot}`);
@@ -71,7 +77,7 @@ export class InvariantChecker {
     this.lastTime = now;
   }
 
-  private table(cluster: Cluster, slot: number, now: number, what: () => string): void {
+  private table(cluster: Checked, slot: number, now: number, what: () => string): void {
     const node = cluster.loop.nodes[slot];
     if (!node) return;
     this.checks++;

@@ -1,4 +1,10 @@
-/** The wire layer: one msgpackr codec for UDP and the swarm rings, plus the two contact tables. */
+/**
+ * The wire layer: one msgpackr codec for UDP and the swarm rings, plus the two contact tables.
+ *
+ * In: the core's messages (src/core/messages.ts) and bytes from a socket or a ring.
+ * Out: the same bytes on every transport; a decode that never throws (ok, or a drop reason).
+ * Never here: sockets, threads, timers, protocol decisions (what to answer is the core's).
+ */
 export * from './address.js';
 export * from './contacts.js';
 export * from './limits.js';

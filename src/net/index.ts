@@ -1,0 +1,10 @@
+/**
+ * The net layer: real transports. A UDP node (the core on the host loop over node:dgram, with
+ * an address book), and the SharedArrayBuffer rings and doorbells the swarm's shards exchange
+ * wire bytes through.
+ *
+ * In: datagrams and ring frames. Out: datagrams and ring frames, counted drops, user-facing
+ * promises (UdpNode). Never here: protocol decisions, workload, or a thread per node.
+ */
+export { UdpNode, toKey, type UdpNodeOptions, type UdpGetResult, type UdpFindNodeResult, type Contact } from './udp-node.js';
+export { createRingMesh, attachRingMesh, type RingMesh } from './ring-mesh.js';
