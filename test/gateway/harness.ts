@@ -13,10 +13,10 @@ import type { Launched } from '../../src/gateway/launch.js';
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 type LaunchModule = typeof import('../../src/gateway/launch.js');
-type LoadModule = typeof import('../../stress/load.js');
+type LoadModule = typeof import('../../src/gateway/load-run.js');
 
-/** The sources these tests run through dist/: the gateway, the serve command and the load tool. */
-const WATCHED = ['src/gateway', 'src/cli/serve-command.ts', 'src/cli/main.ts', 'stress/load.ts'];
+/** The sources these tests run through dist/: the gateway with its load runner, the serve and load commands and the load shim. */
+const WATCHED = ['src/gateway', 'src/cli', 'stress/load.ts'];
 
 export function assertFreshBuild(): void {
   const stale: string[] = [];
@@ -40,7 +40,7 @@ export async function loadLaunch(): Promise<LaunchModule> {
 
 export async function loadLoadTool(): Promise<LoadModule> {
   assertFreshBuild();
-  return (await import(new URL('../../dist/stress/load.js', import.meta.url).href)) as LoadModule;
+  return (await import(new URL('../../dist/src/gateway/load-run.js', import.meta.url).href)) as LoadModule;
 }
 
 /** A joined swarm of `nodes` nodes on 2 workers behind a gateway on 127.0.0.1 (free port). */

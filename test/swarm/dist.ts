@@ -19,11 +19,11 @@ export type StressRunModule = typeof import('../../src/swarm/stress-run.js');
 const ENTRIES = ['src/swarm/supervisor.js', 'src/swarm/shard-worker.js', 'src/swarm/stress-run.js', 'stress/stress.js', 'test/swarm/fixtures/ring-fault.js'];
 
 /**
- * Throws unless every compiled module those entries load (following relative imports) exists and
+ * Throws unless every compiled module the entries load (following relative imports) exists and
  * is at least as new as its .ts source. Only that closure is checked, so unrelated files being
  * edited elsewhere in the tree do not matter.
  */
-export function assertFreshBuild(): void {
+export function assertFreshBuild(entries: readonly string[] = ENTRIES): void {
   const stale: string[] = [];
   const seen = new Set<string>();
   const visit = (rel: string): void => {
@@ -40,7 +40,7 @@ export function assertFreshBuild(): void {
       visit(relative(join(ROOT, 'dist'), join(dirname(out), m[1]!)));
     }
   };
-  for (const e of ENTRIES) visit(e);
+  for (const e of entries) visit(e);
   if (stale.length) {
     throw new Error(`compiled build missing or older than its sources (${stale.slice(0, 5).join(', ')}${stale.length > 5 ? ', …' : ''}): run \`npx tsc -p tsconfig.json\` (or npm test) first`);
   }

@@ -1,0 +1,175 @@
+/**
+ * `kadswarm churn` (alias `npm run churn -- …`): Kademlia under churn in
+ * deterministic virtual time — one run, or with --sweep the grid of mean
+ * uptimes × (k, α) configurations — and lookup cost at scale without churn
+ * (--finds N, --join oracle).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { MINUTE, SECOND } from '../core/config.js';
+import { runChurn, type ChurnOptions, type ChurnResult } from '../swarm/churn-run.js';
+import { parseLatency } from '../sim/network-model.js';
+import { churnJson, churnPlots, describeRun, formatChurnRun, sweepCsv, sweepHtml, sweepPlot, type SweepPoint } from '../report/churn-report.js';
+import { htmlReport } from '../report/html.js';
+import { choiceFlag, durationFlag as duration, intFlag as int, numberFlag, ratioFlag } from './flags.js';
+import { phaseProgress } from './progress.js';
+
+export const CHURN_USAGE = `Usage: kadswarm churn [options]
+   or: npm run churn -- [options]   (in a checkout: builds first)
+  --nodes N              nodes (default 400)
+  --workers W            shards; the run is the same for any W (default 1)
+  --k K, --alpha A       bucket size, lookup parallelism (default 20, 3)
+  --replicas R           nodes a value is stored on (default k)
+  --no-replicate         turn replication and republishing off
+  --uptime T             mean uptime, e.g. 30m (default 30m); 0 = no churn
+  --downtime T           mean downtime (default = uptime)
+  --restart keep|fresh   a returning node keeps its table and records, or loses them (default keep)
+  --duration T           measured time after the joins (default 6h)
+  --keys K               values stored at the start, each by a live node that stays up a minute (default 100)
+  --get-rate R           gets per second of virtual time (default 1)
+  --put-rate R           puts per second during the run: random keys stored again from random live nodes (default 0)
+  --latency L            one-way latency, above zero (default 20-200ms)
+  --loss P               fraction of messages lost (default 0)
+  --seed S               the same seed gives the same run (default 1)
+  --join protocol|oracle oracle fills tables from the sorted IDs instead of running joins
+  --finds N              FIND_NODE lookups for random targets (lookup cost), checked against the truth
+  --replicate-every T, --republish-every T, --expire T, --refresh-every T   protocol intervals
+  --bucket T             report bucket (default 30m)
+  --sweep                uptime = downtime in {5,10,20,40,60,120} min × {k 1,2,3,5,20 with α 1; k 3 with α 3}
+  --json FILE, --out DIR`;
+
+export async function churnCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      nodes: { type: 'string', default: '400' },
+      workers: { type: 'string', default: '1' },
+      k: { type: 'string', default: '20' },
+      alpha: { type: 'string', default: '3' },
+      replicas: { type: 'string' },
+      'no-replicate': { type: 'boolean', default: false },
+      uptime: { type: 'string', default: '30m' },
+      downtime: { type: 'string' },
+      restart: { type: 'string', default: 'keep' },
+      duration: { type: 'string' },
+      keys: { type: 'string', default: '100' },
+      'get-rate': { type: 'string', default: '1' },
+      'put-rate': { type: 'string', default: '0' },
+      latency: { type: 'string', default: '20-200ms' },
+      loss: { type: 'string', default: '0' },
+      seed: { type: 'string', default: '1' },
+      join: { type: 'string', default: 'protocol' },
+      finds: { type: 'string', default: '0' },
+      'replicate-every': { type: 'string' },
+      'republish-every': { type: 'string' },
+      expire: { type: 'string' },
+      'refresh-every': { type: 'string' },
+      bucket: { type: 'string', default: '30m' },
+      sweep: { type: 'boolean', default: false },
+      json: { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(CHURN_USAGE);
+    return 0;
+  }
+  const restart = choiceFlag('restart', values.restart!, ['keep', 'fresh'] as const);
+  const joinMode = choiceFlag('join', values.join!, ['protocol', 'oracle'] as const);
+  const getRate = numberFlag('get-rate', values['get-rate']!, 0);
+  const putRate = numberFlag('put-rate', values['put-rate']!, 0);
+  const finds = int('finds', values.finds!, 0);
+  const uptimeMs = duration('uptime', values.uptime!);
+  const base = (k: number, alpha: number, upMs: number): ChurnOptions => {
+    const seed = int('seed', values.seed!, 0);
+    const config: ChurnOptions['config'] = { k, alpha, replicate: !values['no-replicate'] };
+    if (values.replicas) config.replicas = int('replicas', values.replicas, 1);
+    if (values['replicate-every']) config.replicateMs = duration('replicate-every', values['replicate-every']);
+    if (values['republish-every']) config.republishMs = duration('republish-every', values['republish-every']);
+    if (values.expire) config.expireMs = duration('expire', values.expire);
+    if (values['refresh-every']) config.refreshMs = duration('refresh-every', values['refresh-every']);
+    const loss = ratioFlag('loss', values.loss!);
+    const churn = upMs > 0 && finds === 0;
+    return {
+      nodes: int('nodes', values.nodes!, 2),
+      workers: int('workers', values.workers!, 1),
+      seed,
+      config,
+      network: { latency: parseLatency(values.latency!), loss, jitter: 0.1, seed },
+      params: {
+        durationMs: duration('duration', values.duration ?? (values.sweep ? '2h' : finds > 0 ? '10m' : '6h')),
+        join: joinMode,
+        joinSpacingMs: 5,
+        settleMs: 60 * SECOND,
+        bootstraps: 1,
+        churn: churn ? { uptimeMs: upMs, downtimeMs: values.downtime ? duration('downtime', values.downtime) : upMs, restart } : null,
+        keys: finds > 0 ? 0 : int('keys', values.keys!, 0),
+        putSpacingMs: 10,
+        getRate: finds > 0 ? 0 : getRate,
+        putRate: finds > 0 ? 0 : putRate,
+        finds,
+        findCheck: Math.min(finds, 1000),
+        bucketMs: duration('bucket', values.bucket!),
+      },
+    };
+  };
+  const out = resolve(values.out ?? join('reports', `churn-${new Date().toISOString().replace(/[:.]/g, '-')}`));
+  mkdirSync(out, { recursive: true });
+
+  if (!values.sweep) {
+    const o = base(int('k', values.k!, 1), int('alpha', values.alpha!, 1), uptimeMs);
+    const bar = phaseProgress();
+    bar.start('simulating', 1000);
+    const r = await runChurn(o, (share) => bar.progress(Math.round(share * 1000)));
+    bar.end();
+    console.log(formatChurnRun(r));
+    const json = JSON.stringify(churnJson(r), null, 1);
+    writeFileSync(join(out, 'churn.json'), json);
+    if (values.json) writeFileSync(values.json, json);
+    const plots = churnPlots(r);
+    for (const [name, svg] of Object.entries(plots)) writeFileSync(join(out, name), svg);
+    writeFileSync(join(out, 'churn.html'), htmlReport({ title: 'kadswarm churn run', params: describeRun(r), sections: [{ heading: 'Summary', pre: formatChurnRun(r) }, ...Object.entries(plots).map(([h, svg]) => ({ heading: h, svg }))] }));
+    console.log(`Report: ${join(out, 'churn.html')} (JSON and SVG beside it)`);
+    return r.joinsFailed > 0 ? 1 : 0;
+  }
+
+  // The sweep: two runs at a time (one per core), each on one worker.
+  const uptimes = [5, 10, 20, 40, 60, 120];
+  const configs = [...[1, 2, 3, 5, 20].map((k) => ({ k, alpha: 1 })), { k: 3, alpha: 3 }];
+  // Longest runs first (more churn and larger k mean more messages), so the two lanes end together.
+  const cost = (j: { k: number; alpha: number; u: number }): number => (j.k * j.alpha + 3) * (1 + 30 / j.u);
+  const jobs = configs.flatMap((c) => uptimes.map((u) => ({ ...c, u }))).sort((a, b) => cost(b) - cost(a));
+  const bar = phaseProgress();
+  bar.start('sweep runs', jobs.length);
+  const points: SweepPoint[] = [];
+  let next = 0;
+  const t0 = performance.now();
+  const worker = async (): Promise<void> => {
+    while (next < jobs.length) {
+      const j = jobs[next++]!;
+      const o = { ...base(j.k, j.alpha, j.u * MINUTE), workers: 1 };
+      const result: ChurnResult = await runChurn(o);
+      points.push({ label: `k=${j.k}, α=${j.alpha}`, k: j.k, alpha: j.alpha, uptimeMin: j.u, result });
+      bar.progress(points.length);
+      // Without a terminal there is no bar: say what finished, so a long sweep in a log is not silent.
+      if (!process.stderr.isTTY) console.error(`sweep run ${points.length}/${jobs.length}: k = ${j.k}, α = ${j.alpha}, uptime ${j.u} min, success ${(result.gets.success * 100).toFixed(2)}%, ${(result.wallMs / 1000).toFixed(1)} s`);
+    }
+  };
+  await Promise.all([worker(), worker()]);
+  bar.end();
+  points.sort((a, b) => a.k - b.k || a.alpha - b.alpha || a.uptimeMin - b.uptimeMin);
+  const params = { ...describeRun(points[0]!.result), uptime: uptimes.join(', ') + ' min (= downtime)', k: 'see configs', alpha: 'see configs', sweepWallSeconds: Math.round((performance.now() - t0) / 1000) };
+  writeFileSync(join(out, 'sweep.csv'), sweepCsv(points));
+  const json = JSON.stringify({ params, points: points.map((p) => ({ label: p.label, k: p.k, alpha: p.alpha, uptimeMin: p.uptimeMin, ...churnJson(p.result) })) }, null, 1);
+  writeFileSync(join(out, 'sweep.json'), json);
+  if (values.json) writeFileSync(values.json, json);
+  writeFileSync(join(out, 'sweep.svg'), sweepPlot(points));
+  writeFileSync(join(out, 'sweep.html'), sweepHtml(points, params));
+  console.log(sweepCsv(points));
+  console.log(`Sweep of ${points.length} runs in ${((performance.now() - t0) / 1000).toFixed(0)} s. Report: ${join(out, 'sweep.html')} (CSV, JSON and SVG beside it)`);
+  return 0;
+}
+

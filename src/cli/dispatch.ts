@@ -1,0 +1,90 @@
+/**
+ * The subcommands of `kadswarm` and the top-level options (--help, --version).
+ * Each command's module is imported only when that command runs, so
+ * `kadswarm --version` or `kadswarm node --help` does not load the swarm,
+ * the gateway, autocannon or tinybench.
+ */
+import { readFileSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+type Command = (argv: string[]) => Promise<number>;
+
+interface CommandEntry {
+  name: string;
+  /** One line for the top-level help. */
+  summary: string;
+  load: () => Promise<Command>;
+}
+
+export const COMMANDS: readonly CommandEntry[] = [
+  { name: 'stress', summary: 'a swarm of real Kademlia nodes on worker threads: join, store, read back, report', load: async () => (await import('./stress-command.js')).stressCommand },
+  { name: 'churn', summary: 'nodes leaving and returning, in deterministic virtual time (--sweep: a grid of runs)', load: async () => (await import('./churn-command.js')).churnCommand },
+  { name: 'load', summary: 'an HTTP load test (autocannon) against a kadswarm serve gateway', load: async () => (await import('./load-command.js')).loadCommand },
+  { name: 'serve', summary: 'an HTTP gateway and live dashboard over a swarm', load: async () => (await import('./serve-command.js')).serveCommand },
+  { name: 'node', summary: 'one real node on UDP with a line-oriented REPL', load: async () => (await import('./node-command.js')).nodeCommand },
+  { name: 'bench', summary: 'microbenchmarks (ops/s) and bytes per node against the memory budget', load: async () => (await import('./bench-command.js')).benchCommand },
+];
+
+export function topLevelHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return `kadswarm: a Kademlia DHT and a swarm runner
+
+Usage: kadswarm <command> [options]
+
+Commands:
+${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
+
+Run kadswarm <command> --help for the options of one command, kadswarm --version for the version.`;
+}
+
+/**
+ * The version in the package's own package.json: the nearest one above this
+ * file, which is the package root both in a checkout (dist/src/cli/ or
+ * src/cli/) and in an installed package (node_modules/kadswarm/dist/src/cli/).
+ */
+export function packageVersion(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+    if (dirname(dir) === dir) throw new Error('package.json not found above the kadswarm CLI');
+  }
+}
+
+/**
+ * Runs one command; an error it throws (a bad flag value, an unknown option)
+ * is printed as "<command>: <message>" and exits 1.
+ */
+export async function runCommand(name: string, argv: string[]): Promise<number> {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) throw new Error(`no command "${name}"`);
+  try {
+    const command = await entry.load();
+    return await command(argv);
+  } catch (err) {
+    console.error(`${name}: ${(err as Error).message}`);
+    return 1;
+  }
+}
+
+/** `kadswarm …`: the exit code. */
+export async function kadswarm(argv: string[]): Promise<number> {
+  const [first, ...rest] = argv;
+  switch (first) {
+    case undefined:
+    case '--help':
+    case '-h':
+      console.log(topLevelHelp());
+      return 0;
+    case 'help':
+      // `kadswarm help stress` is `kadswarm stress --help`.
+      return rest[0] === undefined ? kadswarm([]) : kadswarm([rest[0], '--help']);
+    case '--version':
+    case '-v':
+      console.log(packageVersion());
+      return 0;
+  }
+  if (COMMANDS.some((c) => c.name === first)) return runCommand(first, rest);
+  console.error(`kadswarm: unknown command "${first}"; the commands are ${COMMANDS.map((c) => c.name).join(', ')} (kadswarm --help)`);
+  return 2;
+}
