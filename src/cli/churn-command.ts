@@ -4,6 +4,7 @@
  * uptimes × (k, α) configurations — and lookup cost at scale without churn
  * (--finds N, --join oracle).
  */
+import { runEnvironment } from './environment.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -126,7 +127,7 @@ export async function churnCommand(argv: string[]): Promise<number> {
     const r = await runChurn(o, (share) => bar.progress(Math.round(share * 1000)));
     bar.end();
     console.log(formatChurnRun(r));
-    const json = JSON.stringify(churnJson(r), null, 1);
+    const json = JSON.stringify(churnJson(r, runEnvironment(), new Date()), null, 1);
     writeFileSync(join(out, 'churn.json'), json);
     if (values.json) writeFileSync(values.json, json);
     const plots = churnPlots(r);
@@ -163,7 +164,9 @@ export async function churnCommand(argv: string[]): Promise<number> {
   points.sort((a, b) => a.k - b.k || a.alpha - b.alpha || a.uptimeMin - b.uptimeMin);
   const params = { ...describeRun(points[0]!.result), uptime: uptimes.join(', ') + ' min (= downtime)', k: 'see configs', alpha: 'see configs', sweepWallSeconds: Math.round((performance.now() - t0) / 1000) };
   writeFileSync(join(out, 'sweep.csv'), sweepCsv(points));
-  const json = JSON.stringify({ params, points: points.map((p) => ({ label: p.label, k: p.k, alpha: p.alpha, uptimeMin: p.uptimeMin, ...churnJson(p.result) })) }, null, 1);
+  const env = runEnvironment();
+  const date = new Date();
+  const json = JSON.stringify({ params, points: points.map((p) => ({ label: p.label, k: p.k, alpha: p.alpha, uptimeMin: p.uptimeMin, ...churnJson(p.result, env, date) })) }, null, 1);
   writeFileSync(join(out, 'sweep.json'), json);
   if (values.json) writeFileSync(values.json, json);
   writeFileSync(join(out, 'sweep.svg'), sweepPlot(points));

@@ -4,9 +4,7 @@
  * `kadswarm --version` or `kadswarm node --help` does not load the swarm,
  * the gateway, autocannon or tinybench.
  */
-import { readFileSync, existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageVersion } from './environment.js';
 
 type Command = (argv: string[]) => Promise<number>;
 
@@ -36,19 +34,6 @@ Commands:
 ${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
 
 Run kadswarm <command> --help for the options of one command, kadswarm --version for the version.`;
-}
-
-/**
- * The version in the package's own package.json: the nearest one above this
- * file, which is the package root both in a checkout (dist/src/cli/ or
- * src/cli/) and in an installed package (node_modules/kadswarm/dist/src/cli/).
- */
-export function packageVersion(): string {
-  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
-    const file = join(dir, 'package.json');
-    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
-    if (dirname(dir) === dir) throw new Error('package.json not found above the kadswarm CLI');
-  }
 }
 
 /**

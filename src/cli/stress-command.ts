@@ -10,6 +10,7 @@ import { runStress, type StressOptions } from '../swarm/stress-run.js';
 import { phaseProgress } from './progress.js';
 import { startProfiler } from '../swarm/profiler.js';
 import { parseLatency, type NetworkModel } from '../sim/network-model.js';
+import { runEnvironment } from './environment.js';
 import { buildStressReport, formatStressReport, stressPlots, stressHtml } from '../report/stress-report.js';
 import { choiceFlag, intFlag as int, numberFlag, ratioFlag as ratio } from './flags.js';
 
@@ -113,7 +114,7 @@ export async function stressCommand(argv: string[]): Promise<number> {
   } finally {
     if (profiler) await profiler.stop(join(cpuProfileDir!, 'supervisor.cpuprofile'));
   }
-  const report = buildStressReport(result);
+  const report = buildStressReport(result, runEnvironment());
   console.log(formatStressReport(report));
   const out = resolve(values.out ?? join('reports', `stress-${new Date().toISOString().replace(/[:.]/g, '-')}`));
   mkdirSync(out, { recursive: true });

@@ -3,6 +3,7 @@
  * the sweep (CSV, JSON, an SVG of success ratio vs mean uptime with one line
  * per configuration, and one self-contained HTML page).
  */
+import type { RunEnvironment } from './stress-report.js';
 import type { ChurnResult } from '../swarm/churn-run.js';
 import { formatLatency } from '../sim/network-model.js';
 import { htmlReport } from './html.js';
@@ -36,8 +37,8 @@ export function describeRun(r: ChurnResult): Record<string, unknown> {
   };
 }
 
-export function churnJson(r: ChurnResult): object {
-  return { meta: { tool: 'kadswarm churn', clock: 'virtual', node: process.version, date: new Date().toISOString() }, params: describeRun(r), ...r, options: undefined };
+export function churnJson(r: ChurnResult, env: RunEnvironment, date: Date): object {
+  return { meta: { tool: 'kadswarm churn', clock: 'virtual', ...env, date: date.toISOString() }, params: describeRun(r), ...r, options: undefined };
 }
 
 export function formatChurnRun(r: ChurnResult): string {

@@ -4,9 +4,6 @@
  * HTML page made from that object, so what is printed, kept and plotted is
  * the same data.
  */
-import { execSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
 import { MESSAGE_TYPE_NAMES } from '../core/messages.js';
 import type { StressResult } from '../swarm/stress-run.js';
 import { formatLatency } from '../sim/network-model.js';
@@ -64,7 +61,16 @@ export function referenceFor(nodes: number): { depth: number; rpcs: number } {
   return { depth: a.depth + t * (b.depth - a.depth), rpcs: a.rpcs + t * (b.rpcs - a.rpcs) };
 }
 
-export function buildStressReport(r: StressResult): StressReport {
+/** Where a run ran; the CLI reads it (src/cli/environment.ts) so this module reads nothing itself. */
+export interface RunEnvironment {
+  version: string;
+  commit: string;
+  node: string;
+  cores: number;
+  memoryBytes: number;
+}
+
+export function buildStressReport(r: StressResult, env: RunEnvironment): StressReport {
   const o = r.options;
   const phase = (name: string) => r.phases.find((p) => p.name === name)!;
   const lookup = (name: 'store' | 'get' | 'get-absent' | 'find-node'): LookupPhase => {
@@ -129,8 +135,8 @@ export function buildStressReport(r: StressResult): StressReport {
   return {
     meta: {
       tool: 'kadswarm stress',
-      version: packageVersion(),
-      commit: gitCommit(),
+      version: env.version,
+      commit: env.commit,
       date: new Date().toISOString(),
       clock: o.clock ?? 'real',
       ...(r.traceHash ? { traceHash: r.traceHash, traceChain: r.traceChain } : {}),
@@ -147,9 +153,9 @@ export function buildStressReport(r: StressResult): StressReport {
         loss: o.network.loss,
         zipf: o.zipf,
       },
-      node: process.version,
-      cores: cpus().length,
-      memoryBytes: totalmem(),
+      node: env.node,
+      cores: env.cores,
+      memoryBytes: env.memoryBytes,
     },
     phases: r.phases.map((p) => ({ name: p.name, wallMs: p.wallMs, count: p.count, opsPerSec: p.count / (p.wallMs / 1000) })),
     join: {
@@ -309,21 +315,6 @@ export function stressHtml(rep: StressReport): string {
   });
 }
 
-function packageVersion(): string {
-  try {
-    const url = new URL('../../../package.json', import.meta.url);
-    return (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
-  }
-}
 
-function gitCommit(): string {
-  try {
-    return execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
-  } catch {
-    return 'unknown';
-  }
-}
 
 
