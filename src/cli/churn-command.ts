@@ -38,6 +38,7 @@ export const CHURN_USAGE = `Usage: kadswarm churn [options]
   --replicate-every T, --republish-every T, --expire T, --refresh-every T   protocol intervals
   --bucket T             report bucket (default 30m)
   --sweep                uptime = downtime in {5,10,20,40,60,120} min × {k 1,2,3,5,20 with α 1; k 3 with α 3}
+  --check-invariants     check the simulator's invariants after every event (slower); a broken one ends the run with the seed
   --json FILE, --out DIR`;
 
 export async function churnCommand(argv: string[]): Promise<number> {
@@ -70,6 +71,7 @@ export async function churnCommand(argv: string[]): Promise<number> {
       sweep: { type: 'boolean', default: false },
       json: { type: 'string' },
       out: { type: 'string' },
+      'check-invariants': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -100,6 +102,7 @@ export async function churnCommand(argv: string[]): Promise<number> {
       seed,
       config,
       network: { latency: parseLatency(values.latency!), loss, jitter: 0.1, seed },
+      checkInvariants: values['check-invariants']!,
       params: {
         durationMs: duration('duration', values.duration ?? (values.sweep ? '2h' : finds > 0 ? '10m' : '6h')),
         join: joinMode,

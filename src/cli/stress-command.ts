@@ -31,7 +31,8 @@ export const STRESS_USAGE = `Usage: kadswarm stress [options]
   --trace N            write the step-by-step trace of N lookups per lookup phase to trace.json in --out
   --json FILE          also write the report as JSON to FILE
   --out DIR            folder for report.json, report.html and SVG plots (default reports/stress-<time>)
-  --cpu-prof [DIR]     write .cpuprofile files for the supervisor and every shard (default profiles/)`;
+  --cpu-prof [DIR]     write .cpuprofile files for the supervisor and every shard (default profiles/)
+  --check-invariants   check the simulator's invariants after every event (slower); a broken one ends the run with the seed`;
 
 export async function stressCommand(argv: string[]): Promise<number> {
   // --cpu-prof takes an optional folder: give it one when none follows.
@@ -59,6 +60,7 @@ export async function stressCommand(argv: string[]): Promise<number> {
       'max-heap-mb': { type: 'string' },
       'fault-shard': { type: 'string' },
       'fault-after': { type: 'string' },
+      'check-invariants': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -93,6 +95,7 @@ export async function stressCommand(argv: string[]): Promise<number> {
     trace: int('trace', values.trace!, 0),
     clock,
     bootstraps: 16,
+    checkInvariants: values['check-invariants']!,
     ...(values.workers ? { workers: int('workers', values.workers, 1) } : {}),
     ...(cpuProfileDir ? { cpuProfileDir } : {}),
     ...(values['max-heap-mb'] ? { maxHeapMb: int('max-heap-mb', values['max-heap-mb'], 64) } : {}),
