@@ -106,7 +106,6 @@ interface Pending {
   deadline: number;
   purpose: Purpose;
   run: Run | null;
-  index: number;
   /** Past its timeout: the lookup has moved on, but a late reply is still taken until the grace deadline. */
   late: boolean;
   done: ((reply: Reply | null, now: number) => void) | null;
@@ -271,7 +270,7 @@ export class KadNode {
     for (const p of pending?.values() ?? []) {
       if (p.run) {
         if (!p.run.lookup.finished) {
-          p.run.lookup.finished = true;
+          p.run.lookup.finish();
           p.run.finish(p.run, now);
         }
       } else {
@@ -368,7 +367,7 @@ export class KadNode {
   }
 
   ping(peer: number, now: number, done: (alive: boolean, rttMs: number) => void): void {
-    this.request(peer, { type: MessageType.Ping, rpc: 0 }, Purpose.UserPing, now, null, -1, (reply, end) => {
+    this.request(peer, { type: MessageType.Ping, rpc: 0 }, Purpose.UserPing, now, null, (reply, end) => {
       done(reply !== null, reply ? end - now : -1);
     });
   }
@@ -461,11 +460,10 @@ export class KadNode {
 
   private lookup(kind: LookupKind, target: Uint32Array, now: number, finish: Run['finish'], key?: Uint8Array): Run {
     const k = this.config.k;
-    const lookup = new Lookup(kind, target, 0, k, this.config.alpha, 2 * k, this.self);
+    const lookup = new Lookup(kind, this.peers, target, 0, k, this.config.alpha, 2 * k, this.self);
     const seeds = new Uint32Array(k);
     const n = this.table.closest(target, 0, k, seeds, -1, false);
-    const ids = this.peers.words;
-    for (let i = 0; i < n; i++) lookup.add(ids, seeds[i]!, 1);
+    for (let i = 0; i < n; i++) lookup.add(seeds[i]!, 1);
     this.table.touchBucketFor(target, 0, this.secondsSinceEpoch(now));
     const run: Run = {
       lookup,
@@ -489,14 +487,14 @@ export class KadNode {
   private pump(run: Run, now: number): void {
     const l = run.lookup;
     if (!this.up && !l.finished) {
-      l.finished = true;
+      l.finish();
       run.finish(run, now);
       return;
     }
     for (;;) {
-      const i = l.next();
-      if (i === NEXT_WAIT) return;
-      if (i === NEXT_FINISHED) {
+      const peer = l.next(now);
+      if (peer === NEXT_WAIT) return;
+      if (peer === NEXT_FINISHED) {
         if (this.refill(run)) continue;
         run.trace?.push({ t: now - run.startedAt, step: 'done', peer: -1, depth: 0, inflight: l.inflight });
         run.finish(run, now);
@@ -506,8 +504,8 @@ export class KadNode {
         l.kind === LookupKind.FindValue
           ? { type: MessageType.FindValue, rpc: 0, key: run.key }
           : { type: MessageType.FindNode, rpc: 0, target: run.key };
-      this.request(l.handles[i]!, msg, Purpose.Lookup, now, run, i, null);
-      run.trace?.push({ t: now - run.startedAt, step: 'query', peer: l.handles[i]!, depth: l.depths[i]!, inflight: l.inflight });
+      l.setDeadline(peer, this.request(peer, msg, Purpose.Lookup, now, run, null));
+      run.trace?.push({ t: now - run.startedAt, step: 'query', peer, depth: l.depthOf(peer), inflight: l.inflight });
     }
   }
 
@@ -523,12 +521,11 @@ export class KadNode {
     const out = new Uint32Array(want);
     const n = this.table.closest(l.target, 0, want, out, -1, false);
     run.seeded = want;
-    const ids = this.peers.words;
     const before = l.size;
     // Known candidates (the earlier picks, failed ones included) are recognised and skipped.
-    for (let i = 0; i < n; i++) l.add(ids, out[i]!, 1);
+    for (let i = 0; i < n; i++) l.add(out[i]!, 1);
     if (l.size === before && !l.hasUncontacted()) return this.refill(run);
-    l.finished = false;
+    l.reopen();
     return true;
   }
 
@@ -536,40 +533,33 @@ export class KadNode {
     const run = p.run!;
     const l = run.lookup;
     if (l.finished) return;
-    // The candidate may have moved in the shortlist since the request went out.
-    const index = l.handles[p.index] === p.peer ? p.index : l.indexOf(p.peer);
-    if (index < 0) return;
-    const depth = l.depths[index]!;
-    l.onSuccess(index);
+    const depth = l.depthOf(p.peer);
+    if (depth < 0) return;
     if (msg.type === MessageType.Value) {
+      l.onSuccess(p.peer);
       run.value = msg.value;
       run.version = msg.version;
       run.ttl = msg.ttl;
       run.valueDepth = depth;
       run.valueFrom = p.peer;
-      l.finished = true;
+      l.finish();
       run.trace?.push({ t: now - run.startedAt, step: 'value', peer: p.peer, depth, inflight: l.inflight });
       run.finish(run, now);
       return;
     }
     if (msg.type === MessageType.Nodes) {
-      const ids = this.peers.words;
-      const contacts = msg.contacts;
       const before = l.size;
-      for (let c = 0; c < contacts.length; c++) l.add(ids, contacts[c]!, depth + 1);
+      l.onSuccess(p.peer, msg.contacts);
       run.trace?.push({ t: now - run.startedAt, step: 'reply', peer: p.peer, depth, learned: l.size - before, inflight: l.inflight });
     }
     this.pump(run, now);
   }
 
   private cacheOnPath(run: Run, now: number): void {
-    const l = run.lookup;
-    for (let i = 0; i < l.size; i++) {
-      if (l.states[i] !== 2 /* Succeeded */ || l.handles[i] === run.valueFrom) continue;
-      const msg: Request = { type: MessageType.Store, rpc: 0, key: run.key, value: run.value!, version: run.version, ttl: run.ttl, cache: true };
-      this.request(l.handles[i]!, msg, Purpose.Store, now, null, -1, null);
-      return;
-    }
+    const peer = run.lookup.closestSucceeded(run.valueFrom);
+    if (peer < 0) return;
+    const msg: Request = { type: MessageType.Store, rpc: 0, key: run.key, value: run.value!, version: run.version, ttl: run.ttl, cache: true };
+    this.request(peer, msg, Purpose.Store, now, null, null);
   }
 
   private costOf(run: Run, end: number, depth: number): LookupCost {
@@ -600,7 +590,7 @@ export class KadNode {
       if (left === 0) return done({ ...base, stored, version });
       for (const peer of targets) {
         const msg: Request = { type: MessageType.Store, rpc: 0, key, value, version, ttl, cache: false };
-        this.request(peer, msg, Purpose.Store, t, null, -1, (reply, end) => {
+        this.request(peer, msg, Purpose.Store, t, null, (reply, end) => {
           if (reply && reply.type === MessageType.StoreAck && reply.ok) stored++;
           if (!reply) timeouts++;
           if (--left === 0) done({ ...base, rpcs: base.rpcs + targets.length, timeouts, duration: end - run.startedAt, stored, version });
@@ -662,19 +652,21 @@ export class KadNode {
 
   // -------------------------------------------------------------- requests
 
-  private request(peer: number, msg: Request, purpose: Purpose, now: number, run: Run | null, index: number, done: Pending['done']): void {
+  /** Sends a request and returns its deadline (-1 when the node is down and nothing was sent). */
+  private request(peer: number, msg: Request, purpose: Purpose, now: number, run: Run | null, done: Pending['done']): number {
     if (!this.up) {
       done?.(null, now);
-      return;
+      return -1;
     }
     let rpc = this.rng.nextU32();
     if (!this.pending) this.pending = new Map();
     while (this.pending.has(rpc)) rpc = this.rng.nextU32();
     msg.rpc = rpc;
     const deadline = now + this.timeoutFor(peer);
-    this.pending.set(rpc, { peer, request: msg.type, sentAt: now, deadline, purpose, run, index, done, late: false });
+    this.pending.set(rpc, { peer, request: msg.type, sentAt: now, deadline, purpose, run, done, late: false });
     this.host.send(this, peer, msg);
     this.wakeBy(deadline);
+    return deadline;
   }
 
   private onTimeout(p: Pending, now: number): void {
@@ -692,9 +684,9 @@ export class KadNode {
       run.timeoutWait += now - p.sentAt;
       const l = run.lookup;
       if (l.finished) return;
-      const index = l.handles[p.index] === p.peer ? p.index : l.indexOf(p.peer);
-      if (index >= 0) l.onFailure(index);
-      run.trace?.push({ t: now - run.startedAt, step: 'timeout', peer: p.peer, depth: index >= 0 ? l.depths[index]! : 0, inflight: l.inflight });
+      l.onFailure(p.peer);
+      const depth = l.depthOf(p.peer);
+      run.trace?.push({ t: now - run.startedAt, step: 'timeout', peer: p.peer, depth: depth < 0 ? 0 : depth, inflight: l.inflight });
       this.pump(run, now);
       return;
     }
@@ -703,7 +695,7 @@ export class KadNode {
 
   private heardFrom(peer: number, rtt: number, now: number): void {
     if (this.table.observe(peer, rtt, this.secondsSinceEpoch(now)) === Observe.Ping) {
-      this.request(this.table.pingTarget, { type: MessageType.Ping, rpc: 0 }, Purpose.BucketPing, now, null, -1, null);
+      this.request(this.table.pingTarget, { type: MessageType.Ping, rpc: 0 }, Purpose.BucketPing, now, null, null);
     }
   }
 
@@ -776,6 +768,6 @@ function replyTypeFor(request: MessageType, reply: MessageType): MessageType {
 }
 
 function closestDepth(run: Run): number {
-  const i = run.lookup.closestSucceeded();
-  return i < 0 ? 0 : run.lookup.depths[i]!;
+  const peer = run.lookup.closestSucceeded();
+  return peer < 0 ? 0 : run.lookup.depthOf(peer);
 }
