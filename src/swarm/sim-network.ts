@@ -10,7 +10,7 @@
  */
 import { KadConfig, resolveConfig } from '../core/config.js';
 import { Message } from '../core/messages.js';
-import { DropReason, FindNodeResult, GetResult, JoinResult, KadNode, NodeHost, PutResult } from '../core/node.js';
+import { DoneEvent, FindNodeResult, GetResult, JoinResult, KadNode, PutResult } from '../core/node.js';
 import { PeerIds } from '../core/peers.js';
 import { Random, deriveSeed } from '../core/random.js';
 import { EventQueue } from './event-queue.js';
@@ -34,7 +34,7 @@ export interface SimOptions {
   transcode?: (from: number, to: number, msg: Message) => Message | null;
 }
 
-export class SimNetwork implements NodeHost {
+export class SimNetwork {
   now = 0;
   readonly peers = new PeerIds(1024);
   readonly nodes: KadNode[] = [];
@@ -50,6 +50,9 @@ export class SimNetwork implements NodeHost {
   private readonly wakeAt: number[] = [];
   private readonly rng: Random;
   private readonly seed: number;
+  /** Operation token → what to do with its 'done' event. */
+  private readonly waiting = new Map<number, (ev: DoneEvent) => void>();
+  private nextOp = 1;
 
   constructor(private readonly opts: SimOptions = {}) {
     this.seed = opts.seed ?? 1;
@@ -63,13 +66,29 @@ export class SimNetwork implements NodeHost {
     const index = this.nodes.length;
     const nodeRng = new Random(deriveSeed(this.seed, index), 1);
     this.peers.setId(index, id ?? nodeRng.bytes(20));
-    this.nodes.push(new KadNode(index, this.peers, this.config, this, nodeRng, this.now));
+    this.nodes.push(new KadNode(index, this.peers, this.config, nodeRng, this.now));
     return index;
   }
 
-  // ---- NodeHost ----
+  // ---- hosting: what a node produced after each call into it ----
 
-  send(node: KadNode, to: number, msg: Message): void {
+  /** Drains the node's outputs: transmits, then its next wake-up, then events (drops, 'done'). */
+  private drain(node: KadNode): void {
+    for (let msg = node.pollTransmit(); msg !== null; msg = node.pollTransmit()) this.send(node, node.transmitTo, msg);
+    this.wake(node, node.pollTimeout());
+    for (let ev = node.pollEvent(); ev !== null; ev = node.pollEvent()) {
+      if (ev.type === 'drop') this.count(ev.reason);
+      else if (ev.type === 'done') {
+        const then = this.waiting.get(ev.op);
+        if (then) {
+          this.waiting.delete(ev.op);
+          then(ev);
+        }
+      }
+    }
+  }
+
+  private send(node: KadNode, to: number, msg: Message): void {
     this.sent[msg.type]!++;
     if (this.network.loss > 0 && this.rng.next() < this.network.loss) {
       this.count('lost');
@@ -79,6 +98,7 @@ export class SimNetwork implements NodeHost {
     this.queue.push(at, { to, from: node.self, msg }, to);
   }
 
+  /** Queues a tick of `node` at `at` (Infinity: nothing). */
   wake(node: KadNode, at: number): void {
     // One queued wake-up per node: a later one superseded by an earlier request would otherwise tick idly and ask again.
     const t = Math.max(at, this.now);
@@ -87,8 +107,17 @@ export class SimNetwork implements NodeHost {
     this.queue.push(t, { to: node.self, from: -1, msg: null }, node.self);
   }
 
-  drop(_node: KadNode, reason: DropReason): void {
-    this.count(reason);
+  /** Starts an operation on a node with a fresh token and drains the node. */
+  private start(node: KadNode, begin: (op: number) => void, then: (ev: DoneEvent) => void): void {
+    const op = this.nextOp++;
+    this.waiting.set(op, then);
+    try {
+      begin(op);
+    } catch (err) {
+      this.waiting.delete(op); // put refused a too-large value before doing anything
+      throw err;
+    }
+    this.drain(node);
   }
 
   count(reason: string): void {
@@ -119,7 +148,8 @@ export class SimNetwork implements NodeHost {
     if (ev.msg === null) {
       if (this.wakeAt[ev.to] !== this.now) return; // superseded
       this.wakeAt[ev.to] = Infinity;
-      node.tick(this.now);
+      node.handleTimeout(this.now);
+      this.drain(node);
       return;
     }
     let msg: Message | null = ev.msg;
@@ -130,6 +160,7 @@ export class SimNetwork implements NodeHost {
     this.delivered++;
     if (this.opts.trace) this.hashTrace(ev.from, ev.to, msg);
     node.handle(ev.from, msg, this.now);
+    this.drain(node);
   }
 
   private hashTrace(from: number, to: number, msg: Message): void {
@@ -157,8 +188,9 @@ export class SimNetwork implements NodeHost {
       while (active < concurrency && next < to) {
         const i = next++;
         active++;
-        this.nodes[i]!.join([bootstrap], this.now, (r) => {
-          results[i - from] = r;
+        const node = this.nodes[i]!;
+        this.start(node, (op) => node.join([bootstrap], this.now, op), (ev) => {
+          results[i - from] = ev.result as JoinResult;
           active--;
           done++;
           start();
@@ -172,7 +204,8 @@ export class SimNetwork implements NodeHost {
 
   findNode(node: number, target: Uint8Array): FindNodeResult {
     let out: FindNodeResult | undefined;
-    this.nodes[node]!.findNode(target, this.now, (r) => (out = r));
+    const n = this.nodes[node]!;
+    this.start(n, (op) => n.findNode(target, this.now, op), (ev) => (out = ev.result as FindNodeResult));
     this.run(() => out !== undefined);
     if (!out) throw new Error('findNode did not complete: the event queue ran dry');
     return out;
@@ -180,7 +213,8 @@ export class SimNetwork implements NodeHost {
 
   get(node: number, key: Uint8Array): GetResult {
     let out: GetResult | undefined;
-    this.nodes[node]!.get(key, this.now, (r) => (out = r));
+    const n = this.nodes[node]!;
+    this.start(n, (op) => n.get(key, this.now, op), (ev) => (out = ev.result as GetResult));
     this.run(() => out !== undefined);
     if (!out) throw new Error('get did not complete: the event queue ran dry');
     return out;
@@ -188,7 +222,8 @@ export class SimNetwork implements NodeHost {
 
   put(node: number, key: Uint8Array, value: Uint8Array, version?: number): PutResult {
     let out: PutResult | undefined;
-    this.nodes[node]!.put(key, value, this.now, (r) => (out = r), version);
+    const n = this.nodes[node]!;
+    this.start(n, (op) => n.put(key, value, this.now, op, version), (ev) => (out = ev.result as PutResult));
     this.run(() => out !== undefined);
     if (!out) throw new Error('put did not complete: the event queue ran dry');
     return out;

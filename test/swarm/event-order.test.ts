@@ -12,10 +12,10 @@ import { createRingMesh } from '../../src/net/ring-mesh.js';
 import { Shard } from '../../src/swarm/shard.js';
 import { SimNetwork } from '../../src/swarm/sim-network.js';
 
-/** Replaces node.tick with a recorder, so only the host's calls are seen. */
+/** Replaces node.handleTimeout with a recorder, so only the host's calls are seen. */
 function recordTicks(node: KadNode): number[] {
   const ticks: number[] = [];
-  node.tick = (now: number) => void ticks.push(now);
+  node.handleTimeout = (now: number) => void ticks.push(now);
   return ticks;
 }
 
