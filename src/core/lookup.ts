@@ -1,25 +1,21 @@
 /**
  * One iterative lookup's shortlist (FIND_NODE or FIND_VALUE), in the style of
- * rust-libp2p's ClosestPeersIter.
+ * rust-libp2p's ClosestPeersIter. Contract: `next(now)` hands out the next
+ * peer handle to ask (or NEXT_WAIT / NEXT_FINISHED); the caller sends, then
+ * sets that peer's deadline with `setDeadline`, and reports `onSuccess(peer,
+ * closer)` (the reply's contacts join at the peer's depth + 1) or
+ * `onFailure(peer)`. `next(now)` fails a Waiting peer whose deadline is
+ * strictly before `now`: a host that ticks late still moves on, while one that
+ * ticks exactly on the deadline leaves the timeout to the request table. It
+ * sends nothing and keeps no clock.
  *
- * Contract: `next(now)` returns the handle of the next peer to ask (its state
- * becomes Waiting), or NEXT_WAIT / NEXT_FINISHED; the caller sends the
- * request, then tells the iterator when that peer must have answered with
- * `setDeadline(peer, at)`. It reports the outcome with `onSuccess(peer,
- * closer)` (the reply's contacts join the shortlist at the peer's depth + 1)
- * or `onFailure(peer)`. A Waiting peer whose deadline is strictly before the
- * `now` given to `next` counts as failed: a host that ticks late still moves
- * on, and a host that ticks exactly on the deadline leaves the timeout to the
- * request table (equal is not expired). It sends nothing and keeps no clock:
- * times are passed in.
- *
- * Candidates are kept sorted by distance to the target in typed arrays. The
- * lookup ends when the k closest candidates that answered have all been
- * queried and none closer is in flight or left to ask; failed candidates do
- * not count toward the k. `handles` / `states` / `depths` are public for tests
- * and inspection only; callers ask through the query methods.
+ * Candidates are kept sorted by distance in typed arrays (`handles`, `states`,
+ * `depths`: public for tests; callers use the queries). The lookup ends when
+ * the k closest candidates that answered have all been queried and none
+ * closer is in flight or left to ask; failed ones do not count toward the k.
  */
 import { ID_WORDS } from './id.js';
+import { InFlight } from './in-flight.js';
 import { PeerIds } from './peers.js';
 
 export const enum PeerState {
@@ -47,16 +43,11 @@ export class Lookup {
   size = 0;
   /** Failed candidates stay (so a later reply naming them does not bring them back) but take no room. */
   private failed = 0;
-  inflight = 0;
   rpcs = 0;
   timeouts = 0;
   private done = false;
-  /**
-   * The peers in flight and their deadlines. At most α are Waiting, so a small list beside the
-   * shortlist is enough, and add() has no fourth array to shift.
-   */
-  private readonly waitPeer: Float64Array;
-  private readonly waitUntil: Float64Array;
+  /** The Waiting candidates and their deadlines. */
+  private readonly wait: InFlight;
 
   constructor(
     readonly kind: LookupKind,
@@ -77,8 +68,12 @@ export class Lookup {
     this.states = new Uint8Array(capacity);
     this.depths = new Uint8Array(capacity);
     this.dist = new Uint32Array(capacity * ID_WORDS);
-    this.waitPeer = new Float64Array(alpha);
-    this.waitUntil = new Float64Array(alpha);
+    this.wait = new InFlight(alpha);
+  }
+
+  /** Requests out (candidates Waiting). */
+  get inflight(): number {
+    return this.wait.count;
   }
 
   /** True once the lookup has ended (next(now) said so, or finish() was called); final unless reopen(). */
@@ -194,9 +189,7 @@ export class Lookup {
    */
   next(now: number): number {
     if (this.done) return NEXT_FINISHED;
-    for (let w = this.inflight - 1; w >= 0; w--) {
-      if (this.waitUntil[w]! < now) this.onFailure(this.waitPeer[w]!);
-    }
+    for (let late = this.wait.overdue(now); late >= 0; late = this.wait.overdue(now)) this.onFailure(late);
     let succeeded = 0;
     let live = 0;
     for (let i = 0; i < this.size; i++) {
@@ -213,9 +206,7 @@ export class Lookup {
         if (this.inflight >= this.alpha) return NEXT_WAIT;
         this.states[i] = PeerState.Waiting;
         const handle = this.handles[i]!;
-        this.waitPeer[this.inflight] = handle;
-        this.waitUntil[this.inflight] = Infinity;
-        this.inflight++;
+        this.wait.add(handle);
         this.rpcs++;
         return handle;
       }
@@ -227,8 +218,7 @@ export class Lookup {
 
   /** When the peer just handed out by next(now) must have answered; no effect for a peer not in flight. */
   setDeadline(peer: number, at: number): void {
-    const w = this.waitSlot(peer);
-    if (w >= 0) this.waitUntil[w] = at;
+    this.wait.setDeadline(peer, at);
   }
 
   /**
@@ -239,7 +229,7 @@ export class Lookup {
     const index = this.indexOf(peer);
     if (index < 0) return false;
     const state = this.states[index];
-    if (state === PeerState.Waiting) this.unwait(peer);
+    if (state === PeerState.Waiting) this.wait.remove(peer);
     else if (state === PeerState.Failed) this.failed--; // a late reply
     this.states[index] = PeerState.Succeeded;
     if (closer) {
@@ -259,26 +249,11 @@ export class Lookup {
     if (index < 0) return false;
     const state = this.states[index];
     if (state === PeerState.Failed) return true;
-    if (state === PeerState.Waiting) this.unwait(peer);
+    if (state === PeerState.Waiting) this.wait.remove(peer);
     this.failed++;
     this.states[index] = PeerState.Failed;
     this.timeouts++;
     return true;
-  }
-
-  private waitSlot(peer: number): number {
-    for (let w = this.inflight - 1; w >= 0; w--) if (this.waitPeer[w] === peer) return w;
-    return -1;
-  }
-
-  /** Removes the peer from the in-flight list (order there does not matter) and counts it out. */
-  private unwait(peer: number): void {
-    const w = this.waitSlot(peer);
-    const last = --this.inflight;
-    if (w >= 0 && w !== last) {
-      this.waitPeer[w] = this.waitPeer[last]!;
-      this.waitUntil[w] = this.waitUntil[last]!;
-    }
   }
 
   /** Doubles the arrays (failed or in-flight candidates filled them); returns the new distance array. */
