@@ -84,8 +84,8 @@ export async function benchCore(opts: { time?: number } = {}): Promise<Array<{ n
   // One call = a fresh 60-slot shortlist fed 10 replies of 20 random contacts; the row is per add.
   const ADDS = 200;
   bench.add(`Lookup.add (${ADDS} random contacts into a 60-slot shortlist)`, () => {
-    const l = new Lookup(LookupKind.FindNode, targets, 0, 20, 3, 60, self);
-    for (let i = 0; i < ADDS; i++) l.add(ids, pick[i]! / ID_WORDS, 1 + (i >> 4));
+    const l = new Lookup(LookupKind.FindNode, pool.peers, targets, 0, 20, 3, 60, self);
+    for (let i = 0; i < ADDS; i++) l.add(pick[i]! / ID_WORDS, 1 + (i >> 4));
     sink += l.size;
   });
   await bench.run();

@@ -4,7 +4,7 @@
  * scratch buffers) cancels out. Budget: 16 KiB for a node with ~250 contacts.
  */
 import { resolveConfig } from '../src/core/config.js';
-import { KadNode, type NodeHost } from '../src/core/node.js';
+import { KadNode } from '../src/core/node.js';
 import { Random } from '../src/core/random.js';
 import { forceGc } from '../src/swarm/gc.js';
 import { fillTable, makePool, type Pool } from './fixtures.js';
@@ -26,8 +26,6 @@ export interface MemoryResult {
   samples: { filled: number[]; empty: number[] };
 }
 
-const host: NodeHost = { send() {}, wake() {}, drop() {} };
-
 function used(): number {
   forceGc();
   forceGc(); // a second pass collects what the first one's finalizers released
@@ -43,7 +41,7 @@ function slope(pool: Pool, lo: number, hi: number, fill: boolean, seed: number, 
   const spawn = (upTo: number): void => {
     while (nodes.length < upTo) {
       const self = nodes.length; // node i is pool handle i
-      const node = new KadNode(self, pool.peers, config, host, new Random(seed, self), 0);
+      const node = new KadNode(self, pool.peers, config, new Random(seed, self), 0);
       if (fill) fillTable(pool, node.table, self, rng);
       nodes.push(node);
     }

@@ -4,8 +4,8 @@
  * - `createNode` starts a real node on UDP: `join`, `put`, `get`, `findNode`,
  *   `ping`, `close`, and events ('stored', 'lookup', 'timeout', 'drop').
  * - `KadNode` is the sans-IO protocol core, for hosting nodes over your own
- *   transport (implement `NodeHost`), and `SimNetwork` runs many of them in
- *   one thread on virtual time.
+ *   transport (feed it inputs, drain its outputs: see src/core/index.ts), and
+ *   `SimNetwork` runs many of them in one thread on virtual time.
  */
 import { UdpNode, type UdpNodeOptions } from './net/udp-node.js';
 
@@ -14,7 +14,7 @@ export function createNode(opts: UdpNodeOptions): Promise<UdpNode> {
 }
 
 export { UdpNode, toKey, type UdpNodeOptions, type UdpGetResult, type UdpFindNodeResult, type Contact } from './net/udp-node.js';
-export { KadNode, type NodeHost, type NodeEvent, type DropReason, type LookupCost, type FindNodeResult, type GetResult, type PutResult, type JoinResult } from './core/node.js';
+export { KadNode, type NodeEvent, type DoneEvent, type DropReason, type LookupCost, type LookupStep, type FindNodeResult, type GetResult, type PutResult, type JoinResult, type PingResult } from './core/index.js';
 export { DEFAULT_CONFIG, resolveConfig, type KadConfig, SECOND, MINUTE, HOUR } from './core/config.js';
 export { keyFromString } from './core/key.js';
 export { idToHex, hexToId, xorDistance } from './core/id.js';

@@ -1,15 +1,22 @@
 /**
  * One iterative lookup's shortlist (FIND_NODE or FIND_VALUE), in the style of
- * rust-libp2p's ClosestPeersIter: call `next()` for the peers to ask, feed
- * results with `onSuccess` / `onFailure`, repeat until `next()` says Finished.
- * It sends nothing and reads no clock: the node drives it.
+ * rust-libp2p's ClosestPeersIter. Contract: `next(now)` hands out the next
+ * peer handle to ask (or NEXT_WAIT / NEXT_FINISHED); the caller sends, then
+ * sets that peer's deadline with `setDeadline`, and reports `onSuccess(peer,
+ * closer)` (the reply's contacts join at the peer's depth + 1) or
+ * `onFailure(peer)`. `next(now)` fails a Waiting peer whose deadline is
+ * strictly before `now`: a host that ticks late still moves on, while one that
+ * ticks exactly on the deadline leaves the timeout to the request table. It
+ * sends nothing and keeps no clock.
  *
- * Candidates are kept sorted by distance to the target in typed arrays. The
- * lookup ends when the k closest candidates that answered have all been
- * queried and none closer is in flight or left to ask; failed candidates do
- * not count toward the k.
+ * Candidates are kept sorted by distance in typed arrays (`handles`, `states`,
+ * `depths`: public for tests; callers use the queries). The lookup ends when
+ * the k closest candidates that answered have all been queried and none
+ * closer is in flight or left to ask; failed ones do not count toward the k.
  */
 import { ID_WORDS } from './id.js';
+import { InFlight } from './in-flight.js';
+import { PeerIds } from './peers.js';
 
 export const enum PeerState {
   NotContacted = 0,
@@ -23,7 +30,7 @@ export const enum LookupKind {
   FindValue = 1,
 }
 
-/** What `next()` asks of the caller. */
+/** What `next(now)` returns when it has no peer to hand out. */
 export const NEXT_FINISHED = -1;
 export const NEXT_WAIT = -2;
 
@@ -36,13 +43,16 @@ export class Lookup {
   size = 0;
   /** Failed candidates stay (so a later reply naming them does not bring them back) but take no room. */
   private failed = 0;
-  inflight = 0;
   rpcs = 0;
   timeouts = 0;
-  finished = false;
+  private done = false;
+  /** The Waiting candidates and their deadlines. */
+  private readonly wait: InFlight;
 
   constructor(
     readonly kind: LookupKind,
+    /** IDs of the handles (read through the object: the table may replace its words when it grows). */
+    private readonly peers: PeerIds,
     target: Uint32Array,
     targetAt: number,
     /** Results wanted (k). */
@@ -58,8 +68,30 @@ export class Lookup {
     this.states = new Uint8Array(capacity);
     this.depths = new Uint8Array(capacity);
     this.dist = new Uint32Array(capacity * ID_WORDS);
+    this.wait = new InFlight(alpha);
   }
 
+  /** Requests out (candidates Waiting). */
+  get inflight(): number {
+    return this.wait.count;
+  }
+
+  /** True once the lookup has ended (next(now) said so, or finish() was called); final unless reopen(). */
+  get finished(): boolean {
+    return this.done;
+  }
+
+  /** Ends the lookup now (a value was found, or the node stopped). */
+  finish(): void {
+    this.done = true;
+  }
+
+  /** Takes a finished lookup up again after candidates were added (the node's refill from its table). */
+  reopen(): void {
+    this.done = false;
+  }
+
+  /** Slot of a candidate in the shortlist (slots move as candidates come and go), or -1. */
   indexOf(handle: number): number {
     for (let i = 0; i < this.size; i++) if (this.handles[i] === handle) return i;
     return -1;
@@ -70,8 +102,9 @@ export class Lookup {
    * one. Binary search on distance: equal distance means the same ID, so a
    * known candidate is found without a scan.
    */
-  add(ids: Uint32Array, handle: number, depth: number): void {
+  add(handle: number, depth: number): void {
     if (handle === this.self) return;
+    const ids = this.peers.words;
     const a = handle * ID_WORDS;
     const t = this.target;
     const d0 = (ids[a]! ^ t[0]!) >>> 0;
@@ -145,16 +178,18 @@ export class Lookup {
   }
 
   /**
-   * The index of the next candidate to query (its state becomes Waiting), or
-   * NEXT_WAIT when α requests are in flight or the closest ones are still
-   * out, or NEXT_FINISHED.
+   * The handle of the next candidate to query (its state becomes Waiting, with
+   * no deadline until setDeadline), or NEXT_WAIT when α requests are in flight
+   * or the closest ones are still out, or NEXT_FINISHED. First, peers in
+   * flight whose deadline is strictly before `now` fail.
    *
    * Only the k closest candidates that have not failed are ever asked: while
    * some of them are in flight, nothing farther is queried on speculation. If
    * one fails, the window slides to take in the next candidate.
    */
-  next(): number {
-    if (this.finished) return NEXT_FINISHED;
+  next(now: number): number {
+    if (this.done) return NEXT_FINISHED;
+    for (let late = this.wait.overdue(now); late >= 0; late = this.wait.overdue(now)) this.onFailure(late);
     let succeeded = 0;
     let live = 0;
     for (let i = 0; i < this.size; i++) {
@@ -164,33 +199,61 @@ export class Lookup {
       live++;
       if (state === PeerState.Succeeded) {
         if (++succeeded === this.want) {
-          this.finished = true;
+          this.done = true;
           return NEXT_FINISHED;
         }
       } else if (state === PeerState.NotContacted) {
         if (this.inflight >= this.alpha) return NEXT_WAIT;
         this.states[i] = PeerState.Waiting;
-        this.inflight++;
+        const handle = this.handles[i]!;
+        this.wait.add(handle);
         this.rpcs++;
-        return i;
+        return handle;
       }
     }
     if (this.inflight > 0) return NEXT_WAIT;
-    this.finished = true;
+    this.done = true;
     return NEXT_FINISHED;
   }
 
-  onSuccess(index: number): void {
-    if (this.states[index] === PeerState.Waiting) this.inflight--;
-    else if (this.states[index] === PeerState.Failed) this.failed--; // a late reply
-    this.states[index] = PeerState.Succeeded;
+  /** When the peer just handed out by next(now) must have answered; no effect for a peer not in flight. */
+  setDeadline(peer: number, at: number): void {
+    this.wait.setDeadline(peer, at);
   }
 
-  onFailure(index: number): void {
-    if (this.states[index] === PeerState.Waiting) this.inflight--;
-    if (this.states[index] !== PeerState.Failed) this.failed++;
+  /**
+   * The peer answered; `closer` (the contacts of its reply, if any) join the shortlist at its
+   * depth + 1. A late answer from a failed peer counts too. False when the peer is no candidate.
+   */
+  onSuccess(peer: number, closer?: ArrayLike<number>): boolean {
+    const index = this.indexOf(peer);
+    if (index < 0) return false;
+    const state = this.states[index];
+    if (state === PeerState.Waiting) this.wait.remove(peer);
+    else if (state === PeerState.Failed) this.failed--; // a late reply
+    this.states[index] = PeerState.Succeeded;
+    if (closer) {
+      const depth = this.depths[index]! + 1;
+      for (let c = 0; c < closer.length; c++) this.add(closer[c]!, depth);
+    }
+    return true;
+  }
+
+  /**
+   * The peer did not answer in time. A peer that already failed (its deadline passed in
+   * next(now)) is not counted again: the request table's timeout for it comes after. False
+   * when the peer is no candidate.
+   */
+  onFailure(peer: number): boolean {
+    const index = this.indexOf(peer);
+    if (index < 0) return false;
+    const state = this.states[index];
+    if (state === PeerState.Failed) return true;
+    if (state === PeerState.Waiting) this.wait.remove(peer);
+    this.failed++;
     this.states[index] = PeerState.Failed;
     this.timeouts++;
+    return true;
   }
 
   /** Doubles the arrays (failed or in-flight candidates filled them); returns the new distance array. */
@@ -224,10 +287,16 @@ export class Lookup {
     return false;
   }
 
-  /** Index of the closest succeeded candidate, or -1. */
-  closestSucceeded(): number {
-    for (let i = 0; i < this.size; i++) if (this.states[i] === PeerState.Succeeded) return i;
+  /** Handle of the closest candidate that answered, other than `except`; -1 when there is none. */
+  closestSucceeded(except = -1): number {
+    for (let i = 0; i < this.size; i++) if (this.states[i] === PeerState.Succeeded && this.handles[i] !== except) return this.handles[i]!;
     return -1;
+  }
+
+  /** Learned-from depth of a candidate (1 = from the asking node's table), or -1 when it is none. */
+  depthOf(peer: number): number {
+    const i = this.indexOf(peer);
+    return i < 0 ? -1 : this.depths[i]!;
   }
 
   succeededCount(): number {

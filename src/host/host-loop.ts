@@ -8,7 +8,7 @@
  * the call has returned.
  */
 import type { Message } from '../core/messages.js';
-import type { DoneEvent, KadNode, NodeEvent } from './legacy-node.js';
+import type { DoneEvent, KadNode, NodeEvent } from '../core/index.js';
 
 /** Where a node's messages go: the transport encodes, delays or loses them. */
 export interface Outbox {

@@ -18,7 +18,7 @@ import type { PeerIds } from '../core/peers.js';
 import { Random, deriveSeed } from '../core/random.js';
 import type { Clock } from '../host/clock.js';
 import { HostLoop, type Done, type EventSink, type Outbox, type WakeQueue } from '../host/host-loop.js';
-import { KadNode, type DoneEvent, type NodeEvent } from '../host/legacy-node.js';
+import { KadNode, type DoneEvent, type NodeEvent } from '../core/index.js';
 import { decodeMessage, encodeMessageView, IndexContacts, type DecodeLimits } from '../wire/index.js';
 import { EventQueue } from './event-queue.js';
 import type { InvariantChecker } from './invariants.js';

@@ -10,7 +10,7 @@ import type { KadConfig } from '../core/config.js';
 import { PeerIds } from '../core/peers.js';
 import { Random, deriveSeed } from '../core/random.js';
 import { VirtualClock } from '../host/clock.js';
-import type { FindNodeResult, GetResult, JoinResult, KadNode, PutResult } from '../host/legacy-node.js';
+import type { FindNodeResult, GetResult, JoinResult, KadNode, PutResult } from '../core/index.js';
 import { Cluster } from './cluster.js';
 import { InvariantChecker } from './invariants.js';
 import { DEFAULT_NETWORK, type NetworkModel } from './network-model.js';

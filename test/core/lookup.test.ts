@@ -39,7 +39,7 @@ class World {
     // The target sits at an offset in a larger array to check targetAt is honoured.
     const t = new Uint32Array(ID_WORDS + 2).fill(0xffffffff);
     t.set(wordsOf(this.target), 2);
-    return new Lookup(LookupKind.FindNode, t, 2, want, alpha, capacity, SELF);
+    return new Lookup(LookupKind.FindNode, this.peers, t, 2, want, alpha, capacity, SELF);
   }
 
   nearest(handles: number[], n: number): number[] {
@@ -50,16 +50,16 @@ class World {
 const handlesOf = (l: Lookup): number[] => Array.from(l.handles.subarray(0, l.size));
 const statesOf = (l: Lookup): number[] => Array.from(l.states.subarray(0, l.size));
 
-/** Calls next() and returns the handle it asks for, or the NEXT_ code. */
+/** Calls next(now) and returns the handle it asks for, or the NEXT_ code. No deadline is set, so nothing expires. */
 function ask(l: Lookup): number {
-  const i = l.next();
-  if (i < 0) return i;
-  expect(l.states[i]).toBe(PeerState.Waiting);
-  return l.handles[i]!;
+  const h = l.next(0);
+  if (h < 0) return h;
+  expect(l.states[l.indexOf(h)]).toBe(PeerState.Waiting);
+  return h;
 }
 
-const ok = (l: Lookup, h: number) => l.onSuccess(l.indexOf(h));
-const fail = (l: Lookup, h: number) => l.onFailure(l.indexOf(h));
+const ok = (l: Lookup, h: number) => l.onSuccess(h);
+const fail = (l: Lookup, h: number) => l.onFailure(h);
 
 /** Invariants that hold after any operation. */
 function checkShortlist(w: World, l: Lookup, alpha: number, capacity: number): void {
@@ -103,19 +103,19 @@ describe('lookup: parallelism and termination', () => {
     const w = new World(new Random(1));
     const hs = [5n, 3n, 9n, 1n, 7n, 2n].map((d) => w.add(d));
     const l = w.lookup(3, 3, 10);
-    for (const h of hs) l.add(w.peers.words, h, 1);
+    for (const h of hs) l.add(h, 1);
     expect(handlesOf(l).map((h) => w.dist(h))).toEqual([1n, 2n, 3n, 5n, 7n, 9n]);
     expect([ask(l), ask(l), ask(l)].map((h) => w.dist(h))).toEqual([1n, 2n, 3n]);
-    expect(l.next()).toBe(NEXT_WAIT);
-    expect(l.next()).toBe(NEXT_WAIT);
+    expect(l.next(0)).toBe(NEXT_WAIT);
+    expect(l.next(0)).toBe(NEXT_WAIT);
     expect(l.inflight).toBe(3);
     expect(l.rpcs).toBe(3);
     ok(l, hs[3]!); // distance 1 answers: a slot frees, but the 3 closest are all answered or in flight
-    expect(l.next()).toBe(NEXT_WAIT); // distance 5 is outside that window: not asked on speculation
+    expect(l.next(0)).toBe(NEXT_WAIT); // distance 5 is outside that window: not asked on speculation
     expect(l.inflight).toBe(2);
     fail(l, hs[5]!); // distance 2 fails: the window slides to take in distance 5
     expect(w.dist(ask(l))).toBe(5n);
-    expect(l.next()).toBe(NEXT_WAIT);
+    expect(l.next(0)).toBe(NEXT_WAIT);
     checkShortlist(w, l, 3, 10);
   });
 
@@ -123,9 +123,9 @@ describe('lookup: parallelism and termination', () => {
     const w = new World(new Random(2));
     const [h1, h2, h3, h4] = [1n, 2n, 3n, 4n].map((d) => w.add(d)) as [number, number, number, number];
     const l = w.lookup(2, 2, 10);
-    for (const h of [h1, h2, h3, h4]) l.add(w.peers.words, h, 1);
+    for (const h of [h1, h2, h3, h4]) l.add(h, 1);
     expect([ask(l), ask(l)]).toEqual([h1, h2]);
-    expect(l.next()).toBe(NEXT_WAIT);
+    expect(l.next(0)).toBe(NEXT_WAIT);
     fail(l, h1);
     expect(l.inflight).toBe(1);
     expect(l.timeouts).toBe(1);
@@ -133,13 +133,14 @@ describe('lookup: parallelism and termination', () => {
     ok(l, h2);
     // One success and one failure among the closest: not done, h3 is in flight; h4 lies outside the
     // window of the two closest live candidates, so it is not asked while h3 may still answer.
-    expect(l.next()).toBe(NEXT_WAIT);
+    expect(l.next(0)).toBe(NEXT_WAIT);
     ok(l, h3);
     // h2 and h3 answered: the two closest that answered have been queried, h4 is farther.
-    expect(l.next()).toBe(NEXT_FINISHED);
+    expect(l.next(0)).toBe(NEXT_FINISHED);
     expect(l.results()).toEqual([h2, h3]);
     expect(l.succeededCount()).toBe(2);
-    expect(l.closestSucceeded()).toBe(l.indexOf(h2));
+    expect(l.closestSucceeded()).toBe(h2);
+    expect(l.closestSucceeded(h2)).toBe(h3);
     checkFinished(l);
   });
 
@@ -147,14 +148,14 @@ describe('lookup: parallelism and termination', () => {
     const w = new World(new Random(3));
     const [h1, h2, h3] = [1n, 2n, 3n].map((d) => w.add(d)) as [number, number, number];
     const l = w.lookup(2, 3, 10);
-    for (const h of [h3, h2, h1]) l.add(w.peers.words, h, 1);
+    for (const h of [h3, h2, h1]) l.add(h, 1);
     expect([ask(l), ask(l)]).toEqual([h1, h2]);
-    expect(l.next()).toBe(NEXT_WAIT); // h3 is outside the window of the 2 closest
+    expect(l.next(0)).toBe(NEXT_WAIT); // h3 is outside the window of the 2 closest
     ok(l, h2);
-    expect(l.next()).toBe(NEXT_WAIT); // h2 answered, but h1 (closer) may still answer
+    expect(l.next(0)).toBe(NEXT_WAIT); // h2 answered, but h1 (closer) may still answer
     expect(l.finished).toBe(false);
     ok(l, h1);
-    expect(l.next()).toBe(NEXT_FINISHED);
+    expect(l.next(0)).toBe(NEXT_FINISHED);
     expect(l.results()).toEqual([h1, h2]);
     checkFinished(l);
   });
@@ -163,13 +164,13 @@ describe('lookup: parallelism and termination', () => {
     const w = new World(new Random(4));
     const [h1, h2, h3] = [1n, 2n, 3n].map((d) => w.add(d)) as [number, number, number];
     const l = w.lookup(2, 3, 10);
-    for (const h of [h1, h2, h3]) l.add(w.peers.words, h, 1);
+    for (const h of [h1, h2, h3]) l.add(h, 1);
     expect([ask(l), ask(l), ask(l)]).toEqual([h1, h2, NEXT_WAIT]);
     ok(l, h2);
     fail(l, h1); // the window slides to h3
     expect(ask(l)).toBe(h3);
     ok(l, h3);
-    expect(l.next()).toBe(NEXT_FINISHED);
+    expect(l.next(0)).toBe(NEXT_FINISHED);
     expect(l.results()).toEqual([h2, h3]);
     checkFinished(l);
   });
@@ -178,31 +179,31 @@ describe('lookup: parallelism and termination', () => {
     const w = new World(new Random(5));
     const [h1, h2, h3] = [1n, 2n, 3n].map((d) => w.add(d)) as [number, number, number];
     const l = w.lookup(1, 3, 10);
-    for (const h of [h1, h2, h3]) l.add(w.peers.words, h, 1);
+    for (const h of [h1, h2, h3]) l.add(h, 1);
     expect([ask(l), ask(l)]).toEqual([h1, NEXT_WAIT]); // only the k = 1 closest is ever asked
     ok(l, h1);
-    expect(l.next()).toBe(NEXT_FINISHED);
+    expect(l.next(0)).toBe(NEXT_FINISHED);
     expect(l.results()).toEqual([h1]);
     // Late answers are harmless.
     ok(l, h2);
     fail(l, h3);
     expect(l.inflight).toBe(0);
-    expect(l.next()).toBe(NEXT_FINISHED);
+    expect(l.next(0)).toBe(NEXT_FINISHED);
   });
 
   it('queries a closer candidate learned late before finishing', () => {
     const w = new World(new Random(6));
     const [h10, h11, h12, h1] = [10n, 11n, 12n, 1n].map((d) => w.add(d)) as [number, number, number, number];
     const l = w.lookup(2, 1, 10);
-    for (const h of [h10, h11, h12]) l.add(w.peers.words, h, 1);
+    for (const h of [h10, h11, h12]) l.add(h, 1);
     expect(ask(l)).toBe(h10);
     ok(l, h10);
     expect(ask(l)).toBe(h11);
-    l.add(w.peers.words, h1, 2); // learned from h10 while h11 is in flight
+    l.add(h1, 2); // learned from h10 while h11 is in flight
     ok(l, h11);
     expect(ask(l)).toBe(h1);
     ok(l, h1);
-    expect(l.next()).toBe(NEXT_FINISHED);
+    expect(l.next(0)).toBe(NEXT_FINISHED);
     expect(l.results()).toEqual([h1, h10]);
     expect(l.rpcs).toBe(3); // h12 was never asked
     checkFinished(l);
@@ -212,34 +213,34 @@ describe('lookup: parallelism and termination', () => {
     const w = new World(new Random(7));
     const hs = [1n, 2n, 3n].map((d) => w.add(d));
     const l = w.lookup(5, 3, 10);
-    for (const h of hs) l.add(w.peers.words, h, 1);
+    for (const h of hs) l.add(h, 1);
     ask(l), ask(l), ask(l);
     ok(l, hs[0]!);
     fail(l, hs[1]!);
-    expect(l.next()).toBe(NEXT_WAIT);
+    expect(l.next(0)).toBe(NEXT_WAIT);
     ok(l, hs[2]!);
-    expect(l.next()).toBe(NEXT_FINISHED);
+    expect(l.next(0)).toBe(NEXT_FINISHED);
     expect(l.results()).toEqual([hs[0], hs[2]]);
     checkFinished(l);
     // Finished is final, even if candidates arrive afterwards.
-    l.add(w.peers.words, w.add(0n), 1);
-    expect(l.next()).toBe(NEXT_FINISHED);
+    l.add(w.add(0n), 1);
+    expect(l.next(0)).toBe(NEXT_FINISHED);
     expect(l.inflight).toBe(0);
   });
 
   it('an empty lookup, and one where every candidate fails, finish with no results', () => {
     const w = new World(new Random(8));
     const empty = w.lookup(3, 3, 10);
-    expect(empty.next()).toBe(NEXT_FINISHED);
+    expect(empty.next(0)).toBe(NEXT_FINISHED);
     expect(empty.results()).toEqual([]);
     expect(empty.closestSucceeded()).toBe(-1);
     const hs = [1n, 2n].map((d) => w.add(d));
     const l = w.lookup(3, 3, 10);
-    for (const h of hs) l.add(w.peers.words, h, 1);
+    for (const h of hs) l.add(h, 1);
     ask(l), ask(l);
-    expect(l.next()).toBe(NEXT_WAIT);
+    expect(l.next(0)).toBe(NEXT_WAIT);
     for (const h of hs) fail(l, h);
-    expect(l.next()).toBe(NEXT_FINISHED);
+    expect(l.next(0)).toBe(NEXT_FINISHED);
     expect(l.results()).toEqual([]);
     expect(l.timeouts).toBe(2);
   });
@@ -248,7 +249,7 @@ describe('lookup: parallelism and termination', () => {
     const w = new World(new Random(9));
     const hs = [1n, 2n, 3n, 4n].map((d) => w.add(d));
     const l = w.lookup(4, 2, 10);
-    for (const h of hs) l.add(w.peers.words, h, 1);
+    for (const h of hs) l.add(h, 1);
     ask(l), ask(l);
     fail(l, hs[0]!);
     expect(l.inflight).toBe(1);
@@ -271,7 +272,7 @@ describe('lookup: the shortlist', () => {
     const firstWithId = new Map<bigint, number>();
     for (let i = 0; i < 400; i++) {
       const h = rng.next() < 0.05 ? SELF : all[rng.int(all.length)]!;
-      l.add(w.peers.words, h, 1 + rng.int(5));
+      l.add(h, 1 + rng.int(5));
       if (h !== SELF && !firstWithId.has(w.ids[h]!)) firstWithId.set(w.ids[h]!, h);
       checkShortlist(w, l, 3, 200);
     }
@@ -285,8 +286,8 @@ describe('lookup: the shortlist', () => {
     const a = w.add(42n);
     const twin = w.add(42n);
     const l = w.lookup(3, 3, 10);
-    l.add(w.peers.words, a, 1);
-    l.add(w.peers.words, twin, 1);
+    l.add(a, 1);
+    l.add(twin, 1);
     expect(handlesOf(l)).toEqual([a]);
   });
 
@@ -295,22 +296,22 @@ describe('lookup: the shortlist', () => {
     const [h5, h3, h1, h9] = [5n, 3n, 1n, 9n].map((d) => w.add(d)) as [number, number, number, number];
     const l = w.lookup(3, 3, 10);
     const depth = (h: number) => l.depths[l.indexOf(h)];
-    l.add(w.peers.words, h5, 4);
-    l.add(w.peers.words, h5, 2);
-    l.add(w.peers.words, h5, 7);
+    l.add(h5, 4);
+    l.add(h5, 2);
+    l.add(h5, 7);
     expect(depth(h5)).toBe(2);
-    l.add(w.peers.words, h1, 3); // inserted before h5: h5's depth shifts with it
-    l.add(w.peers.words, h3, 6);
-    l.add(w.peers.words, h9, 300);
+    l.add(h1, 3); // inserted before h5: h5's depth shifts with it
+    l.add(h3, 6);
+    l.add(h9, 300);
     expect(handlesOf(l)).toEqual([h1, h3, h5, h9]);
     expect([depth(h1), depth(h3), depth(h5), depth(h9)]).toEqual([3, 6, 2, 255]);
-    l.add(w.peers.words, h3, 1);
+    l.add(h3, 1);
     expect(depth(h3)).toBe(1);
     // States move with their candidates too.
     expect(ask(l)).toBe(h1);
     ok(l, h1);
     const h2 = w.add(2n);
-    l.add(w.peers.words, h2, 2); // inserted right after h1, shifting h3, h5, h9
+    l.add(h2, 2); // inserted right after h1, shifting h3, h5, h9
     expect(handlesOf(l)).toEqual([h1, h2, h3, h5, h9]);
     expect(statesOf(l)).toEqual([PeerState.Succeeded, PeerState.NotContacted, PeerState.NotContacted, PeerState.NotContacted, PeerState.NotContacted]);
     expect([depth(h1), depth(h2), depth(h3), depth(h5), depth(h9)]).toEqual([3, 2, 1, 2, 255]);
@@ -324,7 +325,7 @@ describe('lookup: the shortlist', () => {
     const l = w.lookup(3, 3, cap);
     const added: number[] = [];
     for (const h of hs) {
-      l.add(w.peers.words, h, 1);
+      l.add(h, 1);
       added.push(h);
       checkShortlist(w, l, 3, cap);
       expect(handlesOf(l)).toEqual(w.nearest(added, cap));
@@ -335,19 +336,19 @@ describe('lookup: the shortlist', () => {
     const w = new World(new Random(14));
     const [h1, h2, h3, h4, h0, h6, h9] = [10n, 20n, 30n, 40n, 5n, 7n, 90n].map((d) => w.add(d)) as number[] as [number, number, number, number, number, number, number];
     const l = w.lookup(4, 4, 4);
-    for (const h of [h1, h2, h3, h4]) l.add(w.peers.words, h, 1);
+    for (const h of [h1, h2, h3, h4]) l.add(h, 1);
     ask(l), ask(l), ask(l), ask(l);
     expect(l.inflight).toBe(4);
     // All four in flight take no room: the closer newcomer is kept (it used to be dropped).
-    l.add(w.peers.words, h0, 2);
+    l.add(h0, 2);
     expect(handlesOf(l)).toEqual([h0, h1, h2, h3, h4]);
     checkShortlist(w, l, 4, 4);
     for (const h of [h4, h3, h2, h1]) ok(l, h);
     expect(l.states[l.indexOf(h4)]).toBe(PeerState.Succeeded);
     // Answered, they count again: a farther newcomer is dropped, a closer one pushes out the farthest two.
-    l.add(w.peers.words, h9, 2);
+    l.add(h9, 2);
     expect(handlesOf(l)).not.toContain(h9);
-    l.add(w.peers.words, h6, 2);
+    l.add(h6, 2);
     expect(handlesOf(l)).toEqual([h0, h6, h1, h2]);
     checkShortlist(w, l, 4, 4);
   });
@@ -356,16 +357,16 @@ describe('lookup: the shortlist', () => {
     const w = new World(new Random(15));
     const [h1, h2, h3, h4, h0] = [10n, 20n, 30n, 40n, 5n].map((d) => w.add(d)) as [number, number, number, number, number];
     const l = w.lookup(2, 2, 2);
-    l.add(w.peers.words, h1, 1);
-    l.add(w.peers.words, h2, 1);
+    l.add(h1, 1);
+    l.add(h2, 1);
     ask(l), ask(l);
     fail(l, h1), fail(l, h2);
-    l.add(w.peers.words, h3, 2);
-    l.add(w.peers.words, h4, 2);
+    l.add(h3, 2);
+    l.add(h4, 2);
     expect(handlesOf(l)).toEqual([h1, h2, h3, h4]);
-    l.add(w.peers.words, h1, 2); // named again by a later reply: still failed, not asked again
+    l.add(h1, 2); // named again by a later reply: still failed, not asked again
     expect(l.states[l.indexOf(h1)]).toBe(PeerState.Failed);
-    l.add(w.peers.words, h0, 2);
+    l.add(h0, 2);
     expect(handlesOf(l)).toEqual([h0, h1, h2, h3]);
     checkShortlist(w, l, 2, 2);
   });
@@ -387,30 +388,27 @@ describe('lookup: randomized runs', () => {
       return knows.get(h)!;
     };
     const l = w.lookup(opts.want, opts.alpha, opts.capacity);
-    for (const h of all.slice(0, 5)) l.add(w.peers.words, h, 1);
+    for (const h of all.slice(0, 5)) l.add(h, 1);
     const depthOf = new Map<number, number>(all.slice(0, 5).map((h) => [h, 1]));
     const inflight: number[] = [];
     let steps = 0;
     for (;;) {
       expect(++steps).toBeLessThan(10_000);
-      let i: number;
-      while ((i = l.next()) >= 0) inflight.push(l.handles[i]!);
+      let h: number;
+      while ((h = l.next(0)) >= 0) inflight.push(h);
       checkShortlist(w, l, opts.alpha, opts.capacity);
-      if (i === NEXT_FINISHED) break;
+      if (h === NEXT_FINISHED) break;
       expect(inflight.length).toBeGreaterThan(0); // WAIT only with something in flight
       // Answer a random one of the requests in flight.
-      const h = inflight.splice(rng.int(inflight.length), 1)[0]!;
-      const at = l.indexOf(h);
-      expect(at).toBeGreaterThanOrEqual(0);
-      if (dead.has(h)) {
-        l.onFailure(at);
+      const peer = inflight.splice(rng.int(inflight.length), 1)[0]!;
+      expect(l.indexOf(peer)).toBeGreaterThanOrEqual(0);
+      if (dead.has(peer)) {
+        expect(l.onFailure(peer)).toBe(true);
       } else {
-        const d = l.depths[at]!;
-        l.onSuccess(at);
-        for (const c of answer(h)) {
-          l.add(w.peers.words, c, d + 1);
-          depthOf.set(c, Math.min(depthOf.get(c) ?? Infinity, d + 1));
-        }
+        const d = l.depthOf(peer);
+        // The iterator adds the reply's contacts itself, at the answering peer's depth + 1.
+        expect(l.onSuccess(peer, answer(peer))).toBe(true);
+        for (const c of answer(peer)) depthOf.set(c, Math.min(depthOf.get(c) ?? Infinity, d + 1));
       }
       checkShortlist(w, l, opts.alpha, opts.capacity);
     }
@@ -452,5 +450,65 @@ describe('lookup: randomized runs', () => {
       timeouts += l.timeouts;
     }
     expect(timeouts).toBeGreaterThan(0); // dead peers were in the way, and were passed
+  });
+});
+
+describe('lookup: the iterator API (handles, deadlines, replies)', () => {
+  it('next(now) hands out handles, and a deadline expires only strictly before now', () => {
+    const w = new World(new Random(30));
+    const [h1, h2, h3] = [1n, 2n, 3n].map((d) => w.add(d)) as [number, number, number];
+    const l = w.lookup(3, 2, 10);
+    for (const h of [h3, h1, h2]) l.add(h, 1);
+    expect(l.next(0)).toBe(h1);
+    l.setDeadline(h1, 100);
+    expect(l.next(0)).toBe(h2);
+    l.setDeadline(h2, 200);
+    expect(l.next(100)).toBe(NEXT_WAIT); // h1's deadline is 100: equal is not expired (the request table times it out)
+    expect(l.timeouts).toBe(0);
+    expect(l.next(100.5)).toBe(h3); // now past it: h1 fails and its slot goes to h3
+    expect(l.states[l.indexOf(h1)]).toBe(PeerState.Failed);
+    expect(l.timeouts).toBe(1);
+    expect(l.inflight).toBe(2);
+    // The request table's own timeout for h1 arrives afterwards: not counted twice.
+    expect(l.onFailure(h1)).toBe(true);
+    expect(l.timeouts).toBe(1);
+    expect(l.inflight).toBe(2);
+    // A peer handed out with no deadline set never expires by itself.
+    expect(l.next(1e12)).toBe(NEXT_WAIT);
+    expect(l.states[l.indexOf(h3)]).toBe(PeerState.Waiting);
+    expect(l.states[l.indexOf(h2)]).toBe(PeerState.Failed); // 200 < 1e12
+  });
+
+  it('onSuccess adds the reply contacts at the answering depth + 1, and unknown peers are refused', () => {
+    const w = new World(new Random(31));
+    const [a, b, c, far] = [8n, 4n, 2n, 100n].map((d) => w.add(d)) as [number, number, number, number];
+    const l = w.lookup(3, 1, 10);
+    l.add(a, 3);
+    expect(l.next(0)).toBe(a);
+    expect(l.onSuccess(a, Uint32Array.of(b, c, SELF))).toBe(true);
+    expect(l.depthOf(b)).toBe(4);
+    expect(l.depthOf(c)).toBe(4);
+    expect(l.depthOf(SELF)).toBe(-1); // the asking node is never a candidate
+    expect(handlesOf(l)).toEqual([c, b, a]);
+    expect(l.next(0)).toBe(c);
+    expect(l.onSuccess(c, [b, a])).toBe(true); // known ones keep their smaller depth
+    expect(l.depthOf(b)).toBe(4);
+    expect(l.depthOf(a)).toBe(3);
+    expect(l.onSuccess(far)).toBe(false);
+    expect(l.onFailure(far)).toBe(false);
+    expect(l.inflight).toBe(0);
+  });
+
+  it('finish() ends it, reopen() takes it up again with what was added', () => {
+    const w = new World(new Random(32));
+    const [a, b] = [1n, 2n].map((d) => w.add(d)) as [number, number];
+    const l = w.lookup(2, 2, 10);
+    l.add(a, 1);
+    l.finish();
+    expect(l.finished).toBe(true);
+    expect(l.next(0)).toBe(NEXT_FINISHED);
+    l.add(b, 1);
+    l.reopen();
+    expect([l.next(0), l.next(0)]).toEqual([a, b]);
   });
 });

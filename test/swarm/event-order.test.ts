@@ -7,7 +7,7 @@
  * ticks per message after four minutes of a 4,000-node churn run).
  */
 import { describe, expect, it } from 'vitest';
-import type { KadNode } from '../../src/host/legacy-node.js';
+import type { KadNode } from '../../src/core/index.js';
 import { createRingMesh } from '../../src/net/ring-mesh.js';
 import { Shard } from '../../src/swarm/shard.js';
 import { SimNetwork } from '../../src/sim/sim-network.js';

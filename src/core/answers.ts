@@ -1,0 +1,77 @@
+/**
+ * How the node answers each request kind, one function each: PING, FIND_NODE,
+ * FIND_VALUE, and STORE through `accept` (which the node's own puts use for
+ * the replica it keeps). Answers go to the outbox; nothing here sends a
+ * request of its own.
+ */
+import { MessageType, type FindNode, type FindValue, type Ping, type Request, type Store } from './messages.js';
+import type { NodeState } from './node-state.js';
+import { RecordStore, StoreOutcome, keyString } from './records.js';
+import { cacheScale, closestTo } from './table-select.js';
+import { TimerKind, replicationDelay } from './timers.js';
+
+export function answer(s: NodeState, from: number, msg: Request, now: number): void {
+  switch (msg.type) {
+    case MessageType.Ping:
+      return answerPing(s, from, msg);
+    case MessageType.FindNode:
+      return answerFindNode(s, from, msg);
+    case MessageType.FindValue:
+      return answerFindValue(s, from, msg, now);
+    case MessageType.Store:
+      return answerStore(s, from, msg, now);
+  }
+}
+
+function answerPing(s: NodeState, from: number, msg: Ping): void {
+  s.out.send(from, { type: MessageType.Pong, rpc: msg.rpc });
+}
+
+function answerFindNode(s: NodeState, from: number, msg: FindNode): void {
+  s.out.send(from, { type: MessageType.Nodes, rpc: msg.rpc, contacts: closestTo(s, msg.target, from) });
+}
+
+function answerFindValue(s: NodeState, from: number, msg: FindValue, now: number): void {
+  const r = s.records?.get(keyString(msg.key), now);
+  if (r) {
+    if (r.cached) s.out.event({ type: 'cache-hit', key: msg.key });
+    s.out.send(from, { type: MessageType.Value, rpc: msg.rpc, value: r.value, version: r.version, ttl: r.expiresAt - now });
+  } else {
+    s.out.send(from, { type: MessageType.Nodes, rpc: msg.rpc, contacts: closestTo(s, msg.key, from) });
+  }
+}
+
+function answerStore(s: NodeState, from: number, msg: Store, now: number): void {
+  const ok = accept(s, msg.key, msg.value, msg.version, msg.ttl, msg.cache, now);
+  s.out.send(from, { type: MessageType.StoreAck, rpc: msg.rpc, ok });
+}
+
+/**
+ * Keeps the record unless it is too large, older than the one held, or there is no room
+ * (each refusal is a drop event). A kept record sets the expiry sweep and, for the first
+ * replica, the replication timer (one draw from the node's stream), and re-arms the timers.
+ */
+export function accept(s: NodeState, key: Uint8Array, value: Uint8Array, version: number, ttl: number, cached: boolean, now: number): boolean {
+  const c = s.config;
+  if (value.length > c.maxValueBytes) {
+    s.out.drop('value-too-large');
+    return false;
+  }
+  const life = Math.min(ttl, c.expireMs) * (cached ? cacheScale(s, key) : 1);
+  if (!s.records) s.records = new RecordStore(c.maxRecords);
+  const outcome = s.records.put(key, value, version, now + life, cached, now);
+  if (outcome === StoreOutcome.OlderVersion) {
+    s.out.drop('store-older-version');
+    return false;
+  }
+  if (outcome === StoreOutcome.Full) {
+    s.out.drop('store-full');
+    return false;
+  }
+  const at = s.timers.at;
+  at[TimerKind.Expire] = Math.min(at[TimerKind.Expire]!, now + life);
+  if (c.replicate && !cached && at[TimerKind.Replicate] === Infinity) at[TimerKind.Replicate] = now + replicationDelay(c, s.rng);
+  s.out.event({ type: 'stored', key, version, cached });
+  s.timers.rearm();
+  return true;
+}

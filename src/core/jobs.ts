@@ -1,0 +1,58 @@
+/**
+ * Maintenance the node runs from handleTimeout when a timer is due: bucket
+ * refresh, replication of held records, republishing of own puts, and the
+ * expiry sweep. Each job sets its own next deadline in the timer table;
+ * none emits a 'done' event.
+ */
+import { ID_WORDS } from './id.js';
+import { LookupKind } from './lookup.js';
+import { IGNORE_RESULT, startLookup } from './lookup-runs.js';
+import { NodeState, SEC, secondsSinceEpoch } from './node-state.js';
+import { storeAtClosest } from './operations.js';
+import { TimerKind, replicationDelay } from './timers.js';
+
+/** Removes expired records; the next sweep is at the earliest expiry left. */
+export function sweep(s: NodeState, now: number): void {
+  s.timers.at[TimerKind.Expire] = s.records ? s.records.sweep(now) : Infinity;
+}
+
+/** A random lookup into every bucket that saw none for refreshMs. */
+export function refresh(s: NodeState, now: number): void {
+  const table = s.table;
+  const nowSec = secondsSinceEpoch(s, now);
+  const periodSec = Math.ceil(s.config.refreshMs / SEC);
+  for (let b = 0; b < table.bucketCount; b++) {
+    if (nowSec - table.lastLookupSec(b) >= periodSec) {
+      const target = new Uint32Array(ID_WORDS);
+      table.randomIdInBucket(b, target, () => s.rng.nextU32());
+      startLookup(s, LookupKind.FindNode, target, now, IGNORE_RESULT);
+    }
+  }
+  let earliest = Infinity;
+  for (let b = 0; b < table.bucketCount; b++) earliest = Math.min(earliest, table.lastLookupSec(b));
+  s.timers.at[TimerKind.Refresh] = Math.max(now + SEC, s.epoch + (earliest + periodSec) * SEC);
+}
+
+/** Pushes each replica not STOREd here within the last interval to the current k closest, keeping its expiry. */
+export function replicate(s: NodeState, now: number): void {
+  s.timers.at[TimerKind.Replicate] = now + replicationDelay(s.config, s.rng);
+  if (!s.records) return;
+  for (const r of s.records.map.values()) {
+    if (r.cached || r.expiresAt <= now || now - r.storedAt < s.config.replicateMs) continue;
+    r.storedAt = now;
+    storeAtClosest(s, r.key, r.value, r.version, r.expiresAt - now, now, null);
+  }
+}
+
+/** Re-stores this node's own puts whose republish time has come, with a full life. */
+export function republish(s: NodeState, now: number): void {
+  let next = Infinity;
+  for (const p of s.published?.values() ?? []) {
+    if (p.republishAt <= now) {
+      p.republishAt = now + s.config.republishMs;
+      storeAtClosest(s, p.key, p.value, p.version, s.config.expireMs, now, null);
+    }
+    next = Math.min(next, p.republishAt);
+  }
+  s.timers.at[TimerKind.Republish] = next;
+}

@@ -1,0 +1,169 @@
+/**
+ * Lookups in progress: a Lookup iterator plus what the node needs to finish
+ * it (the key, the value found, costs, the trace). Starts them seeded from
+ * the table, pumps requests out as the iterator allows, feeds replies and
+ * timeouts back, asks the table for more when the first picks ran dry, and
+ * calls the run's `finish` exactly once.
+ *
+ * `finish` is the operation's own continuation (operations.ts, jobs.ts): it
+ * runs synchronously inside the node and may queue a 'done' event; it never
+ * reaches the host.
+ */
+import { LookupCost, LookupStep } from './events.js';
+import { readIdBytes } from './id.js';
+import { Lookup, LookupKind, NEXT_FINISHED, NEXT_WAIT } from './lookup.js';
+import { MessageType, Reply, Request } from './messages.js';
+import { NodeState, secondsSinceEpoch } from './node-state.js';
+import { Pending, Purpose, request } from './rpc-table.js';
+import { offerClosest } from './table-select.js';
+
+export interface Run {
+  lookup: Lookup;
+  key: Uint8Array;
+  startedAt: number;
+  value: Uint8Array | null;
+  version: number;
+  ttl: number;
+  valueDepth: number;
+  valueFrom: number;
+  timeoutWait: number;
+  trace: LookupStep[] | null;
+  /** How many of the table's closest contacts have been offered to the lookup. */
+  seeded: number;
+  finish: (run: Run, now: number) => void;
+}
+
+export const IGNORE_RESULT: Run['finish'] = () => {};
+
+export function startLookup(s: NodeState, kind: LookupKind, target: Uint32Array, now: number, finish: Run['finish'], key?: Uint8Array): Run {
+  const k = s.config.k;
+  const lookup = new Lookup(kind, s.peers, target, 0, k, s.config.alpha, 2 * k, s.self);
+  const seeded = offerClosest(s, lookup, k);
+  s.table.touchBucketFor(target, 0, secondsSinceEpoch(s, now));
+  const run: Run = {
+    lookup,
+    key: key ?? readIdBytes(target, 0),
+    startedAt: now,
+    value: null,
+    version: 0,
+    ttl: 0,
+    valueDepth: 0,
+    valueFrom: -1,
+    timeoutWait: 0,
+    trace: s.traceNext ? [] : null,
+    seeded,
+    finish,
+  };
+  s.traceNext = false;
+  pump(s, run, now);
+  return run;
+}
+
+/** Sends what the iterator allows; finishes the run when it is done (or the node is down). */
+function pump(s: NodeState, run: Run, now: number): void {
+  const l = run.lookup;
+  if (!s.up && !l.finished) {
+    l.finish();
+    run.finish(run, now);
+    return;
+  }
+  for (;;) {
+    const peer = l.next(now);
+    if (peer === NEXT_WAIT) return;
+    if (peer === NEXT_FINISHED) {
+      if (refill(s, run)) continue;
+      run.trace?.push({ t: now - run.startedAt, step: 'done', peer: -1, depth: 0, inflight: l.inflight });
+      run.finish(run, now);
+      return;
+    }
+    const msg: Request =
+      l.kind === LookupKind.FindValue
+        ? { type: MessageType.FindValue, rpc: 0, key: run.key }
+        : { type: MessageType.FindNode, rpc: 0, target: run.key };
+    // The iterator keeps the request's own deadline: a host that ticks late still sees it expire.
+    l.setDeadline(peer, request(s, peer, msg, Purpose.Lookup, now, run, null));
+    run.trace?.push({ t: now - run.startedAt, step: 'query', peer, depth: l.depthOf(peer), inflight: l.inflight });
+  }
+}
+
+/**
+ * A lookup that ran out of candidates with fewer than k answers takes the table's next closest
+ * contacts: its first picks may all have been dead (with k = 3 and half the nodes gone, one
+ * lookup in eight), while farther buckets still hold live ones. False when the table has no more.
+ */
+function refill(s: NodeState, run: Run): boolean {
+  const l = run.lookup;
+  for (;;) {
+    if (l.succeededCount() >= l.want || run.seeded >= s.table.size) return false;
+    const want = Math.min(s.table.size, run.seeded + s.config.k);
+    const before = l.size;
+    offerClosest(s, l, want);
+    run.seeded = want;
+    if (l.size !== before || l.hasUncontacted()) break;
+  }
+  l.reopen();
+  return true;
+}
+
+/** A reply to one of the run's requests (late ones included). */
+export function lookupAnswered(s: NodeState, p: Pending<Run>, msg: Reply, now: number): void {
+  const run = p.run!;
+  const l = run.lookup;
+  if (l.finished) return;
+  const depth = l.depthOf(p.peer);
+  if (depth < 0) return;
+  if (msg.type === MessageType.Value) {
+    l.onSuccess(p.peer);
+    run.value = msg.value;
+    run.version = msg.version;
+    run.ttl = msg.ttl;
+    run.valueDepth = depth;
+    run.valueFrom = p.peer;
+    l.finish();
+    run.trace?.push({ t: now - run.startedAt, step: 'value', peer: p.peer, depth, inflight: l.inflight });
+    run.finish(run, now);
+    return;
+  }
+  const before = l.size;
+  l.onSuccess(p.peer, msg.type === MessageType.Nodes ? msg.contacts : undefined);
+  if (msg.type === MessageType.Nodes) {
+    run.trace?.push({ t: now - run.startedAt, step: 'reply', peer: p.peer, depth, learned: l.size - before, inflight: l.inflight });
+  }
+  pump(s, run, now);
+}
+
+/**
+ * The lookup's side of a request timeout (the node has emitted the event, failed the contact
+ * and marked the request late). The iterator may have failed the peer already, on a late
+ * tick; onFailure then does not count it again, and the rest still happens.
+ */
+export function lookupTimedOut(s: NodeState, p: Pending<Run>, now: number): void {
+  const run = p.run!;
+  run.timeoutWait += now - p.sentAt;
+  const l = run.lookup;
+  if (l.finished) return;
+  l.onFailure(p.peer);
+  const depth = l.depthOf(p.peer);
+  run.trace?.push({ t: now - run.startedAt, step: 'timeout', peer: p.peer, depth: depth < 0 ? 0 : depth, inflight: l.inflight });
+  pump(s, run, now);
+}
+
+/** Ends a run that is still going, with what it has (the node stops). */
+export function cutShort(run: Run, now: number): void {
+  if (run.lookup.finished) return;
+  run.lookup.finish();
+  run.finish(run, now);
+}
+
+export function costOf(run: Run, end: number, depth: number): LookupCost {
+  const l = run.lookup;
+  const cost: LookupCost = { depth, rpcs: l.rpcs, timeouts: l.timeouts, timeoutWait: run.timeoutWait, duration: end - run.startedAt, responded: l.succeededCount() };
+  if (run.trace) cost.trace = run.trace;
+  return cost;
+}
+
+/** Depth of the closest node that answered, 0 when none did. */
+export function closestDepth(run: Run): number {
+  const peer = run.lookup.closestSucceeded();
+  return peer < 0 ? 0 : run.lookup.depthOf(peer);
+}

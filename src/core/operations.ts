@@ -1,0 +1,182 @@
+/**
+ * The operations a node runs: join, findNode, get (with caching on the
+ * lookup path), put / storeAtClosest, ping. Each user operation ends with
+ * exactly one 'done' event carrying the caller's token, queued on the outbox
+ * at the point the old core called its callback, so everything that followed
+ * that call still follows it. Internal runs (replication, republish) pass
+ * op = null and emit no 'done'.
+ */
+import { DoneEvent, GetResult, JoinResult, PutResult } from './events.js';
+import { ID_WORDS, compareDistance, idToWords, writeIdWords } from './id.js';
+import { LookupKind } from './lookup.js';
+import { LookupCost } from './events.js';
+import { MessageType, Reply, Request } from './messages.js';
+import { NodeState } from './node-state.js';
+import { keyString } from './records.js';
+import { Purpose, Waiter, request } from './rpc-table.js';
+import { Run, closestDepth, costOf, startLookup } from './lookup-runs.js';
+import { accept } from './answers.js';
+import { targetScratch } from './scratch.js';
+import { TimerKind } from './timers.js';
+
+function done(s: NodeState, ev: DoneEvent): void {
+  s.out.event(ev);
+}
+
+/** Joins through the bootstrap contacts: self-lookup, then refresh of every bucket beyond the nearest neighbour. */
+export function join(s: NodeState, bootstraps: number[], now: number, op: number): void {
+  for (const b of bootstraps) if (b !== s.self) s.table.observe(b);
+  const self = idToWords(s.peers.idOf(s.self));
+  let rpcs = 0;
+  startLookup(s, LookupKind.FindNode, self, now, (run, t) => {
+    rpcs += run.lookup.rpcs;
+    const responded = run.lookup.succeededCount();
+    const nearest = s.table.nearestBucket();
+    const targets: Uint32Array[] = [];
+    for (let b = nearest + 1; b < s.table.bucketCount; b++) {
+      const target = new Uint32Array(ID_WORDS);
+      s.table.randomIdInBucket(b, target, () => s.rng.nextU32());
+      targets.push(target);
+    }
+    const finish = (end: number): void => {
+      s.joined = responded > 0;
+      const at = s.timers.at;
+      at[TimerKind.Refresh] = Math.min(at[TimerKind.Refresh]!, end + s.config.refreshMs);
+      s.timers.rearm();
+      const result: JoinResult = { ok: responded > 0, contacts: s.table.size, rpcs, duration: end - now };
+      done(s, { type: 'done', op, kind: 'join', result });
+    };
+    let left = targets.length;
+    if (left === 0 || responded === 0) return finish(t);
+    for (const target of targets) {
+      startLookup(s, LookupKind.FindNode, target, t, (r, end) => {
+        rpcs += r.lookup.rpcs;
+        if (--left === 0) finish(end);
+      });
+    }
+  });
+}
+
+export function findNode(s: NodeState, target: Uint8Array, now: number, op: number): void {
+  writeIdWords(target, targetScratch, 0);
+  startLookup(s, LookupKind.FindNode, targetScratch, now, (run, end) => {
+    const cost = costOf(run, end, closestDepth(run));
+    s.out.event({ type: 'lookup', kind: 'find-node', cost });
+    done(s, { type: 'done', op, kind: 'find-node', result: { ...cost, closest: run.lookup.results() } });
+  });
+}
+
+/** FIND_VALUE: ends at the first value, then caches it on the closest node that did not return it. */
+export function get(s: NodeState, key: Uint8Array, now: number, op: number): void {
+  const local = s.records?.get(keyString(key), now);
+  if (local) {
+    const result: GetResult = { found: true, value: local.value, version: local.version, depth: 0, rpcs: 0, timeouts: 0, timeoutWait: 0, duration: 0, responded: 0 };
+    done(s, { type: 'done', op, kind: 'get', result });
+    return;
+  }
+  writeIdWords(key, targetScratch, 0);
+  startLookup(
+    s,
+    LookupKind.FindValue,
+    targetScratch,
+    now,
+    (run, end) => {
+      const found = run.value !== null;
+      const cost = costOf(run, end, found ? run.valueDepth : closestDepth(run));
+      s.out.event({ type: 'lookup', kind: 'find-value', cost });
+      if (found && s.config.cacheOnLookupPath) cacheOnPath(s, run, end);
+      const result: GetResult = found ? { ...cost, found, value: run.value!, version: run.version } : { ...cost, found };
+      done(s, { type: 'done', op, kind: 'get', result });
+    },
+    key,
+  );
+}
+
+function cacheOnPath(s: NodeState, run: Run, now: number): void {
+  const peer = run.lookup.closestSucceeded(run.valueFrom);
+  if (peer < 0) return;
+  const msg: Request = { type: MessageType.Store, rpc: 0, key: run.key, value: run.value!, version: run.version, ttl: run.ttl, cache: true };
+  request(s, peer, msg, Purpose.Store, now, null, null);
+}
+
+/** Stores the value on the `replicas` closest nodes and remembers it for republishing. */
+export function put(s: NodeState, key: Uint8Array, value: Uint8Array, now: number, op: number, version?: number): void {
+  const c = s.config;
+  if (value.length > c.maxValueBytes) {
+    throw new RangeError(`value is ${value.length} bytes; the limit is ${c.maxValueBytes}`);
+  }
+  const v = version ?? Math.max(s.lastVersion + 1, Math.floor(now));
+  s.lastVersion = Math.max(s.lastVersion, v);
+  if (c.replicate) {
+    if (!s.published) s.published = new Map();
+    const republishAt = now + c.republishMs;
+    s.published.set(keyString(key), { key, value, version: v, republishAt });
+    const at = s.timers.at;
+    at[TimerKind.Republish] = Math.min(at[TimerKind.Republish]!, republishAt);
+  }
+  storeAtClosest(s, key, value, v, c.expireMs, now, op);
+}
+
+/** Finds the closest nodes to the key and STOREs the record there (and here, when this node is among them). */
+export function storeAtClosest(s: NodeState, key: Uint8Array, value: Uint8Array, version: number, ttl: number, now: number, op: number | null): void {
+  const keyWords = idToWords(key);
+  startLookup(s, LookupKind.FindNode, keyWords, now, (run, t) => {
+    const replicas = s.config.replicas;
+    let targets = run.lookup.results(replicas);
+    const base = costOf(run, t, closestDepth(run));
+    let stored = 0;
+    // The storing node is a node like any other: it keeps a replica when it is among the closest.
+    const last = targets[targets.length - 1];
+    if (targets.length < replicas || compareDistance(s.peers.words, s.self * ID_WORDS, last! * ID_WORDS, keyWords, 0) < 0) {
+      if (accept(s, key, value, version, ttl, false, t)) stored++;
+      targets = targets.slice(0, replicas - 1);
+    }
+    if (targets.length === 0) {
+      if (op !== null) done(s, { type: 'done', op, kind: 'put', result: { ...base, stored, version } });
+      return;
+    }
+    const batch = new StoreBatch(s, op, base, run.startedAt, targets.length, stored, version);
+    for (const peer of targets) {
+      const msg: Request = { type: MessageType.Store, rpc: 0, key, value, version, ttl, cache: false };
+      request(s, peer, msg, Purpose.Store, t, null, batch);
+    }
+  });
+}
+
+/** The STOREs of one storeAtClosest: counts acknowledgements and timeouts, reports when the last settles. */
+class StoreBatch implements Waiter {
+  private left: number;
+  private timeouts: number;
+
+  constructor(
+    private readonly s: NodeState,
+    private readonly op: number | null,
+    private readonly base: LookupCost,
+    private readonly startedAt: number,
+    private readonly sent: number,
+    private stored: number,
+    private readonly version: number,
+  ) {
+    this.left = sent;
+    this.timeouts = base.timeouts;
+  }
+
+  settle(reply: Reply | null, end: number): void {
+    if (reply && reply.type === MessageType.StoreAck && reply.ok) this.stored++;
+    if (!reply) this.timeouts++;
+    if (--this.left !== 0 || this.op === null) return;
+    const { base, stored, version } = this;
+    const result: PutResult = { ...base, rpcs: base.rpcs + this.sent, timeouts: this.timeouts, duration: end - this.startedAt, stored, version };
+    done(this.s, { type: 'done', op: this.op, kind: 'put', result });
+  }
+}
+
+/** A user PING: alive with the round trip, or not alive (rttMs -1) on timeout or stop. */
+export function ping(s: NodeState, peer: number, now: number, op: number): void {
+  const waiter: Waiter = {
+    settle(reply, end) {
+      done(s, { type: 'done', op, kind: 'ping', result: { alive: reply !== null, rttMs: reply ? end - now : -1 } });
+    },
+  };
+  request(s, peer, { type: MessageType.Ping, rpc: 0 }, Purpose.UserPing, now, null, waiter);
+}

@@ -1,0 +1,260 @@
+/**
+ * Requests awaiting a reply: RPC ids, reply matching (sender and reply type),
+ * deadlines, late replies and the RTT estimate that sets the timeouts.
+ *
+ * Contract: `open` draws the id from the node's stream (redrawing on a clash,
+ * as many draws as the old core made), queues the message on the outbox and
+ * records the deadline; `answered` matches a reply, counting the drops it
+ * makes; `expire(now)` visits the requests due at `now` in the order they
+ * were sent (a Map keeps insertion order, and a lookup request marked late
+ * keeps its place). The earliest deadline is written to the Rpc timer after
+ * every change, from a min-heap with lazy deletion, so pollTimeout never
+ * scans the pending requests.
+ */
+import type { KadConfig } from './config.js';
+import type { Lookup } from './lookup.js';
+import { MessageType, Reply, Request } from './messages.js';
+import type { Outbox } from './outbox.js';
+import type { Random } from './random.js';
+import type { RoutingTable } from './routing-table.js';
+import { TimerKind, Timers } from './timers.js';
+
+export const enum Purpose {
+  Lookup = 0,
+  BucketPing = 1,
+  Store = 2,
+  UserPing = 3,
+}
+
+/** What waits on a STORE or a user PING: called once, with the reply or null (timeout, stop). */
+export interface Waiter {
+  settle(reply: Reply | null, now: number): void;
+}
+
+/** The part of a lookup in progress the request table needs to know about. */
+export interface LookupRef {
+  readonly lookup: Lookup;
+}
+
+export interface Pending<R extends LookupRef = LookupRef> {
+  readonly rpc: number;
+  readonly peer: number;
+  readonly request: MessageType;
+  readonly sentAt: number;
+  deadline: number;
+  readonly purpose: Purpose;
+  readonly run: R | null;
+  readonly waiter: Waiter | null;
+  /** Past its timeout: the lookup has moved on, but a late reply is still taken until the grace deadline. */
+  late: boolean;
+}
+
+export class RpcTable<R extends LookupRef = LookupRef> {
+  private pending: Map<number, Pending<R>> | null = null;
+  // Min-heap of (deadline, rpc). An entry is current when its request is pending with that
+  // deadline; others (answered, marked late) are skipped when they reach the top.
+  private heapAt: Float64Array | null = null;
+  private heapRpc: Uint32Array | null = null;
+  private heapN = 0;
+  /** Node-wide RTT estimate for contacts with none of their own. */
+  private srtt = 0;
+  private rttvar = 0;
+
+  constructor(
+    private readonly table: RoutingTable,
+    private readonly config: KadConfig,
+    private readonly rng: Random,
+    private readonly out: Outbox,
+    private readonly timers: Timers,
+  ) {}
+
+  get size(): number {
+    return this.pending?.size ?? 0;
+  }
+
+  /** Sends `msg` to `peer` as a new request and records it. */
+  open(peer: number, msg: Request, purpose: Purpose, now: number, run: R | null, waiter: Waiter | null): Pending<R> {
+    let rpc = this.rng.nextU32();
+    const pending = (this.pending ??= new Map());
+    while (pending.has(rpc)) rpc = this.rng.nextU32();
+    msg.rpc = rpc;
+    const deadline = now + this.timeoutFor(peer);
+    const p: Pending<R> = { rpc, peer, request: msg.type, sentAt: now, deadline, purpose, run, waiter, late: false };
+    pending.set(rpc, p);
+    this.out.send(peer, msg);
+    this.push(deadline, rpc);
+    return p;
+  }
+
+  /**
+   * The request `msg` answers, removed from the table with its RTT sampled; null (and a drop
+   * event) when it answers nothing this node asked that peer, or is the wrong kind of reply.
+   */
+  answered(from: number, msg: Reply, now: number): Pending<R> | null {
+    const p = this.pending?.get(msg.rpc);
+    if (!p || p.peer !== from) {
+      this.out.drop('unmatched-reply');
+      return null;
+    }
+    if (msg.type !== replyTypeFor(p.request, msg.type)) {
+      this.out.drop('wrong-reply-type');
+      return null;
+    }
+    this.pending!.delete(msg.rpc);
+    this.settleTop();
+    if (p.late) this.out.drop('late-reply');
+    this.sampleRtt(now - p.sentAt);
+    return p;
+  }
+
+  /**
+   * Visits every request whose deadline is at or before `now`, in the order they were sent.
+   * A late one (past its grace deadline) and any that is not a lookup's leave the table before
+   * the visit; a lookup's first timeout stays for `markLate`. Late ones are not visited.
+   */
+  expire(now: number, onTimeout: (p: Pending<R>, now: number) => void): void {
+    const pending = this.pending;
+    if (!pending || this.timers.at[TimerKind.Rpc]! > now) return; // nothing due: no scan
+    for (const [rpc, p] of pending) {
+      if (p.deadline > now) continue;
+      if (p.late || p.purpose !== Purpose.Lookup) pending.delete(rpc);
+      if (!p.late) onTimeout(p, now);
+    }
+    this.settleTop();
+  }
+
+  /** A lookup request timed out: its slot is freed, but a late reply is still taken until maxTimeoutMs from now. */
+  markLate(p: Pending<R>, now: number): void {
+    p.late = true;
+    p.deadline = now + this.config.maxTimeoutMs;
+    this.push(p.deadline, p.rpc);
+  }
+
+  /** Empties the table (the node stops) and returns what was pending, in the order it was sent. */
+  takeAll(): Pending<R>[] {
+    const all = this.pending ? [...this.pending.values()] : [];
+    this.pending = null;
+    this.heapN = 0;
+    this.timers.at[TimerKind.Rpc] = Infinity;
+    return all;
+  }
+
+  /** RFC 6298-style timeout: srtt + 4·rttvar of the contact, else of the node, within [min, max]. */
+  private timeoutFor(peer: number): number {
+    const c = this.config;
+    const own = this.table.rttOf(peer);
+    let rto: number;
+    if (own) rto = own.srtt + 4 * own.rttvar;
+    // The node-wide estimate mixes near and far peers: be twice as patient with a stranger.
+    else if (this.srtt > 0) rto = 2 * (this.srtt + 4 * this.rttvar);
+    else rto = c.initialTimeoutMs;
+    return Math.min(c.maxTimeoutMs, Math.max(c.minTimeoutMs, rto));
+  }
+
+  private sampleRtt(rtt: number): void {
+    if (this.srtt === 0) {
+      this.srtt = Math.max(rtt, 0.001);
+      this.rttvar = rtt / 2;
+    } else {
+      this.rttvar = 0.75 * this.rttvar + 0.25 * Math.abs(this.srtt - rtt);
+      this.srtt = 0.875 * this.srtt + 0.125 * rtt;
+    }
+  }
+
+  // ------------------------------------------------------------ deadline heap
+
+  private push(at: number, rpc: number): void {
+    if (!this.heapAt || this.heapN === this.heapAt.length) this.growHeap();
+    const times = this.heapAt!;
+    const rpcs = this.heapRpc!;
+    let i = this.heapN++;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (times[parent]! <= at) break;
+      times[i] = times[parent]!;
+      rpcs[i] = rpcs[parent]!;
+      i = parent;
+    }
+    times[i] = at;
+    rpcs[i] = rpc;
+    this.settleTop();
+  }
+
+  /** Drops stale entries from the top and writes the earliest current deadline to the Rpc timer. */
+  private settleTop(): void {
+    const times = this.heapAt;
+    const rpcs = this.heapRpc;
+    const pending = this.pending;
+    while (this.heapN > 0 && times && rpcs) {
+      const p = pending?.get(rpcs[0]!);
+      if (p && p.deadline === times[0]) break;
+      this.popTop(times, rpcs);
+    }
+    this.timers.at[TimerKind.Rpc] = this.heapN > 0 ? times![0]! : Infinity;
+  }
+
+  private popTop(times: Float64Array, rpcs: Uint32Array): void {
+    const n = --this.heapN;
+    const at = times[n]!;
+    const rpc = rpcs[n]!;
+    let i = 0;
+    for (;;) {
+      let child = 2 * i + 1;
+      if (child >= n) break;
+      if (child + 1 < n && times[child + 1]! < times[child]!) child++;
+      if (times[child]! >= at) break;
+      times[i] = times[child]!;
+      rpcs[i] = rpcs[child]!;
+      i = child;
+    }
+    times[i] = at;
+    rpcs[i] = rpc;
+  }
+
+  private growHeap(): void {
+    const n = this.heapAt ? this.heapAt.length * 2 : 8;
+    const times = new Float64Array(n);
+    const rpcs = new Uint32Array(n);
+    if (this.heapAt) {
+      times.set(this.heapAt);
+      rpcs.set(this.heapRpc!);
+    }
+    this.heapAt = times;
+    this.heapRpc = rpcs;
+  }
+}
+
+function replyTypeFor(request: MessageType, reply: MessageType): MessageType {
+  switch (request) {
+    case MessageType.Ping:
+      return MessageType.Pong;
+    case MessageType.Store:
+      return MessageType.StoreAck;
+    case MessageType.FindNode:
+      return MessageType.Nodes;
+    case MessageType.FindValue:
+      return reply === MessageType.Value ? MessageType.Value : MessageType.Nodes;
+    default:
+      return -1 as MessageType;
+  }
+}
+
+/**
+ * Sends a request for the node, or, when it is stopped, sends nothing and settles the waiter
+ * with no reply at once (what a caller of a stopped node gets). Returns the deadline, or -1.
+ */
+export function request<R extends LookupRef>(
+  s: { readonly up: boolean; readonly rpcs: RpcTable<R> },
+  peer: number,
+  msg: Request,
+  purpose: Purpose,
+  now: number,
+  run: R | null,
+  waiter: Waiter | null,
+): number {
+  if (!s.up) {
+    waiter?.settle(null, now);
+    return -1;
+  }
+  return s.rpcs.open(peer, msg, purpose, now, run, waiter).deadline;
+}

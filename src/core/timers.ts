@@ -1,0 +1,58 @@
+/**
+ * The node's deadlines, one slot per kind of timer in one Float64Array, so
+ * the host's next wake-up (pollTimeout) is a minimum over five numbers. The
+ * Rpc slot is the earliest pending request deadline, kept exact by the
+ * request table; the others are written by the maintenance jobs. Infinity
+ * means "not set".
+ *
+ * Dormancy: stop() leaves the maintenance deadlines in place but makes them
+ * dormant, and they are reported again only when the node runs a tick while
+ * up, stores a record or finishes a join. That is exactly when the previous
+ * callback core re-armed its wake-up (it forgot its wake-up at stop and asked
+ * again only at those points), so a resumed node ticks at the same times as
+ * before: reporting them at resume would tick it at once and change every
+ * virtual-time trace with churn in it.
+ */
+import type { KadConfig } from './config.js';
+import type { Random } from './random.js';
+
+export const enum TimerKind {
+  Rpc = 0,
+  Refresh = 1,
+  Replicate = 2,
+  Republish = 3,
+  Expire = 4,
+}
+
+const KINDS = 5;
+
+export class Timers {
+  readonly at = new Float64Array(KINDS).fill(Infinity);
+  /** See the file comment: maintenance deadlines kept but not reported. */
+  dormant = false;
+
+  /** The earliest time the node must be ticked; Infinity when nothing is due. */
+  earliest(): number {
+    const at = this.at;
+    let min = at[TimerKind.Rpc]!;
+    if (this.dormant) return min;
+    for (let k = 1; k < KINDS; k++) if (at[k]! < min) min = at[k]!;
+    return min;
+  }
+
+  /** The maintenance deadlines count again (a tick while up, a stored record, a finished join). */
+  rearm(): void {
+    this.dormant = false;
+  }
+}
+
+/**
+ * The replication period with ±25 % jitter. The paper relies on nodes' timers
+ * being out of step: the first holder to replicate refreshes the others,
+ * which then skip the key. Holders that all received the same STORE at the
+ * same instant would otherwise replicate in lockstep and all skip every
+ * other round. One draw from the node's stream.
+ */
+export function replicationDelay(config: KadConfig, rng: Random): number {
+  return config.replicateMs * (0.75 + 0.5 * rng.next());
+}
