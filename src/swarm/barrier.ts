@@ -71,7 +71,7 @@ export class Barrier {
   /**
    * Publishes `value`, waits until every shard has arrived, and returns the
    * values of all shards for this crossing (in shard order), reduced with min.
-   * Throws BarrierAborted if the barrier was aborted before or during the wait.
+   * Throws BarrierAborted if the barrier was aborted before this crossing completed.
    */
   arriveMin(value: number, timeoutMs = 600_000): number {
     const n = this.mem.shards;
@@ -92,7 +92,9 @@ export class Barrier {
           throw new Error(`barrier timed out after ${timeoutMs} ms (another shard stopped?)`);
         }
       }
-      if (now & ABORT_BIT) throw this.aborted();
+      // Aborted with the generation unchanged: the crossing never completed. One that did (the
+      // abort came just after) still returns its values; this shard's next arrival throws.
+      if (now === (gen | ABORT_BIT)) throw this.aborted();
     }
     let min = Infinity;
     for (let s = 0; s < n; s++) min = Math.min(min, this.values[slot + s]!);
