@@ -18,7 +18,8 @@ import(w.url).then(({ Barrier, abortBarrier }) => {
   const b = new Barrier(w.mem, w.shard);
   const mins = [];
   for (let i = 0; i < w.crossings; i++) mins.push(b.arriveMin(w.shard + i));
-  if (w.then === 'abort') return parentPort.postMessage({ mins, aborted: true }), abortBarrier(w.mem, w.shard);
+  // Abort before posting: the test terminates a worker once it has posted.
+  if (w.then === 'abort') return abortBarrier(w.mem, w.shard), parentPort.postMessage({ mins, aborted: true });
   const t0 = performance.now();
   try {
     b.arriveMin(0, w.timeoutMs);
