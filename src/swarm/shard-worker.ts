@@ -7,7 +7,8 @@
  */
 import { join } from 'node:path';
 import { setImmediate as yieldNow } from 'node:timers/promises';
-import type { Command, Reply, ShardSetup } from './control.js';
+import { abortBarrier, BarrierAborted, type BarrierMemory } from './barrier.js';
+import type { Command, Reply, ShardSetup, VirtualParams } from './control.js';
 import { forceGc } from './gc.js';
 import { startProfiler } from './profiler.js';
 import { Shard } from './shard.js';
@@ -16,11 +17,15 @@ import { getKv, health, joinBatch, kill, nodeInfo, putKv, revive, runOps, spawnA
 
 const PROGRESS_EVERY_MS = 100;
 
+/** Rejection of a command that ended the shard: it gets no reply (the supervisor hears of the task instead). */
+const ENDED = new Error('shard ended');
+
 export default async function runShard(setup: ShardSetup): Promise<string> {
   const { port } = setup;
   const profiler = setup.cpuProfileDir ? await startProfiler() : null;
   const shard = new Shard(setup);
   let fatal: Error | null = null;
+  let endedBy: string | null = null;
 
   const reply = (r: Reply): void => port.postMessage(r);
   const progress = (id: number): ((done: number) => void) => {
@@ -54,7 +59,7 @@ export default async function runShard(setup: ShardSetup): Promise<string> {
         return nodeInfo(shard, cmd.node);
       case 'virtual':
         if (!setup.barrier) throw new Error('this swarm was not started with the virtual clock');
-        return runVirtual(shard, cmd.params, setup.barrier, (t, end) => reply({ progress: cmd.id, done: Math.round((t / end) * 1e6) }));
+        return virtualRun(cmd.id, cmd.params, setup.barrier);
       case 'stats':
         if (cmd.gc) forceGc();
         return shard.snapshot();
@@ -66,10 +71,34 @@ export default async function runShard(setup: ShardSetup): Promise<string> {
     }
   };
 
+  /**
+   * A virtual run that throws leaves this shard mid-window and the others waiting for it at the
+   * barrier, so the run is over for every shard, not just this command. The error therefore does
+   * not go back as a failed command: it aborts the barrier (waking the others) and ends this
+   * shard's task with the error, which the supervisor handles like any dead shard, as in real
+   * time. A shard stopped by another's abort ends its task quietly: the failing shard's own error,
+   * not this consequence of it, is the one to report.
+   */
+  const virtualRun = (id: number, params: VirtualParams, barrier: BarrierMemory): unknown => {
+    try {
+      return runVirtual(shard, params, barrier, (t, end) => reply({ progress: id, done: Math.round((t / end) * 1e6) }));
+    } catch (err) {
+      if (err instanceof BarrierAborted) endedBy = err.message;
+      else {
+        abortBarrier(barrier, setup.shard);
+        fatal = new Error(`${(err as Error).message} (virtual run, at ${(shard.vnow / 1000).toFixed(3)} s of virtual time)`);
+      }
+      shard.stopped = true;
+      throw ENDED;
+    }
+  };
+
   port.on('message', (cmd: Command) => {
     execute(cmd).then(
       (result) => reply({ id: cmd.id, ok: true, result }),
-      (err: Error) => reply({ id: cmd.id, ok: false, error: err.message }),
+      (err: Error) => {
+        if (err !== ENDED) reply({ id: cmd.id, ok: false, error: err.message });
+      },
     );
     // New work may be due now: wake the loop if it is waiting on the doorbell.
     shard.ringOwnBell();
@@ -95,5 +124,5 @@ export default async function runShard(setup: ShardSetup): Promise<string> {
     port.close();
   }
   if (fatal) throw new Error(`shard ${setup.shard}: ${fatal.message}`);
-  return `shard ${setup.shard} stopped`;
+  return `shard ${setup.shard} stopped${endedBy ? `: ${endedBy}` : ''}`;
 }

@@ -5,7 +5,11 @@
  * loop: no Atomics.wait here, only messages and promises.
  *
  * If any shard fails, every command still waiting is rejected with that
- * shard's error, so a run ends with a clear message instead of hanging.
+ * shard's error, so a run ends with a clear message instead of hanging. On
+ * the virtual clock the shards also wait for each other at a barrier: a shard
+ * that throws aborts it itself, and a failure the supervisor learns of from
+ * the pool (a thread that died outright) aborts it here, so no shard is left
+ * waiting for one that will never arrive.
  */
 import { availableParallelism } from 'node:os';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
@@ -18,7 +22,7 @@ import { copyOpsRow, emptyOpsResult } from './control.js';
 import type { Command, HealthResult, JoinBatchResult, KvResult, NodeInfo, OpKind, OpsResult, Reply, ShardSetup, ShardStats, SpawnResult } from './control.js';
 import type { NetworkModel } from '../sim/network-model.js';
 import { shardOf } from '../sim/placement.js';
-import { createBarrier } from './barrier.js';
+import { abortBarrier, createBarrier, type BarrierMemory } from './barrier.js';
 import type { VirtualParams, VirtualShardResult } from './virtual-run.js';
 import { nodeId } from './workload.js';
 
@@ -58,6 +62,7 @@ export class Swarm {
   private readonly waiting = new Map<number, Waiting>();
   private nextId = 1;
   private failure: Error | null = null;
+  private readonly barrier: BarrierMemory | undefined;
   /** Settles when a shard fails; a run can race its phases against it. */
   readonly failed: Promise<never>;
   private fail!: (e: Error) => void;
@@ -81,7 +86,7 @@ export class Swarm {
       resourceLimits: { maxOldGenerationSizeMb: opts.maxHeapMb ?? 4096, maxYoungGenerationSizeMb: 64 },
     });
     const mesh: RingMesh = createRingMesh(this.workers, opts.ringBytes ?? 1 << 22);
-    const barrier = opts.clock === 'virtual' ? createBarrier(this.workers) : undefined;
+    const barrier = (this.barrier = opts.clock === 'virtual' ? createBarrier(this.workers) : undefined);
     for (let s = 0; s < this.workers; s++) {
       const { port1, port2 } = new MessageChannel();
       this.ports.push(port1);
@@ -147,6 +152,8 @@ export class Swarm {
   }
 
   private onShardFailure(shard: number, err: Error): void {
+    // Idempotent, and never blocks: wakes any shard waiting at the barrier for this one.
+    if (this.barrier) abortBarrier(this.barrier, shard);
     if (this.failure) return;
     this.failure = new Error(`shard ${shard} failed: ${err.message.replace(/^shard \d+: /, '')}`);
     for (const w of this.waiting.values()) w.reject(this.failure);

@@ -16,7 +16,7 @@ export type SupervisorModule = typeof import('../../src/swarm/supervisor.js');
 export type StressRunModule = typeof import('../../src/swarm/stress-run.js');
 
 /** The compiled entry points the swarm tests run (the worker is loaded by URL, so list it too). */
-const ENTRIES = ['src/swarm/supervisor.js', 'src/swarm/shard-worker.js', 'src/swarm/stress-run.js', 'stress/stress.js', 'test/swarm/fixtures/ring-fault.js'];
+const ENTRIES = ['src/swarm/supervisor.js', 'src/swarm/shard-worker.js', 'src/swarm/stress-run.js', 'stress/stress.js', 'test/swarm/fixtures/ring-fault.js', 'test/swarm/fixtures/virtual-fault.js'];
 
 /**
  * Throws unless every compiled module the entries load (following relative imports) exists and

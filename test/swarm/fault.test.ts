@@ -6,7 +6,10 @@
  *
  * - the stress CLI with its hidden --fault-shard / --fault-after flags;
  * - the Swarm with 4 KiB rings (the CLI has no ring-size flag): the healthy shard keeps writing
- *   towards the dead one, its ring fills and its backlog grows, and the run must still end.
+ *   towards the dead one, its ring fills and its backlog grows, and the run must still end;
+ * - the virtual clock, where the healthy shards wait for the failing one at a barrier inside one
+ *   long synchronous task: the stress CLI, and a churn experiment (`npm run churn`'s path through
+ *   Swarm.virtual, which has no fault flags) whose shard throws or whose thread is killed outright.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -16,6 +19,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, assertFreshBuild } from './dist.js';
 
 const DEADLINE_MS = 60_000;
+/** A virtual-time run must end this soon after a fault early in the run (it ended in ~2 s when written). */
+const VIRTUAL_DEADLINE_MS = 10_000;
 
 interface Exit {
   code: number | null;
@@ -115,5 +120,74 @@ describe('Swarm with 4 KiB rings and a dead shard', () => {
       expect(report.threads.after).toBeLessThanOrEqual(report.threads.before);
     }
     expect(report.stoppedAfterMs).toBeLessThan(DEADLINE_MS);
+  });
+});
+
+describe('virtual clock with a failing shard', () => {
+  const stress = (extra: string[], out: string) => ['dist/stress/stress.js', '--nodes', '2000', '--workers', '2', '--clock', 'virtual', ...extra, '--out', out];
+  /** The one line naming a failure: the failing shard's error and where in virtual time it happened. */
+  const failureLines = (stderr: string) => stderr.split('\n').filter((l) => /fail/i.test(l));
+
+  it('stress: shard 1 failing after 20,000 messages (during the join) ends the run within 10 s: exit 1, one message naming shard 1', async () => {
+    const out = tempDir();
+    const r = await runNode(stress(['--fault-shard', '1', '--fault-after', '20000'], out), DEADLINE_MS);
+    expect(r.signal, r.stderr).toBeNull();
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.ms, r.stderr).toBeLessThan(VIRTUAL_DEADLINE_MS);
+    expect(failureLines(r.stderr), r.stderr).toHaveLength(1);
+    expect(r.stderr).toMatch(/^stress: shard 1 failed: injected fault: shard 1 failed after 20000 messages \(virtual run, at [\d.]+ s of virtual time\)$/m);
+    // The healthy shard was stopped by the abort, and that is not reported as a failure of its own.
+    expect(r.stderr).not.toMatch(/shard 0/);
+    expect(existsSync(join(out, 'report.json'))).toBe(false);
+  });
+
+  it('stress: a fault in the workload run (the swarm\'s second virtual run, lookups in flight) ends it too', async () => {
+    // 2,000 nodes on the virtual clock: ~340,000 messages per shard in the join run, ~530,000 in all.
+    const out = tempDir();
+    const r = await runNode(stress(['--fault-shard', '1', '--fault-after', '420000'], out), DEADLINE_MS);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/^join: done/m);
+    expect(failureLines(r.stderr), r.stderr).toHaveLength(1);
+    expect(r.stderr).toMatch(/^stress: shard 1 failed: injected fault: shard 1 failed after 420000 messages \(virtual run/m);
+    expect(existsSync(join(out, 'report.json'))).toBe(false);
+  });
+
+  interface VirtualFaultReport {
+    error: string | null;
+    tasks: string[];
+    stoppedAfterMs: number;
+    threads: { before: number; during: number; after: number };
+  }
+  const churn = async (args: object): Promise<{ exit: Exit; report: VirtualFaultReport }> => {
+    const fixture = join(ROOT, 'dist/test/swarm/fixtures/virtual-fault.js');
+    const exit = await runNode([fixture, JSON.stringify(args)], DEADLINE_MS);
+    return { exit, report: JSON.parse(exit.stdout.trim().split('\n').pop()!) as VirtualFaultReport };
+  };
+  /** The shards other than `failed` woke from the barrier and ended their own tasks, naming it. */
+  const othersStoppedBy = (report: VirtualFaultReport, failed: number) =>
+    report.tasks.forEach((t, s) => {
+      if (s !== failed) expect(t).toBe(`resolved: shard ${s} stopped: stopped because shard ${failed} failed`);
+    });
+
+  it('churn experiment: a shard that throws mid-churn ends the run within 10 s with its error, the other shard woken from the barrier', async () => {
+    const { exit, report } = await churn({ mode: 'throw', nodes: 300, workers: 2, faultShard: 1, faultAfter: 20_000 });
+    expect(exit.code, exit.stderr).toBe(1);
+    expect(exit.ms, exit.stderr).toBeLessThan(VIRTUAL_DEADLINE_MS);
+    // Joins end at 300 × 5 ms + 30 s of virtual time: this fault is in the measured part, under churn.
+    expect(report.error).toMatch(/^shard 1 failed: injected fault: shard 1 failed after 20000 messages \(virtual run, at [\d.]+ s of virtual time\)$/);
+    expect(Number(/at ([\d.]+) s/.exec(report.error!)![1])).toBeGreaterThan(31.5);
+    othersStoppedBy(report, 1);
+    if (report.threads.before >= 0) expect(report.threads.after).toBeLessThanOrEqual(report.threads.before);
+  });
+
+  it('churn experiment: a shard thread killed outright (no error of its own) ends the run within 10 s; the waiting shards wake', async () => {
+    const { exit, report } = await churn({ mode: 'kill', nodes: 300, workers: 3 });
+    expect(exit.code, exit.stderr).toBe(1);
+    expect(exit.ms, exit.stderr).toBeLessThan(VIRTUAL_DEADLINE_MS);
+    const m = /^shard (\d) failed: worker exited with code: \d+$/.exec(report.error ?? '');
+    expect(m, report.error ?? 'no error').not.toBeNull();
+    // Before the pool is destroyed (which would end any thread), the supervisor's abort already woke the others.
+    othersStoppedBy(report, Number(m![1]));
+    if (report.threads.before >= 0) expect(report.threads.after).toBeLessThanOrEqual(report.threads.before);
   });
 });

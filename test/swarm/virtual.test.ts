@@ -4,8 +4,8 @@
  * under churn. Runs the compiled build (shards are worker threads).
  */
 import { describe, expect, it } from 'vitest';
-import { MINUTE } from '../../src/core/config.js';
 import { parseLatency } from '../../src/sim/network-model.js';
+import { churnOptions as options } from './churn-options.js';
 
 type ChurnRun = typeof import('../../src/swarm/churn-run.js');
 type Options = Parameters<ChurnRun['runChurn']>[0];
@@ -13,39 +13,6 @@ type Options = Parameters<ChurnRun['runChurn']>[0];
 async function runChurn(o: Options): ReturnType<ChurnRun['runChurn']> {
   const mod = (await import(new URL('../../dist/src/swarm/churn-run.js', import.meta.url).href)) as ChurnRun;
   return mod.runChurn(o);
-}
-
-function options(over: { workers: number; seed: number; nodes?: number; churn?: boolean; replicate?: boolean; k?: number; minutes?: number }): Options {
-  return {
-    nodes: over.nodes ?? 300,
-    workers: over.workers,
-    seed: over.seed,
-    config: {
-      k: over.k ?? 5,
-      alpha: 3,
-      replicate: over.replicate ?? true,
-      // Replication shortened so many rounds fit the run; records outlive it (replicate < republish < expire).
-      replicateMs: 2 * MINUTE,
-      republishMs: 120 * MINUTE,
-      expireMs: 180 * MINUTE,
-      refreshMs: 10 * MINUTE,
-    },
-    network: { latency: parseLatency('20-200ms'), loss: 0, jitter: 0.1, seed: over.seed },
-    params: {
-      durationMs: (over.minutes ?? 120) * MINUTE,
-      join: 'protocol',
-      joinSpacingMs: 5,
-      settleMs: 30_000,
-      bootstraps: 1,
-      churn: over.churn === false ? null : { uptimeMs: 20 * MINUTE, downtimeMs: 20 * MINUTE, restart: 'fresh' },
-      keys: 40,
-      putSpacingMs: 10,
-      getRate: 2,
-      finds: 0,
-      findCheck: 0,
-      bucketMs: 15 * MINUTE,
-    },
-  };
 }
 
 /** Trace hashes of the two runs below, as recorded; a change of the message flow must say why it changes them. */
