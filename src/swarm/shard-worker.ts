@@ -86,7 +86,7 @@ export default async function runShard(setup: ShardSetup): Promise<string> {
       if (err instanceof BarrierAborted) endedBy = err.message;
       else {
         abortBarrier(barrier, setup.shard);
-        fatal = new Error(`${(err as Error).message} (virtual run, at ${(shard.vnow / 1000).toFixed(3)} s of virtual time)`);
+        fatal = new Error(`${(err as Error).message} (virtual run, at ${(shard.now() / 1000).toFixed(3)} s of virtual time)`);
       }
       shard.stopped = true;
       throw ENDED;
