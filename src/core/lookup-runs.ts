@@ -13,25 +13,11 @@ import { LookupCost, LookupStep } from './events.js';
 import { readIdBytes } from './id.js';
 import { Lookup, LookupKind, NEXT_FINISHED, NEXT_WAIT } from './lookup.js';
 import { MessageType, Reply, Request } from './messages.js';
-import { NodeState, secondsSinceEpoch } from './node-state.js';
+import { NodeState, Run, secondsSinceEpoch } from './node-state.js';
 import { Pending, Purpose, request } from './rpc-table.js';
 import { offerClosest } from './table-select.js';
 
-export interface Run {
-  lookup: Lookup;
-  key: Uint8Array;
-  startedAt: number;
-  value: Uint8Array | null;
-  version: number;
-  ttl: number;
-  valueDepth: number;
-  valueFrom: number;
-  timeoutWait: number;
-  trace: LookupStep[] | null;
-  /** How many of the table's closest contacts have been offered to the lookup. */
-  seeded: number;
-  finish: (run: Run, now: number) => void;
-}
+export type { Run } from './node-state.js';
 
 export const IGNORE_RESULT: Run['finish'] = () => {};
 

@@ -4,7 +4,8 @@
  * never see it (they read what KadNode exposes). Nothing here does anything.
  */
 import type { KadConfig } from './config.js';
-import type { Run } from './lookup-runs.js';
+import type { LookupStep } from './events.js';
+import type { Lookup } from './lookup.js';
 import type { Outbox } from './outbox.js';
 import type { PeerIds } from './peers.js';
 import type { Random } from './random.js';
@@ -49,4 +50,21 @@ export interface NodeState {
 
 export function secondsSinceEpoch(s: NodeState, now: number): number {
   return Math.max(0, Math.floor((now - s.epoch) / SEC));
+}
+
+/** A lookup in progress and what to do with its outcome (lookup-runs.ts drives it). */
+export interface Run {
+  lookup: Lookup;
+  key: Uint8Array;
+  startedAt: number;
+  value: Uint8Array | null;
+  version: number;
+  ttl: number;
+  valueDepth: number;
+  valueFrom: number;
+  timeoutWait: number;
+  trace: LookupStep[] | null;
+  /** How many of the table's closest contacts have been offered to the lookup. */
+  seeded: number;
+  finish: (run: Run, now: number) => void;
 }
