@@ -68,9 +68,9 @@ export function accept(s: NodeState, key: Uint8Array, value: Uint8Array, version
     s.out.drop('store-full');
     return false;
   }
-  const at = s.timers.at;
-  at[TimerKind.Expire] = Math.min(at[TimerKind.Expire]!, now + life);
-  if (c.replicate && !cached && at[TimerKind.Replicate] === Infinity) at[TimerKind.Replicate] = now + replicationDelay(c, s.rng);
+  const t = s.timers;
+  t.lower(TimerKind.Expire, now + life);
+  if (c.replicate && !cached && t.get(TimerKind.Replicate) === Infinity) t.set(TimerKind.Replicate, now + replicationDelay(c, s.rng));
   s.out.event({ type: 'stored', key, version, cached });
   s.timers.rearm();
   return true;

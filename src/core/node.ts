@@ -48,8 +48,6 @@ export class KadNode {
   readonly epoch: number;
   private readonly s: NodeState;
   private readonly out: Outbox;
-  // One bound handler per node instead of a closure per tick.
-  private readonly onTimeout = (p: Pending<Run>, now: number): void => this.timedOut(p, now);
 
   constructor(
     /** This node's handle in `peers`. */
@@ -125,12 +123,12 @@ export class KadNode {
       s.timers.dormant = true; // a stopped node forgets its wake-up, as the old core did (see timers.ts)
       return;
     }
-    s.rpcs.expire(now, this.onTimeout);
-    const at = s.timers.at;
-    if (now >= at[TimerKind.Expire]!) sweep(s, now);
-    if (now >= at[TimerKind.Refresh]!) refresh(s, now);
-    if (now >= at[TimerKind.Replicate]!) replicate(s, now);
-    if (now >= at[TimerKind.Republish]!) republish(s, now);
+    s.rpcs.expire(now, this);
+    const t = s.timers;
+    if (now >= t.get(TimerKind.Expire)) sweep(s, now);
+    if (now >= t.get(TimerKind.Refresh)) refresh(s, now);
+    if (now >= t.get(TimerKind.Replicate)) replicate(s, now);
+    if (now >= t.get(TimerKind.Republish)) republish(s, now);
     s.timers.rearm();
   }
 
@@ -214,7 +212,8 @@ export class KadNode {
 
   // -------------------------------------------------------------- internals
 
-  private timedOut(p: Pending<Run>, now: number): void {
+  /** @internal The request table's callback for a request past its deadline (see RpcTable.expire). */
+  onRequestTimeout(p: Pending<Run>, now: number): void {
     const s = this.s;
     this.out.event({ type: 'timeout', peer: p.peer, request: p.request });
     if (p.purpose === Purpose.BucketPing) {

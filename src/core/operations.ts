@@ -40,8 +40,7 @@ export function join(s: NodeState, bootstraps: number[], now: number, op: number
     }
     const finish = (end: number): void => {
       s.joined = responded > 0;
-      const at = s.timers.at;
-      at[TimerKind.Refresh] = Math.min(at[TimerKind.Refresh]!, end + s.config.refreshMs);
+      s.timers.lower(TimerKind.Refresh, end + s.config.refreshMs);
       s.timers.rearm();
       const result: JoinResult = { ok: responded > 0, contacts: s.table.size, rpcs, duration: end - now };
       done(s, { type: 'done', op, kind: 'join', result });
@@ -111,8 +110,7 @@ export function put(s: NodeState, key: Uint8Array, value: Uint8Array, now: numbe
     if (!s.published) s.published = new Map();
     const republishAt = now + c.republishMs;
     s.published.set(keyString(key), { key, value, version: v, republishAt });
-    const at = s.timers.at;
-    at[TimerKind.Republish] = Math.min(at[TimerKind.Republish]!, republishAt);
+    s.timers.lower(TimerKind.Republish, republishAt);
   }
   storeAtClosest(s, key, value, v, c.expireMs, now, op);
 }

@@ -7,9 +7,13 @@
  * records the deadline; `answered` matches a reply, counting the drops it
  * makes; `expire(now)` visits the requests due at `now` in the order they
  * were sent (a Map keeps insertion order, and a lookup request marked late
- * keeps its place). The earliest deadline is written to the Rpc timer after
- * every change, from a min-heap with lazy deletion, so pollTimeout never
- * scans the pending requests.
+ * keeps its place).
+ *
+ * The Rpc timer is never later than the earliest pending deadline: every new
+ * deadline lowers it, an answered request leaves it (the node then wakes once
+ * for nothing, as the callback core did), and `expire` makes it exact while it
+ * walks the table anyway. So pollTimeout never scans, and a node keeps no
+ * heap: a few requests in flight do not need one.
  */
 import type { KadConfig } from './config.js';
 import type { Lookup } from './lookup.js';
@@ -24,6 +28,11 @@ export const enum Purpose {
   BucketPing = 1,
   Store = 2,
   UserPing = 3,
+}
+
+/** Who handles a request past its deadline (the node; an interface, not a closure per node). */
+export interface TimeoutHandler<R extends LookupRef> {
+  onRequestTimeout(p: Pending<R>, now: number): void;
 }
 
 /** What waits on a STORE or a user PING: called once, with the reply or null (timeout, stop). */
@@ -51,11 +60,6 @@ export interface Pending<R extends LookupRef = LookupRef> {
 
 export class RpcTable<R extends LookupRef = LookupRef> {
   private pending: Map<number, Pending<R>> | null = null;
-  // Min-heap of (deadline, rpc). An entry is current when its request is pending with that
-  // deadline; others (answered, marked late) are skipped when they reach the top.
-  private heapAt: Float64Array | null = null;
-  private heapRpc: Uint32Array | null = null;
-  private heapN = 0;
   /** Node-wide RTT estimate for contacts with none of their own. */
   private srtt = 0;
   private rttvar = 0;
@@ -82,7 +86,7 @@ export class RpcTable<R extends LookupRef = LookupRef> {
     const p: Pending<R> = { rpc, peer, request: msg.type, sentAt: now, deadline, purpose, run, waiter, late: false };
     pending.set(rpc, p);
     this.out.send(peer, msg);
-    this.push(deadline, rpc);
+    this.timers.lower(TimerKind.Rpc, deadline);
     return p;
   }
 
@@ -101,7 +105,6 @@ export class RpcTable<R extends LookupRef = LookupRef> {
       return null;
     }
     this.pending!.delete(msg.rpc);
-    this.settleTop();
     if (p.late) this.out.drop('late-reply');
     this.sampleRtt(now - p.sentAt);
     return p;
@@ -112,30 +115,34 @@ export class RpcTable<R extends LookupRef = LookupRef> {
    * A late one (past its grace deadline) and any that is not a lookup's leave the table before
    * the visit; a lookup's first timeout stays for `markLate`. Late ones are not visited.
    */
-  expire(now: number, onTimeout: (p: Pending<R>, now: number) => void): void {
+  expire(now: number, handler: TimeoutHandler<R>): void {
     const pending = this.pending;
-    if (!pending || this.timers.at[TimerKind.Rpc]! > now) return; // nothing due: no scan
+    const timers = this.timers;
+    if (!pending || timers.get(TimerKind.Rpc) > now) return; // nothing due: no scan
+    timers.set(TimerKind.Rpc, Infinity);
+    // Requests opened by a handler lower the timer themselves (and are visited too, not yet due).
     for (const [rpc, p] of pending) {
-      if (p.deadline > now) continue;
-      if (p.late || p.purpose !== Purpose.Lookup) pending.delete(rpc);
-      if (!p.late) onTimeout(p, now);
+      if (p.deadline <= now) {
+        if (p.late || p.purpose !== Purpose.Lookup) pending.delete(rpc);
+        if (!p.late) handler.onRequestTimeout(p, now);
+        if (!pending.has(rpc)) continue;
+      }
+      timers.lower(TimerKind.Rpc, p.deadline);
     }
-    this.settleTop();
   }
 
   /** A lookup request timed out: its slot is freed, but a late reply is still taken until maxTimeoutMs from now. */
   markLate(p: Pending<R>, now: number): void {
     p.late = true;
     p.deadline = now + this.config.maxTimeoutMs;
-    this.push(p.deadline, p.rpc);
+    this.timers.lower(TimerKind.Rpc, p.deadline);
   }
 
   /** Empties the table (the node stops) and returns what was pending, in the order it was sent. */
   takeAll(): Pending<R>[] {
     const all = this.pending ? [...this.pending.values()] : [];
     this.pending = null;
-    this.heapN = 0;
-    this.timers.at[TimerKind.Rpc] = Infinity;
+    this.timers.set(TimerKind.Rpc, Infinity);
     return all;
   }
 
@@ -159,68 +166,6 @@ export class RpcTable<R extends LookupRef = LookupRef> {
       this.rttvar = 0.75 * this.rttvar + 0.25 * Math.abs(this.srtt - rtt);
       this.srtt = 0.875 * this.srtt + 0.125 * rtt;
     }
-  }
-
-  // ------------------------------------------------------------ deadline heap
-
-  private push(at: number, rpc: number): void {
-    if (!this.heapAt || this.heapN === this.heapAt.length) this.growHeap();
-    const times = this.heapAt!;
-    const rpcs = this.heapRpc!;
-    let i = this.heapN++;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (times[parent]! <= at) break;
-      times[i] = times[parent]!;
-      rpcs[i] = rpcs[parent]!;
-      i = parent;
-    }
-    times[i] = at;
-    rpcs[i] = rpc;
-    this.settleTop();
-  }
-
-  /** Drops stale entries from the top and writes the earliest current deadline to the Rpc timer. */
-  private settleTop(): void {
-    const times = this.heapAt;
-    const rpcs = this.heapRpc;
-    const pending = this.pending;
-    while (this.heapN > 0 && times && rpcs) {
-      const p = pending?.get(rpcs[0]!);
-      if (p && p.deadline === times[0]) break;
-      this.popTop(times, rpcs);
-    }
-    this.timers.at[TimerKind.Rpc] = this.heapN > 0 ? times![0]! : Infinity;
-  }
-
-  private popTop(times: Float64Array, rpcs: Uint32Array): void {
-    const n = --this.heapN;
-    const at = times[n]!;
-    const rpc = rpcs[n]!;
-    let i = 0;
-    for (;;) {
-      let child = 2 * i + 1;
-      if (child >= n) break;
-      if (child + 1 < n && times[child + 1]! < times[child]!) child++;
-      if (times[child]! >= at) break;
-      times[i] = times[child]!;
-      rpcs[i] = rpcs[child]!;
-      i = child;
-    }
-    times[i] = at;
-    rpcs[i] = rpc;
-  }
-
-  private growHeap(): void {
-    const n = this.heapAt ? this.heapAt.length * 2 : 8;
-    const times = new Float64Array(n);
-    const rpcs = new Uint32Array(n);
-    if (this.heapAt) {
-      times.set(this.heapAt);
-      rpcs.set(this.heapRpc!);
-    }
-    this.heapAt = times;
-    this.heapRpc = rpcs;
   }
 }
 

@@ -1,9 +1,11 @@
 /**
- * The node's deadlines, one slot per kind of timer in one Float64Array, so
- * the host's next wake-up (pollTimeout) is a minimum over five numbers. The
- * Rpc slot is the earliest pending request deadline, kept exact by the
- * request table; the others are written by the maintenance jobs. Infinity
- * means "not set".
+ * The node's deadlines, one slot per kind of timer, so the host's next wake-up (pollTimeout) is
+ * a minimum over five numbers. The Rpc slot is never later than the earliest pending request
+ * deadline (the request table lowers it for every request and makes it exact at each tick);
+ * the others are written by the maintenance jobs. Infinity means "not set".
+ *
+ * Density: the slots of 1,024 nodes share one Float64Array (a typed array of its own would cost
+ * a node ~150 bytes of headers for 40 bytes of deadlines); a node keeps its slab and an offset.
  *
  * Dormancy: stop() leaves the maintenance deadlines in place but makes them
  * dormant, and they are reported again only when the node runs a tick while
@@ -26,17 +28,46 @@ export const enum TimerKind {
 
 const KINDS = 5;
 
+const NODES_PER_SLAB = 1024;
+let slab = new Float64Array(0);
+let slabUsed = NODES_PER_SLAB;
+
 export class Timers {
-  readonly at = new Float64Array(KINDS).fill(Infinity);
+  private readonly slab: Float64Array;
+  private readonly base: number;
   /** See the file comment: maintenance deadlines kept but not reported. */
   dormant = false;
 
+  constructor() {
+    if (slabUsed === NODES_PER_SLAB) {
+      slab = new Float64Array(NODES_PER_SLAB * KINDS).fill(Infinity);
+      slabUsed = 0;
+    }
+    this.slab = slab;
+    this.base = slabUsed++ * KINDS;
+  }
+
+  get(kind: TimerKind): number {
+    return this.slab[this.base + kind]!;
+  }
+
+  set(kind: TimerKind, at: number): void {
+    this.slab[this.base + kind] = at;
+  }
+
+  /** Moves the deadline of `kind` earlier to `at`, never later. */
+  lower(kind: TimerKind, at: number): void {
+    const i = this.base + kind;
+    if (at < this.slab[i]!) this.slab[i] = at;
+  }
+
   /** The earliest time the node must be ticked; Infinity when nothing is due. */
   earliest(): number {
-    const at = this.at;
-    let min = at[TimerKind.Rpc]!;
+    const at = this.slab;
+    const b = this.base;
+    let min = at[b + TimerKind.Rpc]!;
     if (this.dormant) return min;
-    for (let k = 1; k < KINDS; k++) if (at[k]! < min) min = at[k]!;
+    for (let k = 1; k < KINDS; k++) if (at[b + k]! < min) min = at[b + k]!;
     return min;
   }
 

@@ -45,20 +45,30 @@ describe('the timer table', () => {
   it('reports the earliest deadline over every kind, and only the request deadline while dormant', () => {
     const t = new Timers();
     expect(t.earliest()).toBe(Infinity);
-    t.at[TimerKind.Refresh] = 500;
-    t.at[TimerKind.Expire] = 200;
-    t.at[TimerKind.Rpc] = 300;
+    t.set(TimerKind.Refresh, 500);
+    t.set(TimerKind.Expire, 200);
+    t.set(TimerKind.Rpc, 300);
     expect(t.earliest()).toBe(200);
     t.dormant = true;
     expect(t.earliest()).toBe(300);
     t.rearm();
-    t.at[TimerKind.Expire] = Infinity;
+    t.set(TimerKind.Expire, Infinity);
     expect(t.earliest()).toBe(300);
-    t.at[TimerKind.Rpc] = Infinity;
+    t.set(TimerKind.Rpc, Infinity);
     expect(t.earliest()).toBe(500);
+    t.lower(TimerKind.Refresh, 600);
+    expect(t.get(TimerKind.Refresh)).toBe(500); // lower never moves a deadline later
+    t.lower(TimerKind.Refresh, 400);
+    expect(t.earliest()).toBe(400);
   });
 
-  it('follows the earliest pending request: an answered one does not hold the wake-up back', () => {
+  it('keeps each node\'s deadlines apart, also across slabs of nodes', () => {
+    const timers = Array.from({ length: 2500 }, () => new Timers());
+    timers.forEach((t, i) => t.set(TimerKind.Expire, i));
+    expect(timers.map((t) => t.earliest())).toEqual(timers.map((_, i) => i));
+  });
+
+  it('never wakes later than the earliest pending request; an answered one holds the wake-up until the next tick makes it exact', () => {
     const config = resolveConfig();
     const node = setup(3);
     node.ping(B, 0, 1);
@@ -69,8 +79,13 @@ describe('the timer table', () => {
     const [toC] = transmits(node);
     expect(node.pollTimeout()).toBe(config.initialTimeoutMs);
     node.handle(B, { type: MessageType.Pong, rpc: toB!.msg.rpc }, 20);
-    expect(node.pollTimeout()).toBe(10 + config.initialTimeoutMs); // C's deadline, set when it was sent
+    // B's deadline still stands (the host has it queued anyway): the node wakes then for nothing...
+    expect(node.pollTimeout()).toBe(config.initialTimeoutMs);
     expect(dones(events(node))).toEqual([{ type: 'done', op: 1, kind: 'ping', result: { alive: true, rttMs: 20 } }]);
+    node.handleTimeout(config.initialTimeoutMs);
+    expect(events(node)).toEqual([]);
+    // ...and from that tick on it asks for C's deadline, set when C was sent.
+    expect(node.pollTimeout()).toBe(10 + config.initialTimeoutMs);
     node.handleTimeout(10 + config.initialTimeoutMs);
     const evs = events(node);
     expect(evs).toEqual([
