@@ -24,26 +24,26 @@ export function answer(s: NodeState, from: number, msg: Request, now: number): v
 }
 
 function answerPing(s: NodeState, from: number, msg: Ping): void {
-  s.out.send(from, { type: MessageType.Pong, rpc: msg.rpc });
+  s.send(from, { type: MessageType.Pong, rpc: msg.rpc });
 }
 
 function answerFindNode(s: NodeState, from: number, msg: FindNode): void {
-  s.out.send(from, { type: MessageType.Nodes, rpc: msg.rpc, contacts: closestTo(s, msg.target, from) });
+  s.send(from, { type: MessageType.Nodes, rpc: msg.rpc, contacts: closestTo(s, msg.target, from) });
 }
 
 function answerFindValue(s: NodeState, from: number, msg: FindValue, now: number): void {
   const r = s.records?.get(keyString(msg.key), now);
   if (r) {
-    if (r.cached) s.out.event({ type: 'cache-hit', key: msg.key });
-    s.out.send(from, { type: MessageType.Value, rpc: msg.rpc, value: r.value, version: r.version, ttl: r.expiresAt - now });
+    if (r.cached) s.event({ type: 'cache-hit', key: msg.key });
+    s.send(from, { type: MessageType.Value, rpc: msg.rpc, value: r.value, version: r.version, ttl: r.expiresAt - now });
   } else {
-    s.out.send(from, { type: MessageType.Nodes, rpc: msg.rpc, contacts: closestTo(s, msg.key, from) });
+    s.send(from, { type: MessageType.Nodes, rpc: msg.rpc, contacts: closestTo(s, msg.key, from) });
   }
 }
 
 function answerStore(s: NodeState, from: number, msg: Store, now: number): void {
   const ok = accept(s, msg.key, msg.value, msg.version, msg.ttl, msg.cache, now);
-  s.out.send(from, { type: MessageType.StoreAck, rpc: msg.rpc, ok });
+  s.send(from, { type: MessageType.StoreAck, rpc: msg.rpc, ok });
 }
 
 /**
@@ -54,24 +54,23 @@ function answerStore(s: NodeState, from: number, msg: Store, now: number): void 
 export function accept(s: NodeState, key: Uint8Array, value: Uint8Array, version: number, ttl: number, cached: boolean, now: number): boolean {
   const c = s.config;
   if (value.length > c.maxValueBytes) {
-    s.out.drop('value-too-large');
+    s.drop('value-too-large');
     return false;
   }
   const life = Math.min(ttl, c.expireMs) * (cached ? cacheScale(s, key) : 1);
   if (!s.records) s.records = new RecordStore(c.maxRecords);
   const outcome = s.records.put(key, value, version, now + life, cached, now);
   if (outcome === StoreOutcome.OlderVersion) {
-    s.out.drop('store-older-version');
+    s.drop('store-older-version');
     return false;
   }
   if (outcome === StoreOutcome.Full) {
-    s.out.drop('store-full');
+    s.drop('store-full');
     return false;
   }
-  const t = s.timers;
-  t.lower(TimerKind.Expire, now + life);
-  if (c.replicate && !cached && t.get(TimerKind.Replicate) === Infinity) t.set(TimerKind.Replicate, now + replicationDelay(c, s.rng));
-  s.out.event({ type: 'stored', key, version, cached });
-  s.timers.rearm();
+  s.lowerTimer(TimerKind.Expire, now + life);
+  if (c.replicate && !cached && s.timer(TimerKind.Replicate) === Infinity) s.setTimer(TimerKind.Replicate, now + replicationDelay(c, s.rng));
+  s.event({ type: 'stored', key, version, cached });
+  s.rearm();
   return true;
 }

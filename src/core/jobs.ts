@@ -13,7 +13,7 @@ import { TimerKind, replicationDelay } from './timers.js';
 
 /** Removes expired records; the next sweep is at the earliest expiry left. */
 export function sweep(s: NodeState, now: number): void {
-  s.timers.set(TimerKind.Expire, s.records ? s.records.sweep(now) : Infinity);
+  s.setTimer(TimerKind.Expire, s.records ? s.records.sweep(now) : Infinity);
 }
 
 /** A random lookup into every bucket that saw none for refreshMs. */
@@ -30,12 +30,12 @@ export function refresh(s: NodeState, now: number): void {
   }
   let earliest = Infinity;
   for (let b = 0; b < table.bucketCount; b++) earliest = Math.min(earliest, table.lastLookupSec(b));
-  s.timers.set(TimerKind.Refresh, Math.max(now + SEC, s.epoch + (earliest + periodSec) * SEC));
+  s.setTimer(TimerKind.Refresh, Math.max(now + SEC, s.epoch + (earliest + periodSec) * SEC));
 }
 
 /** Pushes each replica not STOREd here within the last interval to the current k closest, keeping its expiry. */
 export function replicate(s: NodeState, now: number): void {
-  s.timers.set(TimerKind.Replicate, now + replicationDelay(s.config, s.rng));
+  s.setTimer(TimerKind.Replicate, now + replicationDelay(s.config, s.rng));
   if (!s.records) return;
   for (const r of s.records.map.values()) {
     if (r.cached || r.expiresAt <= now || now - r.storedAt < s.config.replicateMs) continue;
@@ -54,5 +54,5 @@ export function republish(s: NodeState, now: number): void {
     }
     next = Math.min(next, p.republishAt);
   }
-  s.timers.set(TimerKind.Republish, next);
+  s.setTimer(TimerKind.Republish, next);
 }

@@ -1,18 +1,16 @@
 /**
  * The state one node's parts share. KadNode owns it and hands it to the
  * functions in answers.ts, lookup-runs.ts, operations.ts and jobs.ts; hosts
- * never see it (they read what KadNode exposes). Nothing here does anything.
+ * never see it (they read what KadNode exposes).
  */
 import type { KadConfig } from './config.js';
 import type { LookupStep } from './events.js';
 import type { Lookup } from './lookup.js';
-import type { Outbox } from './outbox.js';
 import type { PeerIds } from './peers.js';
 import type { Random } from './random.js';
 import type { RecordStore } from './records.js';
 import type { RoutingTable } from './routing-table.js';
-import type { RpcTable } from './rpc-table.js';
-import type { Timers } from './timers.js';
+import { RequestTable } from './rpc-table.js';
 
 export const SEC = 1000;
 
@@ -24,28 +22,33 @@ export interface Published {
   republishAt: number;
 }
 
-export interface NodeState {
-  /** This node's handle in `peers`. */
-  readonly self: number;
-  readonly peers: PeerIds;
-  readonly config: KadConfig;
-  /** The node's own stream: every draw happens in a fixed order, so runs replay. */
-  readonly rng: Random;
-  readonly table: RoutingTable;
-  /** `now` when the node was made; bucket times are seconds since then. */
-  readonly epoch: number;
-  readonly out: Outbox;
-  readonly timers: Timers;
-  readonly rpcs: RpcTable<Run>;
+/**
+ * Everything one node knows, in one object: the output queues, the timer table and the request
+ * table come from the classes it extends (see outbox.ts for why one object).
+ */
+export class NodeState extends RequestTable<Run> {
   /** Created with the first record / the first put (most swarm nodes hold few). */
-  records: RecordStore | null;
-  published: Map<string, Published> | null;
-  lastVersion: number;
-  joined: boolean;
+  records: RecordStore | null = null;
+  published: Map<string, Published> | null = null;
+  lastVersion = 0;
+  joined = false;
   /** Set by traceNextLookup(): the next lookup records its steps. */
-  traceNext: boolean;
+  traceNext = false;
   /** False between stop() and resume(): the node neither answers nor acts. */
-  up: boolean;
+  up = true;
+
+  constructor(
+    /** This node's handle in `peers`. */
+    readonly self: number,
+    readonly peers: PeerIds,
+    config: KadConfig,
+    rng: Random,
+    table: RoutingTable,
+    /** `now` when the node was made; bucket times are seconds since then. */
+    readonly epoch: number,
+  ) {
+    super(table, config, rng);
+  }
 }
 
 export function secondsSinceEpoch(s: NodeState, now: number): number {

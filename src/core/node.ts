@@ -22,13 +22,12 @@ import { Run, cutShort, lookupAnswered, lookupTimedOut } from './lookup-runs.js'
 import { Message, MessageType, isRequest } from './messages.js';
 import { NodeState, secondsSinceEpoch } from './node-state.js';
 import * as ops from './operations.js';
-import { Outbox } from './outbox.js';
 import { PeerIds } from './peers.js';
 import { Random } from './random.js';
 import type { RecordStore } from './records.js';
 import { Observe, RoutingTable } from './routing-table.js';
-import { Pending, Purpose, RpcTable, request } from './rpc-table.js';
-import { TimerKind, Timers } from './timers.js';
+import { Pending, Purpose, request } from './rpc-table.js';
+import { TimerKind } from './timers.js';
 
 export type {
   DoneEvent,
@@ -44,34 +43,44 @@ export type {
 } from './events.js';
 
 export class KadNode {
-  readonly table: RoutingTable;
-  readonly epoch: number;
+  // Everything lives in the one state object (see outbox.ts): a node is this wrapper and it.
   private readonly s: NodeState;
-  private readonly out: Outbox;
 
   constructor(
     /** This node's handle in `peers`. */
-    readonly self: number,
-    readonly peers: PeerIds,
-    readonly config: KadConfig,
-    readonly rng: Random,
+    self: number,
+    peers: PeerIds,
+    config: KadConfig,
+    rng: Random,
     now: number,
   ) {
-    this.epoch = now;
-    this.table = new RoutingTable(peers, self, {
+    const table = new RoutingTable(peers, self, {
       k: config.k,
       replacements: config.replacementCacheSize,
       maxFailures: config.maxFailures,
       bitsPerStep: config.bitsPerStep,
       pingIntervalSec: Math.round(config.bucketPingIntervalMs / 1000),
     });
-    const out = (this.out = new Outbox());
-    const timers = new Timers();
-    this.s = {
-      self, peers, config, rng, table: this.table, epoch: now, out, timers,
-      rpcs: new RpcTable<Run>(this.table, config, rng, out, timers),
-      records: null, published: null, lastVersion: 0, joined: false, traceNext: false, up: true,
-    };
+    this.s = new NodeState(self, peers, config, rng, table, now);
+  }
+
+  get self(): number {
+    return this.s.self;
+  }
+  get peers(): PeerIds {
+    return this.s.peers;
+  }
+  get config(): KadConfig {
+    return this.s.config;
+  }
+  get rng(): Random {
+    return this.s.rng;
+  }
+  get table(): RoutingTable {
+    return this.s.table;
+  }
+  get epoch(): number {
+    return this.s.epoch;
   }
 
   get id(): Uint8Array {
@@ -99,7 +108,7 @@ export class KadNode {
     const s = this.s;
     if (!s.up) return;
     if (from === this.self) {
-      this.out.drop('from-self');
+      this.s.drop('from-self');
       return;
     }
     if (isRequest(msg)) {
@@ -107,7 +116,7 @@ export class KadNode {
       answer(s, from, msg, now);
       return;
     }
-    const p = s.rpcs.answered(from, msg, now);
+    const p = s.answered(from, msg, now);
     if (!p) return;
     const rtt = now - p.sentAt;
     if (p.purpose === Purpose.BucketPing) this.table.pingResult(from, true, rtt);
@@ -120,16 +129,15 @@ export class KadNode {
   handleTimeout(now: number): void {
     const s = this.s;
     if (!s.up) {
-      s.timers.dormant = true; // a stopped node forgets its wake-up, as the old core did (see timers.ts)
+      s.dormant = true; // a stopped node forgets its wake-up, as the old core did (see timers.ts)
       return;
     }
-    s.rpcs.expire(now, this);
-    const t = s.timers;
-    if (now >= t.get(TimerKind.Expire)) sweep(s, now);
-    if (now >= t.get(TimerKind.Refresh)) refresh(s, now);
-    if (now >= t.get(TimerKind.Replicate)) replicate(s, now);
-    if (now >= t.get(TimerKind.Republish)) republish(s, now);
-    s.timers.rearm();
+    s.expireRequests(now, this);
+    if (now >= s.timer(TimerKind.Expire)) sweep(s, now);
+    if (now >= s.timer(TimerKind.Refresh)) refresh(s, now);
+    if (now >= s.timer(TimerKind.Replicate)) replicate(s, now);
+    if (now >= s.timer(TimerKind.Republish)) republish(s, now);
+    s.rearm();
   }
 
   /** A contact from outside the protocol (an oracle-filled table); no ping is sent for a full bucket. */
@@ -145,8 +153,8 @@ export class KadNode {
   stop(now: number): void {
     const s = this.s;
     s.up = false;
-    const pending = s.rpcs.takeAll();
-    s.timers.dormant = true;
+    const pending = s.takeAllRequests();
+    s.dormant = true;
     for (const p of pending) {
       if (p.run) cutShort(p.run, now);
       else p.waiter?.settle(null, now);
@@ -192,30 +200,30 @@ export class KadNode {
 
   /** The next message to send (to `transmitTo`), in the order the node made them; null when none is left. */
   pollTransmit(): Message | null {
-    return this.out.pollTransmit();
+    return this.s.pollTransmit();
   }
 
   /** Destination handle of the message pollTransmit just returned. */
   get transmitTo(): number {
-    return this.out.transmitTo;
+    return this.s.transmitTo;
   }
 
   /** The earliest time handleTimeout must run; Infinity when nothing is armed. */
   pollTimeout(): number {
-    return this.s.timers.earliest();
+    return this.s.earliestTimer();
   }
 
   /** The next event (drops, stores, timeouts, lookups, cache hits, done), in the order they happened. */
   pollEvent(): NodeEvent | null {
-    return this.out.pollEvent();
+    return this.s.pollEvent();
   }
 
   // -------------------------------------------------------------- internals
 
-  /** @internal The request table's callback for a request past its deadline (see RpcTable.expire). */
+  /** @internal The request table's callback for a request past its deadline (see RequestTable.expireRequests). */
   onRequestTimeout(p: Pending<Run>, now: number): void {
     const s = this.s;
-    this.out.event({ type: 'timeout', peer: p.peer, request: p.request });
+    this.s.event({ type: 'timeout', peer: p.peer, request: p.request });
     if (p.purpose === Purpose.BucketPing) {
       this.table.pingResult(p.peer, false);
       return;
@@ -223,7 +231,7 @@ export class KadNode {
     this.table.fail(p.peer);
     if (p.purpose === Purpose.Lookup) {
       // Free the slot now, but keep listening: a slow answer still counts if the lookup is running.
-      s.rpcs.markLate(p, now);
+      s.markLate(p, now);
       lookupTimedOut(s, p, now);
       return;
     }
@@ -240,7 +248,7 @@ export class KadNode {
 
   /** Number of requests awaiting a reply. */
   get pendingCount(): number {
-    return this.s.rpcs.size;
+    return this.s.pendingCount;
   }
 
   get recordCount(): number {

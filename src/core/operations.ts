@@ -20,7 +20,7 @@ import { targetScratch } from './scratch.js';
 import { TimerKind } from './timers.js';
 
 function done(s: NodeState, ev: DoneEvent): void {
-  s.out.event(ev);
+  s.event(ev);
 }
 
 /** Joins through the bootstrap contacts: self-lookup, then refresh of every bucket beyond the nearest neighbour. */
@@ -40,8 +40,8 @@ export function join(s: NodeState, bootstraps: number[], now: number, op: number
     }
     const finish = (end: number): void => {
       s.joined = responded > 0;
-      s.timers.lower(TimerKind.Refresh, end + s.config.refreshMs);
-      s.timers.rearm();
+      s.lowerTimer(TimerKind.Refresh, end + s.config.refreshMs);
+      s.rearm();
       const result: JoinResult = { ok: responded > 0, contacts: s.table.size, rpcs, duration: end - now };
       done(s, { type: 'done', op, kind: 'join', result });
     };
@@ -60,7 +60,7 @@ export function findNode(s: NodeState, target: Uint8Array, now: number, op: numb
   writeIdWords(target, targetScratch, 0);
   startLookup(s, LookupKind.FindNode, targetScratch, now, (run, end) => {
     const cost = costOf(run, end, closestDepth(run));
-    s.out.event({ type: 'lookup', kind: 'find-node', cost });
+    s.event({ type: 'lookup', kind: 'find-node', cost });
     done(s, { type: 'done', op, kind: 'find-node', result: { ...cost, closest: run.lookup.results() } });
   });
 }
@@ -82,7 +82,7 @@ export function get(s: NodeState, key: Uint8Array, now: number, op: number): voi
     (run, end) => {
       const found = run.value !== null;
       const cost = costOf(run, end, found ? run.valueDepth : closestDepth(run));
-      s.out.event({ type: 'lookup', kind: 'find-value', cost });
+      s.event({ type: 'lookup', kind: 'find-value', cost });
       if (found && s.config.cacheOnLookupPath) cacheOnPath(s, run, end);
       const result: GetResult = found ? { ...cost, found, value: run.value!, version: run.version } : { ...cost, found };
       done(s, { type: 'done', op, kind: 'get', result });
@@ -110,7 +110,7 @@ export function put(s: NodeState, key: Uint8Array, value: Uint8Array, now: numbe
     if (!s.published) s.published = new Map();
     const republishAt = now + c.republishMs;
     s.published.set(keyString(key), { key, value, version: v, republishAt });
-    s.timers.lower(TimerKind.Republish, republishAt);
+    s.lowerTimer(TimerKind.Republish, republishAt);
   }
   storeAtClosest(s, key, value, v, c.expireMs, now, op);
 }

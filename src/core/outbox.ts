@@ -6,6 +6,11 @@
  *
  * The arrays are created on first use and emptied (not reallocated) when
  * drained: tens of thousands of idle nodes share a process.
+ *
+ * Density: a node's state is ONE object. Outbox ← NodeTimers (timers.ts) ←
+ * RequestTable (rpc-table.ts) ← NodeState (node-state.ts) each add one
+ * concern's fields and methods to the same object, instead of four objects
+ * with four headers and the pointers between them (~200 bytes a node).
  */
 import type { DropReason, NodeEvent } from './events.js';
 import type { Message } from './messages.js';
@@ -27,6 +32,7 @@ export class Outbox {
   /** Destination of the message pollTransmit returned last (-1 before any). */
   transmitTo = -1;
 
+  /** Queues `msg` for `to`. */
   send(to: number, msg: Message): void {
     if (!this.msgs) {
       this.msgs = [];

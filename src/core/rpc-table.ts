@@ -18,10 +18,9 @@
 import type { KadConfig } from './config.js';
 import type { Lookup } from './lookup.js';
 import { MessageType, Reply, Request } from './messages.js';
-import type { Outbox } from './outbox.js';
 import type { Random } from './random.js';
 import type { RoutingTable } from './routing-table.js';
-import { TimerKind, Timers } from './timers.js';
+import { NodeTimers, TimerKind } from './timers.js';
 
 export const enum Purpose {
   Lookup = 0,
@@ -58,26 +57,29 @@ export interface Pending<R extends LookupRef = LookupRef> {
   late: boolean;
 }
 
-export class RpcTable<R extends LookupRef = LookupRef> {
+/** The request table of one node (part of the node's one state object: see outbox.ts). */
+export class RequestTable<R extends LookupRef = LookupRef> extends NodeTimers {
   private pending: Map<number, Pending<R>> | null = null;
   /** Node-wide RTT estimate for contacts with none of their own. */
   private srtt = 0;
   private rttvar = 0;
 
   constructor(
-    private readonly table: RoutingTable,
-    private readonly config: KadConfig,
-    private readonly rng: Random,
-    private readonly out: Outbox,
-    private readonly timers: Timers,
-  ) {}
+    readonly table: RoutingTable,
+    readonly config: KadConfig,
+    /** The node's own stream: every draw happens in a fixed order, so runs replay. */
+    readonly rng: Random,
+  ) {
+    super();
+  }
 
-  get size(): number {
+  /** Requests awaiting a reply. */
+  get pendingCount(): number {
     return this.pending?.size ?? 0;
   }
 
   /** Sends `msg` to `peer` as a new request and records it. */
-  open(peer: number, msg: Request, purpose: Purpose, now: number, run: R | null, waiter: Waiter | null): Pending<R> {
+  openRequest(peer: number, msg: Request, purpose: Purpose, now: number, run: R | null, waiter: Waiter | null): Pending<R> {
     let rpc = this.rng.nextU32();
     const pending = (this.pending ??= new Map());
     while (pending.has(rpc)) rpc = this.rng.nextU32();
@@ -85,8 +87,8 @@ export class RpcTable<R extends LookupRef = LookupRef> {
     const deadline = now + this.timeoutFor(peer);
     const p: Pending<R> = { rpc, peer, request: msg.type, sentAt: now, deadline, purpose, run, waiter, late: false };
     pending.set(rpc, p);
-    this.out.send(peer, msg);
-    this.timers.lower(TimerKind.Rpc, deadline);
+    this.send(peer, msg);
+    this.lowerTimer(TimerKind.Rpc, deadline);
     return p;
   }
 
@@ -97,15 +99,15 @@ export class RpcTable<R extends LookupRef = LookupRef> {
   answered(from: number, msg: Reply, now: number): Pending<R> | null {
     const p = this.pending?.get(msg.rpc);
     if (!p || p.peer !== from) {
-      this.out.drop('unmatched-reply');
+      this.drop('unmatched-reply');
       return null;
     }
     if (msg.type !== replyTypeFor(p.request, msg.type)) {
-      this.out.drop('wrong-reply-type');
+      this.drop('wrong-reply-type');
       return null;
     }
     this.pending!.delete(msg.rpc);
-    if (p.late) this.out.drop('late-reply');
+    if (p.late) this.drop('late-reply');
     this.sampleRtt(now - p.sentAt);
     return p;
   }
@@ -115,11 +117,10 @@ export class RpcTable<R extends LookupRef = LookupRef> {
    * A late one (past its grace deadline) and any that is not a lookup's leave the table before
    * the visit; a lookup's first timeout stays for `markLate`. Late ones are not visited.
    */
-  expire(now: number, handler: TimeoutHandler<R>): void {
+  expireRequests(now: number, handler: TimeoutHandler<R>): void {
     const pending = this.pending;
-    const timers = this.timers;
-    if (!pending || timers.get(TimerKind.Rpc) > now) return; // nothing due: no scan
-    timers.set(TimerKind.Rpc, Infinity);
+    if (!pending || this.timer(TimerKind.Rpc) > now) return; // nothing due: no scan
+    this.setTimer(TimerKind.Rpc, Infinity);
     // Requests opened by a handler lower the timer themselves (and are visited too, not yet due).
     for (const [rpc, p] of pending) {
       if (p.deadline <= now) {
@@ -127,7 +128,7 @@ export class RpcTable<R extends LookupRef = LookupRef> {
         if (!p.late) handler.onRequestTimeout(p, now);
         if (!pending.has(rpc)) continue;
       }
-      timers.lower(TimerKind.Rpc, p.deadline);
+      this.lowerTimer(TimerKind.Rpc, p.deadline);
     }
   }
 
@@ -135,14 +136,14 @@ export class RpcTable<R extends LookupRef = LookupRef> {
   markLate(p: Pending<R>, now: number): void {
     p.late = true;
     p.deadline = now + this.config.maxTimeoutMs;
-    this.timers.lower(TimerKind.Rpc, p.deadline);
+    this.lowerTimer(TimerKind.Rpc, p.deadline);
   }
 
   /** Empties the table (the node stops) and returns what was pending, in the order it was sent. */
-  takeAll(): Pending<R>[] {
+  takeAllRequests(): Pending<R>[] {
     const all = this.pending ? [...this.pending.values()] : [];
     this.pending = null;
-    this.timers.set(TimerKind.Rpc, Infinity);
+    this.setTimer(TimerKind.Rpc, Infinity);
     return all;
   }
 
@@ -189,7 +190,7 @@ function replyTypeFor(request: MessageType, reply: MessageType): MessageType {
  * with no reply at once (what a caller of a stopped node gets). Returns the deadline, or -1.
  */
 export function request<R extends LookupRef>(
-  s: { readonly up: boolean; readonly rpcs: RpcTable<R> },
+  s: RequestTable<R> & { readonly up: boolean },
   peer: number,
   msg: Request,
   purpose: Purpose,
@@ -201,5 +202,5 @@ export function request<R extends LookupRef>(
     waiter?.settle(null, now);
     return -1;
   }
-  return s.rpcs.open(peer, msg, purpose, now, run, waiter).deadline;
+  return s.openRequest(peer, msg, purpose, now, run, waiter).deadline;
 }

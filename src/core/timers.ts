@@ -16,6 +16,7 @@
  * virtual-time trace with churn in it.
  */
 import type { KadConfig } from './config.js';
+import { Outbox } from './outbox.js';
 import type { Random } from './random.js';
 
 export const enum TimerKind {
@@ -32,39 +33,41 @@ const NODES_PER_SLAB = 1024;
 let slab = new Float64Array(0);
 let slabUsed = NODES_PER_SLAB;
 
-export class Timers {
-  private readonly slab: Float64Array;
-  private readonly base: number;
+/** The timer table of one node (part of the node's one state object: see outbox.ts). */
+export class NodeTimers extends Outbox {
+  private readonly timerSlab: Float64Array;
+  private readonly timerBase: number;
   /** See the file comment: maintenance deadlines kept but not reported. */
   dormant = false;
 
   constructor() {
+    super();
     if (slabUsed === NODES_PER_SLAB) {
       slab = new Float64Array(NODES_PER_SLAB * KINDS).fill(Infinity);
       slabUsed = 0;
     }
-    this.slab = slab;
-    this.base = slabUsed++ * KINDS;
+    this.timerSlab = slab;
+    this.timerBase = slabUsed++ * KINDS;
   }
 
-  get(kind: TimerKind): number {
-    return this.slab[this.base + kind]!;
+  timer(kind: TimerKind): number {
+    return this.timerSlab[this.timerBase + kind]!;
   }
 
-  set(kind: TimerKind, at: number): void {
-    this.slab[this.base + kind] = at;
+  setTimer(kind: TimerKind, at: number): void {
+    this.timerSlab[this.timerBase + kind] = at;
   }
 
   /** Moves the deadline of `kind` earlier to `at`, never later. */
-  lower(kind: TimerKind, at: number): void {
-    const i = this.base + kind;
-    if (at < this.slab[i]!) this.slab[i] = at;
+  lowerTimer(kind: TimerKind, at: number): void {
+    const i = this.timerBase + kind;
+    if (at < this.timerSlab[i]!) this.timerSlab[i] = at;
   }
 
   /** The earliest time the node must be ticked; Infinity when nothing is due. */
-  earliest(): number {
-    const at = this.slab;
-    const b = this.base;
+  earliestTimer(): number {
+    const at = this.timerSlab;
+    const b = this.timerBase;
     let min = at[b + TimerKind.Rpc]!;
     if (this.dormant) return min;
     for (let k = 1; k < KINDS; k++) if (at[b + k]! < min) min = at[b + k]!;

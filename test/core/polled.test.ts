@@ -11,7 +11,7 @@ import { keyFromString } from '../../src/core/key.js';
 import { MessageType, type Message } from '../../src/core/messages.js';
 import { PeerIds } from '../../src/core/peers.js';
 import { Random } from '../../src/core/random.js';
-import { TimerKind, Timers } from '../../src/core/timers.js';
+import { NodeTimers, TimerKind } from '../../src/core/timers.js';
 
 const B = 1;
 const C = 2;
@@ -43,29 +43,29 @@ const dones = (evs: NodeEvent[]): DoneEvent[] => evs.filter((e): e is DoneEvent 
 
 describe('the timer table', () => {
   it('reports the earliest deadline over every kind, and only the request deadline while dormant', () => {
-    const t = new Timers();
-    expect(t.earliest()).toBe(Infinity);
-    t.set(TimerKind.Refresh, 500);
-    t.set(TimerKind.Expire, 200);
-    t.set(TimerKind.Rpc, 300);
-    expect(t.earliest()).toBe(200);
+    const t = new NodeTimers();
+    expect(t.earliestTimer()).toBe(Infinity);
+    t.setTimer(TimerKind.Refresh, 500);
+    t.setTimer(TimerKind.Expire, 200);
+    t.setTimer(TimerKind.Rpc, 300);
+    expect(t.earliestTimer()).toBe(200);
     t.dormant = true;
-    expect(t.earliest()).toBe(300);
+    expect(t.earliestTimer()).toBe(300);
     t.rearm();
-    t.set(TimerKind.Expire, Infinity);
-    expect(t.earliest()).toBe(300);
-    t.set(TimerKind.Rpc, Infinity);
-    expect(t.earliest()).toBe(500);
-    t.lower(TimerKind.Refresh, 600);
-    expect(t.get(TimerKind.Refresh)).toBe(500); // lower never moves a deadline later
-    t.lower(TimerKind.Refresh, 400);
-    expect(t.earliest()).toBe(400);
+    t.setTimer(TimerKind.Expire, Infinity);
+    expect(t.earliestTimer()).toBe(300);
+    t.setTimer(TimerKind.Rpc, Infinity);
+    expect(t.earliestTimer()).toBe(500);
+    t.lowerTimer(TimerKind.Refresh, 600);
+    expect(t.timer(TimerKind.Refresh)).toBe(500); // lower never moves a deadline later
+    t.lowerTimer(TimerKind.Refresh, 400);
+    expect(t.earliestTimer()).toBe(400);
   });
 
   it('keeps each node\'s deadlines apart, also across slabs of nodes', () => {
-    const timers = Array.from({ length: 2500 }, () => new Timers());
-    timers.forEach((t, i) => t.set(TimerKind.Expire, i));
-    expect(timers.map((t) => t.earliest())).toEqual(timers.map((_, i) => i));
+    const timers = Array.from({ length: 2500 }, () => new NodeTimers());
+    timers.forEach((t, i) => t.setTimer(TimerKind.Expire, i));
+    expect(timers.map((t) => t.earliestTimer())).toEqual(timers.map((_, i) => i));
   });
 
   it('never wakes later than the earliest pending request; an answered one holds the wake-up until the next tick makes it exact', () => {
