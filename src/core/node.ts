@@ -29,18 +29,6 @@ import { Observe, RoutingTable } from './routing-table.js';
 import { Pending, Purpose, request } from './rpc-table.js';
 import { TimerKind } from './timers.js';
 
-export type {
-  DoneEvent,
-  DropReason,
-  FindNodeResult,
-  GetResult,
-  JoinResult,
-  LookupCost,
-  LookupStep,
-  NodeEvent,
-  PingResult,
-  PutResult,
-} from './events.js';
 
 export class KadNode {
   // Everything lives in the one state object (see outbox.ts): a node is this wrapper and it.

@@ -4,7 +4,7 @@
  * and long commands send progress messages in between.
  */
 import type { KadConfig } from '../core/config.js';
-import type { LookupStep } from '../core/node.js';
+import type { LookupStep } from '../core/index.js';
 import type { RingMesh } from '../net/ring-mesh.js';
 import type { NetworkModel } from '../sim/network-model.js';
 import type { BarrierMemory } from './barrier.js';

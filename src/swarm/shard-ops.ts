@@ -6,7 +6,7 @@
  */
 import { getHeapStatistics } from 'node:v8';
 import { ID_WORDS } from '../core/id.js';
-import type { GetResult, LookupCost } from '../core/node.js';
+import type { GetResult, LookupCost } from '../core/index.js';
 import { emptyOpsResult, type HealthResult, type JoinBatchResult, type KvResult, type NodeInfo, type OpKind, type OpsResult, type SpawnResult } from './control.js';
 import { idToHex } from '../core/id.js';
 import { forceGc } from './gc.js';
