@@ -22,3 +22,4 @@ export { PeerIds } from './core/peers.js';
 export { Random } from './core/random.js';
 export { MessageType, type Message } from './core/messages.js';
 export { SimNetwork, type SimOptions } from './sim/sim-network.js';
+export { HostLoop, RealClock, VirtualClock, type Clock, type Done, type EventSink, type Outbox, type WakeQueue } from './host/index.js';
