@@ -1,6 +1,6 @@
 /**
  * The kadswarm bin as a user runs it (compiled, dist/src/cli/main.js): a top-level help that lists
- * the six commands and nothing else, --version alone on stdout, exit code 2 for an unknown command,
+ * the seven commands and nothing else, --version alone on stdout, exit code 2 for an unknown command,
  * and a --help for every command that starts with its own usage line.
  */
 import { execFile } from 'node:child_process';
@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, assertFreshBuild } from '../swarm/dist.js';
 
 const MAIN = join(ROOT, 'dist/src/cli/main.js');
-const COMMANDS = ['stress', 'churn', 'load', 'serve', 'node', 'bench'];
+const COMMANDS = ['stress', 'churn', 'load', 'serve', 'node', 'bench', 'compare'];
 
 interface Run {
   code: number;
@@ -30,7 +30,7 @@ function kadswarm(...args: string[]): Promise<Run> {
 beforeAll(() => assertFreshBuild(['src/cli/main.js']));
 
 describe('kadswarm', () => {
-  it('with no arguments, --help or -h: lists exactly the six commands, not one command\'s usage', async () => {
+  it('with no arguments, --help or -h: lists exactly the seven commands, not one command\'s usage', async () => {
     for (const args of [[], ['--help'], ['-h']]) {
       const r = await kadswarm(...args);
       expect(r.code, r.stderr).toBe(0);
@@ -52,7 +52,7 @@ describe('kadswarm', () => {
     const r = await kadswarm('strss', '--nodes', '10');
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe('kadswarm: unknown command "strss"; the commands are stress, churn, load, serve, node, bench (kadswarm --help)\n');
+    expect(r.stderr).toBe('kadswarm: unknown command "strss"; the commands are stress, churn, load, serve, node, bench, compare (kadswarm --help)\n');
   });
 
   it.each(COMMANDS)('%s --help exits 0 and starts with its usage line', async (name) => {
