@@ -65,6 +65,11 @@ export function observeEvents<O extends PhaseObserver>(inner: O, log: EventLog, 
       inner.progress(d);
     },
     end() {
+      // A phase ends when all its operations have; the shards' last progress report may lag behind that.
+      if (done < total) {
+        done = total;
+        log.emit('progress', { ...context, phase, done, total });
+      }
       log.emit('phase-end', { ...context, phase, done, total, wallMs: Math.round((performance.now() - started) * 10) / 10 });
       inner.end();
     },
