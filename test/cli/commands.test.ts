@@ -3,29 +3,15 @@
  * the seven commands and nothing else, --version alone on stdout, exit code 2 for an unknown command,
  * and a --help for every command that starts with its own usage line.
  */
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, assertFreshBuild } from '../swarm/dist.js';
+import { runBin } from './bin.js';
 
-const MAIN = join(ROOT, 'dist/src/cli/main.js');
 const COMMANDS = ['stress', 'churn', 'load', 'serve', 'node', 'bench', 'compare'];
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function kadswarm(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [MAIN, ...args], { timeout: 30_000 }, (err, stdout, stderr) => {
-      const code = err ? ((err as { code?: number }).code ?? 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const kadswarm = (...args: string[]): ReturnType<typeof runBin> => runBin(args);
 
 beforeAll(() => assertFreshBuild(['src/cli/main.js']));
 

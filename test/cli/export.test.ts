@@ -4,34 +4,21 @@
  * lines each parse and carry phase start/end and progress with timestamps; --runs 3 keeps every
  * run and a summary whose intervals contain each run's value; compare reads both kinds of file.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, assertFreshBuild } from '../swarm/dist.js';
+import { assertFreshBuild } from '../swarm/dist.js';
 import type { StressReport } from '../../src/report/stress-report.js';
 import type { RepeatedStressReport } from '../../src/report/figures.js';
 import { FIGURES } from '../../src/report/figures.js';
+import { runBin, type Run } from './bin.js';
 
-const MAIN = join(ROOT, 'dist/src/cli/main.js');
 const NODES = 120;
 const KEYS = 60;
 const SMALL = ['--nodes', String(NODES), '--keys', String(KEYS), '--workers', '2'];
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function kadswarm(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [MAIN, ...args], { timeout: 110_000, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+const kadswarm = (...args: string[]): Promise<Run> => runBin(args, 110_000);
 
 const csv = (file: string): string[][] =>
   readFileSync(file, 'utf8')
