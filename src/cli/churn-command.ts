@@ -13,6 +13,7 @@ import { runChurn, type ChurnOptions, type ChurnResult } from '../swarm/churn-ru
 import { parseLatency } from '../sim/network-model.js';
 import { churnJson, churnPlots, describeRun, formatChurnRun, sweepCsv, sweepHtml, sweepPlot, type SweepPoint } from '../report/churn-report.js';
 import { htmlReport } from '../report/html.js';
+import { repeatedSweepPoint, sweepSuccess } from '../report/sweep-intervals.js';
 import { choiceFlag, durationFlag as duration, intFlag as int, numberFlag, ratioFlag } from './flags.js';
 import { phaseProgress } from './progress.js';
 
@@ -39,7 +40,8 @@ export const CHURN_USAGE = `Usage: kadswarm churn [options]
   --bucket T             report bucket (default 30m)
   --sweep                uptime = downtime in {5,10,20,40,60,120} min × {k 1,2,3,5,20 with α 1; k 3 with α 3}
   --check-invariants     check the simulator's invariants after every event (slower); a broken one ends the run with the seed
-  --json FILE, --out DIR`;
+  --runs R               with --sweep: every point on R networks (seed, seed+1, …), mean success and 95 % error bars (default 1)
+  --json FILE|-, --out DIR   (--json -: the JSON on stdout, the text on stderr)`;
 
 export async function churnCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -70,6 +72,7 @@ export async function churnCommand(argv: string[]): Promise<number> {
       bucket: { type: 'string', default: '30m' },
       sweep: { type: 'boolean', default: false },
       json: { type: 'string' },
+      runs: { type: 'string', default: '1' },
       out: { type: 'string' },
       'check-invariants': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
@@ -86,6 +89,14 @@ export async function churnCommand(argv: string[]): Promise<number> {
   const putRate = numberFlag('put-rate', values['put-rate']!, 0);
   const finds = int('finds', values.finds!, 0);
   const uptimeMs = duration('uptime', values.uptime!);
+  const runs = int('runs', values.runs!, 1);
+  if (runs > 1 && !values.sweep) throw new Error('--runs needs --sweep (a single churn run is not repeated yet)');
+  // --json -: stdout carries the JSON, so the text goes to stderr.
+  const log = values.json === '-' ? console.error : console.log;
+  const writeJson = (json: string): void => {
+    if (values.json === '-') process.stdout.write(`${json}\n`);
+    else if (values.json) writeFileSync(values.json, json);
+  };
   const base = (k: number, alpha: number, upMs: number): ChurnOptions => {
     const seed = int('seed', values.seed!, 0);
     const config: ChurnOptions['config'] = { k, alpha, replicate: !values['no-replicate'] };
@@ -129,14 +140,14 @@ export async function churnCommand(argv: string[]): Promise<number> {
     bar.start('simulating', 1000);
     const r = await runChurn(o, (share) => bar.progress(Math.round(share * 1000)));
     bar.end();
-    console.log(formatChurnRun(r));
+    log(formatChurnRun(r));
     const json = JSON.stringify(churnJson(r, runEnvironment(), new Date()), null, 1);
     writeFileSync(join(out, 'churn.json'), json);
-    if (values.json) writeFileSync(values.json, json);
+    writeJson(json);
     const plots = churnPlots(r);
     for (const [name, svg] of Object.entries(plots)) writeFileSync(join(out, name), svg);
     writeFileSync(join(out, 'churn.html'), htmlReport({ title: 'kadswarm churn run', params: describeRun(r), sections: [{ heading: 'Summary', pre: formatChurnRun(r) }, ...Object.entries(plots).map(([h, svg]) => ({ heading: h, svg }))] }));
-    console.log(`Report: ${join(out, 'churn.html')} (JSON and SVG beside it)`);
+    log(`Report: ${join(out, 'churn.html')} (JSON and SVG beside it)`);
     return r.joinsFailed > 0 ? 1 : 0;
   }
 
@@ -145,37 +156,52 @@ export async function churnCommand(argv: string[]): Promise<number> {
   const configs = [...[1, 2, 3, 5, 20].map((k) => ({ k, alpha: 1 })), { k: 3, alpha: 3 }];
   // Longest runs first (more churn and larger k mean more messages), so the two lanes end together.
   const cost = (j: { k: number; alpha: number; u: number }): number => (j.k * j.alpha + 3) * (1 + 30 / j.u);
-  const jobs = configs.flatMap((c) => uptimes.map((u) => ({ ...c, u }))).sort((a, b) => cost(b) - cost(a));
+  const jobs = configs.flatMap((c) => uptimes.flatMap((u) => Array.from({ length: runs }, (_, run) => ({ ...c, u, run })))).sort((a, b) => cost(b) - cost(a));
   const bar = phaseProgress();
   bar.start('sweep runs', jobs.length);
-  const points: SweepPoint[] = [];
+  let points: SweepPoint[] = [];
+  // --runs: run r of a point is on the network of seed + r.
+  const byRun: Array<SweepPoint & { run: number }> = [];
   let next = 0;
   const t0 = performance.now();
   const worker = async (): Promise<void> => {
     while (next < jobs.length) {
       const j = jobs[next++]!;
-      const o = { ...base(j.k, j.alpha, j.u * MINUTE), workers: 1 };
+      const b = base(j.k, j.alpha, j.u * MINUTE);
+      const o = { ...b, workers: 1, seed: b.seed + j.run, network: { ...b.network, seed: b.network.seed + j.run } };
       const result: ChurnResult = await runChurn(o);
-      points.push({ label: `k=${j.k}, α=${j.alpha}`, k: j.k, alpha: j.alpha, uptimeMin: j.u, result });
-      bar.progress(points.length);
+      byRun.push({ label: `k=${j.k}, α=${j.alpha}`, k: j.k, alpha: j.alpha, uptimeMin: j.u, result, run: j.run });
+      bar.progress(byRun.length);
       // Without a terminal there is no bar: say what finished, so a long sweep in a log is not silent.
-      if (!process.stderr.isTTY) console.error(`sweep run ${points.length}/${jobs.length}: k = ${j.k}, α = ${j.alpha}, uptime ${j.u} min, success ${(result.gets.success * 100).toFixed(2)}%, ${(result.wallMs / 1000).toFixed(1)} s`);
+      if (!process.stderr.isTTY) console.error(`sweep run ${byRun.length}/${jobs.length}: k = ${j.k}, α = ${j.alpha}, uptime ${j.u} min${runs > 1 ? `, seed ${o.seed}` : ''}, success ${(result.gets.success * 100).toFixed(2)}%, ${(result.wallMs / 1000).toFixed(1)} s`);
     }
   };
   await Promise.all([worker(), worker()]);
   bar.end();
+  byRun.sort((a, b) => a.k - b.k || a.alpha - b.alpha || a.uptimeMin - b.uptimeMin || a.run - b.run);
+  const runsOf = (p: SweepPoint): ChurnResult[] => byRun.filter((q) => q.label === p.label && q.uptimeMin === p.uptimeMin).map((q) => q.result);
+  points = byRun.filter((p) => p.run === 0).map(({ run: _run, ...p }) => (runs > 1 ? repeatedSweepPoint({ label: p.label, k: p.k, alpha: p.alpha, uptimeMin: p.uptimeMin }, runsOf(p)) : p));
   points.sort((a, b) => a.k - b.k || a.alpha - b.alpha || a.uptimeMin - b.uptimeMin);
-  const params = { ...describeRun(points[0]!.result), uptime: uptimes.join(', ') + ' min (= downtime)', k: 'see configs', alpha: 'see configs', sweepWallSeconds: Math.round((performance.now() - t0) / 1000) };
+  const params = { ...describeRun(points[0]!.result), ...(runs > 1 ? { runs, seeds: `${int('seed', values.seed!, 0)}..${int('seed', values.seed!, 0) + runs - 1}`, success: 'mean over the runs, 95 % t-interval as error bars' } : {}), uptime: uptimes.join(', ') + ' min (= downtime)', k: 'see configs', alpha: 'see configs', sweepWallSeconds: Math.round((performance.now() - t0) / 1000) };
   writeFileSync(join(out, 'sweep.csv'), sweepCsv(points));
   const env = runEnvironment();
   const date = new Date();
-  const json = JSON.stringify({ params, points: points.map((p) => ({ label: p.label, k: p.k, alpha: p.alpha, uptimeMin: p.uptimeMin, ...churnJson(p.result, env, date) })) }, null, 1);
+  const pointJson = (p: SweepPoint): object =>
+    runs > 1
+      ? { label: p.label, k: p.k, alpha: p.alpha, uptimeMin: p.uptimeMin, success: sweepSuccess(runsOf(p)), runs: runsOf(p).map((r) => churnJson(r, env, date)) }
+      : { label: p.label, k: p.k, alpha: p.alpha, uptimeMin: p.uptimeMin, ...churnJson(p.result, env, date) };
+  const json = JSON.stringify({ params, points: points.map(pointJson) }, null, 1);
   writeFileSync(join(out, 'sweep.json'), json);
-  if (values.json) writeFileSync(values.json, json);
+  writeJson(json);
+  if (runs > 1) {
+    // Every run of every point, with the sweep.csv columns after run and seed.
+    const lines = sweepCsv(byRun).trimEnd().split('\n');
+    writeFileSync(join(out, 'sweep-runs.csv'), [`run,seed,${lines[0]}`, ...lines.slice(1).map((l, i) => `${byRun[i]!.run + 1},${byRun[i]!.result.options.seed},${l}`)].join('\n') + '\n');
+  }
   writeFileSync(join(out, 'sweep.svg'), sweepPlot(points));
   writeFileSync(join(out, 'sweep.html'), sweepHtml(points, params));
-  console.log(sweepCsv(points));
-  console.log(`Sweep of ${points.length} runs in ${((performance.now() - t0) / 1000).toFixed(0)} s. Report: ${join(out, 'sweep.html')} (CSV, JSON and SVG beside it)`);
+  log(sweepCsv(points));
+  log(`Sweep of ${byRun.length} runs in ${((performance.now() - t0) / 1000).toFixed(0)} s. Report: ${join(out, 'sweep.html')} (CSV${runs > 1 ? ' and sweep-runs.csv' : ''}, JSON and SVG beside it)`);
   return 0;
 }
 

@@ -6,12 +6,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runStress, type StressOptions } from '../swarm/stress-run.js';
-import { phaseProgress } from './progress.js';
+import type { StressOptions } from '../swarm/stress-run.js';
 import { startProfiler } from '../swarm/profiler.js';
 import { parseLatency, type NetworkModel } from '../sim/network-model.js';
-import { runEnvironment } from './environment.js';
-import { buildStressReport, formatStressReport, stressPlots, stressHtml } from '../report/stress-report.js';
+import { formatStressReport, stressPlots, stressHtml } from '../report/stress-report.js';
+import { buildRepeatedReport } from '../report/figures.js';
+import { openEventLog } from './events.js';
+import { repeatStress, runLine, writeRepeatedOut } from './repeat.js';
 import { choiceFlag, intFlag as int, numberFlag, ratioFlag as ratio } from './flags.js';
 
 export const STRESS_USAGE = `Usage: kadswarm stress [options]
@@ -29,7 +30,10 @@ export const STRESS_USAGE = `Usage: kadswarm stress [options]
   --zipf S             Zipf exponent of key popularity for gets (default 0: every key once)
   --min-success R      exit non-zero below this ratio of present keys found (default 0.999)
   --trace N            write the step-by-step trace of N lookups per lookup phase to trace.json in --out
-  --json FILE          also write the report as JSON to FILE
+  --json FILE|-        also write the report as JSON to FILE, or to stdout with - (the text report then goes to stderr)
+  --csv DIR            write operations.csv (one row per operation), phases.csv and health.csv (per sampled node) to DIR
+  --ndjson FILE|-      write events as they happen (run and phase start/end, progress), one JSON object a line
+  --runs R             repeat on R networks (seed, seed+1, …) and report mean and 95 % interval of each figure (default 1)
   --out DIR            folder for report.json, report.html and SVG plots (default reports/stress-<time>)
   --cpu-prof [DIR]     write .cpuprofile files for the supervisor and every shard (default profiles/)
   --check-invariants   check the simulator's invariants after every event (slower); a broken one ends the run with the seed`;
@@ -54,6 +58,9 @@ export async function stressCommand(argv: string[]): Promise<number> {
       zipf: { type: 'string', default: '0' },
       'min-success': { type: 'string', default: '0.999' },
       json: { type: 'string' },
+      csv: { type: 'string' },
+      ndjson: { type: 'string' },
+      runs: { type: 'string', default: '1' },
       trace: { type: 'string', default: '0' },
       out: { type: 'string' },
       'cpu-prof': { type: 'string' },
@@ -103,45 +110,64 @@ export async function stressCommand(argv: string[]): Promise<number> {
   };
   if (values['fault-after'] !== undefined && values['fault-shard'] === undefined) throw new Error('--fault-after needs --fault-shard');
   const minSuccess = ratio('min-success', values['min-success']!);
+  const runs = int('runs', values.runs!, 1);
+  if (values.json === '-' && values.ndjson === '-') throw new Error('--json - and --ndjson - cannot both write to stdout: send one to a file');
+  // Stdout carries the JSON or the events: the text report goes to stderr so it cannot corrupt them.
+  const log = values.json === '-' || values.ndjson === '-' ? console.error : console.log;
   if (cpuProfileDir) mkdirSync(cpuProfileDir, { recursive: true });
   const profiler = cpuProfileDir ? await startProfiler() : null;
 
-  const observer = phaseProgress();
-  let result;
+  const events = openEventLog(values.ndjson);
+  let done;
   try {
-    result = await runStress(opts, observer);
+    done = await repeatStress(opts, { runs, events, ...(values.csv ? { csvDir: resolve(values.csv) } : {}) });
   } catch (err) {
-    observer.abort();
     console.error(`stress: ${(err as Error).message}`);
     return 1;
   } finally {
+    events.close();
     if (profiler) await profiler.stop(join(cpuProfileDir!, 'supervisor.cpuprofile'));
   }
-  const report = buildStressReport(result, runEnvironment());
-  console.log(formatStressReport(report));
+  const { reports, first: result } = done;
+  const report = reports[0]!;
   const out = resolve(values.out ?? join('reports', `stress-${new Date().toISOString().replace(/[:.]/g, '-')}`));
   mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, 'report.json'), JSON.stringify(report, null, 2));
-  for (const [name, svg] of Object.entries(stressPlots(report))) writeFileSync(join(out, name), svg);
-  writeFileSync(join(out, 'report.html'), stressHtml(report));
-  if (values.json) writeFileSync(values.json, JSON.stringify(report, null, 2));
+  if (runs === 1) {
+    log(formatStressReport(report));
+    writeFileSync(join(out, 'report.json'), JSON.stringify(report, null, 2));
+    for (const [name, svg] of Object.entries(stressPlots(report))) writeFileSync(join(out, name), svg);
+    writeFileSync(join(out, 'report.html'), stressHtml(report));
+  } else {
+    log('');
+    for (const [i, r] of reports.entries()) log(runLine(r, i));
+    log('');
+    log(writeRepeatedOut(out, reports));
+  }
+  const json = JSON.stringify(runs === 1 ? report : buildRepeatedReport(reports), null, 2);
+  if (values.json === '-') process.stdout.write(`${json}\n`);
+  else if (values.json) writeFileSync(values.json, json);
+  if (values.csv) log(`CSV: ${['operations.csv', 'phases.csv', 'health.csv'].map((f) => join(resolve(values.csv!), f)).join(', ')}`);
   if (opts.trace > 0) {
     const traces = result.phases.flatMap((p) => (p.rows?.traces ?? []).map((t) => ({ phase: p.name, ...t })));
     writeFileSync(join(out, 'trace.json'), JSON.stringify({ note: 'peer = node index; t = ms since the lookup started; depth = learned-from depth', traces }, null, 1));
-    console.log(`Traces of ${traces.length} lookups: ${join(out, 'trace.json')}`);
+    log(`Traces of ${traces.length} lookups${runs > 1 ? ' (first run)' : ''}: ${join(out, 'trace.json')}`);
   }
-  console.log(`Report: ${join(out, 'report.html')} (JSON and SVG plots beside it)${values.json ? `; JSON also in ${values.json}` : ''}`);
-  if (cpuProfileDir) console.log(`CPU profiles: ${cpuProfileDir} (open in Chrome DevTools → Performance, or speedscope)`);
+  log(`Report: ${join(out, 'report.html')} (JSON ${runs > 1 ? 'beside it, each run in run-N/' : 'and SVG plots beside it'})${values.json && values.json !== '-' ? `; JSON also in ${values.json}` : ''}`);
+  if (cpuProfileDir) log(`CPU profiles: ${cpuProfileDir} (open in Chrome DevTools → Performance, or speedscope)`);
 
-  const failedJoins = report.join.failed;
-  const present = report.lookups.get.successRatio;
-  if (failedJoins > 0) {
-    console.error(`FAIL: ${failedJoins} joins failed`);
-    return 1;
-  }
-  if (opts.network.loss === 0 && present < minSuccess) {
-    console.error(`FAIL: ${(present * 100).toFixed(3)}% of present keys found, below --min-success ${minSuccess}`);
-    return 1;
+  // Every run must pass; a failure names its seed when there are several.
+  for (const r of reports) {
+    const which = runs > 1 ? ` (run with seed ${String(r.meta.seed)})` : '';
+    const failedJoins = r.join.failed;
+    const present = r.lookups.get.successRatio;
+    if (failedJoins > 0) {
+      console.error(`FAIL: ${failedJoins} joins failed${which}`);
+      return 1;
+    }
+    if (opts.network.loss === 0 && present < minSuccess) {
+      console.error(`FAIL: ${(present * 100).toFixed(3)}% of present keys found, below --min-success ${minSuccess}${which}`);
+      return 1;
+    }
   }
   return 0;
 }

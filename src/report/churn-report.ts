@@ -113,6 +113,9 @@ export interface SweepPoint {
   alpha: number;
   uptimeMin: number;
   result: ChurnResult;
+  /** churn --sweep --runs R: 95 % interval of the mean success ratio over the runs (absent for one run); drawn as error bars. */
+  successLow?: number;
+  successHigh?: number;
 }
 
 export function sweepCsv(points: SweepPoint[]): string {

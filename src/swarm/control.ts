@@ -130,6 +130,20 @@ export interface HealthResult {
   buckets: number;
   contacts: number;
   nodes: number;
+  /** One row per sampled node hosted on the shard, for the per-node export (--csv health.csv). */
+  sampledNodes?: HealthNode[];
+}
+
+/** The routing table of one sampled node, against the true k nearest neighbours. */
+export interface HealthNode {
+  node: number;
+  contacts: number;
+  buckets: number;
+  emptyBuckets: number;
+  fullBuckets: number;
+  /** Of the node's true k nearest neighbours, how many its table holds. */
+  nearestKnown: number;
+  nearestTotal: number;
 }
 
 export type Reply =

@@ -7,7 +7,7 @@
 import { getHeapStatistics } from 'node:v8';
 import { ID_WORDS } from '../core/id.js';
 import type { GetResult, LookupCost } from '../core/index.js';
-import { emptyOpsResult, type HealthResult, type JoinBatchResult, type KvResult, type NodeInfo, type OpKind, type OpsResult, type SpawnResult } from './control.js';
+import { emptyOpsResult, type HealthNode, type HealthResult, type JoinBatchResult, type KvResult, type NodeInfo, type OpKind, type OpsResult, type SpawnResult } from './control.js';
 import { idToHex } from '../core/id.js';
 import { forceGc } from './gc.js';
 import { IdOracle } from '../sim/oracle.js';
@@ -166,7 +166,16 @@ export function health(shard: Shard, sample: Int32Array): HealthResult {
       if (!node || node.self !== i) continue;
       r.sampled++;
       const truth = oracle.closest(shard.peers.words.subarray(i * ID_WORDS, i * ID_WORDS + ID_WORDS), 0, k, (h) => h !== i);
-      if (truth.every((h) => node.table.has(h))) r.knowsNearest++;
+      const known = truth.reduce((a, h) => a + (node.table.has(h) ? 1 : 0), 0);
+      if (known === truth.length) r.knowsNearest++;
+      const row: HealthNode = { node: i, contacts: 0, buckets: 0, emptyBuckets: 0, fullBuckets: 0, nearestKnown: known, nearestTotal: truth.length };
+      for (const b of node.table.describeBuckets()) {
+        row.buckets++;
+        row.contacts += b.contacts;
+        if (b.contacts === 0) row.emptyBuckets++;
+        if (b.contacts === k) row.fullBuckets++;
+      }
+      (r.sampledNodes ??= []).push(row);
     }
   }
   return r;

@@ -8,7 +8,7 @@
 import type { KadConfig } from '../core/config.js';
 import { idToWords } from '../core/id.js';
 import { Random, deriveSeed } from '../core/random.js';
-import type { HealthResult, OpKind, OpsResult, ShardStats, SpawnResult } from './control.js';
+import type { HealthNode, HealthResult, OpKind, OpsResult, ShardStats, SpawnResult } from './control.js';
 import { minLatency, type NetworkModel } from '../sim/network-model.js';
 import { copyOpsRow, emptyOpsResult } from './control.js';
 import { combineChains } from '../sim/trace-hash.js';
@@ -53,6 +53,9 @@ export interface PhaseResult {
   wallMs: number;
   count: number;
   rows?: OpsResult;
+  /** Lookup phases: the asking node and the workload item (key or target number) of each row, for the per-operation export. */
+  nodes?: Int32Array;
+  items?: Int32Array;
   joinRpcs?: Float64Array;
   joinDurations?: Float64Array;
   joinFailed?: number;
@@ -66,6 +69,8 @@ export interface StressResult {
   /** Shard counters and memory right after the join (after a full GC). */
   afterJoin: ShardStats[];
   health: HealthResult;
+  /** The sampled nodes' tables one by one, ascending by node. */
+  healthNodes: HealthNode[];
   stats: ShardStats[];
   /** FIND_NODE results equal to the true k closest, over the checked sample. */
   exactClosest: number;
@@ -163,7 +168,7 @@ async function phases(swarm: Swarm, opts: StressOptions, observer: PhaseObserver
     for (const ph of plan) {
       const trace = ph.kind === 'put' ? 0 : opts.trace;
       const r = await timed(ph.name, ph.nodes.length, () => swarm.ops(ph.kind, ph.nodes, ph.items, opts.concurrency, ph.sample, k, (d) => observer.progress(d), trace));
-      phases.push({ name: ph.name, kind: ph.kind, wallMs: r.wallMs, count: ph.nodes.length, rows: r.value });
+      phases.push({ name: ph.name, kind: ph.kind, wallMs: r.wallMs, count: ph.nodes.length, rows: r.value, nodes: Int32Array.from(ph.nodes), items: Int32Array.from(ph.items) });
     }
   }
   const find = phases.find((ph) => ph.name === 'find-node')!;
@@ -199,6 +204,7 @@ async function phases(swarm: Swarm, opts: StressOptions, observer: PhaseObserver
     spawn: spawned.value,
     afterJoin,
     health,
+    healthNodes: perShard.flatMap((h) => h.sampledNodes ?? []).sort((a, b) => a.node - b.node),
     stats,
     exactClosest: exact,
     checked: sample,
@@ -262,7 +268,7 @@ async function virtualPhases(
     const out = emptyOpsResult(ph.nodes.length, ph.sample, k);
     ph.nodes.forEach((node, row) => copyOpsRow(ran[shardOf(node, swarm.workers)]!.phaseRows[j]!, row, out, row, k, ph.sample));
     for (const r of ran) out.traces.push(...r.phaseRows[j]!.traces);
-    phases.push({ name: ph.name, kind: ph.kind, wallMs: ph.nodes.length * spacingMs + drainMs, count: ph.nodes.length, rows: out });
+    phases.push({ name: ph.name, kind: ph.kind, wallMs: ph.nodes.length * spacingMs + drainMs, count: ph.nodes.length, rows: out, nodes: vphases[j]!.nodes, items: vphases[j]!.items });
   });
   // Shards keep their trace sums across runs, so the last run's figures cover the whole trace.
   const hash = ran.reduce((a, r) => (a + r.traceSum) >>> 0, 0);

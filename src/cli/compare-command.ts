@@ -1,0 +1,38 @@
+/**
+ * `kadswarm compare A.json B.json`: two stress reports (single runs or
+ * --runs R) figure by figure, with the ratio B/A and whether the 95 %
+ * intervals separate them. It reports; it does not judge, so it exits 0
+ * whatever differs (1 only for a file it cannot read).
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { comparedReport, formatComparison } from '../report/compare.js';
+
+export const COMPARE_USAGE = `Usage: kadswarm compare A.json B.json
+  Two stress reports (stress --json FILE, or report.json in --out), each one run or --runs R,
+  side by side: every headline figure for A and B, the ratio B/A, and "differs" when the 95 %
+  intervals of the two means do not overlap (single runs have no interval: "intervals unknown").
+Example:
+  kadswarm stress --nodes 2000 --runs 5 --json a.json
+  kadswarm stress --nodes 2000 --runs 5 --k 10 --json b.json
+  kadswarm compare a.json b.json`;
+
+export async function compareCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, options: { help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+  if (values.help) {
+    console.log(COMPARE_USAGE);
+    return 0;
+  }
+  if (positionals.length !== 2) throw new Error(`needs two report files, got ${positionals.length} (kadswarm compare --help)`);
+  const [a, b] = positionals.map((file) => {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (err) {
+      throw new Error(`cannot read ${file}: ${(err as Error).message}`);
+    }
+    return comparedReport(doc, file);
+  });
+  console.log(formatComparison(a!, b!, { a: positionals[0]!, b: positionals[1]! }));
+  return 0;
+}
