@@ -11,8 +11,7 @@ import { parseArgs } from 'node:util';
 import { MINUTE, SECOND } from '../core/config.js';
 import { runChurn, type ChurnOptions, type ChurnResult } from '../swarm/churn-run.js';
 import { parseLatency } from '../sim/network-model.js';
-import { churnJson, churnPlots, describeRun, formatChurnRun, sweepCsv, sweepHtml, sweepPlot, type SweepPoint } from '../report/churn-report.js';
-import { htmlReport } from '../report/html.js';
+import { churnHtml, churnJson, churnPlots, formatChurnRun, sweepCsv, sweepHtml, sweepParams, sweepPlots, type SweepPoint } from '../report/churn-report.js';
 import { choiceFlag, durationFlag as duration, intFlag as int, numberFlag, ratioFlag } from './flags.js';
 import { phaseProgress } from './progress.js';
 
@@ -135,7 +134,7 @@ export async function churnCommand(argv: string[]): Promise<number> {
     if (values.json) writeFileSync(values.json, json);
     const plots = churnPlots(r);
     for (const [name, svg] of Object.entries(plots)) writeFileSync(join(out, name), svg);
-    writeFileSync(join(out, 'churn.html'), htmlReport({ title: 'kadswarm churn run', params: describeRun(r), sections: [{ heading: 'Summary', pre: formatChurnRun(r) }, ...Object.entries(plots).map(([h, svg]) => ({ heading: h, svg }))] }));
+    writeFileSync(join(out, 'churn.html'), churnHtml(r));
     console.log(`Report: ${join(out, 'churn.html')} (JSON and SVG beside it)`);
     return r.joinsFailed > 0 ? 1 : 0;
   }
@@ -165,14 +164,14 @@ export async function churnCommand(argv: string[]): Promise<number> {
   await Promise.all([worker(), worker()]);
   bar.end();
   points.sort((a, b) => a.k - b.k || a.alpha - b.alpha || a.uptimeMin - b.uptimeMin);
-  const params = { ...describeRun(points[0]!.result), uptime: uptimes.join(', ') + ' min (= downtime)', k: 'see configs', alpha: 'see configs', sweepWallSeconds: Math.round((performance.now() - t0) / 1000) };
+  const params = sweepParams(points, { sweepWallSeconds: Math.round((performance.now() - t0) / 1000) });
   writeFileSync(join(out, 'sweep.csv'), sweepCsv(points));
   const env = runEnvironment();
   const date = new Date();
   const json = JSON.stringify({ params, points: points.map((p) => ({ label: p.label, k: p.k, alpha: p.alpha, uptimeMin: p.uptimeMin, ...churnJson(p.result, env, date) })) }, null, 1);
   writeFileSync(join(out, 'sweep.json'), json);
   if (values.json) writeFileSync(values.json, json);
-  writeFileSync(join(out, 'sweep.svg'), sweepPlot(points));
+  for (const [name, text] of Object.entries(sweepPlots(points))) writeFileSync(join(out, name), text);
   writeFileSync(join(out, 'sweep.html'), sweepHtml(points, params));
   console.log(sweepCsv(points));
   console.log(`Sweep of ${points.length} runs in ${((performance.now() - t0) / 1000).toFixed(0)} s. Report: ${join(out, 'sweep.html')} (CSV, JSON and SVG beside it)`);

@@ -33,7 +33,7 @@ function fakeResult(): StressResult {
       : { name, kind, count, wallMs, rows: rows(count, 7 + count + base, base) };
   const shard = { shard: 0, sent: [10, 20, 30, 40, 0, 0, 0, 0], drops: {}, cacheHits: 0, heapUsed: 1e6, typedArrayBytes: 1e6, framesOut: 0, framesIn: 0, localMessages: 0, backpressure: 0, busyMs: 10 };
   return {
-    options: { nodes: 500, seed: 1, keys: 100, concurrency: 64, joinConcurrency: 32, config: { k: 20, alpha: 3 }, network: { latency: { kind: 'fixed', ms: 20 }, loss: 0 }, zipf: 0 },
+    options: { nodes: 500, seed: 1, keys: 100, concurrency: 64, joinConcurrency: 32, config: { k: 20, alpha: 3 }, network: { latency: { kind: 'constant', ms: 20 }, loss: 0 }, zipf: 0 },
     workers: 1,
     phases: [
       phase('spawn', 'spawn', 500, 20),
