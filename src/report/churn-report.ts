@@ -192,7 +192,7 @@ export function sweepPlots(points: SweepPoint[]): Record<string, string> {
   const uptimes = [...new Set(points.map((p) => p.uptimeMin))].sort((a, b) => a - b);
   const intervals = points.some(hasInterval);
   const of = (label: string): SweepPoint[] => points.filter((p) => p.label === label).sort((a, b) => a.uptimeMin - b.uptimeMin);
-  const per = intervals ? 'error bars: the interval over the runs' : 'one run per point';
+  const per = intervals ? 'bars: interval over the runs' : 'one run per point';
   const common = { xLabel: 'mean uptime = mean downtime, minutes (log axis)', xLog: true, xTicks: uptimes, width: 720, height: 420 };
   return {
     ...linePlot('sweep', {
@@ -209,8 +209,8 @@ export function sweepPlots(points: SweepPoint[]): Record<string, string> {
     }),
     ...linePlot('sweep-failures', {
       ...common,
-      title: `Gets that failed vs mean uptime, log axis (${per}; runs without a failure not drawn)`,
-      yLabel: '% of gets that failed',
+      title: `Failed gets vs mean uptime (${per})`,
+      yLabel: '% of gets that failed (log; 0 not drawn)',
       yLog: true,
       series: labels.map((label) => ({
         name: label,

@@ -94,12 +94,13 @@ export function lineChart(o: LineChartOptions): string {
     const bars: Array<[number, number, number]> = [];
     s.points.forEach(([x, y], i) => {
       const q = s.intervals?.[i];
-      if (usable(x, y) && q && Number.isFinite(q[0]) && Number.isFinite(q[1])) bars.push([x, o.yLog ? Math.max(q[0], Number.MIN_VALUE) : q[0], q[1]]);
+      if (usable(x, y) && q && Number.isFinite(q[0]) && Number.isFinite(q[1])) bars.push([x, q[0], q[1]]);
     });
     return { name: s.name, pts: s.points.filter(([x, y]) => usable(x, y)), bars };
   });
   const [xlo, xhi] = extent(series.flatMap((s) => s.pts.map((q) => q[0])));
-  const [ylo, yhi] = extent(series.flatMap((s) => [...s.pts.map((q) => q[1]), ...s.bars.flatMap((b) => [b[1], b[2]])]));
+  // On a log axis an interval reaching 0 or below runs off the bottom: only its positive ends size the axis.
+  const [ylo, yhi] = extent(series.flatMap((s) => [...s.pts.map((q) => q[1]), ...s.bars.flatMap((b) => [b[1], b[2]]).filter((v) => !o.yLog || v > 0)]));
   const xa = o.xLog ? logAxis(xlo, xhi, o.xTicks) : linearAxis(xlo, xhi, undefined, undefined, 5, o.xTicks);
   const ya = o.yLog ? logAxis(o.yMin ?? ylo, o.yMax ?? yhi) : linearAxis(o.yFit ? ylo : Math.min(0, ylo), yhi, o.yMin, o.yMax);
   const X = o.xLog ? logScale(xa, p.x0, p.x1) : linScale(xa, p.x0, p.x1);
@@ -115,7 +116,7 @@ export function lineChart(o: LineChartOptions): string {
     // Markers show where the measurements are, unless there are so many they would smear the line.
     if (o.markers ?? xy.length <= 50) for (const [x, y] of xy) out.push(`<circle cx="${x}" cy="${y}" r="2.5" fill="${c}"/>`);
     for (const [x, lo, hi] of s.bars) {
-      const [cx, a, b] = [X(x), Y(lo), Y(hi)];
+      const [cx, a, b] = [X(x), o.yLog && lo <= 0 ? p.y1 : Y(lo), Y(hi)];
       out.push(
         `<path class="error-bar" fill="none" stroke="${c}" stroke-width="1.2" d="M${num(cx)} ${num(a)}V${num(b)}M${num(cx - 4)} ${num(a)}H${num(cx + 4)}M${num(cx - 4)} ${num(b)}H${num(cx + 4)}"/>`,
       );
@@ -212,7 +213,8 @@ function open(o: ChartFrame, p: Plot): string {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${p.w}" height="${p.h}" viewBox="0 0 ${p.w} ${p.h}" font-family="system-ui, sans-serif" font-size="12" role="img">`,
     `<title>${escapeXml(o.title)}</title>`,
     `<rect width="${p.w}" height="${p.h}" fill="#fff"/>`,
-    text(p.w / 2, 24, o.title, 'text-anchor="middle" font-size="15" font-weight="600"'),
+    // A long title shrinks to fit the width (about 0.56 em a bold character) rather than run off both sides.
+    text(p.w / 2, 24, o.title, `text-anchor="middle" font-size="${num(Math.max(10, Math.min(15, (p.w - 16) / (o.title.length * 0.56))))}" font-weight="600"`),
   ];
   if (o.xLabel) parts.push(text((p.x0 + p.x1) / 2, p.h - 8, o.xLabel, 'text-anchor="middle"'));
   if (o.yLabel) {
@@ -334,9 +336,9 @@ function linearAxis(dataLo: number, dataHi: number, fixedLo?: number, fixedHi?: 
 
 /**
  * Bounds at the nearest 1, 2 or 5 × 10^k outside the data, so 5–120 gets an
- * axis of 5–200, not 1–1,000. Ticks: the 1-2-5 marks while the axis spans at
- * most about two decades, whole decades (and the two ends) beyond that, or
- * exactly `given` (inside the axis).
+ * axis of 5–200, not 1–1,000. Ticks: the 1-2-5 marks while there are at most
+ * nine of them, whole decades (and the two ends) beyond that; or exactly
+ * `given`, with the axis just around them and the data.
  */
 function logAxis(dataLo: number, dataHi: number, given?: number[]): Axis {
   if (!(dataLo > 0 && dataLo <= dataHi && Number.isFinite(dataHi))) [dataLo, dataHi] = [1, 10];
@@ -349,10 +351,15 @@ function logAxis(dataLo: number, dataHi: number, given?: number[]): Axis {
     const e = Math.floor(Math.log10(v));
     return [...marks(e), ...marks(e + 1)].find((m) => m >= v * (1 - 1e-9))!;
   };
+  if (given?.length) {
+    // Ticks at the values run: the axis is just those (and the data), with a little room for the end markers.
+    const lo = Math.min(dataLo, ...given.filter((t) => t > 0));
+    const hi = Math.max(dataHi, ...given);
+    return { lo: lo / 1.08, hi: hi * 1.08, ticks: given.filter((t) => t > 0) };
+  }
   const lo = below(dataLo);
   let hi = above(dataHi);
   if (hi <= lo) hi = above(lo * 1.5);
-  if (given) return { lo, hi, ticks: given.filter((t) => t >= lo && t <= hi) };
   const a = Math.floor(Math.log10(lo) + 1e-9);
   const b = Math.ceil(Math.log10(hi) - 1e-9);
   const inside = (m: number): boolean => m >= lo * (1 - 1e-9) && m <= hi * (1 + 1e-9);
