@@ -131,7 +131,8 @@ export function barChart(o: BarChartOptions): string {
   const rows = o.bars.map((b) => ({ label: b.label, values: Array.isArray(b.value) ? b.value : [b.value] }));
   const groups = rows.reduce((g, r) => Math.max(g, r.values.length), 1);
   const [lo, hi] = extent(rows.flatMap((r) => r.values.filter((v) => !o.yLog || v > 0)));
-  const ya = o.yLog ? logAxis(lo, hi) : linearAxis(Math.min(0, lo), Math.max(0, hi));
+  // A log bar's length depends on where the axis floor is: a decade under the smallest value keeps it readable.
+  const ya = o.yLog ? logAxis(lo / 10, hi) : linearAxis(Math.min(0, lo), Math.max(0, hi));
   const Y = o.yLog ? logScale(ya, p.y1, p.y0) : linScale(ya, p.y1, p.y0);
   const base = o.yLog ? p.y1 : Y(0);
   const band = (p.x1 - p.x0) / Math.max(1, rows.length);
