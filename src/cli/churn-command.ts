@@ -11,8 +11,7 @@ import { parseArgs } from 'node:util';
 import { MINUTE, SECOND } from '../core/config.js';
 import { runChurn, type ChurnOptions, type ChurnResult } from '../swarm/churn-run.js';
 import { parseLatency } from '../sim/network-model.js';
-import { churnJson, churnPlots, describeRun, formatChurnRun, sweepCsv, sweepHtml, sweepPlot, type SweepPoint } from '../report/churn-report.js';
-import { htmlReport } from '../report/html.js';
+import { churnHtml, churnJson, churnPlots, formatChurnRun, sweepCsv, sweepHtml, sweepParams, sweepPlots, type SweepPoint } from '../report/churn-report.js';
 import { repeatedSweepPoint, sweepSuccess } from '../report/sweep-intervals.js';
 import { choiceFlag, durationFlag as duration, intFlag as int, numberFlag, ratioFlag } from './flags.js';
 import { phaseProgress } from './progress.js';
@@ -146,7 +145,7 @@ export async function churnCommand(argv: string[]): Promise<number> {
     writeJson(json);
     const plots = churnPlots(r);
     for (const [name, svg] of Object.entries(plots)) writeFileSync(join(out, name), svg);
-    writeFileSync(join(out, 'churn.html'), htmlReport({ title: 'kadswarm churn run', params: describeRun(r), sections: [{ heading: 'Summary', pre: formatChurnRun(r) }, ...Object.entries(plots).map(([h, svg]) => ({ heading: h, svg }))] }));
+    writeFileSync(join(out, 'churn.html'), churnHtml(r));
     log(`Report: ${join(out, 'churn.html')} (JSON and SVG beside it)`);
     return r.joinsFailed > 0 ? 1 : 0;
   }
@@ -182,7 +181,9 @@ export async function churnCommand(argv: string[]): Promise<number> {
   const runsOf = (p: SweepPoint): ChurnResult[] => byRun.filter((q) => q.label === p.label && q.uptimeMin === p.uptimeMin).map((q) => q.result);
   points = byRun.filter((p) => p.run === 0).map(({ run: _run, ...p }) => (runs > 1 ? repeatedSweepPoint({ label: p.label, k: p.k, alpha: p.alpha, uptimeMin: p.uptimeMin }, runsOf(p)) : p));
   points.sort((a, b) => a.k - b.k || a.alpha - b.alpha || a.uptimeMin - b.uptimeMin);
-  const params = { ...describeRun(points[0]!.result), ...(runs > 1 ? { runs, seeds: `${int('seed', values.seed!, 0)}..${int('seed', values.seed!, 0) + runs - 1}`, success: 'mean over the runs, 95 % t-interval as error bars' } : {}), uptime: uptimes.join(', ') + ' min (= downtime)', k: 'see configs', alpha: 'see configs', sweepWallSeconds: Math.round((performance.now() - t0) / 1000) };
+  const seed0 = int('seed', values.seed!, 0);
+  const repeats = runs > 1 ? { repeats: runs, seeds: `${seed0}..${seed0 + runs - 1}`, success: 'mean over the repeats, 95 % t-interval as error bars' } : {};
+  const params = sweepParams(points, { ...repeats, sweepWallSeconds: Math.round((performance.now() - t0) / 1000) });
   writeFileSync(join(out, 'sweep.csv'), sweepCsv(points));
   const env = runEnvironment();
   const date = new Date();
@@ -198,7 +199,7 @@ export async function churnCommand(argv: string[]): Promise<number> {
     const lines = sweepCsv(byRun).trimEnd().split('\n');
     writeFileSync(join(out, 'sweep-runs.csv'), [`run,seed,${lines[0]}`, ...lines.slice(1).map((l, i) => `${byRun[i]!.run + 1},${byRun[i]!.result.options.seed},${l}`)].join('\n') + '\n');
   }
-  writeFileSync(join(out, 'sweep.svg'), sweepPlot(points));
+  for (const [name, text] of Object.entries(sweepPlots(points))) writeFileSync(join(out, name), text);
   writeFileSync(join(out, 'sweep.html'), sweepHtml(points, params));
   log(sweepCsv(points));
   log(`Sweep of ${byRun.length} runs in ${((performance.now() - t0) / 1000).toFixed(0)} s. Report: ${join(out, 'sweep.html')} (CSV${runs > 1 ? ' and sweep-runs.csv' : ''}, JSON and SVG beside it)`);

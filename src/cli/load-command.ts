@@ -117,7 +117,7 @@ export async function loadCommand(argv: string[]): Promise<number> {
     };
     console.log(`\nDHT side of this run (from /stats; ${after.nodes.up.toLocaleString('en-US')} of ${after.nodes.total.toLocaleString('en-US')} nodes up, ${after.workers} workers, k = ${after.config.k}, α = ${after.config.alpha}):`);
     console.log(formatDhtTable(dht, byKind));
-    console.log('Latency here is the lookup inside the swarm (percentiles to within 12 %); autocannon\'s table is end to end over HTTP.');
+    console.log('Latency here is the lookup inside the swarm (percentiles to within 1 %); autocannon\'s table is end to end over HTTP.');
     const wrong = byKind.present.wrongValues;
     if (wrong > 0) console.log(`WARNING: ${wrong} gets of present keys returned a different value`);
 

@@ -103,7 +103,7 @@ export function dashboardHtml(o: { nodes: number; workers: number }): string {
     var bars = buckets.map(function (b, i) {
       var bh = b.count / max * (h - 45);
       var x = 40 + i * bw;
-      var label = i % Math.ceil(buckets.length / 8) === 0 ? '<text x="' + x.toFixed(1) + '" y="' + (h - 5) + '">' + (b.lo === 0 ? '0' : num(b.lo, b.lo < 1 ? 2 : 0)) + '</text>' : '';
+      var label = i % Math.ceil(buckets.length / 8) === 0 ? '<text x="' + x.toFixed(1) + '" y="' + (h - 5) + '">' + (b.lo === 0 ? '0' : num(b.lo, b.lo < 0.01 ? 3 : b.lo < 1 ? 2 : 0)) + '</text>' : '';
       return '<rect class="bar" x="' + (x + 1).toFixed(1) + '" y="' + (h - 25 - bh).toFixed(1) + '" width="' + Math.max(1, bw - 2).toFixed(1) + '" height="' + bh.toFixed(1) +
         '" fill="' + PALETTE[0] + '"><title>' + esc(num(b.lo) + '–' + num(b.hi) + ' ms: ' + b.count) + '</title></rect>' + label;
     }).join('');

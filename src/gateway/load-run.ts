@@ -8,7 +8,7 @@
  */
 import { createRequire } from 'node:module';
 import { Random, deriveSeed } from '../core/random.js';
-import { IntHistogram, LogHistogram } from './histograms.js';
+import { IntHistogram, LogHistogram } from '../sim/histograms.js';
 import type { StatsJson } from './gateway.js';
 import type { OpCounts, OpJson } from './metrics.js';
 

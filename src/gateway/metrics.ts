@@ -15,7 +15,7 @@
  * live window is one slot per second over the last WINDOW_S complete seconds.
  */
 import type { KvResult, ShardStats } from '../swarm/control.js';
-import { IntHistogram, LogHistogram, type DisplayBucket, type HistogramJson } from './histograms.js';
+import { IntHistogram, LogHistogram, type DisplayBucket, type HistogramJson } from '../sim/histograms.js';
 
 export type LookupOp = 'put' | 'get-present' | 'get-absent';
 export type Outcome = 'ok' | 'not-found' | 'unavailable' | 'error';

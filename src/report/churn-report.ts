@@ -7,7 +7,7 @@ import type { RunEnvironment } from './stress-report.js';
 import type { ChurnResult } from '../swarm/churn-run.js';
 import { formatLatency } from '../sim/network-model.js';
 import { htmlReport } from './html.js';
-import { lineChart } from './svg.js';
+import { linePlot, svgSections } from './vega.js';
 import { fmt, formatTable } from './table.js';
 
 const pct = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toFixed(2)}%` : 'n/a');
@@ -90,21 +90,45 @@ export function formatChurnRun(r: ChurnResult): string {
   return out.join('\n');
 }
 
+/**
+ * One quantity per chart, each axis fitted to its data: success in percent
+ * (a 0–1 axis flattened 98–100 % into a line at the top), live replicas, and
+ * stale contacts, which used to share a "value" axis as "share × 10".
+ * Each `<name>.svg` comes with its Vega-Lite spec `<name>.vl.json`.
+ */
 export function churnPlots(r: ChurnResult): Record<string, string> {
+  // A time bucket without gets has no success ratio: it is left out, not drawn as 0 %.
   const pts = (f: (b: ChurnResult['buckets'][number]) => number): Array<[number, number]> => r.buckets.map((b) => [b.startMs / 60_000, f(b)]);
+  const minutesLabel = `minutes into the run (each point: the ${minutes(r.options.params.bucketMs)} from there)`;
   return {
-    'success-over-time.svg': lineChart({ title: 'Get success ratio over time', xLabel: 'minutes into the run', yLabel: 'success', yMin: 0, yMax: 1, series: [{ name: 'success', points: pts((b) => (Number.isFinite(b.success) ? b.success : 0)) }] }),
-    'replicas-over-time.svg': lineChart({
-      title: 'Live replicas per key and stale contacts',
-      xLabel: 'minutes into the run',
-      yLabel: 'value',
+    ...linePlot('success-over-time', {
+      title: 'Gets that returned the stored value, over time',
+      xLabel: minutesLabel,
+      yLabel: '% of gets',
+      yFit: true,
+      yMax: 100,
+      series: [{ name: 'success', points: pts((b) => b.success * 100) }],
+    }),
+    ...linePlot('replicas-over-time', {
+      title: 'Live replicas per stored key, over time',
+      xLabel: minutesLabel,
+      yLabel: 'replicas on nodes that are up',
       yMin: 0,
-      series: [
-        { name: 'replicas per key', points: pts((b) => b.meanReplicas) },
-        { name: 'stale contacts (share × 10)', points: pts((b) => b.staleShare * 10) },
-      ],
+      series: [{ name: 'replicas per key', points: pts((b) => b.meanReplicas) }],
+    }),
+    ...linePlot('stale-over-time', {
+      title: 'Stale routing-table contacts (nodes that are down), over time',
+      xLabel: minutesLabel,
+      yLabel: '% of contacts',
+      yMin: 0,
+      series: [{ name: 'stale contacts', points: pts((b) => b.staleShare * 100) }],
     }),
   };
+}
+
+/** The single run's page: parameters, the summary, then each chart (its spec beside it as a file). */
+export function churnHtml(r: ChurnResult): string {
+  return htmlReport({ title: 'kadswarm churn run', params: describeRun(r), sections: [{ heading: 'Summary', pre: formatChurnRun(r) }, ...svgSections(churnPlots(r))] });
 }
 
 export interface SweepPoint {
@@ -113,7 +137,11 @@ export interface SweepPoint {
   alpha: number;
   uptimeMin: number;
   result: ChurnResult;
-  /** churn --sweep --runs R: 95 % interval of the mean success ratio over the runs (absent for one run); drawn as error bars. */
+  /**
+   * Optional interval of the success ratio (fractions, like result.gets.success), e.g. the 95 %
+   * t-interval of the mean over the seeds of `churn --sweep --runs R`; when set, the sweep chart draws error bars.
+   * Both or neither.
+   */
   successLow?: number;
   successHigh?: number;
 }
@@ -149,35 +177,91 @@ export function sweepCsv(points: SweepPoint[]): string {
   return rows.join('\n') + '\n';
 }
 
-export function sweepPlot(points: SweepPoint[]): string {
+const hasInterval = (p: SweepPoint): boolean => Number.isFinite(p.successLow) && Number.isFinite(p.successHigh);
+
+/**
+ * Success vs uptime, one line per configuration: the y axis fits the data in
+ * percent and the x axis spans the uptimes run (ticks at exactly those), so
+ * lines between 97 and 100 % no longer sit on top of each other at the top of
+ * a 0–1 axis. Error bars when the points carry an interval; otherwise the
+ * title says each point is one run. A second chart shows the failed gets on
+ * a log axis, which pulls apart the configurations that all succeed > 97 %.
+ */
+export function sweepPlots(points: SweepPoint[]): Record<string, string> {
   const labels = [...new Set(points.map((p) => p.label))];
-  return lineChart({
-    title: 'Success ratio vs mean uptime (= mean downtime)',
-    xLabel: 'mean uptime, minutes',
-    yLabel: 'fraction of gets that return the stored value',
-    xLog: true,
-    yMin: 0,
-    yMax: 1,
-    series: labels.map((label) => ({
-      name: label,
-      points: points.filter((p) => p.label === label).map((p) => [p.uptimeMin, p.result.gets.success] as [number, number]),
-    })),
-  });
+  const uptimes = [...new Set(points.map((p) => p.uptimeMin))].sort((a, b) => a - b);
+  const intervals = points.some(hasInterval);
+  const of = (label: string): SweepPoint[] => points.filter((p) => p.label === label).sort((a, b) => a.uptimeMin - b.uptimeMin);
+  const per = intervals ? 'bars: interval over the runs' : 'one run per point';
+  const common = { xLabel: 'mean uptime = mean downtime, minutes (log axis)', xLog: true, xTicks: uptimes, width: 720, height: 420 };
+  return {
+    ...linePlot('sweep', {
+      ...common,
+      title: `Gets that returned the stored value vs mean uptime (${per})`,
+      yLabel: '% of gets',
+      yFit: true,
+      yMax: 100,
+      series: labels.map((label) => ({
+        name: label,
+        points: of(label).map((p) => [p.uptimeMin, p.result.gets.success * 100] as [number, number]),
+        intervals: of(label).map((p) => (hasInterval(p) ? ([p.successLow! * 100, p.successHigh! * 100] as [number, number]) : null)),
+      })),
+    }),
+    ...linePlot('sweep-failures', {
+      ...common,
+      title: `Failed gets vs mean uptime (${per})`,
+      yLabel: '% of gets that failed (log; 0 not drawn)',
+      yLog: true,
+      series: labels.map((label) => ({
+        name: label,
+        points: of(label).map((p) => [p.uptimeMin, (1 - p.result.gets.success) * 100] as [number, number]),
+        intervals: of(label).map((p) => (hasInterval(p) ? ([(1 - p.successHigh!) * 100, (1 - p.successLow!) * 100] as [number, number]) : null)),
+      })),
+    }),
+  };
 }
 
-export function sweepHtml(points: SweepPoint[], params: Record<string, unknown>): string {
+/** The sweep's main chart alone (sweep.svg), for callers that want one SVG. */
+export function sweepPlot(points: SweepPoint[]): string {
+  return sweepPlots(points)['sweep.svg']!;
+}
+
+/**
+ * The sweep's parameters: a setting every run shared as its value, one that
+ * differs between runs (k, α, replicas, uptime, downtime…) as the list of its
+ * values, never the first run's value as if it were the sweep's. `extra` adds
+ * (or overrides with) what only the caller knows, such as the wall time.
+ */
+export function sweepParams(points: SweepPoint[], extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const runs = points.map((p) => describeRun(p.result));
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(runs[0] ?? {})) {
+    const values = [...new Set(runs.map((r) => JSON.stringify(r[key])))].map((v) => JSON.parse(v) as unknown);
+    out[key] = values.length === 1 ? values[0] : `varies: ${values.map(String).join(', ')}`;
+  }
+  if (points.length) out.runs = points.length;
+  return { ...out, ...extra };
+}
+
+export function sweepHtml(points: SweepPoint[], params: Record<string, unknown> = sweepParams(points)): string {
   const labels = [...new Set(points.map((p) => p.label))];
   const uptimes = [...new Set(points.map((p) => p.uptimeMin))].sort((a, b) => a - b);
   return htmlReport({
     title: 'kadswarm churn sweep: success ratio vs mean uptime',
     params,
     sections: [
-      { heading: 'Success ratio vs mean uptime', svg: sweepPlot(points) },
+      ...svgSections(sweepPlots(points)),
       {
         heading: 'Success ratio (fraction of gets returning the stored value)',
         table: {
           headers: ['config', ...uptimes.map((u) => `${u} min`)],
-          rows: labels.map((l) => [l, ...uptimes.map((u) => pct(points.find((p) => p.label === l && p.uptimeMin === u)?.result.gets.success ?? NaN))]),
+          rows: labels.map((l) => [
+            l,
+            ...uptimes.map((u) => {
+              const p = points.find((q) => q.label === l && q.uptimeMin === u);
+              return pct(p?.result.gets.success ?? NaN) + (p && hasInterval(p) ? ` (${pct(p.successLow!)}–${pct(p.successHigh!)})` : '');
+            }),
+          ]),
         },
       },
       {

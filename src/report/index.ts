@@ -1,11 +1,12 @@
 /**
  * The report layer: pure functions from run results to what people read and keep — terminal
- * tables, the JSON report, SVG plots and HTML pages.
+ * tables, the JSON report, SVG plots with a Vega-Lite spec beside each, and HTML pages.
  *
  * In: StressResult / ChurnResult objects (src/swarm). Out: strings and plain objects.
  * Never here: running anything, reading files or the environment, writing files (the CLI does).
  */
-export { buildStressReport, formatStressReport, stressPlots, stressHtml, referenceFor, type StressReport } from './stress-report.js';
-export { churnJson, churnPlots, describeRun, formatChurnRun, sweepCsv, sweepHtml, sweepPlot, type SweepPoint } from './churn-report.js';
+export { buildStressReport, formatStressReport, stressPlots, stressHtml, referenceFor, type Distributions, type StressReport } from './stress-report.js';
+export { churnHtml, churnJson, churnPlots, describeRun, formatChurnRun, sweepCsv, sweepHtml, sweepParams, sweepPlot, sweepPlots, type SweepPoint } from './churn-report.js';
+export { barPlot, barSpec, linePlot, lineSpec } from './vega.js';
 export { htmlReport } from './html.js';
 export { formatTable, fmt, formatBytes, formatDuration } from './table.js';

@@ -9,7 +9,8 @@ import type { StressResult } from '../swarm/stress-run.js';
 import { formatLatency } from '../sim/network-model.js';
 import { htmlReport } from './html.js';
 import { Samples, type Summary } from '../sim/samples.js';
-import { barChart } from './svg.js';
+import { LOG_HISTOGRAM_ERROR, LogHistogram } from '../sim/histograms.js';
+import { barPlot, linePlot, svgSections } from './vega.js';
 import { fmt, formatBytes, formatTable } from './table.js';
 
 export interface LookupPhase {
@@ -25,12 +26,31 @@ export interface LookupPhase {
   timeoutWaitMs: number;
   /** Depth value → lookups. */
   depthCounts: Array<[number, number]>;
+  /** The whole distributions, so a user can draw a CDF; each adds up to `count`. */
+  histograms: Distributions;
+}
+
+/**
+ * Latency in log buckets [lo, hi) ms, each at most `relativeWidth` wider than
+ * its lower edge (< 1 %), only the non-empty ones; depth and RPCs exactly, as
+ * [value, lookups] pairs.
+ */
+export interface Distributions {
+  latencyMs: { relativeWidth: number; buckets: Array<[number, number, number]> };
+  depth: Array<[number, number]>;
+  rpcs: Array<[number, number]>;
+}
+
+function latencyBuckets(xs: ArrayLike<number>): Distributions['latencyMs'] {
+  const h = new LogHistogram();
+  for (let i = 0; i < xs.length; i++) h.add(xs[i]!);
+  return { relativeWidth: Number(LOG_HISTOGRAM_ERROR.toPrecision(4)), buckets: h.buckets().map((b) => [b.lo, b.hi, b.count]) };
 }
 
 export interface StressReport {
   meta: Record<string, unknown>;
   phases: Array<{ name: string; wallMs: number; count: number; opsPerSec: number }>;
-  join: { failed: number; wallMs: number; joinsPerSec: number; rpcs: Summary; latencyMs: Summary };
+  join: { failed: number; wallMs: number; joinsPerSec: number; rpcs: Summary; latencyMs: Summary; histograms: Omit<Distributions, 'depth'> };
   lookups: { store: LookupPhase; get: LookupPhase; 'get-absent': LookupPhase; 'find-node': LookupPhase };
   findNode: { meanDepth: number; meanRpcs: number; reference: { depth: number; rpcs: number; note: string } | null; exact: number; checked: number; exactRatio: number };
   store: { meanReplicas: number };
@@ -77,6 +97,7 @@ export function buildStressReport(r: StressResult, env: RunEnvironment): StressR
     const p = phase(name);
     const rows = p.rows!;
     const depth = Samples.fromArray(rows.depth);
+    const rpcs = Samples.fromArray(rows.rpcs);
     let ok = 0;
     let wait = 0;
     for (let i = 0; i < p.count; i++) {
@@ -90,11 +111,12 @@ export function buildStressReport(r: StressResult, env: RunEnvironment): StressR
       opsPerSec: p.count / (p.wallMs / 1000),
       successRatio: p.count ? ok / p.count : NaN,
       depth: depth.summary(),
-      rpcs: Samples.fromArray(rows.rpcs).summary(),
+      rpcs: rpcs.summary(),
       timeouts: Samples.fromArray(rows.timeouts).summary(),
       latencyMs: Samples.fromArray(rows.duration).summary(),
       timeoutWaitMs: wait,
       depthCounts: depth.countsByValue(),
+      histograms: { latencyMs: latencyBuckets(rows.duration), depth: depth.countsByValue(), rpcs: rpcs.countsByValue() },
     };
   };
   const join = phase('join');
@@ -164,6 +186,7 @@ export function buildStressReport(r: StressResult, env: RunEnvironment): StressR
       joinsPerSec: join.count / (join.wallMs / 1000),
       rpcs: Samples.fromArray(join.joinRpcs!).summary(),
       latencyMs: Samples.fromArray(join.joinDurations!).summary(),
+      histograms: { latencyMs: latencyBuckets(join.joinDurations!), rpcs: Samples.fromArray(join.joinRpcs!).countsByValue() },
     },
     lookups,
     findNode: {
@@ -270,6 +293,52 @@ export function formatStressReport(rep: StressReport): string {
   return out.join('\n');
 }
 
+const KINDS = ['store', 'get', 'get-absent', 'find-node'] as const;
+const KIND_NAMES: Record<(typeof KINDS)[number], string> = { store: 'store', get: 'get (present)', 'get-absent': 'get (absent)', 'find-node': 'find-node' };
+
+/**
+ * Cumulative share of lookups at each bucket's upper edge, starting at the
+ * first positive lower edge. Lookups answered in 0 ms (the asker held the
+ * record) have no place on a log axis: the line starts at their share instead
+ * of 0, and the axis is not stretched down to 0.001 ms for them.
+ */
+function cdfPoints(buckets: Array<[number, number, number]>, count: number): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  let seen = 0;
+  for (const [lo, hi, c] of buckets) {
+    if (lo === 0) {
+      seen += c;
+      continue;
+    }
+    if (out.length === 0) out.push([lo, seen / Math.max(1, count)]);
+    seen += c;
+    out.push([hi, seen / Math.max(1, count)]);
+  }
+  return out;
+}
+
+/** The same for exact integer counts: a step at each value. */
+function stepCdf(counts: Array<[number, number]>, count: number): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  let seen = 0;
+  for (const [v, c] of counts) {
+    out.push([v, seen / Math.max(1, count)]);
+    seen += c;
+    out.push([v, seen / Math.max(1, count)]);
+  }
+  return out;
+}
+
+/** Log where the positive data span more than about a decade and a half, as the tracker asks ("log where the data span decades"). */
+function spansDecades(xs: number[]): boolean {
+  const pos = xs.filter((x) => x > 0);
+  return pos.length > 1 && Math.max(...pos) / Math.min(...pos) > 30;
+}
+
+/**
+ * The report's charts, one unit per chart: `<name>.svg` with its Vega-Lite
+ * spec `<name>.vl.json` beside it (the CLI writes every entry).
+ */
 export function stressPlots(rep: StressReport): Record<string, string> {
   const L = rep.lookups;
   const names = ['get', 'get-absent', 'find-node'] as const;
@@ -278,26 +347,54 @@ export function stressPlots(rep: StressReport): Record<string, string> {
     label: String(d),
     value: names.map((n) => (L[n].depthCounts.find(([v]) => v === d)?.[1] ?? 0) / Math.max(1, L[n].count)),
   }));
+  const latency = KINDS.map((n) => ({ name: KIND_NAMES[n], points: cdfPoints(L[n].histograms.latencyMs.buckets, L[n].count) }));
+  const latencyLog = spansDecades(latency.flatMap((s) => s.points.map((q) => q[0])));
+  const zeroMs = KINDS.filter((n) => (L[n].histograms.latencyMs.buckets[0]?.[0] ?? 1) === 0);
+  const rpcs = KINDS.map((n) => ({ name: KIND_NAMES[n], points: stepCdf(L[n].histograms.rpcs, L[n].count) }));
+  const opsLog = spansDecades(rep.phases.map((p) => p.opsPerSec));
+  const virtual = rep.meta.clock === 'virtual' ? 'virtual ' : '';
   return {
-    'depth.svg': barChart({ title: 'Lookup depth (learned-from hops)', xLabel: 'depth', yLabel: 'share of lookups', bars: depthBars, series: ['get (present)', 'get (absent)', 'find-node'] }),
-    'cost.svg': barChart({
-      title: 'Present vs absent: mean cost per lookup',
-      xLabel: 'metric',
-      yLabel: 'value',
-      bars: [
-        { label: 'RPCs', value: [L.get.rpcs.mean, L['get-absent'].rpcs.mean] },
-        { label: 'latency p50 ms', value: [L.get.latencyMs.p50, L['get-absent'].latencyMs.p50] },
-        { label: 'latency p95 ms', value: [L.get.latencyMs.p95, L['get-absent'].latencyMs.p95] },
-      ],
-      series: ['present', 'absent'],
+    ...linePlot('latency-cdf', {
+      title: `Lookup latency: share of lookups done within x ${virtual}ms${latencyLog ? ' (log axis)' : ''}`,
+      xLabel: `${virtual}ms${zeroMs.length ? ` (0 ms lookups lift the start of ${zeroMs.map((n) => KIND_NAMES[n]).join(', ')})` : ''}`,
+      yLabel: 'share of lookups (CDF)',
+      xLog: latencyLog,
+      yMin: 0,
+      yMax: 1,
+      markers: false,
+      series: latency,
     }),
-    'phases.svg': barChart({ title: 'Operations per second by phase', xLabel: 'phase', yLabel: 'ops/s', bars: rep.phases.map((p) => ({ label: p.name, value: p.opsPerSec })) }),
-    'latency-percentiles.svg': barChart({
-      title: 'Lookup latency percentiles (ms)',
-      xLabel: 'phase',
-      yLabel: 'ms',
-      bars: (['store', 'get', 'get-absent', 'find-node'] as const).map((n) => ({ label: n, value: [L[n].latencyMs.p50, L[n].latencyMs.p95, L[n].latencyMs.p99] })),
+    ...linePlot('rpcs-cdf', {
+      title: 'RPCs per lookup: share of lookups that needed at most x',
+      xLabel: 'RPCs sent per lookup (timed-out ones included)',
+      yLabel: 'share of lookups (CDF)',
+      yMin: 0,
+      yMax: 1,
+      markers: false,
+      series: rpcs,
+    }),
+    ...barPlot('depth', { title: 'Lookup depth (learned-from hops)', xLabel: 'depth', yLabel: 'share of lookups', bars: depthBars, series: ['get (present)', 'get (absent)', 'find-node'] }),
+    ...barPlot('cost', {
+      title: 'RPCs per lookup: mean, p50, p95 and p99',
+      xLabel: 'lookup kind',
+      yLabel: 'RPCs per lookup',
+      bars: KINDS.map((n) => ({ label: KIND_NAMES[n], value: [L[n].rpcs.mean, L[n].rpcs.p50, L[n].rpcs.p95, L[n].rpcs.p99] })),
+      series: ['mean', 'p50', 'p95', 'p99'],
+    }),
+    ...barPlot('latency-percentiles', {
+      title: `Lookup latency: p50, p95 and p99 (${virtual}ms)`,
+      xLabel: 'lookup kind',
+      yLabel: `${virtual}ms`,
+      bars: KINDS.map((n) => ({ label: KIND_NAMES[n], value: [L[n].latencyMs.p50, L[n].latencyMs.p95, L[n].latencyMs.p99] })),
       series: ['p50', 'p95', 'p99'],
+    }),
+    ...barPlot('phases', {
+      title: `Operations per ${virtual}second by phase${opsLog ? ' (log axis)' : ''}`,
+      xLabel: 'phase',
+      yLabel: `ops per ${virtual}s`,
+      yLog: opsLog,
+      valueLabels: true,
+      bars: rep.phases.map((p) => ({ label: p.name, value: p.opsPerSec })),
     }),
   };
 }
@@ -310,7 +407,7 @@ export function stressHtml(rep: StressReport): string {
     params: rep.meta.flags as Record<string, unknown>,
     sections: [
       { heading: 'Summary', pre: text },
-      ...Object.entries(plots).map(([name, svg]) => ({ heading: name.replace('.svg', ''), svg })),
+      ...svgSections(plots),
     ],
   });
 }

@@ -18,16 +18,25 @@ export interface ChartFrame {
 
 export interface Series {
   name: string;
-  /** [x, y] pairs drawn in the given order. Non-finite points (and x ≤ 0 on a log axis) are skipped. */
+  /** [x, y] pairs drawn in the given order. Non-finite points (and x ≤ 0 or y ≤ 0 on a log axis) are skipped. */
   points: Array<[number, number]>;
+  /** Optional [low, high] of y for each point (same order as points), drawn as an error bar; null for none. */
+  intervals?: Array<[number, number] | null>;
 }
 
 export interface LineChartOptions extends ChartFrame {
   series: Series[];
   xLog?: boolean;
+  yLog?: boolean;
   /** Y axis bounds; by default the axis spans min(0, data) … data max, rounded out to nice ticks. */
   yMin?: number;
   yMax?: number;
+  /** Fit the y axis to the data (and intervals) instead of starting it at 0, e.g. success between 98 and 100 %. */
+  yFit?: boolean;
+  /** Ticks at exactly these x values (e.g. the values a sweep ran at) instead of computed ones. */
+  xTicks?: number[];
+  /** Dots at the points; by default while a series has at most 50 (a CDF's steps need none). */
+  markers?: boolean;
 }
 
 export interface Bar {
@@ -40,6 +49,10 @@ export interface BarChartOptions extends ChartFrame {
   bars: Bar[];
   /** Legend names for the entries of grouped values. */
   series?: string[];
+  /** Log y axis, for values that span decades (bars rise from the axis floor; values ≤ 0 are not drawn). */
+  yLog?: boolean;
+  /** Print each bar's value above it, so a short bar can still be read. */
+  valueLabels?: boolean;
 }
 
 export interface HistogramChartOptions extends ChartFrame {
@@ -75,16 +88,23 @@ interface Axis {
 
 export function lineChart(o: LineChartOptions): string {
   const p = plotArea(o, o.series.map((s) => s.name));
-  const series = o.series.map((s) => ({
-    name: s.name,
-    pts: s.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y) && (!o.xLog || x > 0)),
-  }));
+  const usable = (x: number, y: number): boolean => Number.isFinite(x) && Number.isFinite(y) && (!o.xLog || x > 0) && (!o.yLog || y > 0);
+  // Error bars keep the x of their own point; both are skipped together when the point is unusable.
+  const series = o.series.map((s) => {
+    const bars: Array<[number, number, number]> = [];
+    s.points.forEach(([x, y], i) => {
+      const q = s.intervals?.[i];
+      if (usable(x, y) && q && Number.isFinite(q[0]) && Number.isFinite(q[1])) bars.push([x, q[0], q[1]]);
+    });
+    return { name: s.name, pts: s.points.filter(([x, y]) => usable(x, y)), bars };
+  });
   const [xlo, xhi] = extent(series.flatMap((s) => s.pts.map((q) => q[0])));
-  const [ylo, yhi] = extent(series.flatMap((s) => s.pts.map((q) => q[1])));
-  const xa = o.xLog ? logAxis(xlo, xhi) : linearAxis(xlo, xhi);
-  const ya = linearAxis(Math.min(0, ylo), yhi, o.yMin, o.yMax);
+  // On a log axis an interval reaching 0 or below runs off the bottom: only its positive ends size the axis.
+  const [ylo, yhi] = extent(series.flatMap((s) => [...s.pts.map((q) => q[1]), ...s.bars.flatMap((b) => [b[1], b[2]]).filter((v) => !o.yLog || v > 0)]));
+  const xa = o.xLog ? logAxis(xlo, xhi, o.xTicks) : linearAxis(xlo, xhi, undefined, undefined, 5, o.xTicks);
+  const ya = o.yLog ? logAxis(o.yMin ?? ylo, o.yMax ?? yhi) : linearAxis(o.yFit ? ylo : Math.min(0, ylo), yhi, o.yMin, o.yMax);
   const X = o.xLog ? logScale(xa, p.x0, p.x1) : linScale(xa, p.x0, p.x1);
-  const Y = linScale(ya, p.y1, p.y0);
+  const Y = o.yLog ? logScale(ya, p.y1, p.y0) : linScale(ya, p.y1, p.y0);
 
   const out = [open(o, p), xGrid(p, xa, X), yGrid(p, ya, Y)];
   // A nested <svg> clips to the plot area (yMin/yMax may cut lines) without needing a page-unique clipPath id.
@@ -94,7 +114,13 @@ export function lineChart(o: LineChartOptions): string {
     const xy = s.pts.map(([x, y]) => [num(X(x)), num(Y(y))]);
     out.push(`<polyline fill="none" stroke="${c}" stroke-width="2"${dash(i)} points="${xy.map((q) => q.join(',')).join(' ')}"/>`);
     // Markers show where the measurements are, unless there are so many they would smear the line.
-    if (xy.length <= 50) for (const [x, y] of xy) out.push(`<circle cx="${x}" cy="${y}" r="2.5" fill="${c}"/>`);
+    if (o.markers ?? xy.length <= 50) for (const [x, y] of xy) out.push(`<circle cx="${x}" cy="${y}" r="2.5" fill="${c}"/>`);
+    for (const [x, lo, hi] of s.bars) {
+      const [cx, a, b] = [X(x), o.yLog && lo <= 0 ? p.y1 : Y(lo), Y(hi)];
+      out.push(
+        `<path class="error-bar" fill="none" stroke="${c}" stroke-width="1.2" d="M${num(cx)} ${num(a)}V${num(b)}M${num(cx - 4)} ${num(a)}H${num(cx + 4)}M${num(cx - 4)} ${num(b)}H${num(cx + 4)}"/>`,
+      );
+    }
   });
   out.push('</svg>', axes(p), legend(p, 'line'), '</svg>');
   return out.filter(Boolean).join('\n');
@@ -104,9 +130,11 @@ export function barChart(o: BarChartOptions): string {
   const p = plotArea(o, o.series ?? []);
   const rows = o.bars.map((b) => ({ label: b.label, values: Array.isArray(b.value) ? b.value : [b.value] }));
   const groups = rows.reduce((g, r) => Math.max(g, r.values.length), 1);
-  const [lo, hi] = extent(rows.flatMap((r) => r.values));
-  const ya = linearAxis(Math.min(0, lo), Math.max(0, hi));
-  const Y = linScale(ya, p.y1, p.y0);
+  const [lo, hi] = extent(rows.flatMap((r) => r.values.filter((v) => !o.yLog || v > 0)));
+  // A log bar's length depends on where the axis floor is: a decade under the smallest value keeps it readable.
+  const ya = o.yLog ? logAxis(lo / 10, hi) : linearAxis(Math.min(0, lo), Math.max(0, hi));
+  const Y = o.yLog ? logScale(ya, p.y1, p.y0) : linScale(ya, p.y1, p.y0);
+  const base = o.yLog ? p.y1 : Y(0);
   const band = (p.x1 - p.x0) / Math.max(1, rows.length);
   const bw = (band * 0.8) / groups;
 
@@ -115,17 +143,18 @@ export function barChart(o: BarChartOptions): string {
   rows.forEach((r, i) => {
     const left = p.x0 + i * band + band * 0.1;
     r.values.forEach((v, j) => {
-      if (!Number.isFinite(v)) return;
+      if (!Number.isFinite(v) || (o.yLog && v <= 0)) return;
       const name = o.series?.[j];
       const tip = `${r.label}${name === undefined ? '' : ` · ${name}`}: ${fmt(v)}`;
-      const top = Math.min(Y(v), Y(0));
+      const top = Math.min(Y(v), base);
       out.push(
-        `<rect x="${num(left + j * bw)}" y="${num(top)}" width="${num(Math.max(bw - 1, 1))}" height="${num(Math.abs(Y(v) - Y(0)))}" fill="${colour(j)}"><title>${escapeXml(tip)}</title></rect>`,
+        `<rect x="${num(left + j * bw)}" y="${num(top)}" width="${num(Math.max(bw - 1, 1))}" height="${num(Math.abs(Y(v) - base))}" fill="${colour(j)}"><title>${escapeXml(tip)}</title></rect>`,
       );
+      if (o.valueLabels) out.push(text(left + j * bw + bw / 2, top - 4, fmt(v, Math.abs(v) >= 100 ? 0 : 2), 'text-anchor="middle" font-size="11"'));
     });
     if (i % step === 0) out.push(text(left + band * 0.4, p.y1 + 16, r.label, 'text-anchor="middle" font-size="11"'));
   });
-  out.push(axes(p, Y(0)));
+  out.push(axes(p, base));
   out.push(legend(p, 'box'), '</svg>');
   return out.join('\n');
 }
@@ -185,7 +214,8 @@ function open(o: ChartFrame, p: Plot): string {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${p.w}" height="${p.h}" viewBox="0 0 ${p.w} ${p.h}" font-family="system-ui, sans-serif" font-size="12" role="img">`,
     `<title>${escapeXml(o.title)}</title>`,
     `<rect width="${p.w}" height="${p.h}" fill="#fff"/>`,
-    text(p.w / 2, 24, o.title, 'text-anchor="middle" font-size="15" font-weight="600"'),
+    // A long title shrinks to fit the width (about 0.56 em a bold character) rather than run off both sides.
+    text(p.w / 2, 24, o.title, `text-anchor="middle" font-size="${num(Math.max(10, Math.min(15, (p.w - 16) / (o.title.length * 0.56))))}" font-weight="600"`),
   ];
   if (o.xLabel) parts.push(text((p.x0 + p.x1) / 2, p.h - 8, o.xLabel, 'text-anchor="middle"'));
   if (o.yLabel) {
@@ -203,11 +233,17 @@ function yGrid(p: Plot, a: Axis, Y: (v: number) => number): string {
     .join('\n');
 }
 
+/** Grid lines at every tick; a label only where it does not run into the previous one (1,000 and 2,000 on a log axis). */
 function xGrid(p: Plot, a: Axis, X: (v: number) => number): string {
+  let right = -Infinity;
   return a.ticks
     .map((t) => {
       const x = num(X(t));
-      return `<line x1="${x}" x2="${x}" y1="${p.y0}" y2="${p.y1}" stroke="#e6e6e6"/>\n${text(X(t), p.y1 + 16, tickLabel(t), 'text-anchor="middle" font-size="11"')}`;
+      const label = tickLabel(t);
+      const half = (label.length * CHAR_W) / 2;
+      const show = X(t) - half >= right + 4;
+      if (show) right = X(t) + half;
+      return `<line x1="${x}" x2="${x}" y1="${p.y0}" y2="${p.y1}" stroke="#e6e6e6"/>${show ? `\n${text(X(t), p.y1 + 16, label, 'text-anchor="middle" font-size="11"')}` : ''}`;
     })
     .join('\n');
 }
@@ -273,8 +309,8 @@ function clean(v: number): number {
   return Number(v.toPrecision(12));
 }
 
-/** Ticks at 1, 2 or 5 × 10^k, roughly `target` of them; fixed bounds are kept exactly, others rounded out to a tick. */
-function linearAxis(dataLo: number, dataHi: number, fixedLo?: number, fixedHi?: number, target = 5): Axis {
+/** Ticks at 1, 2 or 5 × 10^k, roughly `target` of them (or exactly `given`); fixed bounds are kept exactly, others rounded out to a tick. */
+function linearAxis(dataLo: number, dataHi: number, fixedLo?: number, fixedHi?: number, target = 5, given?: number[]): Axis {
   let lo = fixedLo ?? dataLo;
   let hi = fixedHi ?? dataHi;
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) [lo, hi] = [0, 1]; // no data
@@ -295,20 +331,44 @@ function linearAxis(dataLo: number, dataHi: number, fixedLo?: number, fixedHi?: 
   const b = hi === fixedHi ? hi : Math.ceil(hi / step) * step;
   const ticks: number[] = [];
   for (let k = Math.ceil(a / step - 1e-9); k * step <= b + step * 1e-9; k++) ticks.push(clean(k * step));
+  if (given) return { lo: Math.min(a, ...given), hi: Math.max(b, ...given), ticks: given.filter(Number.isFinite) };
   return { lo: a, hi: b, ticks };
 }
 
-/** Whole decades; with at most two decades the 2× and 5× marks too, so short ranges still get several ticks. */
-function logAxis(dataLo: number, dataHi: number): Axis {
+/**
+ * Bounds at the nearest 1, 2 or 5 × 10^k outside the data, so 5–120 gets an
+ * axis of 5–200, not 1–1,000. Ticks: the 1-2-5 marks while there are at most
+ * nine of them, whole decades (and the two ends) beyond that; or exactly
+ * `given`, with the axis just around them and the data.
+ */
+function logAxis(dataLo: number, dataHi: number, given?: number[]): Axis {
   if (!(dataLo > 0 && dataLo <= dataHi && Number.isFinite(dataHi))) [dataLo, dataHi] = [1, 10];
-  const a = Math.floor(Math.log10(dataLo));
-  let b = Math.ceil(Math.log10(dataHi));
-  if (b === a) b++;
-  const ticks: number[] = [];
-  for (let e = a; e <= b; e++) {
-    for (const m of b - a <= 2 ? [1, 2, 5] : [1]) if (e < b || m === 1) ticks.push(clean(m * 10 ** e));
+  const marks = (e: number): number[] => [1, 2, 5].map((m) => clean(m * 10 ** e));
+  const below = (v: number): number => {
+    const e = Math.floor(Math.log10(v));
+    return [...marks(e - 1), ...marks(e)].filter((m) => m <= v * (1 + 1e-9)).at(-1)!;
+  };
+  const above = (v: number): number => {
+    const e = Math.floor(Math.log10(v));
+    return [...marks(e), ...marks(e + 1)].find((m) => m >= v * (1 - 1e-9))!;
+  };
+  if (given?.length) {
+    // Ticks at the values run: the axis is just those (and the data), with a little room for the end markers.
+    const lo = Math.min(dataLo, ...given.filter((t) => t > 0));
+    const hi = Math.max(dataHi, ...given);
+    return { lo: lo / 1.08, hi: hi * 1.08, ticks: given.filter((t) => t > 0) };
   }
-  return { lo: 10 ** a, hi: 10 ** b, ticks };
+  const lo = below(dataLo);
+  let hi = above(dataHi);
+  if (hi <= lo) hi = above(lo * 1.5);
+  const a = Math.floor(Math.log10(lo) + 1e-9);
+  const b = Math.ceil(Math.log10(hi) - 1e-9);
+  const inside = (m: number): boolean => m >= lo * (1 - 1e-9) && m <= hi * (1 + 1e-9);
+  let ticks: number[] = [];
+  for (let e = a; e <= b; e++) ticks.push(...marks(e).filter(inside));
+  const decade = (t: number): boolean => Math.abs(Math.log10(t) - Math.round(Math.log10(t))) < 1e-9;
+  if (ticks.length > 9) ticks = [...new Set([lo, ...ticks.filter(decade), hi])];
+  return { lo, hi, ticks };
 }
 
 function linScale(a: Axis, r0: number, r1: number): (v: number) => number {

@@ -8,7 +8,7 @@
  * - `SimNetwork`: a Cluster holding every node, on virtual time, with operations that run to
  *   completion (tests, experiments, the library's simulator).
  * - Models: network (latency, loss), placement (node → shard), churn, the ID oracle (true k
- *   closest), samples (summaries).
+ *   closest), samples (summaries), histograms (fixed log buckets, < 1 % wide, shared with the gateway).
  *
  * In: operations, frames from other shards, driver actions. Out: frames for other shards
  * (`RemoteLinks`), counters, results. Never here: worker threads, rings, sockets, reports.
@@ -18,3 +18,4 @@ export { SimNetwork, type SimOptions } from './sim-network.js';
 export { InvariantChecker, InvariantError } from './invariants.js';
 export { TraceHash, combineChains, formatChain } from './trace-hash.js';
 export { EventQueue } from './event-queue.js';
+export { IntHistogram, LogHistogram, LOG_HISTOGRAM_ERROR, type HistogramJson } from './histograms.js';

@@ -154,3 +154,33 @@ describe('histogramChart', () => {
     expectSvg(histogramChart({ title: 'empty', buckets: [] }));
   });
 });
+
+describe('axes that fit the data', () => {
+  it('a log axis ends at the nearest 1-2-5 mark outside the data, not a whole decade', () => {
+    const svg = lineChart({ title: 't', xLog: true, series: [{ name: 'a', points: [[5, 1], [120, 2]] }] });
+    expectSvg(svg);
+    expect(svg).toContain('>5</text>');
+    expect(svg).toContain('>200</text>');
+    expect(svg).not.toContain('>1,000</text>');
+  });
+
+  it('yFit leaves 0 out, yLog spans decades, intervals draw error bars', () => {
+    const fit = lineChart({ title: 't', yFit: true, series: [{ name: 'a', points: [[1, 98.2], [2, 99.9]], intervals: [[97.9, 98.5], null] }] });
+    expectSvg(fit);
+    expect(fit).not.toContain('text-anchor="end" font-size="11">0</text>');
+    expect(count(fit, 'class="error-bar"')).toBe(1);
+    const log = lineChart({ title: 't', yLog: true, series: [{ name: 'a', points: [[1, 0.05], [2, 60], [3, 0]], intervals: [[0, 0.1], [50, 70], [0, 1]] }] });
+    expectSvg(log);
+    expect(log).toContain('>0.1</text>');
+    expect(count(log, 'class="error-bar"')).toBe(2); // the 0 point has no place on a log axis
+  });
+
+  it('bars on a log axis keep small values visible and can carry their values', () => {
+    const svg = barChart({ title: 't', yLog: true, valueLabels: true, bars: [{ label: 'spawn', value: 26_000 }, { label: 'join', value: 529 }] });
+    expectSvg(svg);
+    expect(svg).toContain('>26,000</text>');
+    expect(svg).toContain('>529</text>');
+    const heights = [...svg.matchAll(/<rect x="[\d.]+" y="[\d.]+" width="[\d.]+" height="([\d.]+)"/g)].map((m) => Number(m[1]));
+    expect(Math.min(...heights) / Math.max(...heights)).toBeGreaterThan(0.3);
+  });
+});

@@ -1,21 +1,30 @@
 /**
- * Fixed-bucket histograms for a gateway that runs for hours: constant memory
- * whatever the number of requests, mergeable (a window is the sum of its
- * one-second slots) and subtractable (a load run is "after minus before").
+ * Fixed-bucket histograms that the stress report, the gateway and its
+ * dashboard share: constant memory whatever the number of values, mergeable
+ * (a window is the sum of its one-second slots) and subtractable (a load run
+ * is "after minus before").
  *
- * LogHistogram holds latencies in milliseconds: 20 buckets per decade from
- * 0.01 ms to 100 s, so a percentile is the upper edge of its bucket, at most
- * 12 % (10^(1/20)) above the true value, and never above the largest value
- * seen. Values below 0.01 ms (a record the asking node held itself: 0 ms) go
- * to an underflow bucket, values from 100 s up to an overflow bucket.
+ * LogHistogram holds latencies in milliseconds: 240 buckets per decade from
+ * 0.001 ms to 1,000 s, so a bucket is 10^(1/240) ≈ 1.0096 times as wide as it
+ * is high up, and a percentile (the upper edge of its bucket, capped at the
+ * largest value seen) is at most 0.97 % above the exact nearest-rank value at
+ * any count, 50 values or 50 million. Values below 0.001 ms (a record the
+ * asking node held itself: 0 ms) go to an underflow bucket that reports 0,
+ * values from 1,000 s up to an overflow bucket that reports the maximum.
+ * (The gateway used to keep 20 buckets a decade: up to 12 % high, so at low
+ * load p50, p95 and p99 often fell into one bucket and printed the same.)
+ *
+ * Our own layout rather than hdr-histogram-js: the error bound is one line of
+ * arithmetic, the buckets are plain arrays that JSON, merge and subtract
+ * without a WASM or class round trip, and no dependency is added.
  *
  * IntHistogram holds small integers (hops, RPCs per lookup) exactly, with an
  * overflow bucket from 4096 up.
  */
 
-const PER_DECADE = 20;
-const MIN_EXP = -2;
-const DECADES = 7;
+const PER_DECADE = 240;
+const MIN_EXP = -3;
+const DECADES = 9;
 /** Fine buckets between the underflow and the overflow bucket. */
 const FINE = PER_DECADE * DECADES;
 
@@ -27,13 +36,18 @@ export function logEdge(i: number): number {
 const LOW = 10 ** MIN_EXP;
 const HIGH = 10 ** (MIN_EXP + DECADES);
 
+/** Largest relative amount by which a LogHistogram percentile exceeds the exact one (above LOW). */
+export const LOG_HISTOGRAM_ERROR = 10 ** (1 / PER_DECADE) - 1;
+
 export interface HistogramJson {
   count: number;
   sum: number;
   /** Largest value seen; null after a subtraction (it cannot be known). */
   max: number | null;
-  /** Bucket counts; see the class for the layout. */
+  /** Bucket counts from bucket `offset` on (trailing and, with offset, leading empty ones left out); see the class for the layout. */
   counts: number[];
+  /** Index of the bucket counts[0] holds; 0 when absent. */
+  offset?: number;
 }
 
 export interface DisplayBucket {
@@ -96,13 +110,23 @@ abstract class Histogram {
     return { count: this.count, mean: n(this.mean), p50: n(this.percentile(50)), p95: n(this.percentile(95)), p99: n(this.percentile(99)), max: n(this.max) };
   }
 
+  /** Sparse enough for JSON: leading and trailing empty buckets are left out (`offset` says where counts start). */
   toJSON(): HistogramJson {
-    return { count: this.count, sum: this.sum, max: Number.isFinite(this.max) ? this.max : null, counts: Array.from(this.counts) };
+    let first = 0;
+    while (first < this.counts.length && this.counts[first] === 0) first++;
+    let last = this.counts.length;
+    while (last > first && this.counts[last - 1] === 0) last--;
+    const j: HistogramJson = { count: this.count, sum: this.sum, max: Number.isFinite(this.max) ? this.max : null, counts: Array.from(this.counts.subarray(first, last)) };
+    if (first > 0 && first < last) j.offset = first;
+    return j;
   }
 
+  /** Accepts the sparse form above and the older dense one (offset 0, every bucket). */
   protected load(j: HistogramJson): this {
-    if (j.counts.length !== this.counts.length) throw new Error(`histogram: expected ${this.counts.length} buckets, got ${j.counts.length}`);
-    this.counts.set(j.counts);
+    const offset = j.offset ?? 0;
+    if (offset < 0 || offset + j.counts.length > this.counts.length) throw new Error(`histogram: ${offset + j.counts.length} buckets do not fit in ${this.counts.length}`);
+    this.counts.fill(0);
+    this.counts.set(j.counts, offset);
     this.count = j.count;
     this.sum = j.sum;
     this.max = j.max ?? -Infinity;
@@ -111,7 +135,10 @@ abstract class Histogram {
 
   /** this − earlier, bucket by bucket (for "what happened between two snapshots"). */
   protected subtract(earlier: HistogramJson): this {
-    for (let i = 0; i < this.counts.length; i++) this.counts[i] = Math.max(0, this.counts[i]! - (earlier.counts[i] ?? 0));
+    const offset = earlier.offset ?? 0;
+    earlier.counts.forEach((c, i) => {
+      this.counts[offset + i] = Math.max(0, this.counts[offset + i]! - c);
+    });
     this.count = Math.max(0, this.count - earlier.count);
     this.sum = Math.max(0, this.sum - earlier.sum);
     this.max = -Infinity;
@@ -144,18 +171,19 @@ export class LogHistogram extends Histogram {
   }
 
   protected upper(slot: number): number {
-    if (slot === 0) return LOW;
+    // Everything in the underflow bucket is below 0.001 ms: 0 is within that of any of it, and exact for a local hit.
+    if (slot === 0) return 0;
     if (slot === FINE + 1) return Number.isFinite(this.max) ? this.max : HIGH;
     return logEdge(slot - 1);
   }
 
   /**
-   * Buckets for a chart, `perDecade` (a divisor of 20) per decade, from the
-   * first to the last non-empty one; the underflow bucket shows as [0, 0.01).
+   * Buckets for a chart, `perDecade` (a divisor of 240) per decade, from the
+   * first to the last non-empty one; the underflow bucket shows as [0, 0.001).
    */
   display(perDecade = 4): DisplayBucket[] {
     const step = PER_DECADE / perDecade;
-    if (!Number.isInteger(step)) throw new RangeError('display: perDecade must divide 20');
+    if (!Number.isInteger(step)) throw new RangeError('display: perDecade must divide 240');
     const out: DisplayBucket[] = [];
     if (this.counts[0]! > 0) out.push({ lo: 0, hi: LOW, count: this.counts[0]! });
     for (let i = 0; i < FINE; i += step) {
@@ -169,6 +197,24 @@ export class LogHistogram extends Histogram {
     let b = out.length;
     while (b > a && out[b - 1]!.count === 0) b--;
     return out.slice(a, b).map((x) => ({ lo: round(x.lo), hi: Number.isFinite(x.hi) ? round(x.hi) : x.hi, count: x.count }));
+  }
+
+  /**
+   * The non-empty buckets at full resolution, ascending, for a report a user
+   * can draw a CDF from: [lo, hi) in ms (edges to 6 significant digits; the
+   * underflow bucket is [0, 0.001), the overflow one ends at the maximum).
+   */
+  buckets(): DisplayBucket[] {
+    const out: DisplayBucket[] = [];
+    const edge = (v: number): number => Number(v.toPrecision(6));
+    for (let s = 0; s < this.counts.length; s++) {
+      const c = this.counts[s]!;
+      if (c === 0) continue;
+      const lo = s === 0 ? 0 : s === 1 ? LOW : logEdge(s - 2);
+      const hi = s === 0 ? LOW : s === FINE + 1 ? (Number.isFinite(this.max) ? this.max : HIGH) : logEdge(s - 1);
+      out.push({ lo: edge(lo), hi: edge(hi), count: c });
+    }
+    return out;
   }
 
   /** Cumulative counts at the given upper bounds (ms), for a Prometheus histogram; bounds must be fine-bucket edges or LOW. */
@@ -202,18 +248,6 @@ export class IntHistogram extends Histogram {
 
   protected upper(slot: number): number {
     return slot;
-  }
-
-  /** Compact form for JSON: only the non-empty values. */
-  override toJSON(): HistogramJson {
-    let last = this.counts.length;
-    while (last > 0 && this.counts[last - 1] === 0) last--;
-    return { count: this.count, sum: this.sum, max: Number.isFinite(this.max) ? this.max : null, counts: Array.from(this.counts.subarray(0, last)) };
-  }
-
-  protected override load(j: HistogramJson): this {
-    const padded = { ...j, counts: [...j.counts, ...new Array<number>(Math.max(0, this.counts.length - j.counts.length)).fill(0)] };
-    return super.load(padded);
   }
 }
 
