@@ -11,6 +11,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { HOUR, MINUTE, SECOND, checkConfigKeys, resolveConfig, type KadConfig } from '../core/config.js';
 import { closestName } from '../core/names.js';
 import { parseLatency, type LatencySpec } from '../sim/network-model.js';
+import { checkLimits } from '../wire/limits.js';
 
 /** The exit codes of every command (README "Exit codes"). */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -215,11 +216,17 @@ function readConfigFile(path: string, specs: FlagSpecs): { flags: Record<string,
   return { flags, kad };
 }
 
-/** resolveConfig for the command line: a setting that cannot work is bad usage (exit 2), refused before anything starts. */
-export function resolveKad(partial: Partial<KadConfig>): KadConfig {
+/**
+ * resolveConfig for the command line: a setting that cannot work is bad usage (exit 2), refused
+ * before anything starts, including a k or maxValueBytes whose messages would not fit in a
+ * datagram (the swarm's own check, made here too so it is not a failed run after the spawn).
+ */
+export function resolveKad(partial: Partial<KadConfig>, addressKind: 'index' | 'udp' = 'index'): KadConfig {
   try {
-    return resolveConfig(partial);
+    const c = resolveConfig(partial);
+    checkLimits({ k: c.k, maxValueBytes: c.maxValueBytes, addressKind });
+    return c;
   } catch (err) {
-    throw new UsageError((err as Error).message);
+    throw new UsageError((err as Error).message.replace(/^(?!config: )/, 'config: '));
   }
 }

@@ -43,7 +43,7 @@ export async function nodeCommand(argv: string[], out: (line: string) => void = 
   const config: Record<string, number> = {};
   if (values.k) config.k = intFlag('k', values.k, 1);
   if (values.alpha) config.alpha = intFlag('alpha', values.alpha, 1);
-  resolveKad(config);
+  resolveKad(config, 'udp');
   const node = await UdpNode.create({
     listen: values.listen,
     config,
