@@ -8,8 +8,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { parseArgs } from 'node:util';
 import { fmt, formatBytes, formatTable } from '../report/table.js';
+import { parseFlags } from './flags.js';
 import { benchCodec } from '../../bench/codec.bench.js';
 import { benchCore } from '../../bench/core.bench.js';
 import { benchMemory } from '../../bench/memory.bench.js';
@@ -18,14 +18,14 @@ import { benchRing } from '../../bench/ring.bench.js';
 export const BENCH_USAGE = `Usage: kadswarm bench [--quick] [--json FILE]
    or: npm run bench -- [--quick] [--json FILE]   (in a checkout: builds first)
   --quick              shorter runs and a smaller memory measurement
-  --json FILE          also write the rows, the memory figures and the machine as JSON to FILE`;
+  --json FILE          also write the rows, the memory figures and the machine as JSON to FILE
+
+Examples:
+  kadswarm bench --quick
+  kadswarm bench --json bench.json`;
 
 export async function benchCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: { quick: { type: 'boolean', default: false }, json: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    strict: true,
-  });
+  const { values } = parseFlags('bench', argv, { quick: { type: 'boolean', default: false }, json: { type: 'string' }, help: { type: 'boolean', short: 'h' } });
   if (values.help) {
     console.log(BENCH_USAGE);
     return 0;

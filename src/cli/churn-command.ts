@@ -7,112 +7,105 @@
 import { runEnvironment } from './environment.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { MINUTE, SECOND } from '../core/config.js';
+import { MINUTE, SECOND, type KadConfig } from '../core/config.js';
 import { runChurn, type ChurnOptions, type ChurnResult } from '../swarm/churn-run.js';
-import { parseLatency } from '../sim/network-model.js';
 import { churnHtml, churnJson, churnPlots, formatChurnRun, sweepCsv, sweepHtml, sweepParams, sweepPlots, type SweepPoint } from '../report/churn-report.js';
 import { repeatedSweepPoint, sweepSuccess } from '../report/sweep-intervals.js';
-import { choiceFlag, durationFlag as duration, intFlag as int, numberFlag, ratioFlag } from './flags.js';
+import { EXIT, UsageError, choiceFlag, durationFlag as duration, flagHelp, intFlag as int, latencyFlag, numberFlag, parseFlags, ratioFlag, resolveKad, type FlagSpecs } from './flags.js';
+import { checkMemory } from './memory-check.js';
 import { phaseProgress } from './progress.js';
+
+/** The flags of kadswarm churn: the parser and the --help lines (flags.ts). */
+const CHURN_FLAGS = {
+  config: { type: 'string', arg: 'FILE', help: 'JSON settings: flag names as keys, and "kad" for every protocol setting (README "Config file"); flags override it' },
+  nodes: { type: 'string', arg: 'N', default: '400', help: 'nodes' },
+  workers: { type: 'string', arg: 'W', default: '1', help: 'shards; the run is the same for any W' },
+  k: { type: 'string', arg: 'K', help: 'bucket size (default 20)' },
+  alpha: { type: 'string', arg: 'A', help: 'lookup parallelism (default 3)' },
+  replicas: { type: 'string', arg: 'R', help: 'nodes a value is stored on (default k)' },
+  'no-replicate': { type: 'boolean', help: 'turn replication and republishing off' },
+  uptime: { type: 'string', arg: 'T', default: '30m', help: 'mean uptime, a duration (ms, s, m, h); 0 = no churn' },
+  downtime: { type: 'string', arg: 'T', help: 'mean downtime (default = uptime)' },
+  restart: { type: 'string', arg: 'keep|fresh', default: 'keep', help: 'a returning node keeps its table and records, or loses them' },
+  duration: { type: 'string', arg: 'T', help: 'measured virtual time after the joins (default 6h; 2h with --sweep, 10m with --finds)' },
+  keys: { type: 'string', arg: 'K', default: '100', help: 'values stored at the start, each by a live node that stays up a minute' },
+  'get-rate': { type: 'string', arg: 'R', default: '1', help: 'gets per second of virtual time' },
+  'put-rate': { type: 'string', arg: 'R', default: '0', help: 'puts per second during the run: random keys stored again from random live nodes' },
+  latency: { type: 'string', arg: 'L', default: '20-200ms', help: 'one-way latency, above zero: 20ms, 20-200ms, pareto:20-2000ms' },
+  loss: { type: 'string', arg: 'P', default: '0', help: 'fraction of messages lost, 0..1' },
+  seed: { type: 'string', arg: 'S', default: '1', help: 'the same seed gives the same run' },
+  join: { type: 'string', arg: 'protocol|oracle', default: 'protocol', help: 'oracle fills tables from the sorted IDs instead of running joins' },
+  finds: { type: 'string', arg: 'N', default: '0', help: 'FIND_NODE lookups for random targets (lookup cost), checked against the truth' },
+  'replicate-every': { type: 'string', arg: 'T', help: 'replication interval (default 1h)' },
+  'republish-every': { type: 'string', arg: 'T', help: 'republish interval (default 23h)' },
+  expire: { type: 'string', arg: 'T', help: 'record lifetime (default 24h)' },
+  'refresh-every': { type: 'string', arg: 'T', help: 'bucket refresh interval (default 1h)' },
+  bucket: { type: 'string', arg: 'T', default: '30m', help: 'report bucket' },
+  sweep: { type: 'boolean', help: 'uptime = downtime in {5,10,20,40,60,120} min × {k 1,2,3,5,20 with α 1; k 3 with α 3}' },
+  json: { type: 'string', arg: 'FILE|-', help: 'also write the JSON report to FILE, or to stdout with - (the text then goes to stderr)' },
+  runs: { type: 'string', arg: 'R', default: '1', help: 'with --sweep: every point on R networks (seed, seed+1, …), mean success and 95 % error bars' },
+  out: { type: 'string', arg: 'DIR', help: 'folder for the reports (default reports/churn-<time>)' },
+  'max-heap-mb': { type: 'string', arg: 'MB', help: 'V8 heap limit of each worker thread, in MiB (default 4096)' },
+  force: { type: 'boolean', help: 'start even when the memory estimate says the swarm will not fit in this machine' },
+  'check-invariants': { type: 'boolean', help: "check the simulator's invariants after every event (slower); a broken one ends the run with the seed" },
+  help: { type: 'boolean', short: 'h', help: 'this help' },
+} as const satisfies FlagSpecs;
 
 export const CHURN_USAGE = `Usage: kadswarm churn [options]
    or: npm run churn -- [options]   (in a checkout: builds first)
-  --nodes N              nodes (default 400)
-  --workers W            shards; the run is the same for any W (default 1)
-  --k K, --alpha A       bucket size, lookup parallelism (default 20, 3)
-  --replicas R           nodes a value is stored on (default k)
-  --no-replicate         turn replication and republishing off
-  --uptime T             mean uptime, e.g. 30m (default 30m); 0 = no churn
-  --downtime T           mean downtime (default = uptime)
-  --restart keep|fresh   a returning node keeps its table and records, or loses them (default keep)
-  --duration T           measured time after the joins (default 6h)
-  --keys K               values stored at the start, each by a live node that stays up a minute (default 100)
-  --get-rate R           gets per second of virtual time (default 1)
-  --put-rate R           puts per second during the run: random keys stored again from random live nodes (default 0)
-  --latency L            one-way latency, above zero (default 20-200ms)
-  --loss P               fraction of messages lost (default 0)
-  --seed S               the same seed gives the same run (default 1)
-  --join protocol|oracle oracle fills tables from the sorted IDs instead of running joins
-  --finds N              FIND_NODE lookups for random targets (lookup cost), checked against the truth
-  --replicate-every T, --republish-every T, --expire T, --refresh-every T   protocol intervals
-  --bucket T             report bucket (default 30m)
-  --sweep                uptime = downtime in {5,10,20,40,60,120} min × {k 1,2,3,5,20 with α 1; k 3 with α 3}
-  --check-invariants     check the simulator's invariants after every event (slower); a broken one ends the run with the seed
-  --runs R               with --sweep: every point on R networks (seed, seed+1, …), mean success and 95 % error bars (default 1)
-  --json FILE|-, --out DIR   (--json -: the JSON on stdout, the text on stderr)`;
+${flagHelp(CHURN_FLAGS)}
+
+Examples:
+  kadswarm churn --nodes 1000 --uptime 20m --duration 2h
+  kadswarm churn --nodes 100000 --join oracle --finds 10000 --workers 2
+  kadswarm churn --config churn.json --restart fresh --json churn.json
+
+Exit codes: 0 ok, 1 joins failed, 2 bad usage.`;
 
 export async function churnCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      nodes: { type: 'string', default: '400' },
-      workers: { type: 'string', default: '1' },
-      k: { type: 'string', default: '20' },
-      alpha: { type: 'string', default: '3' },
-      replicas: { type: 'string' },
-      'no-replicate': { type: 'boolean', default: false },
-      uptime: { type: 'string', default: '30m' },
-      downtime: { type: 'string' },
-      restart: { type: 'string', default: 'keep' },
-      duration: { type: 'string' },
-      keys: { type: 'string', default: '100' },
-      'get-rate': { type: 'string', default: '1' },
-      'put-rate': { type: 'string', default: '0' },
-      latency: { type: 'string', default: '20-200ms' },
-      loss: { type: 'string', default: '0' },
-      seed: { type: 'string', default: '1' },
-      join: { type: 'string', default: 'protocol' },
-      finds: { type: 'string', default: '0' },
-      'replicate-every': { type: 'string' },
-      'republish-every': { type: 'string' },
-      expire: { type: 'string' },
-      'refresh-every': { type: 'string' },
-      bucket: { type: 'string', default: '30m' },
-      sweep: { type: 'boolean', default: false },
-      json: { type: 'string' },
-      runs: { type: 'string', default: '1' },
-      out: { type: 'string' },
-      'check-invariants': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  });
+  const { values, kad } = parseFlags('churn', argv, CHURN_FLAGS);
   if (values.help) {
     console.log(CHURN_USAGE);
-    return 0;
+    return EXIT.ok;
   }
-  const restart = choiceFlag('restart', values.restart!, ['keep', 'fresh'] as const);
-  const joinMode = choiceFlag('join', values.join!, ['protocol', 'oracle'] as const);
-  const getRate = numberFlag('get-rate', values['get-rate']!, 0);
-  const putRate = numberFlag('put-rate', values['put-rate']!, 0);
-  const finds = int('finds', values.finds!, 0);
-  const uptimeMs = duration('uptime', values.uptime!);
-  const runs = int('runs', values.runs!, 1);
-  if (runs > 1 && !values.sweep) throw new Error('--runs needs --sweep (a single churn run is not repeated yet)');
+  const restart = choiceFlag('restart', values.restart, ['keep', 'fresh'] as const);
+  const joinMode = choiceFlag('join', values.join, ['protocol', 'oracle'] as const);
+  const getRate = numberFlag('get-rate', values['get-rate'], 0);
+  const putRate = numberFlag('put-rate', values['put-rate'], 0);
+  const finds = int('finds', values.finds, 0);
+  const uptimeMs = duration('uptime', values.uptime);
+  const runs = int('runs', values.runs, 1);
+  if (runs > 1 && !values.sweep) throw new UsageError('--runs needs --sweep (a single churn run is not repeated yet)');
   // --json -: stdout carries the JSON, so the text goes to stderr.
   const log = values.json === '-' ? console.error : console.log;
   const writeJson = (json: string): void => {
     if (values.json === '-') process.stdout.write(`${json}\n`);
     else if (values.json) writeFileSync(values.json, json);
   };
+  // The protocol settings: the file's, then the flags'; a sweep sets k and α per run.
+  const kadConfig: Partial<KadConfig> = { ...kad };
+  if (values.k !== undefined) kadConfig.k = int('k', values.k, 1);
+  if (values.alpha !== undefined) kadConfig.alpha = int('alpha', values.alpha, 1);
+  if (values['no-replicate']) kadConfig.replicate = false;
+  if (values.replicas) kadConfig.replicas = int('replicas', values.replicas, 1);
+  if (values['replicate-every']) kadConfig.replicateMs = duration('replicate-every', values['replicate-every']);
+  if (values['republish-every']) kadConfig.republishMs = duration('republish-every', values['republish-every']);
+  if (values.expire) kadConfig.expireMs = duration('expire', values.expire);
+  if (values['refresh-every']) kadConfig.refreshMs = duration('refresh-every', values['refresh-every']);
+  const resolved = resolveKad(kadConfig);
   const base = (k: number, alpha: number, upMs: number): ChurnOptions => {
-    const seed = int('seed', values.seed!, 0);
-    const config: ChurnOptions['config'] = { k, alpha, replicate: !values['no-replicate'] };
-    if (values.replicas) config.replicas = int('replicas', values.replicas, 1);
-    if (values['replicate-every']) config.replicateMs = duration('replicate-every', values['replicate-every']);
-    if (values['republish-every']) config.republishMs = duration('republish-every', values['republish-every']);
-    if (values.expire) config.expireMs = duration('expire', values.expire);
-    if (values['refresh-every']) config.refreshMs = duration('refresh-every', values['refresh-every']);
-    const loss = ratioFlag('loss', values.loss!);
+    const seed = int('seed', values.seed, 0);
+    const config: ChurnOptions['config'] = { ...kadConfig, k, alpha };
+    const loss = ratioFlag('loss', values.loss);
     const churn = upMs > 0 && finds === 0;
     return {
-      nodes: int('nodes', values.nodes!, 2),
-      workers: int('workers', values.workers!, 1),
+      nodes: int('nodes', values.nodes, 2),
+      workers: int('workers', values.workers, 1),
       seed,
       config,
-      network: { latency: parseLatency(values.latency!), loss, jitter: 0.1, seed },
-      checkInvariants: values['check-invariants']!,
+      network: { latency: latencyFlag('latency', values.latency), loss, jitter: 0.1, seed },
+      checkInvariants: values['check-invariants'] === true,
+      ...(values['max-heap-mb'] ? { maxHeapMb: int('max-heap-mb', values['max-heap-mb'], 64) } : {}),
       params: {
         durationMs: duration('duration', values.duration ?? (values.sweep ? '2h' : finds > 0 ? '10m' : '6h')),
         join: joinMode,
@@ -120,21 +113,24 @@ export async function churnCommand(argv: string[]): Promise<number> {
         settleMs: 60 * SECOND,
         bootstraps: 1,
         churn: churn ? { uptimeMs: upMs, downtimeMs: values.downtime ? duration('downtime', values.downtime) : upMs, restart } : null,
-        keys: finds > 0 ? 0 : int('keys', values.keys!, 0),
+        keys: finds > 0 ? 0 : int('keys', values.keys, 0),
         putSpacingMs: 10,
         getRate: finds > 0 ? 0 : getRate,
         putRate: finds > 0 ? 0 : putRate,
         finds,
         findCheck: Math.min(finds, 1000),
-        bucketMs: duration('bucket', values.bucket!),
+        bucketMs: duration('bucket', values.bucket),
       },
     };
   };
+  // Every flag checked, and the memory estimated, before a folder is made or a run starts.
+  const first = base(resolved.k, resolved.alpha, uptimeMs);
+  checkMemory({ nodes: first.nodes, workers: values.sweep ? 1 : first.workers, replicas: first.params.keys * resolved.replicas, parallel: values.sweep ? 2 : 1 }, values.force === true);
   const out = resolve(values.out ?? join('reports', `churn-${new Date().toISOString().replace(/[:.]/g, '-')}`));
   mkdirSync(out, { recursive: true });
 
   if (!values.sweep) {
-    const o = base(int('k', values.k!, 1), int('alpha', values.alpha!, 1), uptimeMs);
+    const o = first;
     const bar = phaseProgress();
     bar.start('simulating', 1000);
     const r = await runChurn(o, (share) => bar.progress(Math.round(share * 1000)));
@@ -147,7 +143,7 @@ export async function churnCommand(argv: string[]): Promise<number> {
     for (const [name, svg] of Object.entries(plots)) writeFileSync(join(out, name), svg);
     writeFileSync(join(out, 'churn.html'), churnHtml(r));
     log(`Report: ${join(out, 'churn.html')} (JSON and SVG beside it)`);
-    return r.joinsFailed > 0 ? 1 : 0;
+    return r.joinsFailed > 0 ? EXIT.failed : EXIT.ok;
   }
 
   // The sweep: two runs at a time (one per core), each on one worker.

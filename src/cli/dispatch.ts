@@ -4,7 +4,9 @@
  * `kadswarm --version` or `kadswarm node --help` does not load the swarm,
  * the gateway, autocannon or tinybench.
  */
+import { closestName } from '../core/names.js';
 import { packageVersion } from './environment.js';
+import { EXIT, UsageError } from './flags.js';
 
 type Command = (argv: string[]) => Promise<number>;
 
@@ -34,12 +36,21 @@ Usage: kadswarm <command> [options]
 Commands:
 ${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
 
-Run kadswarm <command> --help for the options of one command, kadswarm --version for the version.`;
+Run kadswarm <command> --help for the options of one command, kadswarm --version for the version.
+
+Examples:
+  kadswarm stress --nodes 10000
+  kadswarm churn --nodes 1000 --uptime 20m
+  kadswarm serve --nodes 10000 --port 8080
+
+Exit codes: 0 ok, 1 the run failed (a threshold such as --min-success or --max-p99-ms, failed joins), 2 bad usage.`;
 }
 
 /**
- * Runs one command; an error it throws (a bad flag value, an unknown option)
- * is printed as "<command>: <message>" and exits 1.
+ * Runs one command. An error it throws is printed as "<command>: <message>":
+ * bad usage (a UsageError: an unknown flag, a bad value, a config file that does
+ * not parse, a swarm too large for the machine) exits 2, anything else 1, so a
+ * script can tell "fix the command line" from "the run failed".
  */
 export async function runCommand(name: string, argv: string[]): Promise<number> {
   const entry = COMMANDS.find((c) => c.name === name);
@@ -49,7 +60,7 @@ export async function runCommand(name: string, argv: string[]): Promise<number> 
     return await command(argv);
   } catch (err) {
     console.error(`${name}: ${(err as Error).message}`);
-    return 1;
+    return err instanceof UsageError ? EXIT.usage : EXIT.failed;
   }
 }
 
@@ -71,6 +82,8 @@ export async function kadswarm(argv: string[]): Promise<number> {
       return 0;
   }
   if (COMMANDS.some((c) => c.name === first)) return runCommand(first, rest);
-  console.error(`kadswarm: unknown command "${first}"; the commands are ${COMMANDS.map((c) => c.name).join(', ')} (kadswarm --help)`);
-  return 2;
+  const names = COMMANDS.map((c) => c.name);
+  const near = closestName(first, names);
+  console.error(`kadswarm: unknown command "${first}"${near ? ` (did you mean ${near}?)` : ''}; the commands are ${names.join(', ')} (kadswarm --help)`);
+  return EXIT.usage;
 }

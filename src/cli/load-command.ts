@@ -8,11 +8,10 @@
  * running instead.
  */
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { Random, deriveSeed } from '../core/random.js';
 import { KINDS, dhtBetween, driveLoad, fetchStats, formatAutocannonResult, parseMix, prestore, type DhtFigures, type Kind, type KindStats } from '../gateway/load-run.js';
 import { fmt, formatTable } from '../report/table.js';
-import { intFlag as int } from './flags.js';
+import { intFlag as int, parseFlags } from './flags.js';
 import { startGatewayProcess, type GatewayProcess } from './serve-process.js';
 
 export const LOAD_USAGE = `Usage: kadswarm load [options]
@@ -25,28 +24,28 @@ export const LOAD_USAGE = `Usage: kadswarm load [options]
   --json FILE          write the results as JSON
   --url URL            drive a gateway that is already running instead of starting one
   --workers W, --k K, --alpha A, --seed S, --latency L, --loss P
-                       passed to kadswarm serve (see kadswarm serve --help)`;
+                       passed to kadswarm serve (see kadswarm serve --help)
+
+Examples:
+  kadswarm load --nodes 10000 --connections 100 --duration 20
+  kadswarm load --url http://127.0.0.1:8080/ --mix 0:100:0 --duration 60`;
 
 export async function loadCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      nodes: { type: 'string', default: '10000' },
-      connections: { type: 'string', default: '100' },
-      duration: { type: 'string', default: '20' },
-      mix: { type: 'string', default: '10:45:45' },
-      keys: { type: 'string', default: '1000' },
-      json: { type: 'string' },
-      url: { type: 'string' },
-      workers: { type: 'string' },
-      k: { type: 'string' },
-      alpha: { type: 'string' },
-      seed: { type: 'string', default: '1' },
-      latency: { type: 'string' },
-      loss: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
+  const { values } = parseFlags('load', argv, {
+    nodes: { type: 'string', default: '10000' },
+    connections: { type: 'string', default: '100' },
+    duration: { type: 'string', default: '20' },
+    mix: { type: 'string', default: '10:45:45' },
+    keys: { type: 'string', default: '1000' },
+    json: { type: 'string' },
+    url: { type: 'string' },
+    workers: { type: 'string' },
+    k: { type: 'string' },
+    alpha: { type: 'string' },
+    seed: { type: 'string', default: '1' },
+    latency: { type: 'string' },
+    loss: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
     console.log(LOAD_USAGE);

@@ -4,10 +4,9 @@
  * keeps serving until SIGINT or SIGTERM.
  */
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
 import { UdpNode } from '../net/udp-node.js';
 import { formatCost } from './format.js';
-import { intFlag } from './flags.js';
+import { UsageError, flagHelp, intFlag, parseFlags, resolveKad, type FlagSpecs } from './flags.js';
 
 const HELP = `Commands:
   I <key> <value>   store value under key (the value is the rest of the line)
@@ -16,32 +15,35 @@ const HELP = `Commands:
   Q                 quit
   help              this list`;
 
+/** The flags of kadswarm node: the parser and the --help lines (flags.ts). */
+const NODE_FLAGS = {
+  listen: { type: 'string', short: 'l', arg: 'HOST:PORT', help: 'address to listen on (port 0 picks a free port)' },
+  remote: { type: 'string', short: 'r', multiple: true, arg: 'HOST:PORT', help: 'a node to join through (repeatable)' },
+  k: { type: 'string', arg: 'K', help: 'bucket size and replication factor (default 20)' },
+  alpha: { type: 'string', arg: 'A', help: 'lookup parallelism (default 3)' },
+  seed: { type: 'string', arg: 'S', help: 'seed of the node ID (default: random)' },
+  help: { type: 'boolean', short: 'h', help: 'this help' },
+} as const satisfies FlagSpecs;
+
 export const NODE_USAGE = `Usage: kadswarm node -l <host:port> [-r <host:port>]... [--k 20] [--alpha 3] [--seed N]
-  -l, --listen      address to listen on (port 0 picks a free port)
-  -r, --remote      a node to join through (repeatable)
-  --k, --alpha      bucket size and lookup parallelism`;
+${flagHelp(NODE_FLAGS)}
+
+Examples:
+  kadswarm node -l 127.0.0.1:4000
+  kadswarm node -l 127.0.0.1:4001 -r 127.0.0.1:4000
+  printf 'I greeting hello\nG greeting\n' | kadswarm node -l 127.0.0.1:0 -r 127.0.0.1:4000`;
 
 export async function nodeCommand(argv: string[], out: (line: string) => void = console.log): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      listen: { type: 'string', short: 'l' },
-      remote: { type: 'string', short: 'r', multiple: true },
-      k: { type: 'string' },
-      alpha: { type: 'string' },
-      seed: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  });
+  const { values } = parseFlags('node', argv, NODE_FLAGS);
   if (values.help) {
     out(NODE_USAGE);
     return 0;
   }
-  if (!values.listen) throw new Error(`missing -l <host:port>\n${NODE_USAGE}`);
+  if (!values.listen) throw new UsageError(`missing -l <host:port>\n${NODE_USAGE}`);
   const config: Record<string, number> = {};
-  if (values.k) config.k = intFlag('k', values.k);
-  if (values.alpha) config.alpha = intFlag('alpha', values.alpha);
+  if (values.k) config.k = intFlag('k', values.k, 1);
+  if (values.alpha) config.alpha = intFlag('alpha', values.alpha, 1);
+  resolveKad(config, 'udp');
   const node = await UdpNode.create({
     listen: values.listen,
     config,

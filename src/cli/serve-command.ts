@@ -1,56 +1,83 @@
 /**
  * `kadswarm serve --nodes 10000 --port 8080`: starts a swarm on the
  * in-memory network, joins it (with a progress bar), and serves the HTTP
- * gateway until Ctrl-C or SIGTERM, which stop the server and then every
- * shard. The URL is printed on stdout once the swarm has joined, as
+ * gateway until Ctrl-C, SIGTERM or the exit of the process that started it,
+ * which stop the server and then every shard. The URL is printed on stdout once the swarm has joined, as
  * `kadswarm gateway: http://127.0.0.1:8080/` (npm run load reads that line).
  */
-import { parseArgs } from 'node:util';
+import { availableParallelism } from 'node:os';
 import { launchGateway, SERVE_TIMEOUTS } from '../gateway/launch.js';
-import { parseLatency, type NetworkModel } from '../sim/network-model.js';
+import type { NetworkModel } from '../sim/network-model.js';
 import { phaseProgress } from './progress.js';
-import { intFlag as int, ratioFlag } from './flags.js';
+import { EXIT, flagHelp, intFlag as int, latencyFlag, parseFlags, ratioFlag, resolveKad, type FlagSpecs } from './flags.js';
+import { checkMemory } from './memory-check.js';
+
+/** The flags of kadswarm serve: the parser and the --help lines (flags.ts). */
+const SERVE_FLAGS = {
+  nodes: { type: 'string', arg: 'N', default: '10000', help: 'nodes in the swarm' },
+  port: { type: 'string', arg: 'P', default: '8080', help: 'TCP port (0 picks a free one)' },
+  host: { type: 'string', arg: 'H', default: '127.0.0.1', help: 'address to listen on' },
+  workers: { type: 'string', arg: 'W', help: 'shards = worker threads (default: number of cores)' },
+  k: { type: 'string', arg: 'K', default: '20', help: 'bucket size and replication factor' },
+  alpha: { type: 'string', arg: 'A', default: '3', help: 'lookup parallelism' },
+  seed: { type: 'string', arg: 'S', default: '1', help: 'same seed, same node IDs' },
+  latency: { type: 'string', arg: 'L', default: '0', help: 'one-way latency: 0, 20ms, 20-200ms, pareto:20-2000ms' },
+  loss: { type: 'string', arg: 'P', default: '0', help: 'fraction of messages lost, 0..1' },
+  'join-concurrency': { type: 'string', arg: 'C', default: '256', help: 'joins in flight across the swarm' },
+  force: { type: 'boolean', help: 'start even when the memory estimate says the swarm will not fit in this machine' },
+  help: { type: 'boolean', short: 'h', help: 'this help' },
+} as const satisfies FlagSpecs;
 
 export const SERVE_USAGE = `Usage: kadswarm serve [options]
-  --nodes N            nodes in the swarm (default 10000)
-  --port P             TCP port (default 8080; 0 picks a free one)
-  --host H             address to listen on (default 127.0.0.1)
-  --workers W          shards = worker threads (default: number of cores)
-  --k K, --alpha A     bucket size and lookup parallelism (default 20, 3)
-  --seed S             same seed, same node IDs (default 1)
-  --latency L          one-way latency: 0, 20ms, 20-200ms, pareto:20-2000ms (default 0)
-  --loss P             fraction of messages lost (default 0)
-  --join-concurrency C joins in flight across the swarm (default 256)
+${flagHelp(SERVE_FLAGS)}
 
 Routes: PUT/GET /kv/:key[?via=N], GET /nodes/:n, GET /stats, GET /metrics,
-POST /churn {"kill": n} | {"revive": n}, GET /events (SSE), GET / (dashboard).`;
+POST /churn {"kill": n} | {"revive": n}, GET /events (SSE), GET / (dashboard).
+
+Stops on Ctrl-C, SIGTERM, or when the process that started it exits (npm and
+npx do not pass SIGTERM on: README "Stopping kadswarm serve").
+
+Examples:
+  kadswarm serve --nodes 10000 --port 8080
+  kadswarm serve --nodes 2000 --port 0 --latency 20-200ms --loss 0.01
+  curl -X PUT --data hello http://127.0.0.1:8080/kv/greeting`;
+
+/** How often serve looks whether the process that started it is still there. */
+const PARENT_POLL_MS = 1000;
+
+/**
+ * Calls `gone` once the parent process has exited: the parent's pid changes when
+ * this process is re-parented (to init or a subreaper). npm and npx do not forward
+ * SIGTERM to the command they run, so without this `kill <npx pid>` would leave the
+ * swarm running with nobody to stop it.
+ */
+function watchParent(gone: () => void): () => void {
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid !== parent) {
+      clearInterval(timer);
+      gone();
+    }
+  }, PARENT_POLL_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
 
 export async function serveCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      nodes: { type: 'string', default: '10000' },
-      port: { type: 'string', default: '8080' },
-      host: { type: 'string', default: '127.0.0.1' },
-      workers: { type: 'string' },
-      k: { type: 'string', default: '20' },
-      alpha: { type: 'string', default: '3' },
-      seed: { type: 'string', default: '1' },
-      latency: { type: 'string', default: '0' },
-      loss: { type: 'string', default: '0' },
-      'join-concurrency': { type: 'string', default: '256' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  });
+  const { values } = parseFlags('serve', argv, SERVE_FLAGS);
   if (values.help) {
     console.log(SERVE_USAGE);
-    return 0;
+    return EXIT.ok;
   }
-  const loss = ratioFlag('loss', values.loss!);
-  const seed = int('seed', values.seed!, 0);
-  const nodes = int('nodes', values.nodes!, 1);
-  const network: NetworkModel = { latency: parseLatency(values.latency!), loss, jitter: 0.1, seed };
+  const loss = ratioFlag('loss', values.loss);
+  const seed = int('seed', values.seed, 0);
+  const nodes = int('nodes', values.nodes, 1);
+  const network: NetworkModel = { latency: latencyFlag('latency', values.latency), loss, jitter: 0.1, seed };
+  const config = resolveKad({ k: int('k', values.k, 1), alpha: int('alpha', values.alpha, 1), ...SERVE_TIMEOUTS });
+  const workers = values.workers ? int('workers', values.workers, 1) : undefined;
+  const joinConcurrency = int('join-concurrency', values['join-concurrency'], 1);
+  const port = int('port', values.port, 0, 65535);
+  checkMemory({ nodes, workers: workers ?? availableParallelism(), replicas: 0 }, values.force === true);
 
   // Until the swarm has joined, Ctrl-C just ends the process (its worker threads end with it).
   const early = (): void => {
@@ -59,17 +86,22 @@ export async function serveCommand(argv: string[]): Promise<number> {
   };
   process.once('SIGINT', early);
   process.once('SIGTERM', early);
+  let parentGone = (): void => {
+    console.error('kadswarm serve: the process that started it exited before the swarm had joined');
+    process.exit(EXIT.failed);
+  };
+  const unwatch = watchParent(() => parentGone());
   const launched = await launchGateway(
     {
       nodes,
       seed,
       network,
-      config: { k: int('k', values.k!, 1), alpha: int('alpha', values.alpha!, 1), ...SERVE_TIMEOUTS },
-      joinConcurrency: int('join-concurrency', values['join-concurrency']!, 1),
+      config,
+      joinConcurrency,
       bootstraps: 16,
-      host: values.host!,
-      port: int('port', values.port!, 0, 65535),
-      ...(values.workers ? { workers: int('workers', values.workers, 1) } : {}),
+      host: values.host,
+      port,
+      ...(workers !== undefined ? { workers } : {}),
     },
     phaseProgress(),
   );
@@ -92,6 +124,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       launched.close().then(
         () => {
           console.error('kadswarm serve: stopped');
+          unwatch();
           resolve(code);
         },
         (err: Error) => {
@@ -102,6 +135,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     };
     process.on('SIGINT', () => stop('SIGINT', 0));
     process.on('SIGTERM', () => stop('SIGTERM', 0));
+    parentGone = () => stop('the process that started it exited', 0);
     swarm.failed.catch((err: Error) => stop(`the swarm failed (${err.message})`, 1));
   });
 }

@@ -4,116 +4,113 @@
  * and prints the report (JSON with --json, SVG plots and an HTML page in --out).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { StressOptions } from '../swarm/stress-run.js';
 import { startProfiler } from '../swarm/profiler.js';
-import { parseLatency, type NetworkModel } from '../sim/network-model.js';
+import type { NetworkModel } from '../sim/network-model.js';
 import { formatStressReport, stressPlots, stressHtml } from '../report/stress-report.js';
 import { buildRepeatedReport } from '../report/figures.js';
 import { openEventLog } from './events.js';
 import { repeatStress, runLine, writeRepeatedOut } from './repeat.js';
-import { choiceFlag, intFlag as int, numberFlag, ratioFlag as ratio } from './flags.js';
+import { EXIT, UsageError, choiceFlag, flagHelp, intFlag as int, latencyFlag, numberFlag, parseFlags, ratioFlag as ratio, resolveKad, type FlagSpecs } from './flags.js';
+import { checkMemory } from './memory-check.js';
+
+/** The flags of kadswarm stress: the parser and the --help lines (flags.ts). */
+const STRESS_FLAGS = {
+  config: { type: 'string', arg: 'FILE', help: 'JSON settings: flag names as keys, and "kad" for every protocol setting (README "Config file"); flags override it' },
+  nodes: { type: 'string', arg: 'N', default: '10000', help: 'nodes in the swarm' },
+  workers: { type: 'string', arg: 'W', help: 'shards = worker threads (default: number of cores)' },
+  keys: { type: 'string', arg: 'K', help: 'keys stored, then read back (default = nodes)' },
+  k: { type: 'string', arg: 'K', help: 'bucket size and replication factor (default 20)' },
+  alpha: { type: 'string', arg: 'A', help: 'lookup parallelism (default 3)' },
+  concurrency: { type: 'string', arg: 'C', default: '256', help: 'lookups in flight across the swarm' },
+  'join-concurrency': { type: 'string', arg: 'C', default: '256', help: 'joins in flight across the swarm' },
+  seed: { type: 'string', arg: 'S', default: '1', help: 'same seed, same IDs, keys and workload' },
+  clock: { type: 'string', arg: 'real|virtual', default: 'real', help: 'wall-clock time, or virtual time: deterministic from the seed, any worker count' },
+  latency: { type: 'string', arg: 'L', help: 'one-way latency: 0, 20ms, 20-200ms, pareto:20-2000ms (default 0; 20-200ms with --clock virtual)' },
+  loss: { type: 'string', arg: 'P', default: '0', help: 'fraction of messages lost, 0..1' },
+  zipf: { type: 'string', arg: 'S', default: '0', help: 'Zipf exponent of key popularity for gets; 0: every key once' },
+  'min-success': { type: 'string', arg: 'R', default: '0.999', help: 'exit 1 below this ratio (0..1) of present keys found' },
+  'max-p99-ms': { type: 'string', arg: 'MS', help: 'exit 1 when the 99th percentile latency of gets is above MS milliseconds (virtual ms with --clock virtual)' },
+  trace: { type: 'string', arg: 'N', default: '0', help: 'write the step-by-step trace of N lookups per lookup phase to trace.json in --out' },
+  json: { type: 'string', arg: 'FILE|-', help: 'also write the report as JSON to FILE, or to stdout with - (the text report then goes to stderr)' },
+  csv: { type: 'string', arg: 'DIR', help: 'write operations.csv (one row per operation), phases.csv and health.csv (per sampled node) to DIR' },
+  ndjson: { type: 'string', arg: 'FILE|-', help: 'write events as they happen (run and phase start/end, progress), one JSON object a line' },
+  runs: { type: 'string', arg: 'R', default: '1', help: 'repeat on R networks (seed, seed+1, …) and report mean and 95 % interval of each figure' },
+  out: { type: 'string', arg: 'DIR', help: 'folder for report.json, report.html and SVG plots (default reports/stress-<time>)' },
+  'max-heap-mb': { type: 'string', arg: 'MB', help: 'V8 heap limit of each worker thread, in MiB (default 4096)' },
+  force: { type: 'boolean', help: 'start even when the memory estimate says the swarm will not fit in this machine' },
+  'cpu-prof': { type: 'string', arg: '[DIR]', help: 'write .cpuprofile files for the supervisor and every shard (default profiles/)' },
+  'check-invariants': { type: 'boolean', help: "check the simulator's invariants after every event (slower); a broken one ends the run with the seed" },
+  'fault-shard': { type: 'string' },
+  'fault-after': { type: 'string' },
+  help: { type: 'boolean', short: 'h', help: 'this help' },
+} as const satisfies FlagSpecs;
 
 export const STRESS_USAGE = `Usage: kadswarm stress [options]
    or: npm run stress -- [options]   (in a checkout: builds first)
-  --nodes N            nodes in the swarm (default 10000)
-  --workers W          shards = worker threads (default: number of cores)
-  --keys K             keys stored, then read back (default = nodes)
-  --k K, --alpha A     bucket size and lookup parallelism (default 20, 3)
-  --concurrency C      lookups in flight across the swarm (default 256)
-  --join-concurrency C joins in flight across the swarm (default 256)
-  --seed S             same seed, same IDs, keys and workload (default 1)
-  --clock real|virtual real time (default), or virtual time: deterministic from the seed, any worker count
-  --latency L          one-way latency: 0, 20ms, 20-200ms, pareto:20-2000ms (default 0; 20-200ms with --clock virtual)
-  --loss P             fraction of messages lost (default 0)
-  --zipf S             Zipf exponent of key popularity for gets (default 0: every key once)
-  --min-success R      exit non-zero below this ratio of present keys found (default 0.999)
-  --trace N            write the step-by-step trace of N lookups per lookup phase to trace.json in --out
-  --json FILE|-        also write the report as JSON to FILE, or to stdout with - (the text report then goes to stderr)
-  --csv DIR            write operations.csv (one row per operation), phases.csv and health.csv (per sampled node) to DIR
-  --ndjson FILE|-      write events as they happen (run and phase start/end, progress), one JSON object a line
-  --runs R             repeat on R networks (seed, seed+1, …) and report mean and 95 % interval of each figure (default 1)
-  --out DIR            folder for report.json, report.html and SVG plots (default reports/stress-<time>)
-  --cpu-prof [DIR]     write .cpuprofile files for the supervisor and every shard (default profiles/)
-  --check-invariants   check the simulator's invariants after every event (slower); a broken one ends the run with the seed`;
+${flagHelp(STRESS_FLAGS)}
+
+Examples:
+  kadswarm stress --nodes 50000 --keys 10000
+  kadswarm stress --nodes 20000 --clock virtual --latency pareto:20-2000ms --loss 0.01
+  kadswarm stress --config swarm.json --nodes 2000 --max-p99-ms 500 --json report.json
+  kadswarm stress --nodes 5000 --runs 5 --csv results/ --json runs.json
+
+Exit codes: 0 ok, 1 the run failed a check (joins, --min-success, --max-p99-ms), 2 bad usage.`;
 
 export async function stressCommand(argv: string[]): Promise<number> {
   // --cpu-prof takes an optional folder: give it one when none follows.
   const args = argv.flatMap((a, i) => (a === '--cpu-prof' && (argv[i + 1] === undefined || argv[i + 1]!.startsWith('--')) ? ['--cpu-prof', 'profiles'] : [a]));
-  const { values } = parseArgs({
-    args,
-    options: {
-      nodes: { type: 'string', default: '10000' },
-      workers: { type: 'string' },
-      keys: { type: 'string' },
-      k: { type: 'string', default: '20' },
-      alpha: { type: 'string', default: '3' },
-      concurrency: { type: 'string', default: '256' },
-      'join-concurrency': { type: 'string', default: '256' },
-      seed: { type: 'string', default: '1' },
-      latency: { type: 'string' },
-      clock: { type: 'string', default: 'real' },
-      loss: { type: 'string', default: '0' },
-      zipf: { type: 'string', default: '0' },
-      'min-success': { type: 'string', default: '0.999' },
-      json: { type: 'string' },
-      csv: { type: 'string' },
-      ndjson: { type: 'string' },
-      runs: { type: 'string', default: '1' },
-      trace: { type: 'string', default: '0' },
-      out: { type: 'string' },
-      'cpu-prof': { type: 'string' },
-      'max-heap-mb': { type: 'string' },
-      'fault-shard': { type: 'string' },
-      'fault-after': { type: 'string' },
-      'check-invariants': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  });
+  const { values, kad } = parseFlags('stress', args, STRESS_FLAGS);
   if (values.help) {
     console.log(STRESS_USAGE);
-    return 0;
+    return EXIT.ok;
   }
-  const nodes = int('nodes', values.nodes!, 1);
-  const seed = int('seed', values.seed!, 0);
-  const clock = choiceFlag('clock', values.clock!, ['real', 'virtual'] as const);
-  const network: NetworkModel = { latency: parseLatency(values.latency ?? (clock === 'virtual' ? '20-200ms' : '0')), loss: ratio('loss', values.loss!), jitter: 0.1, seed };
-  const zipf = numberFlag('zipf', values.zipf!, 0);
+  const nodes = int('nodes', values.nodes, 1);
+  const seed = int('seed', values.seed, 0);
+  const clock = choiceFlag('clock', values.clock, ['real', 'virtual'] as const);
+  const network: NetworkModel = { latency: latencyFlag('latency', values.latency ?? (clock === 'virtual' ? '20-200ms' : '0')), loss: ratio('loss', values.loss), jitter: 0.1, seed };
+  const zipf = numberFlag('zipf', values.zipf, 0);
   const cpuProfileDir = values['cpu-prof'] ? resolve(values['cpu-prof']) : undefined;
+  const config = {
+    // Real time on a loaded machine: a reply can wait behind thousands of messages, so timeouts start
+    // generous. Virtual time has no such wait: the protocol's own defaults apply.
+    ...(clock === 'real' ? { minTimeoutMs: 2000, maxTimeoutMs: 10_000, initialTimeoutMs: 5000 } : {}),
+    ...kad,
+    ...(values.k !== undefined ? { k: int('k', values.k, 1) } : {}),
+    ...(values.alpha !== undefined ? { alpha: int('alpha', values.alpha, 1) } : {}),
+  };
+  const resolved = resolveKad(config);
   const opts: StressOptions = {
     nodes,
     keys: values.keys ? int('keys', values.keys, 1) : nodes,
     seed,
-    concurrency: int('concurrency', values.concurrency!, 1),
-    joinConcurrency: int('join-concurrency', values['join-concurrency']!, 1),
-    config: {
-      k: int('k', values.k!, 1),
-      alpha: int('alpha', values.alpha!, 1),
-      // Real time on a loaded machine: a reply can wait behind thousands of messages, so timeouts start
-      // generous. Virtual time has no such wait: the protocol's own defaults apply.
-      ...(clock === 'real' ? { minTimeoutMs: 2000, maxTimeoutMs: 10_000, initialTimeoutMs: 5000 } : {}),
-    },
+    concurrency: int('concurrency', values.concurrency, 1),
+    joinConcurrency: int('join-concurrency', values['join-concurrency'], 1),
+    config: { ...config, k: resolved.k, alpha: resolved.alpha },
     network,
     zipf,
     checkSample: 1000,
     healthSample: 1000,
-    trace: int('trace', values.trace!, 0),
+    trace: int('trace', values.trace, 0),
     clock,
     bootstraps: 16,
-    checkInvariants: values['check-invariants']!,
+    checkInvariants: values['check-invariants'] === true,
     ...(values.workers ? { workers: int('workers', values.workers, 1) } : {}),
     ...(cpuProfileDir ? { cpuProfileDir } : {}),
     ...(values['max-heap-mb'] ? { maxHeapMb: int('max-heap-mb', values['max-heap-mb'], 64) } : {}),
     ...(values['fault-shard'] !== undefined ? { fault: { shard: int('fault-shard', values['fault-shard'], 0), afterMessages: int('fault-after', values['fault-after'] ?? '1000', 0) } } : {}),
   };
-  if (values['fault-after'] !== undefined && values['fault-shard'] === undefined) throw new Error('--fault-after needs --fault-shard');
-  const minSuccess = ratio('min-success', values['min-success']!);
-  const runs = int('runs', values.runs!, 1);
-  if (values.json === '-' && values.ndjson === '-') throw new Error('--json - and --ndjson - cannot both write to stdout: send one to a file');
+  if (values['fault-after'] !== undefined && values['fault-shard'] === undefined) throw new UsageError('--fault-after needs --fault-shard');
+  const minSuccess = ratio('min-success', values['min-success']);
+  const maxP99Ms = values['max-p99-ms'] !== undefined ? numberFlag('max-p99-ms', values['max-p99-ms'], 0) : Infinity;
+  const runs = int('runs', values.runs, 1);
+  if (values.json === '-' && values.ndjson === '-') throw new UsageError('--json - and --ndjson - cannot both write to stdout: send one to a file');
   // Stdout carries the JSON or the events: the text report goes to stderr so it cannot corrupt them.
   const log = values.json === '-' || values.ndjson === '-' ? console.error : console.log;
+  checkMemory({ nodes, workers: opts.workers ?? availableParallelism(), replicas: opts.keys * resolved.replicas }, values.force === true);
   if (cpuProfileDir) mkdirSync(cpuProfileDir, { recursive: true });
   const profiler = cpuProfileDir ? await startProfiler() : null;
 
@@ -123,7 +120,7 @@ export async function stressCommand(argv: string[]): Promise<number> {
     done = await repeatStress(opts, { runs, events, ...(values.csv ? { csvDir: resolve(values.csv) } : {}) });
   } catch (err) {
     console.error(`stress: ${(err as Error).message}`);
-    return 1;
+    return EXIT.failed;
   } finally {
     events.close();
     if (profiler) await profiler.stop(join(cpuProfileDir!, 'supervisor.cpuprofile'));
@@ -162,13 +159,17 @@ export async function stressCommand(argv: string[]): Promise<number> {
     const present = r.lookups.get.successRatio;
     if (failedJoins > 0) {
       console.error(`FAIL: ${failedJoins} joins failed${which}`);
-      return 1;
+      return EXIT.failed;
     }
     if (opts.network.loss === 0 && present < minSuccess) {
       console.error(`FAIL: ${(present * 100).toFixed(3)}% of present keys found, below --min-success ${minSuccess}${which}`);
-      return 1;
+      return EXIT.failed;
+    }
+    const p99 = r.lookups.get.latencyMs.p99;
+    if (p99 > maxP99Ms) {
+      console.error(`FAIL: the 99th percentile latency of gets is ${p99.toFixed(1)} ms, above --max-p99-ms ${maxP99Ms}${which}`);
+      return EXIT.failed;
     }
   }
-  return 0;
+  return EXIT.ok;
 }
-

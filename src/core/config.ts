@@ -2,6 +2,8 @@
  * Protocol parameters with units in their names and the reason for each default.
  * Times are milliseconds; `now` is whatever clock the host runs on (wall or virtual).
  */
+import { closestName } from './names.js';
+
 export const SECOND = 1000;
 export const MINUTE = 60 * SECOND;
 export const HOUR = 60 * MINUTE;
@@ -65,8 +67,23 @@ export const DEFAULT_CONFIG: Readonly<KadConfig> = Object.freeze({
   cacheOnLookupPath: true,
 });
 
-/** Fills defaults and refuses a configuration that cannot work, with a message that says why. */
+/** Refuses a key that is not a KadConfig setting, naming it, the nearest setting and the list. */
+export function checkConfigKeys(partial: object): void {
+  const names = Object.keys(DEFAULT_CONFIG);
+  for (const key of Object.keys(partial)) {
+    if (names.includes(key)) continue;
+    const near = closestName(key, names);
+    throw new Error(`config: unknown setting "${key}"${near ? ` (did you mean "${near}"?)` : ''}; the settings are ${names.join(', ')}`);
+  }
+}
+
+/**
+ * Fills defaults and refuses a configuration that cannot work, with a message that says why. A key
+ * that is not a setting is refused too: from a config file (kadswarm --config) a typo such as
+ * "bitsPerstep" would otherwise be ignored silently and the run would use the default.
+ */
 export function resolveConfig(partial: Partial<KadConfig> = {}): KadConfig {
+  checkConfigKeys(partial);
   // A key given as undefined means "default", not "unset".
   const given = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined)) as Partial<KadConfig>;
   const c: KadConfig = { ...DEFAULT_CONFIG, ...given };

@@ -3,6 +3,7 @@
  * the sweep (CSV, JSON, an SVG of success ratio vs mean uptime with one line
  * per configuration, and one self-contained HTML page).
  */
+import { resolveConfig } from '../core/config.js';
 import type { RunEnvironment } from './stress-report.js';
 import type { ChurnResult } from '../swarm/churn-run.js';
 import { formatLatency } from '../sim/network-model.js';
@@ -38,7 +39,8 @@ export function describeRun(r: ChurnResult): Record<string, unknown> {
 }
 
 export function churnJson(r: ChurnResult, env: RunEnvironment, date: Date): object {
-  return { meta: { tool: 'kadswarm churn', clock: 'virtual', ...env, date: date.toISOString() }, params: describeRun(r), ...r, options: undefined };
+  // meta.config: every protocol setting the run used, defaults filled in the same way the swarm fills them.
+  return { meta: { tool: 'kadswarm churn', clock: 'virtual', ...env, date: date.toISOString(), config: resolveConfig(r.options.config) }, params: describeRun(r), ...r, options: undefined };
 }
 
 export function formatChurnRun(r: ChurnResult): string {

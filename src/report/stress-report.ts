@@ -4,6 +4,7 @@
  * HTML page made from that object, so what is printed, kept and plotted is
  * the same data.
  */
+import { resolveConfig } from '../core/config.js';
 import { MESSAGE_TYPE_NAMES } from '../core/messages.js';
 import type { StressResult } from '../swarm/stress-run.js';
 import { formatLatency } from '../sim/network-model.js';
@@ -175,6 +176,8 @@ export function buildStressReport(r: StressResult, env: RunEnvironment): StressR
         loss: o.network.loss,
         zipf: o.zipf,
       },
+      // Every protocol setting the run used, defaults filled in the same way the swarm fills them.
+      config: resolveConfig(o.config),
       node: env.node,
       cores: env.cores,
       memoryBytes: env.memoryBytes,

@@ -38,7 +38,7 @@ describe('kadswarm', () => {
     const r = await kadswarm('strss', '--nodes', '10');
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe('kadswarm: unknown command "strss"; the commands are stress, churn, load, serve, node, bench, compare (kadswarm --help)\n');
+    expect(r.stderr).toBe('kadswarm: unknown command "strss" (did you mean stress?); the commands are stress, churn, load, serve, node, bench, compare (kadswarm --help)\n');
   });
 
   it.each(COMMANDS)('%s --help exits 0 and starts with its usage line', async (name) => {
@@ -55,12 +55,38 @@ describe('kadswarm', () => {
     }
   });
 
-  it('a missing or unknown flag exits 1 with the message prefixed by the command', async () => {
+  it('a missing or unknown flag is bad usage: exit 2, the message prefixed by the command, a guess and a pointer to --help', async () => {
     const r = await kadswarm('node');
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^node: missing -l <host:port>/);
     const unknown = await kadswarm('bench', '--fast');
-    expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toMatch(/^bench: Unknown option '--fast'/);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe('bench: unknown flag --fast; see kadswarm bench --help\n');
+    const typo = await kadswarm('stress', '--nodez', '100');
+    expect(typo).toMatchObject({ code: 2, stdout: '' });
+    expect(typo.stderr).toBe('stress: unknown flag --nodez (did you mean --nodes?); see kadswarm stress --help\n');
+    expect((await kadswarm('churn', '--get-rat', '2')).stderr).toBe('churn: unknown flag --get-rat (did you mean --get-rate?); see kadswarm churn --help\n');
+  });
+
+  it('a negative number is a value of its flag, refused with the flag named, not parseArgs\' "ambiguous"', async () => {
+    const r = await kadswarm('stress', '--nodes', '-5');
+    expect(r).toEqual({ code: 2, stdout: '', stderr: 'stress: --nodes must be an integer >= 1, got "-5"\n' });
+    const d = await kadswarm('churn', '--uptime', '-5m');
+    expect(d.code).toBe(2);
+    expect(d.stderr).toMatch(/^churn: --uptime must be a duration: a number >= 0 with unit ms, s, m or h .*got "-5m"\n$/);
+    const l = await kadswarm('serve', '--latency', 'foo');
+    expect(l.code).toBe(2);
+    expect(l.stderr).toMatch(/^serve: --latency must be 0, a fixed latency \(20ms, 0\.5s\), a uniform range \(20-200ms\) or pareto:MIN-MAX\[:SHAPE\] .*got "foo"/);
+    expect((await kadswarm('stress', '--nodes')).stderr).toBe('stress: --nodes needs a value; see kadswarm stress --help\n');
+  });
+
+  it('every --help shows examples, and stress and churn list the memory and threshold flags with their units', async () => {
+    for (const name of COMMANDS) expect((await kadswarm(name, '--help')).stdout).toMatch(/\nExamples:\n  (kadswarm|printf|curl) /);
+    const stress = (await kadswarm('stress', '--help')).stdout;
+    for (const flag of ['--config FILE', '--max-heap-mb MB', '--force', '--max-p99-ms MS', '--min-success R']) expect(stress).toContain(flag);
+    expect(stress).toMatch(/--nodes N +nodes in the swarm \(default 10000\)/);
+    expect(stress).toMatch(/Exit codes: 0 ok, 1 .*, 2 bad usage/);
+    const churn = (await kadswarm('churn', '--help')).stdout;
+    for (const flag of ['--config FILE', '--max-heap-mb MB', '--force', '--uptime T']) expect(churn).toContain(flag);
   });
 });

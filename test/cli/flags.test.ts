@@ -5,7 +5,11 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { choiceFlag, durationFlag, intFlag, numberFlag, ratioFlag } from '../../src/cli/flags.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UsageError, choiceFlag, durationFlag, flagHelp, intFlag, latencyFlag, numberFlag, parseFlags, ratioFlag } from '../../src/cli/flags.js';
+import { closestName } from '../../src/core/names.js';
 
 describe('flag parsers', () => {
   it('integers: bounds, fractions, empty text and junk are refused with the flag named', () => {
@@ -33,15 +37,84 @@ describe('flag parsers', () => {
     expect(durationFlag('duration', '6h')).toBe(6 * 3_600_000);
     expect(durationFlag('bucket', '90s')).toBe(90_000);
     expect(durationFlag('expire', '250')).toBe(250);
-    expect(() => durationFlag('uptime', '30 minutes')).toThrow('--uptime must be a duration like 90s, 30m or 6h, got "30 minutes"');
+    expect(() => durationFlag('uptime', '30 minutes')).toThrow('--uptime must be a duration: a number >= 0 with unit ms, s, m or h (no unit: ms), like 90s, 30m or 6h; got "30 minutes"');
+    expect(() => durationFlag('uptime', '-5m')).toThrow(UsageError);
     expect(choiceFlag('restart', 'fresh', ['keep', 'fresh'] as const)).toBe('fresh');
     expect(() => choiceFlag('restart', 'crash', ['keep', 'fresh'] as const)).toThrow('--restart must be keep or fresh, got "crash"');
     expect(() => choiceFlag('mode', 'x', ['a', 'b', 'c'] as const)).toThrow('--mode must be one of a, b, c, got "x"');
   });
 
-  it('npm run churn refuses a bad rate with exit code 1 and the message, before starting anything', async () => {
+  it('npm run churn refuses a bad rate as bad usage (exit code 2) with the message, before starting anything', async () => {
     const script = new URL('../../dist/stress/churn.js', import.meta.url).pathname;
     const run = promisify(execFile)(process.execPath, [script, '--get-rate', 'often', '--out', '/tmp/kadswarm-flags-test']);
-    await expect(run).rejects.toMatchObject({ code: 1, stderr: 'churn: --get-rate must be a number >= 0, got "often"\n' });
+    await expect(run).rejects.toMatchObject({ code: 2, stderr: 'churn: --get-rate must be a number >= 0, got "often"\n' });
+  });
+});
+
+describe('parseFlags', () => {
+  const specs = {
+    config: { type: 'string', arg: 'FILE', help: 'settings' },
+    nodes: { type: 'string', arg: 'N', default: '400', help: 'nodes' },
+    'join-concurrency': { type: 'string', arg: 'C', help: 'joins in flight' },
+    seed: { type: 'string', default: '1', help: 'seed' },
+    sweep: { type: 'boolean', help: 'a grid' },
+    hidden: { type: 'string' },
+    help: { type: 'boolean', short: 'h', help: 'this help' },
+  } as const;
+  const dir = mkdtempSync(join(tmpdir(), 'kadswarm-flags-'));
+  const file = (doc: unknown): string => {
+    const p = join(dir, `c${Math.random().toString(36).slice(2)}.json`);
+    writeFileSync(p, typeof doc === 'string' ? doc : JSON.stringify(doc));
+    return p;
+  };
+
+  it('fills defaults, keeps negative numbers as values, and refuses with UsageError', () => {
+    expect(parseFlags('t', [], specs).values).toMatchObject({ nodes: '400', seed: '1' });
+    expect(parseFlags('t', ['--seed', '-3', '--nodes', '-5'], specs).values).toMatchObject({ seed: '-3', nodes: '-5' });
+    expect(() => parseFlags('t', ['--nodse', '5'], specs)).toThrow(new UsageError('unknown flag --nodse (did you mean --nodes?); see kadswarm t --help'));
+    expect(() => parseFlags('t', ['--join', '5'], specs)).toThrow('unknown flag --join (did you mean --join-concurrency?)');
+    // A flag for tests only (no help line) is never suggested.
+    expect(() => parseFlags('t', ['--hiden', '5'], specs)).toThrow('unknown flag --hiden; see kadswarm t --help');
+    expect(() => parseFlags('t', ['--wibble'], specs)).toThrow(/^unknown flag --wibble; see/);
+  });
+
+  it('closestName: near typos and prefixes, nothing for a word from elsewhere', () => {
+    expect(closestName('nodez', ['nodes', 'keys'])).toBe('nodes');
+    expect(closestName('Nodes', ['nodes'])).toBe('nodes');
+    expect(closestName('alpah', ['k', 'alpha'])).toBe('alpha');
+    expect(closestName('colour', ['k', 'alpha', 'nodes'])).toBeUndefined();
+    expect(closestName('x', ['k'])).toBeUndefined();
+  });
+
+  it('--config: flag names and "kad"; the command line overrides the file, the file overrides defaults', () => {
+    const p = file({ nodes: 1000, seed: '7', sweep: true, kad: { k: 8, bitsPerStep: 2 } });
+    const r = parseFlags('t', ['--config', p, '--seed', '9'], specs);
+    expect(r.values).toMatchObject({ nodes: '1000', seed: '9', sweep: true });
+    expect(r.kad).toEqual({ k: 8, bitsPerStep: 2 });
+  });
+
+  it('--config refuses an unknown key or setting by name with the valid ones, and files that do not parse', () => {
+    expect(() => parseFlags('t', ['--config', file({ nodez: 5 })], specs)).toThrow(/unknown key "nodez" \(did you mean "nodes"\?\); the keys are kad, nodes, join-concurrency, seed, sweep \(/);
+    expect(() => parseFlags('t', ['--config', file({ kad: { bitsPerstep: 2 } })], specs)).toThrow(
+      /: config: unknown setting "bitsPerstep" \(did you mean "bitsPerStep"\?\); the settings are k, alpha, bitsPerStep, .*cacheOnLookupPath$/,
+    );
+    expect(() => parseFlags('t', ['--config', file('{"nodes": 5,')], specs)).toThrow(/not valid JSON/);
+    expect(() => parseFlags('t', ['--config', file([1])], specs)).toThrow(/must be a JSON object/);
+    expect(() => parseFlags('t', ['--config', file({ sweep: 'yes' })], specs)).toThrow('"sweep" must be true or false, got "yes"');
+    expect(() => parseFlags('t', ['--config', file({ nodes: [5] })], specs)).toThrow('"nodes" must be a string or a number');
+    expect(() => parseFlags('t', ['--config', join(dir, 'missing.json')], specs)).toThrow(/cannot read it/);
+    expect(() => parseFlags('t', ['--config', file({ kad: 5 })], specs)).toThrow(UsageError);
+  });
+
+  it('help lines: placeholder, text and default, aligned; flags without help are not listed', () => {
+    const text = flagHelp(specs);
+    expect(text).toContain('  --nodes N             nodes (default 400)');
+    expect(text).toContain('  -h, --help            this help');
+    expect(text).not.toContain('hidden');
+  });
+
+  it('latency: the accepted forms named', () => {
+    expect(latencyFlag('latency', '20-200ms')).toEqual({ kind: 'uniform', minMs: 20, maxMs: 200 });
+    expect(() => latencyFlag('latency', 'fast')).toThrow(/^--latency must be 0, a fixed latency .* pareto:MIN-MAX\[:SHAPE\] \(pareto:20-2000ms\); got "fast"/);
   });
 });

@@ -75,6 +75,26 @@ describe('the packed package, installed from its tarball', () => {
     expect(existsSync(join(out, 'report.html'))).toBe(true);
   }, 200_000);
 
+  it("require('kadswarm') gives the module import gives; where require() of ES modules is off, { load } imports it", async () => {
+    const required = await run(process.execPath, ['-e', "const k = require('kadswarm'); console.log(typeof k.createNode, typeof k.resolveConfig, k.resolveConfig().k)"], app, 30_000);
+    expect(required, required.stderr).toEqual({ code: 0, stdout: 'function function 20\n', stderr: '' });
+    // --no-experimental-require-module is how Node 20.19+ behaves like 20.11–20.18 of the engines range.
+    const old = await run(process.execPath, ['--no-experimental-require-module', '-e', "require('kadswarm').load().then((k) => console.log(typeof k.createNode))"], app, 30_000);
+    expect(old.code, old.stderr).toBe(0);
+    expect(old.stdout).toBe('function\n');
+    expect(old.stderr).toMatch(/KADSWARM_REQUIRE_ESM.*await import\('kadswarm'\)/);
+    const imported = await run(process.execPath, ['--input-type=module', '-e', "import { createNode } from 'kadswarm'; console.log(typeof createNode)"], app, 30_000);
+    expect(imported.stdout).toBe('function\n');
+  });
+
+  it('ships the MIT LICENSE that package.json names', () => {
+    expect(packedFiles).toContain('LICENSE');
+    expect(readFileSync(join(app, 'node_modules/kadswarm/LICENSE'), 'utf8')).toMatch(/^MIT License\n/);
+    const pkg = JSON.parse(readFileSync(join(app, 'node_modules/kadswarm/package.json'), 'utf8')) as { license: string; keywords: string[] };
+    expect(pkg.license).toBe('MIT');
+    expect(pkg.keywords).toContain('kademlia');
+  });
+
   it('kadswarm --version, and node, bench and load --help', async () => {
     expect(await run(bin, ['--version'], app, 30_000)).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
     for (const name of ['node', 'bench', 'load']) {

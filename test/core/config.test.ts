@@ -93,3 +93,11 @@ describe('resolveConfig refusals', () => {
     expect(() => resolveConfig({ replicateMs: 1, republishMs: 2, expireMs: 3 })).not.toThrow();
   });
 });
+
+describe('resolveConfig unknown keys', () => {
+  it('refuses a key that is no setting, with the nearest name and the list of settings', () => {
+    const typo = { bitsPerstep: 2 } as unknown as Partial<KadConfig>;
+    expect(() => resolveConfig(typo)).toThrow('config: unknown setting "bitsPerstep" (did you mean "bitsPerStep"?); the settings are k, alpha, bitsPerStep,');
+    expect(() => resolveConfig({ colour: 'red' } as unknown as Partial<KadConfig>)).toThrow(/^config: unknown setting "colour"; the settings are k, alpha, .*cacheOnLookupPath$/);
+  });
+});
