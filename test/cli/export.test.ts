@@ -53,7 +53,7 @@ describe('stress --json -', () => {
 
   it('refuses --json - together with --ndjson -', async () => {
     const r = await kadswarm('stress', '--json', '-', '--ndjson', '-');
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2); // bad usage
     expect(r.stderr).toMatch(/cannot both write to stdout/);
   });
 });
@@ -167,7 +167,7 @@ describe('kadswarm compare', () => {
 
   it('a file that is not a report exits 1 and names it', async () => {
     const r = await kadswarm('compare', join(dir, 'runs.json'), join(dir, 'csv', 'phases.csv'));
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2); // bad usage
     expect(r.stderr).toMatch(/^compare: cannot read .*phases\.csv/);
   });
 });
