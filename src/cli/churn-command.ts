@@ -13,11 +13,12 @@ import { churnHtml, churnJson, churnPlots, formatChurnRun, sweepCsv, sweepHtml, 
 import { repeatedSweepPoint, sweepSuccess } from '../report/sweep-intervals.js';
 import { EXIT, UsageError, choiceFlag, durationFlag as duration, flagHelp, intFlag as int, latencyFlag, numberFlag, parseFlags, ratioFlag, resolveKad, type FlagSpecs } from './flags.js';
 import { checkMemory } from './memory-check.js';
+import { RUN_FLAGS } from './run-flags.js';
 import { phaseProgress } from './progress.js';
 
 /** The flags of kadswarm churn: the parser and the --help lines (flags.ts). */
 const CHURN_FLAGS = {
-  config: { type: 'string', arg: 'FILE', help: 'JSON settings: flag names as keys, and "kad" for every protocol setting (README "Config file"); flags override it' },
+  config: RUN_FLAGS.config,
   nodes: { type: 'string', arg: 'N', default: '400', help: 'nodes' },
   workers: { type: 'string', arg: 'W', default: '1', help: 'shards; the run is the same for any W' },
   k: { type: 'string', arg: 'K', help: 'bucket size (default 20)' },
@@ -45,9 +46,9 @@ const CHURN_FLAGS = {
   json: { type: 'string', arg: 'FILE|-', help: 'also write the JSON report to FILE, or to stdout with - (the text then goes to stderr)' },
   runs: { type: 'string', arg: 'R', default: '1', help: 'with --sweep: every point on R networks (seed, seed+1, …), mean success and 95 % error bars' },
   out: { type: 'string', arg: 'DIR', help: 'folder for the reports (default reports/churn-<time>)' },
-  'max-heap-mb': { type: 'string', arg: 'MB', help: 'V8 heap limit of each worker thread, in MiB (default 4096)' },
-  force: { type: 'boolean', help: 'start even when the memory estimate says the swarm will not fit in this machine' },
-  'check-invariants': { type: 'boolean', help: "check the simulator's invariants after every event (slower); a broken one ends the run with the seed" },
+  'max-heap-mb': RUN_FLAGS['max-heap-mb'],
+  force: RUN_FLAGS.force,
+  'check-invariants': RUN_FLAGS['check-invariants'],
   help: { type: 'boolean', short: 'h', help: 'this help' },
 } as const satisfies FlagSpecs;
 

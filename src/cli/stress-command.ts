@@ -15,10 +15,11 @@ import { openEventLog } from './events.js';
 import { repeatStress, runLine, writeRepeatedOut } from './repeat.js';
 import { EXIT, UsageError, choiceFlag, flagHelp, intFlag as int, latencyFlag, numberFlag, parseFlags, ratioFlag as ratio, resolveKad, type FlagSpecs } from './flags.js';
 import { checkMemory } from './memory-check.js';
+import { RUN_FLAGS } from './run-flags.js';
 
 /** The flags of kadswarm stress: the parser and the --help lines (flags.ts). */
 const STRESS_FLAGS = {
-  config: { type: 'string', arg: 'FILE', help: 'JSON settings: flag names as keys, and "kad" for every protocol setting (README "Config file"); flags override it' },
+  config: RUN_FLAGS.config,
   nodes: { type: 'string', arg: 'N', default: '10000', help: 'nodes in the swarm' },
   workers: { type: 'string', arg: 'W', help: 'shards = worker threads (default: number of cores)' },
   keys: { type: 'string', arg: 'K', help: 'keys stored, then read back (default = nodes)' },
@@ -39,10 +40,10 @@ const STRESS_FLAGS = {
   ndjson: { type: 'string', arg: 'FILE|-', help: 'write events as they happen (run and phase start/end, progress), one JSON object a line' },
   runs: { type: 'string', arg: 'R', default: '1', help: 'repeat on R networks (seed, seed+1, …) and report mean and 95 % interval of each figure' },
   out: { type: 'string', arg: 'DIR', help: 'folder for report.json, report.html and SVG plots (default reports/stress-<time>)' },
-  'max-heap-mb': { type: 'string', arg: 'MB', help: 'V8 heap limit of each worker thread, in MiB (default 4096)' },
-  force: { type: 'boolean', help: 'start even when the memory estimate says the swarm will not fit in this machine' },
+  'max-heap-mb': RUN_FLAGS['max-heap-mb'],
+  force: RUN_FLAGS.force,
   'cpu-prof': { type: 'string', arg: '[DIR]', help: 'write .cpuprofile files for the supervisor and every shard (default profiles/)' },
-  'check-invariants': { type: 'boolean', help: "check the simulator's invariants after every event (slower); a broken one ends the run with the seed" },
+  'check-invariants': RUN_FLAGS['check-invariants'],
   'fault-shard': { type: 'string' },
   'fault-after': { type: 'string' },
   help: { type: 'boolean', short: 'h', help: 'this help' },
