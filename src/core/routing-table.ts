@@ -14,24 +14,11 @@
  * nearest neighbours (the paper's relaxation for unbalanced trees), so a node
  * always keeps all of its k nearest neighbours.
  *
- * Layout of one bucket block (words):
- *   0..4   lo, the bucket's lowest distance
- *   5      depth | count << 8 | replacements << 16 | flags << 24
- *   6      last lookup into this bucket, in seconds since the table's epoch
- *   7      last eviction ping from this bucket, in seconds since the epoch + 1 (0 = never)
- *   8..    k contact handles, least-recently seen first
- *   8+k..  k contact meta words: failures (8 bits) | srtt ms (12) | rttvar ms (12)
- *   8+2k.. r replacement handles, oldest first
+ * The layout of one bucket block is in bucket-layout.ts.
  */
 import { PeerIds } from './peers.js';
 import { ID_BITS, ID_WORDS, compareDistance, compareWords } from './id.js';
-
-const HDR = 5;
-const LAST = 6;
-const LAST_PING = 7;
-const SLOTS = 8;
-const FLAG_PINGING = 1;
-const RTT_MAX = 4095;
+import { FLAG_PINGING, HDR, LAST, LAST_PING, SLOTS, packRtt, updateRtt } from './bucket-layout.js';
 
 export interface RoutingTableOptions {
   /** Bucket capacity. */
@@ -712,20 +699,4 @@ function leadingZeros(x: Uint32Array, at: number): number {
     if (v !== 0) return w * 32 + Math.clz32(v);
   }
   return ID_BITS;
-}
-
-function packRtt(fails: number, srtt: number, rttvar: number): number {
-  const s = Math.max(1, Math.min(RTT_MAX, Math.round(srtt)));
-  const v = Math.max(0, Math.min(RTT_MAX, Math.round(rttvar)));
-  return ((fails & 0xff) | (s << 8) | (v << 20)) >>> 0;
-}
-
-/** Jacobson/Karels smoothing (RFC 6298) in 12-bit milliseconds. */
-function updateRtt(meta: number, sample: number): number {
-  const srtt = (meta >>> 8) & 0xfff;
-  if (srtt === 0) return packRtt(meta & 0xff, sample, sample / 2);
-  const rttvar = meta >>> 20;
-  const v = 0.75 * rttvar + 0.25 * Math.abs(srtt - sample);
-  const s = 0.875 * srtt + 0.125 * sample;
-  return packRtt(meta & 0xff, s, v);
 }
