@@ -17,7 +17,8 @@
  * The layout of one bucket block is in bucket-layout.ts.
  */
 import { PeerIds } from './peers.js';
-import { ID_BITS, ID_WORDS, compareDistance, compareWords } from './id.js';
+import { ID_BITS, ID_WORDS, compareWords } from './id.js';
+import { closestContacts } from './table-closest.js';
 import { FLAG_PINGING, HDR, LAST, LAST_PING, SLOTS, packRtt, updateRtt } from './bucket-layout.js';
 
 export interface RoutingTableOptions {
@@ -52,9 +53,6 @@ const scratch = new Uint32Array(ID_WORDS * 4);
 const D = 0; // distance of a peer from self
 const T = ID_WORDS; // target distance from self
 const cplCounts = new Uint16Array(ID_BITS + 1);
-// Sized for the most a table can hold: 161 buckets.
-const order = new Int32Array(256);
-const lowerBounds = new Uint32Array(256 * ID_WORDS);
 
 export class RoutingTable {
   readonly k: number;
@@ -467,99 +465,11 @@ export class RoutingTable {
    * Writes into `out` the handles of the n live (not stale) contacts closest
    * to `target` (words at tAt); returns how many were written. Closest first
    * when `sorted`; in no particular order otherwise (replies and lookup seeds,
-   * whose receivers sort anyway).
-   *
-   * Buckets are visited in order of the smallest distance they can hold; the
-   * scan stops once no unvisited bucket can beat the current n-th contact.
-   * Candidates are ranked by the top 53 bits of their distance (one float),
-   * with a full 160-bit comparison only on ties.
+   * whose receivers sort anyway). How: table-closest.ts.
    */
   closest(target: Uint32Array, tAt: number, n: number, out: Uint32Array, exclude = -1, sorted = true): number {
-    if (n <= 0) return 0;
-    const ids = this.peers.words;
-    const d = this.data;
-    const blk = this.block;
-    const k = this.k;
-    const s = this.self * ID_WORDS;
-    const t0 = target[tAt]!;
-    const t1 = target[tAt + 1]!;
-    for (let w = 0; w < ID_WORDS; w++) scratch[T + w] = (target[tAt + w]! ^ ids[s + w]!) >>> 0;
-    // While no bucket is deeper than 32 bits (below ~2^32 nodes), only the first word of a
-    // lower bound can be non-zero.
-    const oneWord = this.maxDepth <= 32;
-    for (let b = 0; b < this.buckets; b++) {
-      const depth = d[b * blk + HDR]! & 0xff;
-      const lb = b * ID_WORDS;
-      if (oneWord) {
-        const mask = depth === 0 ? 0 : depth >= 32 ? 0xffffffff : (0xffffffff << (32 - depth)) >>> 0;
-        const v = ((d[b * blk]! ^ scratch[T]!) & mask) >>> 0;
-        lowerBounds[lb] = v;
-        lowerBounds[lb + 1] = 0;
-        let i = b;
-        while (i > 0 && lowerBounds[order[i - 1]! * ID_WORDS]! > v) {
-          order[i] = order[i - 1]!;
-          i--;
-        }
-        order[i] = b;
-        continue;
-      }
-      for (let w = 0; w < ID_WORDS; w++) {
-        const kept = depth - w * 32;
-        const mask = kept <= 0 ? 0 : kept >= 32 ? 0xffffffff : (0xffffffff << (32 - kept)) >>> 0;
-        lowerBounds[lb + w] = ((d[b * blk + w]! ^ scratch[T + w]!) & mask) >>> 0;
-      }
-      let i = b;
-      while (i > 0 && compareWords(lowerBounds, order[i - 1]! * ID_WORDS, lowerBounds, lb) > 0) {
-        order[i] = order[i - 1]!;
-        i--;
-      }
-      order[i] = b;
-    }
-    cand.target = target;
-    cand.tAt = tAt;
-    cand.ids = ids;
-    let m = 0;
-    for (let oi = 0; oi < this.buckets; oi++) {
-      const b = order[oi]!;
-      if (m >= n) {
-        const nth = m === n ? maxKey(n) : selectSmallest(m, n);
-        m = n;
-        const lb = b * ID_WORDS;
-        if (lowerBounds[lb]! * 2097152 + (lowerBounds[lb + 1]! >>> 11) > nth) break;
-      }
-      const base = b * blk + SLOTS;
-      const count = (d[base - SLOTS + HDR]! >>> 8) & 0xff;
-      if (m + count > candKeys.length) growCandidates(m + count);
-      for (let i = 0; i < count; i++) {
-        if ((d[base + k + i]! & 0xff) !== 0) continue; // stale
-        const h = d[base + i]!;
-        if (h === exclude) continue;
-        const a = h * ID_WORDS;
-        candKeys[m] = ((ids[a]! ^ t0) >>> 0) * 2097152 + (((ids[a + 1]! ^ t1) >>> 0) >>> 11);
-        candHandles[m] = h;
-        m++;
-      }
-    }
-    if (m > n) {
-      selectSmallest(m, n);
-      m = n;
-    }
-    if (sorted) {
-      for (let i = 1; i < m; i++) {
-        const key = candKeys[i]!;
-        const h = candHandles[i]!;
-        let j = i;
-        while (j > 0 && before(key, h, candKeys[j - 1]!, candHandles[j - 1]!)) {
-          candKeys[j] = candKeys[j - 1]!;
-          candHandles[j] = candHandles[j - 1]!;
-          j--;
-        }
-        candKeys[j] = key;
-        candHandles[j] = h;
-      }
-    }
-    for (let i = 0; i < m; i++) out[i] = candHandles[i]!;
-    return m;
+    const selfAt = this.self * ID_WORDS;
+    return closestContacts(this.data, this.block, this.k, this.buckets, this.maxDepth, this.peers.words, selfAt, target, tAt, n, out, exclude, sorted);
   }
 
   /** Every contact handle (stale ones included), bucket by bucket. For reports and tests. */
@@ -630,67 +540,6 @@ export class RoutingTable {
   bucketSize(bucket: number): number {
     return (this.data[bucket * this.block + HDR]! >>> 8) & 0xff;
   }
-}
-
-// Candidates of closest(): distance keys (top 53 bits) and handles, plus what a tie needs.
-let candKeys = new Float64Array(1024);
-let candHandles = new Uint32Array(1024);
-const cand: { target: Uint32Array; tAt: number; ids: Uint32Array } = { target: new Uint32Array(ID_WORDS), tAt: 0, ids: new Uint32Array(ID_WORDS) };
-
-function growCandidates(size: number): void {
-  const keys = new Float64Array(size * 2);
-  keys.set(candKeys);
-  candKeys = keys;
-  const hs = new Uint32Array(size * 2);
-  hs.set(candHandles);
-  candHandles = hs;
-}
-
-/** Is candidate (ka, ha) closer to the target than (kb, hb)? Equal keys fall back to the full distance. */
-function before(ka: number, ha: number, kb: number, hb: number): boolean {
-  if (ka !== kb) return ka < kb;
-  return compareDistance(cand.ids, ha * ID_WORDS, hb * ID_WORDS, cand.target, cand.tAt) < 0;
-}
-
-/**
- * Rearranges candidates [0, m) so the n closest come first (in no order) and
- * returns the largest key among them: quickselect, O(m) on average.
- */
-function selectSmallest(m: number, n: number): number {
-  let lo = 0;
-  let hi = m - 1;
-  const want = n - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const pk = candKeys[mid]!;
-    const ph = candHandles[mid]!;
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (before(candKeys[i]!, candHandles[i]!, pk, ph)) i++;
-      while (before(pk, ph, candKeys[j]!, candHandles[j]!)) j--;
-      if (i <= j) {
-        const k = candKeys[i]!;
-        candKeys[i] = candKeys[j]!;
-        candKeys[j] = k;
-        const h = candHandles[i]!;
-        candHandles[i] = candHandles[j]!;
-        candHandles[j] = h;
-        i++;
-        j--;
-      }
-    }
-    if (want <= j) hi = j;
-    else if (want >= i) lo = i;
-    else break;
-  }
-  return maxKey(n);
-}
-
-function maxKey(n: number): number {
-  let max = -1;
-  for (let i = 0; i < n; i++) if (candKeys[i]! > max) max = candKeys[i]!;
-  return max;
 }
 
 function leadingZeros(x: Uint32Array, at: number): number {
