@@ -19,6 +19,7 @@
 import { PeerIds } from './peers.js';
 import { ID_BITS, ID_WORDS, compareWords } from './id.js';
 import { closestContacts } from './table-closest.js';
+import { leadingZeros, nearestSubtreeDepth, splitBucket } from './table-split.js';
 import { FLAG_PINGING, HDR, LAST, LAST_PING, SLOTS, packRtt, updateRtt } from './bucket-layout.js';
 
 export interface RoutingTableOptions {
@@ -52,7 +53,6 @@ export const enum Observe {
 const scratch = new Uint32Array(ID_WORDS * 4);
 const D = 0; // distance of a peer from self
 const T = ID_WORDS; // target distance from self
-const cplCounts = new Uint16Array(ID_BITS + 1);
 
 export class RoutingTable {
   readonly k: number;
@@ -368,39 +368,13 @@ export class RoutingTable {
     // the k nearest neighbours (counting the newcomer in scratch[D]).
     // The newcomer can only deepen that subtree, so the cached depth without it is a cheap first test.
     const lz = leadingZeros(this.data, bucket * this.block);
-    if (this.nearDepth < 0) this.nearDepth = this.nearestSubtreeDepth(false);
+    if (this.nearDepth < 0) this.nearDepth = this.nearestDepth(-1);
     if (lz < this.nearDepth) return false;
-    return lz >= this.nearestSubtreeDepth(true);
+    return lz >= this.nearestDepth(leadingZeros(scratch, D));
   }
 
-  /** Depth m of the smallest own-ID subtree holding the k nearest known peers plus the newcomer. */
-  private nearestSubtreeDepth(withNewcomer: boolean): number {
-    cplCounts.fill(0);
-    if (withNewcomer) cplCounts[leadingZeros(scratch, D)]!++;
-    const ids = this.peers.words;
-    const s = this.self * ID_WORDS;
-    for (let b = 0; b < this.buckets; b++) {
-      const base = b * this.block + SLOTS;
-      const count = (this.data[b * this.block + HDR]! >>> 8) & 0xff;
-      for (let i = 0; i < count; i++) {
-        const a = this.data[base + i]! * ID_WORDS;
-        let cpl = ID_BITS;
-        for (let w = 0; w < ID_WORDS; w++) {
-          const x = (ids[a + w]! ^ ids[s + w]!) >>> 0;
-          if (x !== 0) {
-            cpl = w * 32 + Math.clz32(x);
-            break;
-          }
-        }
-        cplCounts[cpl]!++;
-      }
-    }
-    let seen = 0;
-    for (let t = ID_BITS; t >= 0; t--) {
-      seen += cplCounts[t]!;
-      if (seen >= this.k) return t;
-    }
-    return 0;
+  private nearestDepth(newcomerZeros: number): number {
+    return nearestSubtreeDepth(this.data, this.block, this.k, this.buckets, this.peers.words, this.self * ID_WORDS, newcomerZeros);
   }
 
   private split(bucket: number): void {
@@ -410,52 +384,8 @@ export class RoutingTable {
       grown.set(this.data);
       this.data = grown;
     }
-    const d = this.data;
-    // Shift the buckets after `bucket` by one block to make room for the upper half.
-    d.copyWithin((bucket + 2) * blk, (bucket + 1) * blk, this.buckets * blk);
-    const lowAt = bucket * blk;
-    const highAt = (bucket + 1) * blk;
-    const depth = d[lowAt + HDR]! & 0xff;
-    const last = d[lowAt + LAST]!;
-    const count = (d[lowAt + HDR]! >>> 8) & 0xff;
-    const reps = (d[lowAt + HDR]! >>> 16) & 0xff;
-    // Upper half: lo with bit `depth` set.
-    for (let w = 0; w < ID_WORDS; w++) d[highAt + w] = d[lowAt + w]!;
-    d[highAt + (depth >>> 5)] = (d[highAt + (depth >>> 5)]! | (0x80000000 >>> (depth & 31))) >>> 0;
-    d[highAt + LAST] = last;
-    d[highAt + LAST_PING] = d[lowAt + LAST_PING]!;
-    // Redistribute contacts and replacements, keeping their order.
-    const ids = this.peers.words;
-    const s = this.self * ID_WORDS;
-    const word = depth >>> 5;
-    const bit = 0x80000000 >>> (depth & 31);
-    const goesHigh = (h: number): boolean => (((ids[h * ID_WORDS + word]! ^ ids[s + word]!) & bit) !== 0);
-    let lowN = 0;
-    let highN = 0;
-    for (let i = 0; i < count; i++) {
-      const h = d[lowAt + SLOTS + i]!;
-      const m = d[lowAt + SLOTS + this.k + i]!;
-      if (goesHigh(h)) {
-        d[highAt + SLOTS + highN] = h;
-        d[highAt + SLOTS + this.k + highN] = m;
-        highN++;
-      } else {
-        d[lowAt + SLOTS + lowN] = h;
-        d[lowAt + SLOTS + this.k + lowN] = m;
-        lowN++;
-      }
-    }
-    let lowR = 0;
-    let highR = 0;
-    const rb = SLOTS + 2 * this.k;
-    for (let i = 0; i < reps; i++) {
-      const h = d[lowAt + rb + i]!;
-      if (goesHigh(h)) d[highAt + rb + highR++] = h;
-      else d[lowAt + rb + lowR++] = h;
-    }
-    if (depth + 1 > this.maxDepth) this.maxDepth = depth + 1;
-    d[lowAt + HDR] = (depth + 1) | (lowN << 8) | (lowR << 16);
-    d[highAt + HDR] = (depth + 1) | (highN << 8) | (highR << 16);
+    const depth = splitBucket(this.data, blk, this.k, this.buckets, bucket, this.peers.words, this.self * ID_WORDS);
+    if (depth > this.maxDepth) this.maxDepth = depth;
     this.buckets++;
   }
 
@@ -540,12 +470,4 @@ export class RoutingTable {
   bucketSize(bucket: number): number {
     return (this.data[bucket * this.block + HDR]! >>> 8) & 0xff;
   }
-}
-
-function leadingZeros(x: Uint32Array, at: number): number {
-  for (let w = 0; w < ID_WORDS; w++) {
-    const v = x[at + w]!;
-    if (v !== 0) return w * 32 + Math.clz32(v);
-  }
-  return ID_BITS;
 }
