@@ -20,7 +20,8 @@ import { PeerIds } from './peers.js';
 import { ID_BITS, ID_WORDS, compareWords } from './id.js';
 import { closestContacts } from './table-closest.js';
 import { leadingZeros, nearestSubtreeDepth, splitBucket } from './table-split.js';
-import { FLAG_PINGING, HDR, LAST, LAST_PING, SLOTS, packRtt, updateRtt } from './bucket-layout.js';
+import { FLAG_PINGING, HDR, LAST, LAST_PING, SLOTS, packRtt } from './bucket-layout.js';
+import { addReplacement, appendContact, dropReplacement, findContact, firstStaleContact, moveContactToTail, removeContact, replaceContact } from './bucket-slots.js';
 
 export interface RoutingTableOptions {
   /** Bucket capacity. */
@@ -134,31 +135,17 @@ export class RoutingTable {
     return this.bucketOf(T);
   }
 
-  private slotOf(bucket: number, handle: number): number {
-    const base = bucket * this.block + SLOTS;
-    const count = (this.data[bucket * this.block + HDR]! >>> 8) & 0xff;
-    for (let i = 0; i < count; i++) if (this.data[base + i] === handle) return i;
-    return -1;
-  }
-
-  private replacementOf(bucket: number, handle: number): number {
-    const base = bucket * this.block + SLOTS + 2 * this.k;
-    const count = (this.data[bucket * this.block + HDR]! >>> 16) & 0xff;
-    for (let i = 0; i < count; i++) if (this.data[base + i] === handle) return i;
-    return -1;
-  }
-
   has(handle: number): boolean {
     if (handle === this.self) return false;
     this.distanceTo(handle, D);
-    return this.slotOf(this.bucketOf(D), handle) >= 0;
+    return findContact(this.data, this.bucketOf(D) * this.block, handle) >= 0;
   }
 
   /** Failures in a row of a contact, or -1 when it is not in the table. */
   failuresOf(handle: number): number {
     this.distanceTo(handle, D);
     const b = this.bucketOf(D);
-    const s = this.slotOf(b, handle);
+    const s = findContact(this.data, b * this.block, handle);
     return s < 0 ? -1 : this.data[b * this.block + SLOTS + this.k + s]! & 0xff;
   }
 
@@ -166,7 +153,7 @@ export class RoutingTable {
   rttOf(handle: number): { srtt: number; rttvar: number } | null {
     this.distanceTo(handle, D);
     const b = this.bucketOf(D);
-    const s = this.slotOf(b, handle);
+    const s = findContact(this.data, b * this.block, handle);
     if (s < 0) return null;
     const meta = this.data[b * this.block + SLOTS + this.k + s]!;
     const srtt = (meta >>> 8) & 0xfff;
@@ -186,43 +173,41 @@ export class RoutingTable {
     this.distanceTo(handle, D);
     for (;;) {
       const bucket = this.bucketOf(D);
-      const hdrAt = bucket * this.block + HDR;
+      const at = bucket * this.block;
+      const hdrAt = at + HDR;
       const hdr = this.data[hdrAt]!;
       const count = (hdr >>> 8) & 0xff;
-      const slot = this.slotOf(bucket, handle);
+      const slot = findContact(this.data, at, handle);
       if (slot >= 0) {
-        this.moveToTail(bucket, slot, rttMs);
+        moveContactToTail(this.data, at, this.k, slot, rttMs);
         return Observe.Done;
       }
       if (count < this.k) {
-        const base = bucket * this.block + SLOTS;
-        this.data[base + count] = handle;
-        this.data[base + this.k + count] = rttMs >= 0 ? packRtt(0, rttMs, rttMs / 2) : 0;
-        this.data[hdrAt] = (hdr & ~(0xff << 8)) | ((count + 1) << 8);
+        appendContact(this.data, at, this.k, handle, rttMs >= 0 ? packRtt(0, rttMs, rttMs / 2) : 0);
         this.nearDepth = -1;
-        this.dropReplacement(bucket, handle);
+        dropReplacement(this.data, at, this.k, handle);
         return Observe.Done;
       }
       if (this.canSplit(bucket)) {
         this.split(bucket);
         continue;
       }
-      this.addReplacement(bucket, handle);
+      addReplacement(this.data, at, this.k, this.r, handle);
       // A stale contact gives way to the newcomer at once; otherwise ask the caller
       // to ping the least-recently-seen contact, unless a ping is already out.
-      const staleSlot = this.firstStale(bucket);
+      const staleSlot = firstStaleContact(this.data, at, this.k);
       if (staleSlot >= 0) {
         if (this.r === 0) { this.removeSlot(bucket, staleSlot); continue; } // no cache: free the slot, then add
         this.replaceSlot(bucket, staleSlot);
         return Observe.Done;
       }
       if ((hdr >>> 24) & FLAG_PINGING) return Observe.Done;
-      const lastPingAt = bucket * this.block + LAST_PING;
+      const lastPingAt = at + LAST_PING;
       const lastPing = this.data[lastPingAt]!;
       if (lastPing !== 0 && nowSec + 1 - lastPing < this.pingIntervalSec) return Observe.Done;
       this.data[lastPingAt] = nowSec + 1;
       this.data[hdrAt] = this.data[hdrAt]! | (FLAG_PINGING << 24);
-      this.pingTarget = this.data[bucket * this.block + SLOTS]!;
+      this.pingTarget = this.data[at + SLOTS]!;
       return Observe.Ping;
     }
   }
@@ -245,17 +230,17 @@ export class RoutingTable {
   fail(handle: number): void {
     this.distanceTo(handle, D);
     const bucket = this.bucketOf(D);
-    const slot = this.slotOf(bucket, handle);
+    const at = bucket * this.block;
+    const slot = findContact(this.data, at, handle);
     if (slot < 0) {
-      const r = this.replacementOf(bucket, handle);
-      if (r >= 0) this.removeReplacement(bucket, r);
+      dropReplacement(this.data, at, this.k, handle);
       return;
     }
-    const metaAt = bucket * this.block + SLOTS + this.k + slot;
+    const metaAt = at + SLOTS + this.k + slot;
     const meta = this.data[metaAt]!;
     const fails = Math.min(255, (meta & 0xff) + 1);
     this.data[metaAt] = (meta & ~0xff) | fails;
-    const replacements = (this.data[bucket * this.block + HDR]! >>> 16) & 0xff;
+    const replacements = (this.data[at + HDR]! >>> 16) & 0xff;
     if (replacements > 0) this.replaceSlot(bucket, slot);
     else if (fails >= this.maxFailures) this.removeSlot(bucket, slot);
   }
@@ -263,7 +248,7 @@ export class RoutingTable {
   remove(handle: number): void {
     this.distanceTo(handle, D);
     const bucket = this.bucketOf(D);
-    const slot = this.slotOf(bucket, handle);
+    const slot = findContact(this.data, bucket * this.block, handle);
     if (slot >= 0) {
       const replacements = (this.data[bucket * this.block + HDR]! >>> 16) & 0xff;
       if (replacements > 0) this.replaceSlot(bucket, slot);
@@ -271,86 +256,15 @@ export class RoutingTable {
     }
   }
 
-  private moveToTail(bucket: number, slot: number, rttMs: number): void {
-    const base = bucket * this.block + SLOTS;
-    const count = (this.data[bucket * this.block + HDR]! >>> 8) & 0xff;
-    const d = this.data;
-    const handle = d[base + slot]!;
-    let meta = d[base + this.k + slot]!;
-    meta = meta & ~0xff; // heard from: no longer stale
-    if (rttMs >= 0) meta = updateRtt(meta, rttMs);
-    for (let i = slot; i < count - 1; i++) {
-      d[base + i] = d[base + i + 1]!;
-      d[base + this.k + i] = d[base + this.k + i + 1]!;
-    }
-    d[base + count - 1] = handle;
-    d[base + this.k + count - 1] = meta;
-  }
-
+  // Removing or replacing a contact can change who the k nearest are: the cached nearDepth goes stale.
   private removeSlot(bucket: number, slot: number): void {
-    const hdrAt = bucket * this.block + HDR;
-    const base = bucket * this.block + SLOTS;
-    const count = (this.data[hdrAt]! >>> 8) & 0xff;
-    const d = this.data;
-    for (let i = slot; i < count - 1; i++) {
-      d[base + i] = d[base + i + 1]!;
-      d[base + this.k + i] = d[base + this.k + i + 1]!;
-    }
-    d[hdrAt] = (d[hdrAt]! & ~(0xff << 8)) | ((count - 1) << 8);
+    removeContact(this.data, bucket * this.block, this.k, slot);
     this.nearDepth = -1;
   }
 
-  /** Replaces the contact in `slot` by the most recently seen replacement, at the tail. */
   private replaceSlot(bucket: number, slot: number): void {
-    const hdrAt = bucket * this.block + HDR;
-    const reps = (this.data[hdrAt]! >>> 16) & 0xff;
-    const repBase = bucket * this.block + SLOTS + 2 * this.k;
-    const newcomer = this.data[repBase + reps - 1]!;
-    this.data[hdrAt] = (this.data[hdrAt]! & ~(0xff << 16)) | ((reps - 1) << 16);
-    this.removeSlot(bucket, slot);
-    const count = (this.data[hdrAt]! >>> 8) & 0xff;
-    const base = bucket * this.block + SLOTS;
-    this.data[base + count] = newcomer;
-    this.data[base + this.k + count] = 0;
-    this.data[hdrAt] = (this.data[hdrAt]! & ~(0xff << 8)) | ((count + 1) << 8);
+    replaceContact(this.data, bucket * this.block, this.k, slot);
     this.nearDepth = -1;
-  }
-
-  private firstStale(bucket: number): number {
-    const base = bucket * this.block + SLOTS + this.k;
-    const count = (this.data[bucket * this.block + HDR]! >>> 8) & 0xff;
-    for (let i = 0; i < count; i++) if ((this.data[base + i]! & 0xff) !== 0) return i;
-    return -1;
-  }
-
-  private addReplacement(bucket: number, handle: number): void {
-    if (this.r === 0) return;
-    const hdrAt = bucket * this.block + HDR;
-    const base = bucket * this.block + SLOTS + 2 * this.k;
-    let reps = (this.data[hdrAt]! >>> 16) & 0xff;
-    const at = this.replacementOf(bucket, handle);
-    if (at >= 0) {
-      this.removeReplacement(bucket, at);
-      reps--;
-    } else if (reps === this.r) {
-      this.removeReplacement(bucket, 0); // the oldest gives way
-      reps--;
-    }
-    this.data[base + reps] = handle;
-    this.data[hdrAt] = (this.data[hdrAt]! & ~(0xff << 16)) | ((reps + 1) << 16);
-  }
-
-  private dropReplacement(bucket: number, handle: number): void {
-    const at = this.replacementOf(bucket, handle);
-    if (at >= 0) this.removeReplacement(bucket, at);
-  }
-
-  private removeReplacement(bucket: number, at: number): void {
-    const hdrAt = bucket * this.block + HDR;
-    const base = bucket * this.block + SLOTS + 2 * this.k;
-    const reps = (this.data[hdrAt]! >>> 16) & 0xff;
-    for (let i = at; i < reps - 1; i++) this.data[base + i] = this.data[base + i + 1]!;
-    this.data[hdrAt] = (this.data[hdrAt]! & ~(0xff << 16)) | ((reps - 1) << 16);
   }
 
   // ---- splitting ----
