@@ -18,10 +18,11 @@
  */
 import { PeerIds } from './peers.js';
 import { ID_BITS, ID_WORDS, compareWords } from './id.js';
-import { closestContacts } from './table-closest.js';
-import { leadingZeros, nearestSubtreeDepth, splitBucket } from './table-split.js';
 import { FLAG_PINGING, HDR, LAST, LAST_PING, SLOTS, packRtt } from './bucket-layout.js';
 import { addReplacement, appendContact, dropReplacement, findContact, firstStaleContact, moveContactToTail, removeContact, replaceContact } from './bucket-slots.js';
+import { closestContacts } from './table-closest.js';
+import { leadingZeros, nearestSubtreeDepth, splitBucket } from './table-split.js';
+import { countContacts, describeBuckets, listContacts, listReplacements, nearestNonEmptyBucket, randomIdInBlock } from './table-views.js';
 
 export interface RoutingTableOptions {
   /** Bucket capacity. */
@@ -94,9 +95,7 @@ export class RoutingTable {
 
   /** Number of contacts in the table (stale ones included). */
   get size(): number {
-    let n = 0;
-    for (let i = 0; i < this.buckets; i++) n += (this.data[i * this.block + HDR]! >>> 8) & 0xff;
-    return n;
+    return countContacts(this.data, this.block, this.buckets);
   }
 
   /** Bytes held by this table's typed array (for the memory report). */
@@ -318,32 +317,16 @@ export class RoutingTable {
 
   /** Every contact handle (stale ones included), bucket by bucket. For reports and tests. */
   contacts(): number[] {
-    const all: number[] = [];
-    for (let b = 0; b < this.buckets; b++) {
-      const base = b * this.block + SLOTS;
-      const count = (this.data[b * this.block + HDR]! >>> 8) & 0xff;
-      for (let i = 0; i < count; i++) all.push(this.data[base + i]!);
-    }
-    return all;
+    return listContacts(this.data, this.block, this.buckets);
   }
 
   /** Per-bucket view for reports and the REPL's state command. */
   describeBuckets(): Array<{ depth: number; contacts: number; replacements: number; stale: number }> {
-    const out = [];
-    for (let b = 0; b < this.buckets; b++) {
-      const hdr = this.data[b * this.block + HDR]!;
-      const count = (hdr >>> 8) & 0xff;
-      let stale = 0;
-      for (let i = 0; i < count; i++) if ((this.data[b * this.block + SLOTS + this.k + i]! & 0xff) !== 0) stale++;
-      out.push({ depth: hdr & 0xff, contacts: count, replacements: (hdr >>> 16) & 0xff, stale });
-    }
-    return out;
+    return describeBuckets(this.data, this.block, this.k, this.buckets);
   }
 
   replacementsOf(bucket: number): number[] {
-    const reps = (this.data[bucket * this.block + HDR]! >>> 16) & 0xff;
-    const base = bucket * this.block + SLOTS + 2 * this.k;
-    return Array.from(this.data.subarray(base, base + reps));
+    return listReplacements(this.data, bucket * this.block, this.k);
   }
 
   // ---- refresh bookkeeping ----
@@ -360,25 +343,12 @@ export class RoutingTable {
 
   /** Writes a random ID inside bucket `bucket`'s range into out (words), using `rand32` for the free bits. */
   randomIdInBucket(bucket: number, out: Uint32Array, rand32: () => number): void {
-    const d = this.data;
-    const at = bucket * this.block;
-    const depth = d[at + HDR]! & 0xff;
-    const ids = this.peers.words;
-    const s = this.self * ID_WORDS;
-    for (let w = 0; w < ID_WORDS; w++) {
-      const bitsKept = Math.min(32, Math.max(0, depth - w * 32));
-      const mask = bitsKept === 0 ? 0 : bitsKept === 32 ? 0xffffffff : (0xffffffff << (32 - bitsKept)) >>> 0;
-      const dist = ((d[at + w]! & mask) | (rand32() & ~mask)) >>> 0;
-      out[w] = (dist ^ ids[s + w]!) >>> 0;
-    }
+    randomIdInBlock(this.data, bucket * this.block, this.peers.words, this.self * ID_WORDS, out, rand32);
   }
 
   /** Index of the bucket that holds the nearest known contact (the deepest non-empty one). */
   nearestBucket(): number {
-    for (let b = 0; b < this.buckets; b++) {
-      if (((this.data[b * this.block + HDR]! >>> 8) & 0xff) > 0) return b;
-    }
-    return -1;
+    return nearestNonEmptyBucket(this.data, this.block, this.buckets);
   }
 
   bucketSize(bucket: number): number {
