@@ -1,37 +1,25 @@
 /**
- * The routing table of one node: k-buckets arranged as a binary tree over the
- * XOR distance from the node's own ID, stored in one Uint32Array.
+ * The routing table of one node: Kademlia's rules for who gets a slot in the
+ * k-buckets that BucketTree (bucket-tree.ts) stores.
  *
  * Contract: the table decides, the caller acts. `observe(peer)` returns what
  * the caller must do (nothing, or ping the least-recently-seen contact of a
  * full bucket); the caller reports the ping's outcome with `pingResult`.
  * The table never sends anything and never reads a clock: times are passed in.
  *
- * Buckets are ranges of distance [lo, lo + 2^(160 − depth)) kept sorted by lo,
- * so bucket 0 (lo = 0) always holds the own ID. A full bucket splits when it
- * holds the own ID, when its depth is not a multiple of b (accelerated
- * lookups), or when it overlaps the smallest subtree that holds the node's k
- * nearest neighbours (the paper's relaxation for unbalanced trees), so a node
- * always keeps all of its k nearest neighbours.
- *
- * Layout of one bucket block (words):
- *   0..4   lo, the bucket's lowest distance
- *   5      depth | count << 8 | replacements << 16 | flags << 24
- *   6      last lookup into this bucket, in seconds since the table's epoch
- *   7      last eviction ping from this bucket, in seconds since the epoch + 1 (0 = never)
- *   8..    k contact handles, least-recently seen first
- *   8+k..  k contact meta words: failures (8 bits) | srtt ms (12) | rttvar ms (12)
- *   8+2k.. r replacement handles, oldest first
+ * A full bucket splits when it holds the own ID, when its depth is not a
+ * multiple of b (accelerated lookups), or when it overlaps the smallest
+ * subtree that holds the node's k nearest neighbours (the paper's relaxation
+ * for unbalanced trees), so a node always keeps all of its k nearest
+ * neighbours. Otherwise the newcomer waits in the replacement cache, and a
+ * stale contact gives way to it or the oldest contact is pinged.
  */
-import { PeerIds } from './peers.js';
-import { ID_BITS, ID_WORDS, compareDistance, compareWords } from './id.js';
-
-const HDR = 5;
-const LAST = 6;
-const LAST_PING = 7;
-const SLOTS = 8;
-const FLAG_PINGING = 1;
-const RTT_MAX = 4095;
+import type { PeerIds } from './peers.js';
+import { ID_BITS, ID_WORDS } from './id.js';
+import { FLAG_PINGING, HDR, LAST_PING, SLOTS, packRtt } from './bucket-layout.js';
+import { addReplacement, appendContact, dropReplacement, findContact, firstStaleContact, moveContactToTail, removeContact, replaceContact } from './bucket-slots.js';
+import { BucketTree } from './bucket-tree.js';
+import { leadingZeros, nearestSubtreeDepth } from './table-split.js';
 
 export interface RoutingTableOptions {
   /** Bucket capacity. */
@@ -59,134 +47,20 @@ export const enum Observe {
   Self = 2,
 }
 
-// Scratch space shared by every table in the thread: the core is single-threaded
-// and no method re-enters another, so one set of buffers serves all nodes.
-const scratch = new Uint32Array(ID_WORDS * 4);
-const D = 0; // distance of a peer from self
-const T = ID_WORDS; // target distance from self
-const cplCounts = new Uint16Array(ID_BITS + 1);
-// Sized for the most a table can hold: 161 buckets.
-const order = new Int32Array(256);
-const lowerBounds = new Uint32Array(256 * ID_WORDS);
-
-export class RoutingTable {
-  readonly k: number;
-  readonly r: number;
+export class RoutingTable extends BucketTree {
   readonly maxFailures: number;
   readonly b: number;
   readonly pingIntervalSec: number;
-  private readonly block: number;
-  private data: Uint32Array;
-  private buckets = 1;
-  /** Depth of the deepest bucket; closest() takes a one-word fast path while it is at most 32. */
-  private maxDepth = 0;
   /** The handle ping-checked when Observe.Ping is returned. */
   pingTarget = -1;
   /** Cached depth of the smallest subtree holding the k nearest contacts (newcomer not counted); -1 = stale. */
   private nearDepth = -1;
 
-  constructor(
-    private readonly peers: PeerIds,
-    readonly self: number,
-    opts: RoutingTableOptions,
-  ) {
-    this.k = opts.k;
-    this.r = opts.replacements;
+  constructor(peers: PeerIds, self: number, opts: RoutingTableOptions) {
+    super(peers, self, opts.k, opts.replacements);
     this.maxFailures = opts.maxFailures;
     this.b = opts.bitsPerStep;
     this.pingIntervalSec = opts.pingIntervalSec ?? 0;
-    if (this.k < 1 || this.k > 255) throw new Error(`k must be 1..255, got ${this.k}`);
-    if (this.r < 0 || this.r > 255) throw new Error(`the replacement cache holds 0..255 contacts, got ${this.r}`);
-    this.block = SLOTS + 2 * this.k + this.r;
-    this.data = new Uint32Array(this.block * 2);
-    // Bucket 0: the whole space, depth 0.
-  }
-
-  get bucketCount(): number {
-    return this.buckets;
-  }
-
-  /** Number of contacts in the table (stale ones included). */
-  get size(): number {
-    let n = 0;
-    for (let i = 0; i < this.buckets; i++) n += (this.data[i * this.block + HDR]! >>> 8) & 0xff;
-    return n;
-  }
-
-  /** Bytes held by this table's typed array (for the memory report). */
-  get bytes(): number {
-    return this.data.byteLength;
-  }
-
-  // ---- lookups into the table ----
-
-  private distanceTo(handle: number, out: number): void {
-    const ids = this.peers.words;
-    const a = handle * ID_WORDS;
-    const s = this.self * ID_WORDS;
-    for (let w = 0; w < ID_WORDS; w++) scratch[out + w] = (ids[a + w]! ^ ids[s + w]!) >>> 0;
-  }
-
-  /** Index of the bucket whose range holds distance scratch[at..]. */
-  private bucketOf(at: number): number {
-    let lo = 0;
-    let hi = this.buckets - 1;
-    const data = this.data;
-    const blk = this.block;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if (compareWords(data, mid * blk, scratch, at) <= 0) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  }
-
-  /** Bucket index for a target ID given as words (used to stamp refresh times). */
-  bucketForTarget(target: Uint32Array, at: number): number {
-    const ids = this.peers.words;
-    const s = this.self * ID_WORDS;
-    for (let w = 0; w < ID_WORDS; w++) scratch[T + w] = (target[at + w]! ^ ids[s + w]!) >>> 0;
-    return this.bucketOf(T);
-  }
-
-  private slotOf(bucket: number, handle: number): number {
-    const base = bucket * this.block + SLOTS;
-    const count = (this.data[bucket * this.block + HDR]! >>> 8) & 0xff;
-    for (let i = 0; i < count; i++) if (this.data[base + i] === handle) return i;
-    return -1;
-  }
-
-  private replacementOf(bucket: number, handle: number): number {
-    const base = bucket * this.block + SLOTS + 2 * this.k;
-    const count = (this.data[bucket * this.block + HDR]! >>> 16) & 0xff;
-    for (let i = 0; i < count; i++) if (this.data[base + i] === handle) return i;
-    return -1;
-  }
-
-  has(handle: number): boolean {
-    if (handle === this.self) return false;
-    this.distanceTo(handle, D);
-    return this.slotOf(this.bucketOf(D), handle) >= 0;
-  }
-
-  /** Failures in a row of a contact, or -1 when it is not in the table. */
-  failuresOf(handle: number): number {
-    this.distanceTo(handle, D);
-    const b = this.bucketOf(D);
-    const s = this.slotOf(b, handle);
-    return s < 0 ? -1 : this.data[b * this.block + SLOTS + this.k + s]! & 0xff;
-  }
-
-  /** Smoothed RTT and its variation in ms for a contact, or -1 when unknown. */
-  rttOf(handle: number): { srtt: number; rttvar: number } | null {
-    this.distanceTo(handle, D);
-    const b = this.bucketOf(D);
-    const s = this.slotOf(b, handle);
-    if (s < 0) return null;
-    const meta = this.data[b * this.block + SLOTS + this.k + s]!;
-    const srtt = (meta >>> 8) & 0xfff;
-    if (srtt === 0) return null;
-    return { srtt, rttvar: meta >>> 20 };
   }
 
   // ---- updates ----
@@ -198,54 +72,52 @@ export class RoutingTable {
    */
   observe(handle: number, rttMs = -1, nowSec = 0): Observe {
     if (handle === this.self) return Observe.Self;
-    this.distanceTo(handle, D);
+    this.measure(handle);
     for (;;) {
-      const bucket = this.bucketOf(D);
-      const hdrAt = bucket * this.block + HDR;
+      const bucket = this.measuredBucket();
+      const at = bucket * this.block;
+      const hdrAt = at + HDR;
       const hdr = this.data[hdrAt]!;
       const count = (hdr >>> 8) & 0xff;
-      const slot = this.slotOf(bucket, handle);
+      const slot = findContact(this.data, at, handle);
       if (slot >= 0) {
-        this.moveToTail(bucket, slot, rttMs);
+        moveContactToTail(this.data, at, this.k, slot, rttMs);
         return Observe.Done;
       }
       if (count < this.k) {
-        const base = bucket * this.block + SLOTS;
-        this.data[base + count] = handle;
-        this.data[base + this.k + count] = rttMs >= 0 ? packRtt(0, rttMs, rttMs / 2) : 0;
-        this.data[hdrAt] = (hdr & ~(0xff << 8)) | ((count + 1) << 8);
+        appendContact(this.data, at, this.k, handle, rttMs >= 0 ? packRtt(0, rttMs, rttMs / 2) : 0);
         this.nearDepth = -1;
-        this.dropReplacement(bucket, handle);
+        dropReplacement(this.data, at, this.k, handle);
         return Observe.Done;
       }
       if (this.canSplit(bucket)) {
         this.split(bucket);
         continue;
       }
-      this.addReplacement(bucket, handle);
+      addReplacement(this.data, at, this.k, this.r, handle);
       // A stale contact gives way to the newcomer at once; otherwise ask the caller
       // to ping the least-recently-seen contact, unless a ping is already out.
-      const staleSlot = this.firstStale(bucket);
+      const staleSlot = firstStaleContact(this.data, at, this.k);
       if (staleSlot >= 0) {
         if (this.r === 0) { this.removeSlot(bucket, staleSlot); continue; } // no cache: free the slot, then add
         this.replaceSlot(bucket, staleSlot);
         return Observe.Done;
       }
       if ((hdr >>> 24) & FLAG_PINGING) return Observe.Done;
-      const lastPingAt = bucket * this.block + LAST_PING;
+      const lastPingAt = at + LAST_PING;
       const lastPing = this.data[lastPingAt]!;
       if (lastPing !== 0 && nowSec + 1 - lastPing < this.pingIntervalSec) return Observe.Done;
       this.data[lastPingAt] = nowSec + 1;
       this.data[hdrAt] = this.data[hdrAt]! | (FLAG_PINGING << 24);
-      this.pingTarget = this.data[bucket * this.block + SLOTS]!;
+      this.pingTarget = this.data[at + SLOTS]!;
       return Observe.Ping;
     }
   }
 
   /** Outcome of the ping asked for by Observe.Ping (or of any request to this contact). */
   pingResult(handle: number, alive: boolean, rttMs = -1): void {
-    this.distanceTo(handle, D);
-    const bucket = this.bucketOf(D);
+    this.measure(handle);
+    const bucket = this.measuredBucket();
     const hdrAt = bucket * this.block + HDR;
     this.data[hdrAt] = this.data[hdrAt]! & ~(FLAG_PINGING << 24);
     if (alive) this.observe(handle, rttMs);
@@ -258,27 +130,27 @@ export class RoutingTable {
    * so that packet loss alone does not empty buckets.
    */
   fail(handle: number): void {
-    this.distanceTo(handle, D);
-    const bucket = this.bucketOf(D);
-    const slot = this.slotOf(bucket, handle);
+    this.measure(handle);
+    const bucket = this.measuredBucket();
+    const at = bucket * this.block;
+    const slot = findContact(this.data, at, handle);
     if (slot < 0) {
-      const r = this.replacementOf(bucket, handle);
-      if (r >= 0) this.removeReplacement(bucket, r);
+      dropReplacement(this.data, at, this.k, handle);
       return;
     }
-    const metaAt = bucket * this.block + SLOTS + this.k + slot;
+    const metaAt = at + SLOTS + this.k + slot;
     const meta = this.data[metaAt]!;
     const fails = Math.min(255, (meta & 0xff) + 1);
     this.data[metaAt] = (meta & ~0xff) | fails;
-    const replacements = (this.data[bucket * this.block + HDR]! >>> 16) & 0xff;
+    const replacements = (this.data[at + HDR]! >>> 16) & 0xff;
     if (replacements > 0) this.replaceSlot(bucket, slot);
     else if (fails >= this.maxFailures) this.removeSlot(bucket, slot);
   }
 
   remove(handle: number): void {
-    this.distanceTo(handle, D);
-    const bucket = this.bucketOf(D);
-    const slot = this.slotOf(bucket, handle);
+    this.measure(handle);
+    const bucket = this.measuredBucket();
+    const slot = findContact(this.data, bucket * this.block, handle);
     if (slot >= 0) {
       const replacements = (this.data[bucket * this.block + HDR]! >>> 16) & 0xff;
       if (replacements > 0) this.replaceSlot(bucket, slot);
@@ -286,446 +158,34 @@ export class RoutingTable {
     }
   }
 
-  private moveToTail(bucket: number, slot: number, rttMs: number): void {
-    const base = bucket * this.block + SLOTS;
-    const count = (this.data[bucket * this.block + HDR]! >>> 8) & 0xff;
-    const d = this.data;
-    const handle = d[base + slot]!;
-    let meta = d[base + this.k + slot]!;
-    meta = meta & ~0xff; // heard from: no longer stale
-    if (rttMs >= 0) meta = updateRtt(meta, rttMs);
-    for (let i = slot; i < count - 1; i++) {
-      d[base + i] = d[base + i + 1]!;
-      d[base + this.k + i] = d[base + this.k + i + 1]!;
-    }
-    d[base + count - 1] = handle;
-    d[base + this.k + count - 1] = meta;
-  }
-
+  // Removing or replacing a contact can change who the k nearest are: the cached nearDepth goes stale.
   private removeSlot(bucket: number, slot: number): void {
-    const hdrAt = bucket * this.block + HDR;
-    const base = bucket * this.block + SLOTS;
-    const count = (this.data[hdrAt]! >>> 8) & 0xff;
-    const d = this.data;
-    for (let i = slot; i < count - 1; i++) {
-      d[base + i] = d[base + i + 1]!;
-      d[base + this.k + i] = d[base + this.k + i + 1]!;
-    }
-    d[hdrAt] = (d[hdrAt]! & ~(0xff << 8)) | ((count - 1) << 8);
+    removeContact(this.data, bucket * this.block, this.k, slot);
     this.nearDepth = -1;
   }
 
-  /** Replaces the contact in `slot` by the most recently seen replacement, at the tail. */
   private replaceSlot(bucket: number, slot: number): void {
-    const hdrAt = bucket * this.block + HDR;
-    const reps = (this.data[hdrAt]! >>> 16) & 0xff;
-    const repBase = bucket * this.block + SLOTS + 2 * this.k;
-    const newcomer = this.data[repBase + reps - 1]!;
-    this.data[hdrAt] = (this.data[hdrAt]! & ~(0xff << 16)) | ((reps - 1) << 16);
-    this.removeSlot(bucket, slot);
-    const count = (this.data[hdrAt]! >>> 8) & 0xff;
-    const base = bucket * this.block + SLOTS;
-    this.data[base + count] = newcomer;
-    this.data[base + this.k + count] = 0;
-    this.data[hdrAt] = (this.data[hdrAt]! & ~(0xff << 8)) | ((count + 1) << 8);
+    replaceContact(this.data, bucket * this.block, this.k, slot);
     this.nearDepth = -1;
-  }
-
-  private firstStale(bucket: number): number {
-    const base = bucket * this.block + SLOTS + this.k;
-    const count = (this.data[bucket * this.block + HDR]! >>> 8) & 0xff;
-    for (let i = 0; i < count; i++) if ((this.data[base + i]! & 0xff) !== 0) return i;
-    return -1;
-  }
-
-  private addReplacement(bucket: number, handle: number): void {
-    if (this.r === 0) return;
-    const hdrAt = bucket * this.block + HDR;
-    const base = bucket * this.block + SLOTS + 2 * this.k;
-    let reps = (this.data[hdrAt]! >>> 16) & 0xff;
-    const at = this.replacementOf(bucket, handle);
-    if (at >= 0) {
-      this.removeReplacement(bucket, at);
-      reps--;
-    } else if (reps === this.r) {
-      this.removeReplacement(bucket, 0); // the oldest gives way
-      reps--;
-    }
-    this.data[base + reps] = handle;
-    this.data[hdrAt] = (this.data[hdrAt]! & ~(0xff << 16)) | ((reps + 1) << 16);
-  }
-
-  private dropReplacement(bucket: number, handle: number): void {
-    const at = this.replacementOf(bucket, handle);
-    if (at >= 0) this.removeReplacement(bucket, at);
-  }
-
-  private removeReplacement(bucket: number, at: number): void {
-    const hdrAt = bucket * this.block + HDR;
-    const base = bucket * this.block + SLOTS + 2 * this.k;
-    const reps = (this.data[hdrAt]! >>> 16) & 0xff;
-    for (let i = at; i < reps - 1; i++) this.data[base + i] = this.data[base + i + 1]!;
-    this.data[hdrAt] = (this.data[hdrAt]! & ~(0xff << 16)) | ((reps - 1) << 16);
   }
 
   // ---- splitting ----
 
-  private depthOf(bucket: number): number {
-    return this.data[bucket * this.block + HDR]! & 0xff;
-  }
-
   private canSplit(bucket: number): boolean {
-    const depth = this.depthOf(bucket);
+    const depth = this.data[bucket * this.block + HDR]! & 0xff;
     if (depth >= ID_BITS) return false;
     if (bucket === 0) return true; // holds the own ID
     if (depth % this.b !== 0) return true; // accelerated lookups: b bits per step
     // Relaxed rule: split when the bucket lies inside the smallest subtree that holds
-    // the k nearest neighbours (counting the newcomer in scratch[D]).
+    // the k nearest neighbours (counting the newcomer, the peer last measured).
     // The newcomer can only deepen that subtree, so the cached depth without it is a cheap first test.
     const lz = leadingZeros(this.data, bucket * this.block);
-    if (this.nearDepth < 0) this.nearDepth = this.nearestSubtreeDepth(false);
+    if (this.nearDepth < 0) this.nearDepth = this.nearestDepth(-1);
     if (lz < this.nearDepth) return false;
-    return lz >= this.nearestSubtreeDepth(true);
+    return lz >= this.nearestDepth(this.measuredPrefix());
   }
 
-  /** Depth m of the smallest own-ID subtree holding the k nearest known peers plus the newcomer. */
-  private nearestSubtreeDepth(withNewcomer: boolean): number {
-    cplCounts.fill(0);
-    if (withNewcomer) cplCounts[leadingZeros(scratch, D)]!++;
-    const ids = this.peers.words;
-    const s = this.self * ID_WORDS;
-    for (let b = 0; b < this.buckets; b++) {
-      const base = b * this.block + SLOTS;
-      const count = (this.data[b * this.block + HDR]! >>> 8) & 0xff;
-      for (let i = 0; i < count; i++) {
-        const a = this.data[base + i]! * ID_WORDS;
-        let cpl = ID_BITS;
-        for (let w = 0; w < ID_WORDS; w++) {
-          const x = (ids[a + w]! ^ ids[s + w]!) >>> 0;
-          if (x !== 0) {
-            cpl = w * 32 + Math.clz32(x);
-            break;
-          }
-        }
-        cplCounts[cpl]!++;
-      }
-    }
-    let seen = 0;
-    for (let t = ID_BITS; t >= 0; t--) {
-      seen += cplCounts[t]!;
-      if (seen >= this.k) return t;
-    }
-    return 0;
+  private nearestDepth(newcomerZeros: number): number {
+    return nearestSubtreeDepth(this.data, this.block, this.k, this.buckets, this.peers.words, this.self * ID_WORDS, newcomerZeros);
   }
-
-  private split(bucket: number): void {
-    const blk = this.block;
-    if ((this.buckets + 1) * blk > this.data.length) {
-      const grown = new Uint32Array(Math.max(this.data.length * 2, (this.buckets + 1) * blk));
-      grown.set(this.data);
-      this.data = grown;
-    }
-    const d = this.data;
-    // Shift the buckets after `bucket` by one block to make room for the upper half.
-    d.copyWithin((bucket + 2) * blk, (bucket + 1) * blk, this.buckets * blk);
-    const lowAt = bucket * blk;
-    const highAt = (bucket + 1) * blk;
-    const depth = d[lowAt + HDR]! & 0xff;
-    const last = d[lowAt + LAST]!;
-    const count = (d[lowAt + HDR]! >>> 8) & 0xff;
-    const reps = (d[lowAt + HDR]! >>> 16) & 0xff;
-    // Upper half: lo with bit `depth` set.
-    for (let w = 0; w < ID_WORDS; w++) d[highAt + w] = d[lowAt + w]!;
-    d[highAt + (depth >>> 5)] = (d[highAt + (depth >>> 5)]! | (0x80000000 >>> (depth & 31))) >>> 0;
-    d[highAt + LAST] = last;
-    d[highAt + LAST_PING] = d[lowAt + LAST_PING]!;
-    // Redistribute contacts and replacements, keeping their order.
-    const ids = this.peers.words;
-    const s = this.self * ID_WORDS;
-    const word = depth >>> 5;
-    const bit = 0x80000000 >>> (depth & 31);
-    const goesHigh = (h: number): boolean => (((ids[h * ID_WORDS + word]! ^ ids[s + word]!) & bit) !== 0);
-    let lowN = 0;
-    let highN = 0;
-    for (let i = 0; i < count; i++) {
-      const h = d[lowAt + SLOTS + i]!;
-      const m = d[lowAt + SLOTS + this.k + i]!;
-      if (goesHigh(h)) {
-        d[highAt + SLOTS + highN] = h;
-        d[highAt + SLOTS + this.k + highN] = m;
-        highN++;
-      } else {
-        d[lowAt + SLOTS + lowN] = h;
-        d[lowAt + SLOTS + this.k + lowN] = m;
-        lowN++;
-      }
-    }
-    let lowR = 0;
-    let highR = 0;
-    const rb = SLOTS + 2 * this.k;
-    for (let i = 0; i < reps; i++) {
-      const h = d[lowAt + rb + i]!;
-      if (goesHigh(h)) d[highAt + rb + highR++] = h;
-      else d[lowAt + rb + lowR++] = h;
-    }
-    if (depth + 1 > this.maxDepth) this.maxDepth = depth + 1;
-    d[lowAt + HDR] = (depth + 1) | (lowN << 8) | (lowR << 16);
-    d[highAt + HDR] = (depth + 1) | (highN << 8) | (highR << 16);
-    this.buckets++;
-  }
-
-  // ---- queries ----
-
-  /**
-   * Writes into `out` the handles of the n live (not stale) contacts closest
-   * to `target` (words at tAt); returns how many were written. Closest first
-   * when `sorted`; in no particular order otherwise (replies and lookup seeds,
-   * whose receivers sort anyway).
-   *
-   * Buckets are visited in order of the smallest distance they can hold; the
-   * scan stops once no unvisited bucket can beat the current n-th contact.
-   * Candidates are ranked by the top 53 bits of their distance (one float),
-   * with a full 160-bit comparison only on ties.
-   */
-  closest(target: Uint32Array, tAt: number, n: number, out: Uint32Array, exclude = -1, sorted = true): number {
-    if (n <= 0) return 0;
-    const ids = this.peers.words;
-    const d = this.data;
-    const blk = this.block;
-    const k = this.k;
-    const s = this.self * ID_WORDS;
-    const t0 = target[tAt]!;
-    const t1 = target[tAt + 1]!;
-    for (let w = 0; w < ID_WORDS; w++) scratch[T + w] = (target[tAt + w]! ^ ids[s + w]!) >>> 0;
-    // While no bucket is deeper than 32 bits (below ~2^32 nodes), only the first word of a
-    // lower bound can be non-zero.
-    const oneWord = this.maxDepth <= 32;
-    for (let b = 0; b < this.buckets; b++) {
-      const depth = d[b * blk + HDR]! & 0xff;
-      const lb = b * ID_WORDS;
-      if (oneWord) {
-        const mask = depth === 0 ? 0 : depth >= 32 ? 0xffffffff : (0xffffffff << (32 - depth)) >>> 0;
-        const v = ((d[b * blk]! ^ scratch[T]!) & mask) >>> 0;
-        lowerBounds[lb] = v;
-        lowerBounds[lb + 1] = 0;
-        let i = b;
-        while (i > 0 && lowerBounds[order[i - 1]! * ID_WORDS]! > v) {
-          order[i] = order[i - 1]!;
-          i--;
-        }
-        order[i] = b;
-        continue;
-      }
-      for (let w = 0; w < ID_WORDS; w++) {
-        const kept = depth - w * 32;
-        const mask = kept <= 0 ? 0 : kept >= 32 ? 0xffffffff : (0xffffffff << (32 - kept)) >>> 0;
-        lowerBounds[lb + w] = ((d[b * blk + w]! ^ scratch[T + w]!) & mask) >>> 0;
-      }
-      let i = b;
-      while (i > 0 && compareWords(lowerBounds, order[i - 1]! * ID_WORDS, lowerBounds, lb) > 0) {
-        order[i] = order[i - 1]!;
-        i--;
-      }
-      order[i] = b;
-    }
-    cand.target = target;
-    cand.tAt = tAt;
-    cand.ids = ids;
-    let m = 0;
-    for (let oi = 0; oi < this.buckets; oi++) {
-      const b = order[oi]!;
-      if (m >= n) {
-        const nth = m === n ? maxKey(n) : selectSmallest(m, n);
-        m = n;
-        const lb = b * ID_WORDS;
-        if (lowerBounds[lb]! * 2097152 + (lowerBounds[lb + 1]! >>> 11) > nth) break;
-      }
-      const base = b * blk + SLOTS;
-      const count = (d[base - SLOTS + HDR]! >>> 8) & 0xff;
-      if (m + count > candKeys.length) growCandidates(m + count);
-      for (let i = 0; i < count; i++) {
-        if ((d[base + k + i]! & 0xff) !== 0) continue; // stale
-        const h = d[base + i]!;
-        if (h === exclude) continue;
-        const a = h * ID_WORDS;
-        candKeys[m] = ((ids[a]! ^ t0) >>> 0) * 2097152 + (((ids[a + 1]! ^ t1) >>> 0) >>> 11);
-        candHandles[m] = h;
-        m++;
-      }
-    }
-    if (m > n) {
-      selectSmallest(m, n);
-      m = n;
-    }
-    if (sorted) {
-      for (let i = 1; i < m; i++) {
-        const key = candKeys[i]!;
-        const h = candHandles[i]!;
-        let j = i;
-        while (j > 0 && before(key, h, candKeys[j - 1]!, candHandles[j - 1]!)) {
-          candKeys[j] = candKeys[j - 1]!;
-          candHandles[j] = candHandles[j - 1]!;
-          j--;
-        }
-        candKeys[j] = key;
-        candHandles[j] = h;
-      }
-    }
-    for (let i = 0; i < m; i++) out[i] = candHandles[i]!;
-    return m;
-  }
-
-  /** Every contact handle (stale ones included), bucket by bucket. For reports and tests. */
-  contacts(): number[] {
-    const all: number[] = [];
-    for (let b = 0; b < this.buckets; b++) {
-      const base = b * this.block + SLOTS;
-      const count = (this.data[b * this.block + HDR]! >>> 8) & 0xff;
-      for (let i = 0; i < count; i++) all.push(this.data[base + i]!);
-    }
-    return all;
-  }
-
-  /** Per-bucket view for reports and the REPL's state command. */
-  describeBuckets(): Array<{ depth: number; contacts: number; replacements: number; stale: number }> {
-    const out = [];
-    for (let b = 0; b < this.buckets; b++) {
-      const hdr = this.data[b * this.block + HDR]!;
-      const count = (hdr >>> 8) & 0xff;
-      let stale = 0;
-      for (let i = 0; i < count; i++) if ((this.data[b * this.block + SLOTS + this.k + i]! & 0xff) !== 0) stale++;
-      out.push({ depth: hdr & 0xff, contacts: count, replacements: (hdr >>> 16) & 0xff, stale });
-    }
-    return out;
-  }
-
-  replacementsOf(bucket: number): number[] {
-    const reps = (this.data[bucket * this.block + HDR]! >>> 16) & 0xff;
-    const base = bucket * this.block + SLOTS + 2 * this.k;
-    return Array.from(this.data.subarray(base, base + reps));
-  }
-
-  // ---- refresh bookkeeping ----
-
-  /** Records that a lookup for `target` ran at `nowSec` (seconds since the node's epoch). */
-  touchBucketFor(target: Uint32Array, tAt: number, nowSec: number): void {
-    const b = this.bucketForTarget(target, tAt);
-    this.data[b * this.block + LAST] = nowSec >>> 0;
-  }
-
-  lastLookupSec(bucket: number): number {
-    return this.data[bucket * this.block + LAST]!;
-  }
-
-  /** Writes a random ID inside bucket `bucket`'s range into out (words), using `rand32` for the free bits. */
-  randomIdInBucket(bucket: number, out: Uint32Array, rand32: () => number): void {
-    const d = this.data;
-    const at = bucket * this.block;
-    const depth = d[at + HDR]! & 0xff;
-    const ids = this.peers.words;
-    const s = this.self * ID_WORDS;
-    for (let w = 0; w < ID_WORDS; w++) {
-      const bitsKept = Math.min(32, Math.max(0, depth - w * 32));
-      const mask = bitsKept === 0 ? 0 : bitsKept === 32 ? 0xffffffff : (0xffffffff << (32 - bitsKept)) >>> 0;
-      const dist = ((d[at + w]! & mask) | (rand32() & ~mask)) >>> 0;
-      out[w] = (dist ^ ids[s + w]!) >>> 0;
-    }
-  }
-
-  /** Index of the bucket that holds the nearest known contact (the deepest non-empty one). */
-  nearestBucket(): number {
-    for (let b = 0; b < this.buckets; b++) {
-      if (((this.data[b * this.block + HDR]! >>> 8) & 0xff) > 0) return b;
-    }
-    return -1;
-  }
-
-  bucketSize(bucket: number): number {
-    return (this.data[bucket * this.block + HDR]! >>> 8) & 0xff;
-  }
-}
-
-// Candidates of closest(): distance keys (top 53 bits) and handles, plus what a tie needs.
-let candKeys = new Float64Array(1024);
-let candHandles = new Uint32Array(1024);
-const cand: { target: Uint32Array; tAt: number; ids: Uint32Array } = { target: new Uint32Array(ID_WORDS), tAt: 0, ids: new Uint32Array(ID_WORDS) };
-
-function growCandidates(size: number): void {
-  const keys = new Float64Array(size * 2);
-  keys.set(candKeys);
-  candKeys = keys;
-  const hs = new Uint32Array(size * 2);
-  hs.set(candHandles);
-  candHandles = hs;
-}
-
-/** Is candidate (ka, ha) closer to the target than (kb, hb)? Equal keys fall back to the full distance. */
-function before(ka: number, ha: number, kb: number, hb: number): boolean {
-  if (ka !== kb) return ka < kb;
-  return compareDistance(cand.ids, ha * ID_WORDS, hb * ID_WORDS, cand.target, cand.tAt) < 0;
-}
-
-/**
- * Rearranges candidates [0, m) so the n closest come first (in no order) and
- * returns the largest key among them: quickselect, O(m) on average.
- */
-function selectSmallest(m: number, n: number): number {
-  let lo = 0;
-  let hi = m - 1;
-  const want = n - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const pk = candKeys[mid]!;
-    const ph = candHandles[mid]!;
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (before(candKeys[i]!, candHandles[i]!, pk, ph)) i++;
-      while (before(pk, ph, candKeys[j]!, candHandles[j]!)) j--;
-      if (i <= j) {
-        const k = candKeys[i]!;
-        candKeys[i] = candKeys[j]!;
-        candKeys[j] = k;
-        const h = candHandles[i]!;
-        candHandles[i] = candHandles[j]!;
-        candHandles[j] = h;
-        i++;
-        j--;
-      }
-    }
-    if (want <= j) hi = j;
-    else if (want >= i) lo = i;
-    else break;
-  }
-  return maxKey(n);
-}
-
-function maxKey(n: number): number {
-  let max = -1;
-  for (let i = 0; i < n; i++) if (candKeys[i]! > max) max = candKeys[i]!;
-  return max;
-}
-
-function leadingZeros(x: Uint32Array, at: number): number {
-  for (let w = 0; w < ID_WORDS; w++) {
-    const v = x[at + w]!;
-    if (v !== 0) return w * 32 + Math.clz32(v);
-  }
-  return ID_BITS;
-}
-
-function packRtt(fails: number, srtt: number, rttvar: number): number {
-  const s = Math.max(1, Math.min(RTT_MAX, Math.round(srtt)));
-  const v = Math.max(0, Math.min(RTT_MAX, Math.round(rttvar)));
-  return ((fails & 0xff) | (s << 8) | (v << 20)) >>> 0;
-}
-
-/** Jacobson/Karels smoothing (RFC 6298) in 12-bit milliseconds. */
-function updateRtt(meta: number, sample: number): number {
-  const srtt = (meta >>> 8) & 0xfff;
-  if (srtt === 0) return packRtt(meta & 0xff, sample, sample / 2);
-  const rttvar = meta >>> 20;
-  const v = 0.75 * rttvar + 0.25 * Math.abs(srtt - sample);
-  const s = 0.875 * srtt + 0.125 * sample;
-  return packRtt(meta & 0xff, s, v);
 }

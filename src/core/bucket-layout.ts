@@ -1,0 +1,48 @@
+/**
+ * How one bucket of the routing table is laid out in the table's Uint32Array,
+ * and how a contact's meta word packs its failures and RTT estimate. Every
+ * file that reads or writes bucket blocks takes its offsets from here.
+ *
+ * A table of capacity k with a replacement cache of r holds its buckets as
+ * consecutive blocks of SLOTS + 2k + r words, sorted by lo. One block (words):
+ *   0..4   lo, the bucket's lowest distance
+ *   5      depth | count << 8 | replacements << 16 | flags << 24
+ *   6      last lookup into this bucket, in seconds since the table's epoch
+ *   7      last eviction ping from this bucket, in seconds since the epoch + 1 (0 = never)
+ *   8..    k contact handles, least-recently seen first
+ *   8+k..  k contact meta words: failures (8 bits) | srtt ms (12) | rttvar ms (12)
+ *   8+2k.. r replacement handles, oldest first
+ *
+ * Depth, count and replacements are 8 bits each, which is why k and r are at most 255.
+ */
+
+/** Word of the header: depth | count << 8 | replacements << 16 | flags << 24. */
+export const HDR = 5;
+/** Word of the last lookup into the bucket (seconds since the epoch). */
+export const LAST = 6;
+/** Word of the last eviction ping (seconds since the epoch + 1; 0 = never). */
+export const LAST_PING = 7;
+/** First word of the contact handles; the meta words follow k words later. */
+export const SLOTS = 8;
+/** Header flag: an eviction ping for this bucket is out. */
+export const FLAG_PINGING = 1;
+
+/** The largest RTT a meta word holds (12 bits of ms); longer samples are clamped. */
+const RTT_MAX = 4095;
+
+/** A meta word with `fails` failures in a row and the given RTT estimate in ms (srtt at least 1, 0 meaning unknown). */
+export function packRtt(fails: number, srtt: number, rttvar: number): number {
+  const s = Math.max(1, Math.min(RTT_MAX, Math.round(srtt)));
+  const v = Math.max(0, Math.min(RTT_MAX, Math.round(rttvar)));
+  return ((fails & 0xff) | (s << 8) | (v << 20)) >>> 0;
+}
+
+/** Jacobson/Karels smoothing (RFC 6298) in 12-bit milliseconds. */
+export function updateRtt(meta: number, sample: number): number {
+  const srtt = (meta >>> 8) & 0xfff;
+  if (srtt === 0) return packRtt(meta & 0xff, sample, sample / 2);
+  const rttvar = meta >>> 20;
+  const v = 0.75 * rttvar + 0.25 * Math.abs(srtt - sample);
+  const s = 0.875 * srtt + 0.125 * sample;
+  return packRtt(meta & 0xff, s, v);
+}

@@ -1,0 +1,200 @@
+/**
+ * The k-buckets of one node as a binary tree over the XOR distance from its
+ * own ID, stored in one Uint32Array (layout in bucket-layout.ts): where a
+ * distance falls, what a bucket holds, how the array grows when a bucket
+ * splits, and every read of the contacts. It admits and evicts nobody:
+ * RoutingTable (routing-table.ts), which extends it, decides who gets a slot
+ * and when a bucket may split. The two are one class chain so that a table
+ * stays one object.
+ *
+ * Buckets are ranges of distance [lo, lo + 2^(160 − depth)) kept sorted by lo,
+ * so bucket 0 (lo = 0) always holds the own ID.
+ */
+import type { PeerIds } from './peers.js';
+import { ID_WORDS, compareWords } from './id.js';
+import { HDR, LAST, SLOTS } from './bucket-layout.js';
+import { findContact } from './bucket-slots.js';
+import { closestContacts } from './table-closest.js';
+import { leadingZeros, splitBucket } from './table-split.js';
+import { countContacts, describeBuckets, listContacts, listReplacements, nearestNonEmptyBucket, randomIdInBlock } from './table-views.js';
+
+// Scratch space shared by every table in the thread: the core is single-threaded
+// and no method re-enters another, so one set of buffers serves all nodes.
+const scratch = new Uint32Array(ID_WORDS * 4);
+const D = 0; // distance of a peer from self
+const T = ID_WORDS; // target distance from self
+
+export class BucketTree {
+  readonly k: number;
+  readonly r: number;
+  protected readonly block: number;
+  protected data: Uint32Array;
+  protected buckets = 1;
+  /** Depth of the deepest bucket; closest() takes a one-word fast path while it is at most 32. */
+  private maxDepth = 0;
+
+  constructor(
+    protected readonly peers: PeerIds,
+    readonly self: number,
+    k: number,
+    replacements: number,
+  ) {
+    this.k = k;
+    this.r = replacements;
+    if (this.k < 1 || this.k > 255) throw new Error(`k must be 1..255, got ${this.k}`);
+    if (this.r < 0 || this.r > 255) throw new Error(`the replacement cache holds 0..255 contacts, got ${this.r}`);
+    this.block = SLOTS + 2 * this.k + this.r;
+    this.data = new Uint32Array(this.block * 2);
+    // Bucket 0: the whole space, depth 0.
+  }
+
+  get bucketCount(): number {
+    return this.buckets;
+  }
+
+  /** Number of contacts in the table (stale ones included). */
+  get size(): number {
+    return countContacts(this.data, this.block, this.buckets);
+  }
+
+  /** Bytes held by this table's typed array (for the memory report). */
+  get bytes(): number {
+    return this.data.byteLength;
+  }
+
+  // ---- where a peer falls ----
+
+  /** Puts the distance of `handle` from the own ID where measuredBucket() and measuredPrefix() read it. */
+  protected measure(handle: number): void {
+    const ids = this.peers.words;
+    const a = handle * ID_WORDS;
+    const s = this.self * ID_WORDS;
+    for (let w = 0; w < ID_WORDS; w++) scratch[D + w] = (ids[a + w]! ^ ids[s + w]!) >>> 0;
+  }
+
+  /** The bucket of the distance measure() put (asked again after a split, it can be the other half). */
+  protected measuredBucket(): number {
+    return this.bucketOf(D);
+  }
+
+  /** Leading zero bits of the distance measure() put: how long a prefix the peer shares with the own ID. */
+  protected measuredPrefix(): number {
+    return leadingZeros(scratch, D);
+  }
+
+  /** Index of the bucket whose range holds distance scratch[at..]. */
+  private bucketOf(at: number): number {
+    let lo = 0;
+    let hi = this.buckets - 1;
+    const data = this.data;
+    const blk = this.block;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (compareWords(data, mid * blk, scratch, at) <= 0) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** Bucket index for a target ID given as words (used to stamp refresh times). */
+  bucketForTarget(target: Uint32Array, at: number): number {
+    const ids = this.peers.words;
+    const s = this.self * ID_WORDS;
+    for (let w = 0; w < ID_WORDS; w++) scratch[T + w] = (target[at + w]! ^ ids[s + w]!) >>> 0;
+    return this.bucketOf(T);
+  }
+
+  // ---- what the buckets hold ----
+
+  has(handle: number): boolean {
+    if (handle === this.self) return false;
+    this.measure(handle);
+    return findContact(this.data, this.bucketOf(D) * this.block, handle) >= 0;
+  }
+
+  /** Failures in a row of a contact, or -1 when it is not in the table. */
+  failuresOf(handle: number): number {
+    this.measure(handle);
+    const b = this.bucketOf(D);
+    const s = findContact(this.data, b * this.block, handle);
+    return s < 0 ? -1 : this.data[b * this.block + SLOTS + this.k + s]! & 0xff;
+  }
+
+  /** Smoothed RTT and its variation in ms for a contact, or -1 when unknown. */
+  rttOf(handle: number): { srtt: number; rttvar: number } | null {
+    this.measure(handle);
+    const b = this.bucketOf(D);
+    const s = findContact(this.data, b * this.block, handle);
+    if (s < 0) return null;
+    const meta = this.data[b * this.block + SLOTS + this.k + s]!;
+    const srtt = (meta >>> 8) & 0xfff;
+    if (srtt === 0) return null;
+    return { srtt, rttvar: meta >>> 20 };
+  }
+
+  /**
+   * Writes into `out` the handles of the n live (not stale) contacts closest
+   * to `target` (words at tAt); returns how many were written. Closest first
+   * when `sorted`; in no particular order otherwise (replies and lookup seeds,
+   * whose receivers sort anyway). How: table-closest.ts.
+   */
+  closest(target: Uint32Array, tAt: number, n: number, out: Uint32Array, exclude = -1, sorted = true): number {
+    const selfAt = this.self * ID_WORDS;
+    return closestContacts(this.data, this.block, this.k, this.buckets, this.maxDepth, this.peers.words, selfAt, target, tAt, n, out, exclude, sorted);
+  }
+
+  /** Every contact handle (stale ones included), bucket by bucket. For reports and tests. */
+  contacts(): number[] {
+    return listContacts(this.data, this.block, this.buckets);
+  }
+
+  /** Per-bucket view for reports and the REPL's state command. */
+  describeBuckets(): Array<{ depth: number; contacts: number; replacements: number; stale: number }> {
+    return describeBuckets(this.data, this.block, this.k, this.buckets);
+  }
+
+  replacementsOf(bucket: number): number[] {
+    return listReplacements(this.data, bucket * this.block, this.k);
+  }
+
+  bucketSize(bucket: number): number {
+    return (this.data[bucket * this.block + HDR]! >>> 8) & 0xff;
+  }
+
+  // ---- refresh bookkeeping ----
+
+  /** Records that a lookup for `target` ran at `nowSec` (seconds since the node's epoch). */
+  touchBucketFor(target: Uint32Array, tAt: number, nowSec: number): void {
+    const b = this.bucketForTarget(target, tAt);
+    this.data[b * this.block + LAST] = nowSec >>> 0;
+  }
+
+  lastLookupSec(bucket: number): number {
+    return this.data[bucket * this.block + LAST]!;
+  }
+
+  /** Writes a random ID inside bucket `bucket`'s range into out (words), using `rand32` for the free bits. */
+  randomIdInBucket(bucket: number, out: Uint32Array, rand32: () => number): void {
+    randomIdInBlock(this.data, bucket * this.block, this.peers.words, this.self * ID_WORDS, out, rand32);
+  }
+
+  /** Index of the bucket that holds the nearest known contact (the deepest non-empty one). */
+  nearestBucket(): number {
+    return nearestNonEmptyBucket(this.data, this.block, this.buckets);
+  }
+
+  // ---- growing ----
+
+  /** Splits bucket `bucket` in two halves one level deeper, growing the array when it is full. */
+  protected split(bucket: number): void {
+    const blk = this.block;
+    if ((this.buckets + 1) * blk > this.data.length) {
+      const grown = new Uint32Array(Math.max(this.data.length * 2, (this.buckets + 1) * blk));
+      grown.set(this.data);
+      this.data = grown;
+    }
+    const depth = splitBucket(this.data, blk, this.k, this.buckets, bucket, this.peers.words, this.self * ID_WORDS);
+    if (depth > this.maxDepth) this.maxDepth = depth;
+    this.buckets++;
+  }
+}

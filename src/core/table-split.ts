@@ -1,0 +1,124 @@
+/**
+ * How the routing table's tree grows: the relaxed split rule's measure (the
+ * depth of the smallest subtree holding the k nearest contacts) and the split
+ * of one bucket block into two. The table decides when to split (canSplit in
+ * routing-table.ts); these functions read and rewrite its bucket blocks
+ * (layout in bucket-layout.ts).
+ */
+import { ID_BITS, ID_WORDS } from './id.js';
+import { HDR, LAST, LAST_PING, SLOTS } from './bucket-layout.js';
+
+// Scratch space shared by every table in the thread: the core is single-threaded
+// and no method re-enters another, so one buffer serves all nodes.
+/** Contacts per common-prefix length with the own ID. */
+const cplCounts = new Uint16Array(ID_BITS + 1);
+
+/**
+ * Depth m of the smallest own-ID subtree holding the k nearest known contacts
+ * of the table (`data`, `buckets` blocks of `blk` words; own ID at `selfAt` in
+ * `ids`), counting also a newcomer whose distance has `newcomerZeros` leading
+ * zero bits (-1: no newcomer).
+ */
+export function nearestSubtreeDepth(
+  data: Uint32Array,
+  blk: number,
+  k: number,
+  buckets: number,
+  ids: Uint32Array,
+  selfAt: number,
+  newcomerZeros: number,
+): number {
+  cplCounts.fill(0);
+  if (newcomerZeros >= 0) cplCounts[newcomerZeros]!++;
+  for (let b = 0; b < buckets; b++) {
+    const base = b * blk + SLOTS;
+    const count = (data[b * blk + HDR]! >>> 8) & 0xff;
+    for (let i = 0; i < count; i++) {
+      const a = data[base + i]! * ID_WORDS;
+      let cpl = ID_BITS;
+      for (let w = 0; w < ID_WORDS; w++) {
+        const x = (ids[a + w]! ^ ids[selfAt + w]!) >>> 0;
+        if (x !== 0) {
+          cpl = w * 32 + Math.clz32(x);
+          break;
+        }
+      }
+      cplCounts[cpl]!++;
+    }
+  }
+  let seen = 0;
+  for (let t = ID_BITS; t >= 0; t--) {
+    seen += cplCounts[t]!;
+    if (seen >= k) return t;
+  }
+  return 0;
+}
+
+/**
+ * Splits bucket `bucket` of the table (`data`, `buckets` blocks of `blk`
+ * words, capacity k; own ID at `selfAt` in `ids`) into its lower and upper
+ * half, the upper one taking the next block. `data` must have room for one
+ * more block. Returns the depth of the two halves.
+ */
+export function splitBucket(
+  data: Uint32Array,
+  blk: number,
+  k: number,
+  buckets: number,
+  bucket: number,
+  ids: Uint32Array,
+  selfAt: number,
+): number {
+  // Shift the buckets after `bucket` by one block to make room for the upper half.
+  data.copyWithin((bucket + 2) * blk, (bucket + 1) * blk, buckets * blk);
+  const lowAt = bucket * blk;
+  const highAt = (bucket + 1) * blk;
+  const depth = data[lowAt + HDR]! & 0xff;
+  const last = data[lowAt + LAST]!;
+  const count = (data[lowAt + HDR]! >>> 8) & 0xff;
+  const reps = (data[lowAt + HDR]! >>> 16) & 0xff;
+  // Upper half: lo with bit `depth` set.
+  for (let w = 0; w < ID_WORDS; w++) data[highAt + w] = data[lowAt + w]!;
+  data[highAt + (depth >>> 5)] = (data[highAt + (depth >>> 5)]! | (0x80000000 >>> (depth & 31))) >>> 0;
+  data[highAt + LAST] = last;
+  data[highAt + LAST_PING] = data[lowAt + LAST_PING]!;
+  // Redistribute contacts and replacements, keeping their order.
+  const word = depth >>> 5;
+  const bit = 0x80000000 >>> (depth & 31);
+  const goesHigh = (h: number): boolean => (((ids[h * ID_WORDS + word]! ^ ids[selfAt + word]!) & bit) !== 0);
+  let lowN = 0;
+  let highN = 0;
+  for (let i = 0; i < count; i++) {
+    const h = data[lowAt + SLOTS + i]!;
+    const m = data[lowAt + SLOTS + k + i]!;
+    if (goesHigh(h)) {
+      data[highAt + SLOTS + highN] = h;
+      data[highAt + SLOTS + k + highN] = m;
+      highN++;
+    } else {
+      data[lowAt + SLOTS + lowN] = h;
+      data[lowAt + SLOTS + k + lowN] = m;
+      lowN++;
+    }
+  }
+  let lowR = 0;
+  let highR = 0;
+  const rb = SLOTS + 2 * k;
+  for (let i = 0; i < reps; i++) {
+    const h = data[lowAt + rb + i]!;
+    if (goesHigh(h)) data[highAt + rb + highR++] = h;
+    else data[lowAt + rb + lowR++] = h;
+  }
+  data[lowAt + HDR] = (depth + 1) | (lowN << 8) | (lowR << 16);
+  data[highAt + HDR] = (depth + 1) | (highN << 8) | (highR << 16);
+  return depth + 1;
+}
+
+/** Leading zero bits of the 160-bit number at x[at..]. */
+export function leadingZeros(x: Uint32Array, at: number): number {
+  for (let w = 0; w < ID_WORDS; w++) {
+    const v = x[at + w]!;
+    if (v !== 0) return w * 32 + Math.clz32(v);
+  }
+  return ID_BITS;
+}

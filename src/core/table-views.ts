@@ -1,0 +1,75 @@
+/**
+ * What the routing table shows of itself without changing anything: counts
+ * and lists for reports, the REPL and tests, and the bucket facts the refresh
+ * job needs. Each function reads the table's bucket blocks (`data`, `buckets`
+ * blocks of `blk` words, capacity k; layout in bucket-layout.ts).
+ */
+import { ID_WORDS } from './id.js';
+import { HDR, SLOTS } from './bucket-layout.js';
+
+export interface BucketView {
+  depth: number;
+  contacts: number;
+  replacements: number;
+  stale: number;
+}
+
+/** Contacts in all buckets, stale ones included. */
+export function countContacts(data: Uint32Array, blk: number, buckets: number): number {
+  let n = 0;
+  for (let i = 0; i < buckets; i++) n += (data[i * blk + HDR]! >>> 8) & 0xff;
+  return n;
+}
+
+/** Every contact handle (stale ones included), bucket by bucket. */
+export function listContacts(data: Uint32Array, blk: number, buckets: number): number[] {
+  const all: number[] = [];
+  for (let b = 0; b < buckets; b++) {
+    const base = b * blk + SLOTS;
+    const count = (data[b * blk + HDR]! >>> 8) & 0xff;
+    for (let i = 0; i < count; i++) all.push(data[base + i]!);
+  }
+  return all;
+}
+
+export function describeBuckets(data: Uint32Array, blk: number, k: number, buckets: number): BucketView[] {
+  const out = [];
+  for (let b = 0; b < buckets; b++) {
+    const hdr = data[b * blk + HDR]!;
+    const count = (hdr >>> 8) & 0xff;
+    let stale = 0;
+    for (let i = 0; i < count; i++) if ((data[b * blk + SLOTS + k + i]! & 0xff) !== 0) stale++;
+    out.push({ depth: hdr & 0xff, contacts: count, replacements: (hdr >>> 16) & 0xff, stale });
+  }
+  return out;
+}
+
+/** The replacement cache of the block at `at`, oldest first. */
+export function listReplacements(data: Uint32Array, at: number, k: number): number[] {
+  const reps = (data[at + HDR]! >>> 16) & 0xff;
+  const base = at + SLOTS + 2 * k;
+  return Array.from(data.subarray(base, base + reps));
+}
+
+/** Index of the first non-empty bucket, which holds the nearest known contact; -1 when all are empty. */
+export function nearestNonEmptyBucket(data: Uint32Array, blk: number, buckets: number): number {
+  for (let b = 0; b < buckets; b++) {
+    if (((data[b * blk + HDR]! >>> 8) & 0xff) > 0) return b;
+  }
+  return -1;
+}
+
+/**
+ * Writes into out (words) a random ID whose distance from the own ID (at
+ * `selfAt` in `ids`) falls in the range of the block at `at`: the bucket's
+ * prefix kept, the free bits from `rand32`.
+ */
+export function randomIdInBlock(data: Uint32Array, at: number, ids: Uint32Array, selfAt: number, out: Uint32Array, rand32: () => number): void {
+  const depth = data[at + HDR]! & 0xff;
+  for (let w = 0; w < ID_WORDS; w++) {
+    const bitsKept = Math.min(32, Math.max(0, depth - w * 32));
+    const mask = bitsKept === 0 ? 0 : bitsKept === 32 ? 0xffffffff : (0xffffffff << (32 - bitsKept)) >>> 0;
+    const dist = ((data[at + w]! & mask) | (rand32() & ~mask)) >>> 0;
+    out[w] = (dist ^ ids[selfAt + w]!) >>> 0;
+  }
+}
