@@ -5,6 +5,7 @@
  * which stop the server and then every shard. The URL is printed on stdout once the swarm has joined, as
  * `kadswarm gateway: http://127.0.0.1:8080/` (npm run load reads that line).
  */
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { launchGateway, SERVE_TIMEOUTS } from '../gateway/launch.js';
 import type { NetworkModel } from '../sim/network-model.js';
@@ -46,21 +47,38 @@ Examples:
 const PARENT_POLL_MS = 1000;
 
 /**
- * Calls `gone` once the parent process has exited: the parent's pid changes when
- * this process is re-parented (to init or a subreaper). npm and npx do not forward
- * SIGTERM to the command they run, so without this `kill <npx pid>` would leave the
- * swarm running with nobody to stop it.
+ * Calls `gone` once the process that started serve has exited: a process's parent pid changes
+ * when it is re-parented (to init or a subreaper). npm and npx do not forward SIGTERM to the
+ * command they run, so without this `kill <npx pid>` would leave the swarm running with nobody
+ * to stop it. npx starts the bin through `sh -c`, and a shell whose parent is killed outright
+ * (SIGKILL) stays alive, re-parented: so when the parent is a shell, its own parent is watched
+ * too (on Linux, through /proc; elsewhere only the direct parent).
  */
 function watchParent(gone: () => void): () => void {
   const parent = process.ppid;
+  const shellParent = SHELLS.has(procStat(parent)?.comm ?? '') ? procStat(parent)!.ppid : -1;
   const timer = setInterval(() => {
-    if (process.ppid !== parent) {
+    const shell = shellParent >= 0 ? procStat(parent) : null;
+    if (process.ppid !== parent || (shellParent >= 0 && (!shell || shell.ppid !== shellParent))) {
       clearInterval(timer);
       gone();
     }
   }, PARENT_POLL_MS);
   timer.unref();
   return () => clearInterval(timer);
+}
+
+const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ash']);
+
+/** The command name and parent pid of a process, from /proc (null where there is none). */
+function procStat(pid: number): { comm: string; ppid: number } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const close = stat.lastIndexOf(')');
+    return { comm: stat.slice(stat.indexOf('(') + 1, close), ppid: Number(stat.slice(close + 2).split(' ')[1]) };
+  } catch {
+    return null;
+  }
 }
 
 export async function serveCommand(argv: string[]): Promise<number> {

@@ -4,6 +4,7 @@
  * Here a middle process starts serve and is then killed with SIGKILL (it cannot pass anything on).
  */
 import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
@@ -18,12 +19,26 @@ const alive = (pid: number): boolean => {
   }
 };
 
+/** The pid of the one child of `pid` (Linux /proc), or 0. */
+function childOf(pid: number): number {
+  try {
+    return Number(readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(' ')[0]) || 0;
+  } catch {
+    return 0;
+  }
+}
+
 describe('kadswarm serve without its parent', () => {
-  it('shuts the swarm down and exits once the process that started it has exited', async () => {
+  // Direct: the middle process is serve's parent. Through a shell: as npx starts bins (`sh -c`),
+  // the shell stays alive, re-parented, when the middle process is killed outright.
+  it.each(['direct', 'through a shell'])('shuts the swarm down and exits once the process that started it has exited (%s)', async (how) => {
     assertFreshBuild(['src/cli/main.js', 'src/cli/serve-command.js']);
+    if (how !== 'direct' && !existsSync('/proc/self/stat')) return; // the shell case is watched through /proc
     const main = join(ROOT, 'dist/src/cli/main.js');
-    // The middle process: starts serve with its own stdout and stderr (inherited by serve), prints serve's pid.
-    const script = `const c = require('node:child_process').spawn(process.execPath, [${JSON.stringify(main)}, 'serve', '--nodes', '100', '--workers', '1', '--port', '0'], { stdio: ['ignore', 'inherit', 'inherit'] }); console.log('pid ' + c.pid);`;
+    const serveArgs = [main, 'serve', '--nodes', '100', '--workers', '1', '--port', '0'];
+    // The middle process: starts serve (or a shell that runs serve and stays) with its own stdout and stderr, prints the child's pid.
+    const command = how === 'direct' ? `process.execPath, ${JSON.stringify(serveArgs)}` : `'sh', ['-c', ${JSON.stringify(`"${process.execPath}" ${serveArgs.map((a) => `"${a}"`).join(' ')}; true`)}]`;
+    const script = `const c = require('node:child_process').spawn(${command}, { stdio: ['ignore', 'inherit', 'inherit'] }); console.log('pid ' + c.pid);`;
     const middle = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     middle.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
@@ -40,6 +55,8 @@ describe('kadswarm serve without its parent', () => {
           }
         });
       });
+      if (how !== 'direct') servePid = childOf(servePid); // the shell's child is serve
+      expect(servePid).toBeGreaterThan(0);
       expect(alive(servePid)).toBe(true);
       middle.kill('SIGKILL');
       const deadline = Date.now() + 30_000;
