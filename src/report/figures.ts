@@ -60,13 +60,17 @@ export function headlineFigures(r: StressReport): Record<string, number> {
   return Object.fromEntries(FIGURES.map((f) => [f.id, f.of(r)]));
 }
 
-/** The mean and interval of every figure over the runs; a ratio's interval is clipped to [0, 1], where the figure lives. */
+/**
+ * The mean and interval of every figure over the runs, clipped to where the figure lives: every
+ * figure here is at least 0 (rates, counts, times, bytes), a ratio at most 1. A t-interval over
+ * three runs is wide, and "latency [-8.7 ms, 111.9 ms]" says nothing a reader can use.
+ */
 export function summarizeRuns(runs: readonly StressReport[]): Record<string, Interval> {
   return Object.fromEntries(
     FIGURES.map((f) => {
       const i = interval(runs.map((r) => f.of(r)));
-      if (f.unit === 'ratio' && i.low !== null && i.high !== null) return [f.id, { ...i, low: Math.max(0, i.low), high: Math.min(1, i.high) }];
-      return [f.id, i];
+      if (i.low === null || i.high === null) return [f.id, i];
+      return [f.id, { ...i, low: Math.max(0, i.low), high: f.unit === 'ratio' ? Math.min(1, i.high) : i.high }];
     }),
   );
 }

@@ -26,6 +26,16 @@ function report(seed: number, x: number): StressReport {
 const repeated = (base: number): unknown => JSON.parse(JSON.stringify(buildRepeatedReport([report(1, base), report(2, base + 0.1), report(3, base - 0.1)])));
 
 describe('repeated report', () => {
+  it('clips intervals to where a figure lives: none below 0, no ratio above 1', () => {
+    // Three runs that spread widely: the raw t-interval of the latency would reach below 0.
+    const rep = buildRepeatedReport([report(1, 0.1), report(2, 3), report(3, 0.2)]);
+    const p50 = rep.summary['get.latencyMs.p50']!;
+    expect(p50.mean! - (p50.high! - p50.mean!)).toBeLessThan(0); // the unclipped low end
+    expect(p50.low).toBe(0);
+    for (const i of Object.values(rep.summary)) expect(i.low!).toBeGreaterThanOrEqual(0);
+    expect(rep.summary['get.successRatio']!.high!).toBeLessThanOrEqual(1);
+  });
+
   it('keeps every run and a summary {mean, low, high, runs} per figure whose interval holds each run', () => {
     const runs = [report(1, 1), report(2, 1.2), report(3, 0.9)];
     const rep = buildRepeatedReport(runs);
