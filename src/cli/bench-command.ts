@@ -22,7 +22,9 @@ export const BENCH_USAGE = `Usage: kadswarm bench [--quick] [--json FILE]
 
 Examples:
   kadswarm bench --quick
-  kadswarm bench --json bench.json`;
+  kadswarm bench --json bench.json
+
+Exit codes: 0 ok, 2 bad usage.`;
 
 export async function benchCommand(argv: string[]): Promise<number> {
   const { values } = parseFlags('bench', argv, { quick: { type: 'boolean', default: false }, json: { type: 'string' }, help: { type: 'boolean', short: 'h' } });

@@ -11,14 +11,14 @@ import { writeFileSync } from 'node:fs';
 import { Random, deriveSeed } from '../core/random.js';
 import { KINDS, dhtBetween, driveLoad, fetchStats, formatAutocannonResult, parseMix, prestore, type DhtFigures, type Kind, type KindStats } from '../gateway/load-run.js';
 import { fmt, formatTable } from '../report/table.js';
-import { intFlag as int, parseFlags } from './flags.js';
+import { UsageError, durationFlag, intFlag as int, parseFlags } from './flags.js';
 import { startGatewayProcess, type GatewayProcess } from './serve-process.js';
 
 export const LOAD_USAGE = `Usage: kadswarm load [options]
    or: npm run load -- [options]   (in a checkout: builds first)
   --nodes N            nodes in the swarm (default 10000)
   --connections C      concurrent HTTP connections (default 100)
-  --duration S         seconds of load (default 20)
+  --duration T         how long to load: seconds, or a duration like 30s or 2m (default 20)
   --mix P:G:A          weights of puts, gets of present keys, gets of absent keys (default 10:45:45)
   --keys K             keys stored before the run; present gets pick among them (default 1000)
   --json FILE          write the results as JSON
@@ -28,7 +28,9 @@ export const LOAD_USAGE = `Usage: kadswarm load [options]
 
 Examples:
   kadswarm load --nodes 10000 --connections 100 --duration 20
-  kadswarm load --url http://127.0.0.1:8080/ --mix 0:100:0 --duration 60`;
+  kadswarm load --url http://127.0.0.1:8080/ --mix 0:100:0 --duration 60
+
+Exit codes: 0 ok, 1 errors, timeouts, 5xx or wrong values during the load, 2 bad usage, 130 interrupted (Ctrl-C).`;
 
 export async function loadCommand(argv: string[]): Promise<number> {
   const { values } = parseFlags('load', argv, {
@@ -53,7 +55,9 @@ export async function loadCommand(argv: string[]): Promise<number> {
   }
   const nodes = int('nodes', values.nodes!, 1);
   const connections = int('connections', values.connections!, 1);
-  const durationS = int('duration', values.duration!, 1);
+  // A bare number is seconds (as autocannon counts); a unit is taken as for every other duration flag.
+  const durationS = /^\d+$/.test(values.duration!.trim()) ? int('duration', values.duration!, 1) : Math.round(durationFlag('duration', values.duration!) / 1000);
+  if (durationS < 1) throw new UsageError(`--duration must be at least 1 s (a number of seconds, or a duration like 30s or 2m); got "${values.duration}"`);
   const keys = int('keys', values.keys!, 0);
   const seed = int('seed', values.seed!, 0);
   const mix = parseMix(values.mix!);

@@ -31,7 +31,9 @@ ${flagHelp(NODE_FLAGS)}
 Examples:
   kadswarm node -l 127.0.0.1:4000
   kadswarm node -l 127.0.0.1:4001 -r 127.0.0.1:4000
-  printf 'I greeting hello\nG greeting\n' | kadswarm node -l 127.0.0.1:0 -r 127.0.0.1:4000`;
+  printf 'I greeting hello\\nG greeting\\n' | kadswarm node -l 127.0.0.1:0 -r 127.0.0.1:4000
+
+Exit codes: 0 end of input or Q, 1 the node could not start or join, 2 bad usage.`;
 
 export async function nodeCommand(argv: string[], out: (line: string) => void = console.log): Promise<number> {
   const { values } = parseFlags('node', argv, NODE_FLAGS);

@@ -36,12 +36,14 @@ Routes: PUT/GET /kv/:key[?via=N], GET /nodes/:n, GET /stats, GET /metrics,
 POST /churn {"kill": n} | {"revive": n}, GET /events (SSE), GET / (dashboard).
 
 Stops on Ctrl-C, SIGTERM, or when the process that started it exits (npm and
-npx do not pass SIGTERM on: README "Stopping kadswarm serve").
+npx do not pass SIGTERM on: README "Stopping it under npm or npx").
 
 Examples:
   kadswarm serve --nodes 10000 --port 8080
   kadswarm serve --nodes 2000 --port 0 --latency 20-200ms --loss 0.01
-  curl -X PUT --data hello http://127.0.0.1:8080/kv/greeting`;
+  curl -X PUT --data hello http://127.0.0.1:8080/kv/greeting
+
+Exit codes: 0 stopped cleanly (Ctrl-C, SIGTERM, or its parent went away), 1 the swarm failed, 2 bad usage.`;
 
 /** How often serve looks whether the process that started it is still there. */
 const PARENT_POLL_MS = 1000;

@@ -241,7 +241,8 @@ export function sweepParams(points: SweepPoint[], extra: Record<string, unknown>
     const values = [...new Set(runs.map((r) => JSON.stringify(r[key])))].map((v) => JSON.parse(v) as unknown);
     out[key] = values.length === 1 ? values[0] : `varies: ${values.map(String).join(', ')}`;
   }
-  if (points.length) out.runs = points.length;
+  // Grid points, not --runs (the repeats of each point, which the CLI adds as `repeats`).
+  if (points.length) out.points = points.length;
   return { ...out, ...extra };
 }
 

@@ -114,7 +114,7 @@ describe('sweep chart', () => {
     expect(p.downtime).toBe('varies: 5 min, 10 min, 20 min, 40 min, 60 min, 120 min');
     expect(p.k).toBe('varies: 1, 3, 20');
     expect(p.nodes).toBe(200);
-    expect(p.runs).toBe(18);
+    expect(p.points).toBe(18);
     expect(p.sweepWallSeconds).toBe(12);
     const html = sweepHtml(sweep(false));
     expect(html).not.toContain('<td>replicas</td>\n<td>1</td>');
