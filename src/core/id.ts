@@ -20,15 +20,20 @@ export function writeIdWords(id: Uint8Array, out: Uint32Array, at: number): void
 
 /** Inverse of writeIdWords. */
 export function readIdBytes(words: Uint32Array, at: number, out: Uint8Array = new Uint8Array(ID_BYTES)): Uint8Array {
+  writeIdFromWords(words, at, out, 0);
+  return out;
+}
+
+/** Writes the ID held as words at `wordAt` as 20 big-endian bytes at `at` of `out`. */
+export function writeIdFromWords(words: Uint32Array, wordAt: number, out: Uint8Array, at: number): void {
   for (let w = 0; w < ID_WORDS; w++) {
-    const v = words[at + w]!;
-    const b = w * 4;
+    const v = words[wordAt + w]!;
+    const b = at + w * 4;
     out[b] = v >>> 24;
     out[b + 1] = (v >>> 16) & 0xff;
     out[b + 2] = (v >>> 8) & 0xff;
     out[b + 3] = v & 0xff;
   }
-  return out;
 }
 
 export function idToWords(id: Uint8Array): Uint32Array {

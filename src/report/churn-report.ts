@@ -249,37 +249,21 @@ export function sweepParams(points: SweepPoint[], extra: Record<string, unknown>
 export function sweepHtml(points: SweepPoint[], params: Record<string, unknown> = sweepParams(points)): string {
   const labels = [...new Set(points.map((p) => p.label))];
   const uptimes = [...new Set(points.map((p) => p.uptimeMin))].sort((a, b) => a - b);
+  // One row per configuration, one column per uptime; a point the sweep did not run shows n/a.
+  const grid = (cell: (p: SweepPoint) => string) => ({
+    headers: ['config', ...uptimes.map((u) => `${u} min`)],
+    rows: labels.map((l) => [l, ...uptimes.map((u) => {
+      const p = points.find((q) => q.label === l && q.uptimeMin === u);
+      return p ? cell(p) : 'n/a';
+    })]),
+  });
   return htmlReport({
     title: 'kadswarm churn sweep: success ratio vs mean uptime',
     params,
     sections: [
       ...svgSections(sweepPlots(points)),
-      {
-        heading: 'Success ratio (fraction of gets returning the stored value)',
-        table: {
-          headers: ['config', ...uptimes.map((u) => `${u} min`)],
-          rows: labels.map((l) => [
-            l,
-            ...uptimes.map((u) => {
-              const p = points.find((q) => q.label === l && q.uptimeMin === u);
-              return pct(p?.result.gets.success ?? NaN) + (p && hasInterval(p) ? ` (${pct(p.successLow!)}–${pct(p.successHigh!)})` : '');
-            }),
-          ]),
-        },
-      },
-      {
-        heading: 'Cost per get (mean RPCs / mean depth)',
-        table: {
-          headers: ['config', ...uptimes.map((u) => `${u} min`)],
-          rows: labels.map((l) => [
-            l,
-            ...uptimes.map((u) => {
-              const r = points.find((p) => p.label === l && p.uptimeMin === u)?.result;
-              return r ? `${fmt(r.gets.rpcs.mean, 1)} / ${fmt(r.gets.depth.mean, 2)}` : 'n/a';
-            }),
-          ]),
-        },
-      },
+      { heading: 'Success ratio (fraction of gets returning the stored value)', table: grid((p) => pct(p.result.gets.success) + (hasInterval(p) ? ` (${pct(p.successLow!)}–${pct(p.successHigh!)})` : '')) },
+      { heading: 'Cost per get (mean RPCs / mean depth)', table: grid((p) => `${fmt(p.result.gets.rpcs.mean, 1)} / ${fmt(p.result.gets.depth.mean, 2)}`) },
       {
         heading: 'Runs',
         pre: points.map((p) => `${p.label}, uptime ${p.uptimeMin} min: ${fmt(p.result.wallMs / 1000, 1)} s wall, trace ${p.result.traceHash}`).join('\n'),

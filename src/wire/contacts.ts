@@ -36,17 +36,8 @@ export interface ContactReader {
   readContact(bytes: Uint8Array, at: number, tag: AddressTag): number;
 }
 
-/** Writes the ID held as words at `wordAt` as 20 big-endian bytes at `at`. */
-export function writeIdFromWords(words: Uint32Array, wordAt: number, out: Uint8Array, at: number): void {
-  for (let w = 0; w < ID_WORDS; w++) {
-    const v = words[wordAt + w]!;
-    const b = at + w * 4;
-    out[b] = v >>> 24;
-    out[b + 1] = (v >>> 16) & 0xff;
-    out[b + 2] = (v >>> 8) & 0xff;
-    out[b + 3] = v & 0xff;
-  }
-}
+/** The codec writes IDs with the core's word-to-bytes copy (one copy of that loop). */
+export { writeIdFromWords } from '../core/id.js';
 
 /**
  * True when the 20 bytes at `at` equal the ID held as words at `wordAt`.
