@@ -11,7 +11,7 @@ import { MINUTE, SECOND, type KadConfig } from '../core/config.js';
 import { runChurn, type ChurnOptions, type ChurnResult } from '../swarm/churn-run.js';
 import { churnHtml, churnJson, churnPlots, formatChurnRun, sweepCsv, sweepHtml, sweepParams, sweepPlots, type SweepPoint } from '../report/churn-report.js';
 import { repeatedSweepPoint, sweepSuccess } from '../report/sweep-intervals.js';
-import { EXIT, UsageError, choiceFlag, durationFlag as duration, flagHelp, intFlag as int, latencyFlag, numberFlag, parseFlags, ratioFlag, resolveKad, type FlagSpecs } from './flags.js';
+import { EXIT, UsageError, choiceFlag, commandUsage, durationFlag as duration, intFlag as int, latencyFlag, numberFlag, parseFlags, ratioFlag, resolveKad, type FlagSpecs } from './flags.js';
 import { checkMemory } from './memory-check.js';
 import { RUN_FLAGS } from './run-flags.js';
 import { phaseProgress } from './progress.js';
@@ -52,16 +52,11 @@ const CHURN_FLAGS = {
   help: { type: 'boolean', short: 'h', help: 'this help' },
 } as const satisfies FlagSpecs;
 
-export const CHURN_USAGE = `Usage: kadswarm churn [options]
-   or: npm run churn -- [options]   (in a checkout: builds first)
-${flagHelp(CHURN_FLAGS)}
-
-Examples:
-  kadswarm churn --nodes 1000 --uptime 20m --duration 2h
-  kadswarm churn --nodes 100000 --join oracle --finds 10000 --workers 2
-  kadswarm churn --config churn.json --restart fresh --json churn.json
-
-Exit codes: 0 ok, 1 joins failed, 2 bad usage.`;
+export const CHURN_USAGE = commandUsage('churn', CHURN_FLAGS, [
+  'kadswarm churn --nodes 1000 --uptime 20m --duration 2h',
+  'kadswarm churn --nodes 100000 --join oracle --finds 10000 --workers 2',
+  'kadswarm churn --config churn.json --restart fresh --json churn.json',
+], '0 ok, 1 joins failed, 2 bad usage.');
 
 export async function churnCommand(argv: string[]): Promise<number> {
   const { values, kad } = parseFlags('churn', argv, CHURN_FLAGS);

@@ -108,6 +108,23 @@ function listed(specs: FlagSpecs): string[] {
 }
 
 /** The --help lines of a flag table, aligned. */
+/**
+ * The help text of a command with a flag table: usage line, the npm alias, the flags, examples,
+ * exit codes — one layout for every such command.
+ */
+export function commandUsage(name: string, specs: FlagSpecs, examples: string[], exitCodes: string): string {
+  return [
+    `Usage: kadswarm ${name} [options]`,
+    `   or: npm run ${name} -- [options]   (in a checkout: builds first)`,
+    flagHelp(specs),
+    '',
+    'Examples:',
+    ...examples.map((e) => `  ${e}`),
+    '',
+    `Exit codes: ${exitCodes}`,
+  ].join('\n');
+}
+
 export function flagHelp(specs: FlagSpecs): string {
   const rows = Object.entries(specs)
     .filter(([, s]) => s.help !== undefined)

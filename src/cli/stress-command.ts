@@ -13,7 +13,7 @@ import { formatStressReport, stressPlots, stressHtml } from '../report/stress-re
 import { buildRepeatedReport } from '../report/figures.js';
 import { openEventLog } from './events.js';
 import { repeatStress, runLine, writeRepeatedOut } from './repeat.js';
-import { EXIT, UsageError, choiceFlag, flagHelp, intFlag as int, latencyFlag, numberFlag, parseFlags, ratioFlag as ratio, resolveKad, type FlagSpecs } from './flags.js';
+import { EXIT, UsageError, choiceFlag, commandUsage, intFlag as int, latencyFlag, numberFlag, parseFlags, ratioFlag as ratio, resolveKad, type FlagSpecs } from './flags.js';
 import { checkMemory } from './memory-check.js';
 import { RUN_FLAGS } from './run-flags.js';
 
@@ -49,17 +49,12 @@ const STRESS_FLAGS = {
   help: { type: 'boolean', short: 'h', help: 'this help' },
 } as const satisfies FlagSpecs;
 
-export const STRESS_USAGE = `Usage: kadswarm stress [options]
-   or: npm run stress -- [options]   (in a checkout: builds first)
-${flagHelp(STRESS_FLAGS)}
-
-Examples:
-  kadswarm stress --nodes 50000 --keys 10000
-  kadswarm stress --nodes 20000 --clock virtual --latency pareto:20-2000ms --loss 0.01
-  kadswarm stress --config swarm.json --nodes 2000 --max-p99-ms 500 --json report.json
-  kadswarm stress --nodes 5000 --runs 5 --csv results/ --json runs.json
-
-Exit codes: 0 ok, 1 the run failed a check (joins, --min-success, --max-p99-ms), 2 bad usage.`;
+export const STRESS_USAGE = commandUsage('stress', STRESS_FLAGS, [
+  'kadswarm stress --nodes 50000 --keys 10000',
+  'kadswarm stress --nodes 20000 --clock virtual --latency pareto:20-2000ms --loss 0.01',
+  'kadswarm stress --config swarm.json --nodes 2000 --max-p99-ms 500 --json report.json',
+  'kadswarm stress --nodes 5000 --runs 5 --csv results/ --json runs.json',
+], '0 ok, 1 the run failed a check (joins, --min-success, --max-p99-ms), 2 bad usage.');
 
 export async function stressCommand(argv: string[]): Promise<number> {
   // --cpu-prof takes an optional folder: give it one when none follows.
