@@ -407,7 +407,8 @@ export function stressHtml(rep: StressReport): string {
   const text = formatStressReport(rep);
   return htmlReport({
     title: `kadswarm stress: ${(rep.meta.flags as { nodes: number }).nodes} nodes`,
-    params: rep.meta.flags as Record<string, unknown>,
+    // The flags first, then every protocol setting the run resolved (what a --config file set shows here too).
+    params: { ...(rep.meta.flags as Record<string, unknown>), ...prefixed('kad.', (rep.meta as { config?: Record<string, unknown> }).config ?? {}) },
     sections: [
       { heading: 'Summary', pre: text },
       ...svgSections(plots),
@@ -415,6 +416,6 @@ export function stressHtml(rep: StressReport): string {
   });
 }
 
-
-
-
+function prefixed(prefix: string, o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [prefix + k, v]));
+}

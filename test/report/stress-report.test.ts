@@ -116,6 +116,9 @@ describe('stress report distributions', () => {
     expect(html.split('<svg xmlns').length - 1).toBe(svgs.length);
     expect(html).not.toContain('"$schema"');
     expect(html).toContain('latency-cdf.vl.json');
+    // The parameters table lists the resolved protocol settings beside the flags.
+    expect(html).toContain('kad.maxTimeoutMs');
+    expect(html).toContain('kad.bitsPerStep');
   });
 
   it('puts phases on a log axis when their rates span decades', () => {
