@@ -151,10 +151,6 @@ export class HostLoop {
     }
   }
 
-  /** Operations whose callback has not run yet. */
-  get operationsInFlight(): number {
-    return this.pending.size;
-  }
 
   private track(done: Done<never> | undefined): number {
     if (!done) return 0;

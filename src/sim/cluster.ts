@@ -261,9 +261,6 @@ export class Cluster implements Outbox, WakeQueue, EventSink {
     return this.queue.peekTime();
   }
 
-  get queued(): number {
-    return this.queue.size;
-  }
 
   // ------------------------------------------------------------ events (EventSink)
 
