@@ -7,17 +7,23 @@
 import { MessageType, type FindNode, type FindValue, type Ping, type Request, type Store } from './messages.js';
 import type { NodeState } from './node-state.js';
 import { RecordStore, StoreOutcome, keyString } from './records.js';
-import { cacheScale, closestTo } from './table-select.js';
+import { cacheScale, closestTo, closestWithin } from './table-select.js';
 import { TimerKind, replicationDelay } from './timers.js';
+import { valueBytesMax } from './wire-sizes.js';
 
-export function answer(s: NodeState, from: number, msg: Request, now: number): void {
+/**
+ * Answers `msg`. `budget` is what the reply may take on the wire, in bytes (Infinity for a
+ * verified requester; see address-check.ts): a NODES reply then carries only the closest
+ * contacts that fit, and a VALUE that does not fit becomes a NODES reply.
+ */
+export function answer(s: NodeState, from: number, msg: Request, now: number, budget = Infinity): void {
   switch (msg.type) {
     case MessageType.Ping:
       return answerPing(s, from, msg);
     case MessageType.FindNode:
-      return answerFindNode(s, from, msg);
+      return answerFindNode(s, from, msg, budget);
     case MessageType.FindValue:
-      return answerFindValue(s, from, msg, now);
+      return answerFindValue(s, from, msg, now, budget);
     case MessageType.Store:
       return answerStore(s, from, msg, now);
   }
@@ -27,18 +33,24 @@ function answerPing(s: NodeState, from: number, msg: Ping): void {
   s.send(from, { type: MessageType.Pong, rpc: msg.rpc });
 }
 
-function answerFindNode(s: NodeState, from: number, msg: FindNode): void {
-  s.send(from, { type: MessageType.Nodes, rpc: msg.rpc, contacts: closestTo(s, msg.target, from) });
+function answerFindNode(s: NodeState, from: number, msg: FindNode, budget: number): void {
+  sendNodes(s, from, msg.rpc, msg.target, budget);
 }
 
-function answerFindValue(s: NodeState, from: number, msg: FindValue, now: number): void {
+function answerFindValue(s: NodeState, from: number, msg: FindValue, now: number, budget: number): void {
   const r = s.records?.get(keyString(msg.key), now);
-  if (r) {
+  if (r && (budget === Infinity || valueBytesMax(r.value.length) <= budget)) {
     if (r.cached) s.event({ type: 'cache-hit', key: msg.key });
     s.send(from, { type: MessageType.Value, rpc: msg.rpc, value: r.value, version: r.version, ttl: r.expiresAt - now });
   } else {
-    s.send(from, { type: MessageType.Nodes, rpc: msg.rpc, contacts: closestTo(s, msg.key, from) });
+    sendNodes(s, from, msg.rpc, msg.key, budget);
   }
+}
+
+/** A NODES reply: the k closest, or as many of the closest as fit in `budget` bytes (none sent when not even an empty list fits). */
+function sendNodes(s: NodeState, from: number, rpc: number, target: Uint8Array, budget: number): void {
+  const contacts = budget === Infinity ? closestTo(s, target, from) : closestWithin(s, target, from, budget, s.check!.sizes);
+  if (contacts) s.send(from, { type: MessageType.Nodes, rpc, contacts });
 }
 
 function answerStore(s: NodeState, from: number, msg: Store, now: number): void {

@@ -44,6 +44,21 @@ export interface KadConfig {
   maxRecords: number;
   /** Store the value on the closest node that did not return it after a successful FIND_VALUE. */
   cacheOnLookupPath: boolean;
+  /**
+   * Address validation before trust (QUIC RFC 9000 §8): a requester whose address has not
+   * answered one of our RPCs is answered within `amplificationFactor` × the bytes it sent and
+   * does not enter the routing table until it answers a verification PING. Off in the swarm (it
+   * costs messages and changes the trace), on for UDP.
+   */
+  verifyAddresses: boolean;
+  /** Bytes sent to an unverified address per byte it sent us (QUIC: 3). */
+  amplificationFactor: number;
+  /** Verification PINGs a node sends per second at most (burst the same), so a spoofed flood cannot aim it. */
+  verifyPingsPerSecond: number;
+  /** IP diversity (libtorrent): contacts sharing a /24 (IPv4) or /64 (IPv6) per bucket; 0 = no limit. */
+  maxPerSubnetPerBucket: number;
+  /** IP diversity: contacts sharing one IP in the whole table; 0 = no limit. */
+  maxPerIp: number;
 }
 
 export const DEFAULT_CONFIG: Readonly<KadConfig> = Object.freeze({
@@ -65,6 +80,18 @@ export const DEFAULT_CONFIG: Readonly<KadConfig> = Object.freeze({
   maxValueBytes: 1024,
   maxRecords: 100_000,
   cacheOnLookupPath: true,
+  verifyAddresses: false,
+  amplificationFactor: 3,
+  verifyPingsPerSecond: 100,
+  maxPerSubnetPerBucket: 0,
+  maxPerIp: 0,
+});
+
+/** What a UDP node runs with unless told otherwise: every address checked, libtorrent's diversity limits. */
+export const UDP_DEFAULTS: Readonly<Partial<KadConfig>> = Object.freeze({
+  verifyAddresses: true,
+  maxPerSubnetPerBucket: 1,
+  maxPerIp: 1,
 });
 
 /** Refuses a key that is not a KadConfig setting, naming it, the nearest setting and the list. */
@@ -88,7 +115,7 @@ export function resolveConfig(partial: Partial<KadConfig> = {}): KadConfig {
   const given = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined)) as Partial<KadConfig>;
   const c: KadConfig = { ...DEFAULT_CONFIG, ...given };
   if (given.replicas === undefined) c.replicas = c.k;
-  for (const name of ['replicate', 'cacheOnLookupPath'] as const) {
+  for (const name of ['replicate', 'cacheOnLookupPath', 'verifyAddresses'] as const) {
     if (typeof c[name] !== 'boolean') throw new Error(`config: ${name} must be true or false, got ${String(c[name])}`);
   }
   const int = (name: keyof KadConfig, lo: number, hi: number): void => {
@@ -103,6 +130,14 @@ export function resolveConfig(partial: Partial<KadConfig> = {}): KadConfig {
   int('replicas', 1, 255);
   int('maxValueBytes', 0, 65536);
   int('maxRecords', 0, 1e9);
+  int('maxPerSubnetPerBucket', 0, 255);
+  int('maxPerIp', 0, 1e9);
+  if (!(c.amplificationFactor >= 1) || !Number.isFinite(c.amplificationFactor)) {
+    throw new Error(`config: amplificationFactor must be a number >= 1, got ${c.amplificationFactor}`);
+  }
+  if (!(c.verifyPingsPerSecond > 0) || !Number.isFinite(c.verifyPingsPerSecond)) {
+    throw new Error(`config: verifyPingsPerSecond must be a positive number, got ${c.verifyPingsPerSecond}`);
+  }
   if (!(c.bucketPingIntervalMs >= 0) || !Number.isFinite(c.bucketPingIntervalMs)) {
     throw new Error(`config: bucketPingIntervalMs must be a non-negative number of milliseconds, got ${c.bucketPingIntervalMs}`);
   }

@@ -106,6 +106,9 @@ export class Lookup {
     if (handle === this.self) return;
     const ids = this.peers.words;
     const a = handle * ID_WORDS;
+    // Our own ID under another address (over UDP anyone may claim it) is no candidate either.
+    const me = this.self * ID_WORDS;
+    if (ids[a] === ids[me] && this.peers.sameId(handle, this.self)) return;
     const t = this.target;
     const d0 = (ids[a]! ^ t[0]!) >>> 0;
     const d1 = (ids[a + 1]! ^ t[1]!) >>> 0;

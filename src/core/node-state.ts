@@ -3,6 +3,7 @@
  * functions in answers.ts, lookup-runs.ts, operations.ts and jobs.ts; hosts
  * never see it (they read what KadNode exposes).
  */
+import type { AddressCheck } from './address-check.js';
 import type { KadConfig } from './config.js';
 import type { LookupStep } from './events.js';
 import type { Lookup } from './lookup.js';
@@ -36,6 +37,8 @@ export class NodeState extends RequestTable<Run> {
   traceNext = false;
   /** False between stop() and resume(): the node neither answers nor acts. */
   up = true;
+  /** Address validation state, when config.verifyAddresses is on (address-check.ts). */
+  check: AddressCheck | null = null;
 
   constructor(
     /** This node's handle in `peers`. */

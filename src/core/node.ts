@@ -14,6 +14,7 @@
  * this node answers), rpc-table.ts (requests it made), lookup-runs.ts and
  * operations.ts (what it runs), jobs.ts (maintenance) and timers.ts.
  */
+import { AddressCheck } from './address-check.js';
 import { answer } from './answers.js';
 import { KadConfig } from './config.js';
 import type { NodeEvent } from './events.js';
@@ -28,6 +29,8 @@ import type { RecordStore } from './records.js';
 import { Observe, RoutingTable } from './routing-table.js';
 import { Pending, Purpose, request } from './rpc-table.js';
 import { TimerKind } from './timers.js';
+import { answerUnverified } from './unverified.js';
+import { INDEX_CONTACTS, type ContactSizes } from './wire-sizes.js';
 
 
 export class KadNode {
@@ -41,6 +44,8 @@ export class KadNode {
     config: KadConfig,
     rng: Random,
     now: number,
+    /** Bytes per contact on the host's wire, for the amplification budget (default: the swarm's index contacts). */
+    sizes: ContactSizes = INDEX_CONTACTS,
   ) {
     const table = new RoutingTable(peers, self, {
       k: config.k,
@@ -48,8 +53,11 @@ export class KadNode {
       maxFailures: config.maxFailures,
       bitsPerStep: config.bitsPerStep,
       pingIntervalSec: Math.round(config.bucketPingIntervalMs / 1000),
+      maxPerSubnetPerBucket: config.maxPerSubnetPerBucket,
+      maxPerIp: config.maxPerIp,
     });
     this.s = new NodeState(self, peers, config, rng, table, now);
+    if (config.verifyAddresses) this.s.check = new AddressCheck(config.amplificationFactor, config.verifyPingsPerSecond, sizes);
   }
 
   get self(): number {
@@ -92,20 +100,36 @@ export class KadNode {
 
   // ---------------------------------------------------------------- inputs
 
-  handle(from: number, msg: Message, now: number): void {
+  /**
+   * A message from peer `from`. `bytes` is the datagram's size on the wire when the host knows
+   * it: with verifyAddresses on, it sets what may be sent back to an unverified sender.
+   */
+  handle(from: number, msg: Message, now: number, bytes = -1): void {
     const s = this.s;
     if (!s.up) return;
-    if (from === this.self) {
+    // By ID as well as by handle: over UDP another address may claim this node's ID.
+    if (from === this.self || this.peers.sameId(from, this.self)) {
       this.s.drop('from-self');
       return;
     }
     if (isRequest(msg)) {
-      this.heardFrom(from, -1, now);
-      answer(s, from, msg, now);
+      const check = s.check;
+      if (check === null) {
+        this.heardFrom(from, -1, now);
+        answer(s, from, msg, now);
+      } else if (check.isVerified(from)) {
+        this.heardFrom(from, -1, now);
+        answer(s, from, msg, now);
+        check.answeredRequest(from);
+      } else {
+        answerUnverified(s, check, from, msg, now, bytes);
+      }
       return;
     }
     const p = s.answered(from, msg, now);
     if (!p) return;
+    // It answered our rpc at the address we sent it to: the address is real.
+    s.check?.verify(from);
     const rtt = now - p.sentAt;
     if (p.purpose === Purpose.BucketPing) this.table.pingResult(from, true, rtt);
     else this.heardFrom(from, rtt, now);
@@ -128,6 +152,33 @@ export class KadNode {
     s.rearm();
   }
 
+  /**
+   * The host checked `peer`'s address itself (a bootstrap that answered the host's own PING):
+   * its requests count as verified. No effect with verifyAddresses off.
+   */
+  addressVerified(peer: number): void {
+    this.s.check?.verify(peer);
+  }
+
+  /** True when `peer`'s address is verified, or verification is off. */
+  isVerified(peer: number): boolean {
+    return this.s.check?.isVerified(peer) ?? true;
+  }
+
+  /**
+   * True when this node answered a request from `peer` (so `peer` has most likely verified this
+   * node's address), or verification is off. A host pads first requests to other peers so
+   * their replies fit the peer's amplification budget.
+   */
+  hasAnswered(peer: number): boolean {
+    return this.s.check?.hasAnswered(peer) ?? true;
+  }
+
+  /** The host gives `peer`'s handle to another (ID, address): its verification state is cleared. */
+  forget(peer: number): void {
+    this.s.check?.forget(peer);
+  }
+
   /** A contact from outside the protocol (an oracle-filled table); no ping is sent for a full bucket. */
   addContact(peer: number): void {
     this.table.observe(peer);
@@ -144,7 +195,8 @@ export class KadNode {
     const pending = s.takeAllRequests();
     s.dormant = true;
     for (const p of pending) {
-      if (p.run) cutShort(p.run, now);
+      if (p.purpose === Purpose.Verify) s.check?.probeEnded(p.peer);
+      else if (p.run) cutShort(p.run, now);
       else p.waiter?.settle(null, now);
     }
   }
@@ -211,6 +263,11 @@ export class KadNode {
   /** @internal The request table's callback for a request past its deadline (see RequestTable.expireRequests). */
   onRequestTimeout(p: Pending<Run>, now: number): void {
     const s = this.s;
+    if (p.purpose === Purpose.Verify) {
+      // A source that never answers is what a spoofed one looks like: nothing to report.
+      s.check?.probeEnded(p.peer);
+      return;
+    }
     this.s.event({ type: 'timeout', peer: p.peer, request: p.request });
     if (p.purpose === Purpose.BucketPing) {
       this.table.pingResult(p.peer, false);

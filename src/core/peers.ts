@@ -17,6 +17,11 @@ export class PeerIds {
   words: Uint32Array;
   /** Number of handles in use (0 … count−1). */
   count = 0;
+  /**
+   * IP-diversity keys the host sets per handle (setGroup): [ip key, subnet key] for each, 0 =
+   * none. Null until the first is set: the swarm never sets any, and its tables are not limited.
+   */
+  groups: Uint32Array | null = null;
 
   constructor(capacity = 64) {
     this.words = new Uint32Array(Math.max(1, capacity) * ID_WORDS);
@@ -51,6 +56,33 @@ export class PeerIds {
       const v = ((id[b]! << 24) | (id[b + 1]! << 16) | (id[b + 2]! << 8) | id[b + 3]!) >>> 0;
       if (w[at + i] !== v) return false;
     }
+    return true;
+  }
+
+  /**
+   * The network group of `handle` for the table's diversity limits: dense non-zero numbers for
+   * its IP and its subnet (/24, /64); handles with equal numbers share the IP or the subnet.
+   */
+  setGroup(handle: number, ip: number, subnet: number): void {
+    let g = this.groups;
+    if (g === null || 2 * handle + 1 >= g.length) {
+      let size = g ? g.length : 128;
+      while (size <= 2 * handle + 1) size *= 2;
+      const grown = new Uint32Array(size);
+      if (g) grown.set(g);
+      this.groups = g = grown;
+    }
+    g[2 * handle] = ip >>> 0;
+    g[2 * handle + 1] = subnet >>> 0;
+  }
+
+  /** True when handles `a` and `b` hold the same ID (two addresses claiming one ID over UDP). */
+  sameId(a: number, b: number): boolean {
+    if (a >= this.count || b >= this.count) return false;
+    const w = this.words;
+    const x = a * ID_WORDS;
+    const y = b * ID_WORDS;
+    for (let i = 0; i < ID_WORDS; i++) if (w[x + i] !== w[y + i]) return false;
     return true;
   }
 

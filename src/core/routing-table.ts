@@ -19,6 +19,7 @@ import { ID_BITS, ID_WORDS } from './id.js';
 import { FLAG_PINGING, HDR, LAST_PING, SLOTS, packRtt } from './bucket-layout.js';
 import { addReplacement, appendContact, dropReplacement, findContact, firstStaleContact, moveContactToTail, removeContact, replaceContact } from './bucket-slots.js';
 import { BucketTree } from './bucket-tree.js';
+import { ADMIT, REFUSE, admission, type AdmissionLimits } from './table-admission.js';
 import { leadingZeros, nearestSubtreeDepth } from './table-split.js';
 
 export interface RoutingTableOptions {
@@ -36,6 +37,9 @@ export interface RoutingTableOptions {
    * replacement cache meanwhile; a join storm would otherwise be mostly pings.
    */
   pingIntervalSec?: number;
+  /** IP-diversity limits (table-admission.ts); 0 = none. */
+  maxPerSubnetPerBucket?: number;
+  maxPerIp?: number;
 }
 
 export const enum Observe {
@@ -43,14 +47,17 @@ export const enum Observe {
   Done = 0,
   /** The bucket is full: ping `pingTarget` and report with pingResult. */
   Ping = 1,
-  /** The peer is this node itself; ignored. */
+  /** The peer is this node itself (its handle, or its ID under another address); ignored. */
   Self = 2,
+  /** Refused: its ID is a live contact's under another handle, or its IP or subnet is full (table-admission.ts). */
+  Refused = 3,
 }
 
 export class RoutingTable extends BucketTree {
   readonly maxFailures: number;
   readonly b: number;
   readonly pingIntervalSec: number;
+  private readonly limits: AdmissionLimits;
   /** The handle ping-checked when Observe.Ping is returned. */
   pingTarget = -1;
   /** Cached depth of the smallest subtree holding the k nearest contacts (newcomer not counted); -1 = stale. */
@@ -61,6 +68,7 @@ export class RoutingTable extends BucketTree {
     this.maxFailures = opts.maxFailures;
     this.b = opts.bitsPerStep;
     this.pingIntervalSec = opts.pingIntervalSec ?? 0;
+    this.limits = { perSubnet: opts.maxPerSubnetPerBucket ?? 0, perIp: opts.maxPerIp ?? 0 };
   }
 
   // ---- updates ----
@@ -73,17 +81,29 @@ export class RoutingTable extends BucketTree {
   observe(handle: number, rttMs = -1, nowSec = 0): Observe {
     if (handle === this.self) return Observe.Self;
     this.measure(handle);
+    if (this.measuredPrefix() === ID_BITS) return Observe.Self; // distance 0: our own ID at another address
+    let admitted = false;
     for (;;) {
       const bucket = this.measuredBucket();
       const at = bucket * this.block;
-      const hdrAt = at + HDR;
-      const hdr = this.data[hdrAt]!;
-      const count = (hdr >>> 8) & 0xff;
       const slot = findContact(this.data, at, handle);
       if (slot >= 0) {
         moveContactToTail(this.data, at, this.k, slot, rttMs);
         return Observe.Done;
       }
+      if (!admitted) {
+        const verdict = admission(this.data, this.block, this.k, this.buckets, bucket, this.peers, handle, this.limits);
+        if (verdict === REFUSE) return Observe.Refused;
+        if (verdict !== ADMIT) {
+          this.remove(verdict); // a stale contact gives way; it may sit in another bucket
+          this.measure(handle);
+          continue;
+        }
+        admitted = true;
+      }
+      const hdrAt = at + HDR;
+      const hdr = this.data[hdrAt]!;
+      const count = (hdr >>> 8) & 0xff;
       if (count < this.k) {
         appendContact(this.data, at, this.k, handle, rttMs >= 0 ? packRtt(0, rttMs, rttMs / 2) : 0);
         this.nearDepth = -1;

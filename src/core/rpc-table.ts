@@ -27,6 +27,8 @@ export const enum Purpose {
   BucketPing = 1,
   Store = 2,
   UserPing = 3,
+  /** A PING that checks a requester's address (address-check.ts). */
+  Verify = 4,
 }
 
 /** Who handles a request past its deadline (the node; an interface, not a closure per node). */

@@ -8,6 +8,7 @@ import { ID_WORDS, idToWords, writeIdWords } from './id.js';
 import type { Lookup } from './lookup.js';
 import type { NodeState } from './node-state.js';
 import { allocHandles, targetScratch } from './scratch.js';
+import { type ContactSizes, nodesBytesMax } from './wire-sizes.js';
 
 /** The k contacts closest to `target` other than `exclude` (the asker), for a NODES reply. */
 export function closestTo(s: NodeState, target: Uint8Array, exclude: number): Uint32Array {
@@ -15,6 +16,26 @@ export function closestTo(s: NodeState, target: Uint8Array, exclude: number): Ui
   const out = allocHandles(s.config.k);
   const n = s.table.closest(targetScratch, 0, s.config.k, out, exclude, false);
   return n === out.length ? out : out.subarray(0, n);
+}
+
+/**
+ * The closest contacts to `target` (closest first) whose NODES reply takes at most `bytes` on
+ * the wire, for a requester whose address is not verified; null when not even an empty reply fits.
+ */
+export function closestWithin(s: NodeState, target: Uint8Array, exclude: number, bytes: number, sizes: ContactSizes): Uint32Array | null {
+  if (nodesBytesMax(0) > bytes) return null;
+  writeIdWords(target, targetScratch, 0);
+  const out = allocHandles(s.config.k);
+  const n = s.table.closest(targetScratch, 0, s.config.k, out, exclude, true);
+  let used = 0;
+  let fit = 0;
+  while (fit < n) {
+    const more = used + sizes.contactBytes(out[fit]!);
+    if (nodesBytesMax(more) > bytes) break;
+    used = more;
+    fit++;
+  }
+  return out.subarray(0, fit);
 }
 
 /**

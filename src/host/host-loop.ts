@@ -59,11 +59,12 @@ export class HostLoop {
 
   // ------------------------------------------------------------ inputs
 
-  deliver(slot: number, from: number, msg: Message, now: number): void {
+  /** `bytes`: the datagram's size on the wire, when the transport knows it (see KadNode.handle). */
+  deliver(slot: number, from: number, msg: Message, now: number, bytes = -1): void {
     const node = this.nodes[slot];
     if (!node) return;
     try {
-      node.handle(from, msg, now);
+      node.handle(from, msg, now, bytes);
     } catch (err) {
       this.sink.handlerError(node, err);
     }

@@ -51,6 +51,11 @@ const EVERY_SETTING: KadConfig = {
   maxValueBytes: 1000,
   maxRecords: 50_000,
   cacheOnLookupPath: false,
+  verifyAddresses: true,
+  amplificationFactor: 4,
+  verifyPingsPerSecond: 50,
+  maxPerSubnetPerBucket: 2,
+  maxPerIp: 3,
 };
 
 const dir = mkdtempSync(join(tmpdir(), 'kadswarm-runs-'));

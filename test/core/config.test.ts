@@ -98,6 +98,18 @@ describe('resolveConfig unknown keys', () => {
   it('refuses a key that is no setting, with the nearest name and the list of settings', () => {
     const typo = { bitsPerstep: 2 } as unknown as Partial<KadConfig>;
     expect(() => resolveConfig(typo)).toThrow('config: unknown setting "bitsPerstep" (did you mean "bitsPerStep"?); the settings are k, alpha, bitsPerStep,');
-    expect(() => resolveConfig({ colour: 'red' } as unknown as Partial<KadConfig>)).toThrow(/^config: unknown setting "colour"; the settings are k, alpha, .*cacheOnLookupPath$/);
+    expect(() => resolveConfig({ colour: 'red' } as unknown as Partial<KadConfig>)).toThrow(/^config: unknown setting "colour"; the settings are k, alpha, .*cacheOnLookupPath, verifyAddresses, .*maxPerIp/);
+  });
+});
+
+describe('address validation and IP-diversity settings', () => {
+  it('are off by default (the swarm keeps its message flow) and refused when they cannot work', () => {
+    const c = resolveConfig();
+    expect([c.verifyAddresses, c.amplificationFactor, c.verifyPingsPerSecond, c.maxPerSubnetPerBucket, c.maxPerIp]).toEqual([false, 3, 100, 0, 0]);
+    expect(() => resolveConfig({ verifyAddresses: 1 as unknown as boolean })).toThrow('config: verifyAddresses must be true or false, got 1');
+    expect(() => resolveConfig({ amplificationFactor: 0.5 })).toThrow('config: amplificationFactor must be a number >= 1, got 0.5');
+    expect(() => resolveConfig({ verifyPingsPerSecond: 0 })).toThrow('config: verifyPingsPerSecond must be a positive number, got 0');
+    expect(() => resolveConfig({ maxPerIp: -1 })).toThrow('config: maxPerIp must be an integer in 0..1000000000, got -1');
+    expect(() => resolveConfig({ maxPerSubnetPerBucket: 256 })).toThrow('config: maxPerSubnetPerBucket must be an integer in 0..255, got 256');
   });
 });
