@@ -7,9 +7,10 @@
  * queued wake-up per node). Every datagram that fails to decode, or anything thrown while
  * handling it, is counted by reason and dropped: the receive path never throws.
  */
+import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 import { EventEmitter } from 'node:events';
-import { KadConfig, resolveConfig } from '../core/config.js';
+import { KadConfig, UDP_DEFAULTS, resolveConfig } from '../core/config.js';
 import { idToHex } from '../core/id.js';
 import { keyFromString } from '../core/key.js';
 import { Message, MessageType } from '../core/messages.js';
@@ -17,16 +18,36 @@ import { Random } from '../core/random.js';
 import { RealClock } from '../host/clock.js';
 import { HostLoop, type EventSink, type Outbox, type WakeQueue } from '../host/host-loop.js';
 import { KadNode, type DoneEvent, type FindNodeResult, type GetResult, type JoinResult, type NodeEvent, type PutResult } from '../core/index.js';
-import { Address, AddressBook, checkLimits, decodeMessage, encodeMessage, formatAddress, parseAddress } from '../wire/index.js';
+import {
+  Address,
+  AddressBook,
+  CONTACT_BYTES,
+  checkLimits,
+  decodeMessage,
+  encodeMessage,
+  formatAddress,
+  ipGroups,
+  padDatagram,
+  paddedRequestBytes,
+  paddingLength,
+  parseAddress,
+} from '../wire/index.js';
+import { CryptoRandom } from './crypto-random.js';
 
 export interface UdpNodeOptions {
   /** "host:port" or "[v6]:port" to listen on; port 0 picks a free one. */
   listen: string;
-  /** The node's 20-byte ID; random when absent. */
+  /** The node's 20-byte ID; from node:crypto when absent (derived from `seed` when one is given). */
   id?: Uint8Array;
-  /** Seed of the node's random stream (RPC ids, refresh targets); random when absent. */
+  /**
+   * Seed of the node's random streams (RPC ids, refresh targets) and, without `id`, of its ID:
+   * reproducible, hence predictable — for tests. Absent, every draw comes from node:crypto.
+   */
   seed?: number;
+  /** Protocol settings over the UDP defaults (UDP_DEFAULTS: address validation and IP-diversity limits on). */
   config?: Partial<KadConfig>;
+  /** Loopback (127.0.0.0/8, ::1) counts as one IP per port for the diversity limits, so local swarms work (default true). */
+  loopbackPerPort?: boolean;
 }
 
 export interface Contact {
@@ -76,8 +97,13 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements Outbox, Wake
   private timer: NodeJS.Timeout | null = null;
   private timerAt = Infinity;
   private closed = false;
-  /** PINGs sent to bare addresses (bootstrap) whose ID we do not know yet. */
-  private readonly probes = new Map<number, (handle: number) => void>();
+  /** PINGs sent to bare addresses (bootstrap) whose ID we do not know yet, by rpc: the address asked and who waits. */
+  private readonly probes = new Map<number, { address: string; settle: (handle: number) => void }>();
+  private readonly loopbackPerPort: boolean;
+  private readonly groups = new Uint32Array(2);
+  /** Sizes a first FIND_NODE / FIND_VALUE is padded to (wire/padding.ts). */
+  private readonly padFindNode: number;
+  private readonly padFindValue: number;
   private readonly rng: Random;
   /** Rejecters of operations in flight, so close() settles them instead of leaving them hanging. */
   private readonly inFlight = new Set<(err: Error) => void>();
@@ -87,13 +113,19 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements Outbox, Wake
     readonly address: Address,
     id: Uint8Array,
     config: KadConfig,
-    seed: number,
+    seed: number | undefined,
+    loopbackPerPort: boolean,
   ) {
     super();
     this.config = config;
-    this.rng = new Random(seed, 2);
+    this.loopbackPerPort = loopbackPerPort;
+    this.rng = seed === undefined ? new CryptoRandom() : new Random(seed, 2);
     this.book = new AddressBook(id, address);
-    this.core = new KadNode(0, this.book, config, new Random(seed, 1), now());
+    const contactBytes = CONTACT_BYTES[address.kind];
+    this.padFindNode = paddedRequestBytes(config.k, contactBytes, config.amplificationFactor);
+    this.padFindValue = paddedRequestBytes(config.k, contactBytes, config.amplificationFactor, config.maxValueBytes);
+    const sizes = { contactBytes: (h: number) => CONTACT_BYTES[this.book.addressOf(h).kind] };
+    this.core = new KadNode(0, this.book, config, seed === undefined ? new CryptoRandom() : new Random(seed, 1), now(), sizes);
     this.loop = new HostLoop(1, this, this, this);
     this.loop.attach(0, this.core);
     socket.on('message', (buf, rinfo) => this.receive(buf, rinfo));
@@ -102,7 +134,7 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements Outbox, Wake
 
   /** Binds the socket and returns a running node (not yet joined). */
   static async create(opts: UdpNodeOptions): Promise<UdpNode> {
-    const config = resolveConfig(opts.config);
+    const config = resolveConfig({ ...UDP_DEFAULTS, ...opts.config });
     const wanted = parseAddress(opts.listen);
     if (wanted.kind === 'index') throw new Error(`listen address must be host:port, got "${opts.listen}"`);
     checkLimits({ k: config.k, maxValueBytes: config.maxValueBytes, addressKind: wanted.kind });
@@ -116,9 +148,9 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements Outbox, Wake
     });
     const bound = socket.address();
     const address: Address = { kind: wanted.kind, host: wanted.host, port: bound.port };
-    const seed = opts.seed ?? (Math.random() * 2 ** 32) >>> 0;
-    const id = opts.id ?? new Random(seed, 3).bytes(20);
-    return new UdpNode(socket, address, id, config, seed);
+    const seed = opts.seed;
+    const id = opts.id ?? (seed === undefined ? new Uint8Array(randomBytes(20)) : new Random(seed, 3).bytes(20));
+    return new UdpNode(socket, address, id, config, seed, opts.loopbackPerPort ?? true);
   }
 
   get id(): Uint8Array {
@@ -199,7 +231,12 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements Outbox, Wake
   send(_node: KadNode, to: number, msg: Message): void {
     if (this.closed) return;
     const a = this.book.addressOf(to);
-    this.sendTo(a, msg);
+    // A peer that does not know us yet answers within 3× what we send: pad so the whole reply fits.
+    let pad = 0;
+    if ((msg.type === MessageType.FindNode || msg.type === MessageType.FindValue) && !this.core.hasAnswered(to)) {
+      pad = msg.type === MessageType.FindNode ? this.padFindNode : this.padFindValue;
+    }
+    this.sendTo(a, msg, pad);
   }
 
   /** The loop asks only for an earlier wake-up than the one queued, so the timer is simply replaced. */
@@ -233,29 +270,36 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements Outbox, Wake
 
   private receive(buf: Buffer, rinfo: dgram.RemoteInfo): void {
     if (this.closed) return;
-    const d = decodeMessage(buf, this.book, { maxDatagramBytes: 1400, maxValueBytes: this.config.maxValueBytes, maxContacts: 64 });
+    // Leading zero bytes are padding (wire/padding.ts): they count toward the size, not the message.
+    const pad = paddingLength(buf);
+    const d = decodeMessage(pad === 0 ? buf : buf.subarray(pad), this.book, { maxDatagramBytes: 1400, maxValueBytes: this.config.maxValueBytes, maxContacts: 64 });
     if (!d.ok) return this.count(d.reason);
     if (d.droppedContacts > 0) this.count('dropped-contacts', d.droppedContacts);
     const from: Address = { kind: rinfo.family === 'IPv6' ? 'ipv6' : 'ipv4', host: rinfo.address, port: rinfo.port };
     const handle = this.book.handleFor(d.senderId, from);
     if (handle < 0) return this.count('address-book-full');
+    ipGroups(from, this.loopbackPerPort, this.groups);
+    this.book.setGroup(handle, this.groups[0]!, this.groups[1]!);
     const msg = d.message;
     if (msg.type === MessageType.Pong) {
       const probe = this.probes.get(msg.rpc);
-      if (probe) {
+      // Only from the address asked: any other PONG with that rpc goes to the core, which drops it as unmatched.
+      if (probe && probe.address === formatAddress(from)) {
         this.probes.delete(msg.rpc);
-        probe(handle);
+        this.core.addressVerified(handle);
+        probe.settle(handle);
         return;
       }
     }
-    this.loop.deliver(0, handle, msg, now());
+    this.loop.deliver(0, handle, msg, now(), buf.length);
   }
 
-  private sendTo(a: Address, msg: Message): void {
+  private sendTo(a: Address, msg: Message, pad = 0): void {
     if (a.kind === 'index') return;
     let bytes: Uint8Array;
     try {
       bytes = encodeMessage(this.id, msg, this.book);
+      if (pad > bytes.length) bytes = padDatagram(bytes, pad);
     } catch (err) {
       this.count('encode-error');
       return;
@@ -273,9 +317,12 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements Outbox, Wake
         this.probes.delete(rpc);
         resolve(-1);
       }, timeoutMs);
-      this.probes.set(rpc, (h) => {
-        clearTimeout(t);
-        resolve(h);
+      this.probes.set(rpc, {
+        address: formatAddress(a),
+        settle: (h) => {
+          clearTimeout(t);
+          resolve(h);
+        },
       });
       this.sendTo(a, { type: MessageType.Ping, rpc });
     });

@@ -13,3 +13,5 @@ export { decodeMessage, DEFAULT_DECODE_LIMITS, type Decoded, type DecodeLimits, 
 export { MESSAGE_STRUCTURES, FIRST_RECORD_ID, createEncoder, createDecoder } from './structures.js';
 export { IndexContacts } from './index-contacts.js';
 export { AddressBook, DEFAULT_ADDRESS_BOOK_CAPACITY } from './address-book.js';
+export { ipGroups } from './ip-groups.js';
+export { padDatagram, paddedRequestBytes, paddingLength } from './padding.js';
