@@ -21,7 +21,7 @@ const NODE_FLAGS = {
   remote: { type: 'string', short: 'r', multiple: true, arg: 'HOST:PORT', help: 'a node to join through (repeatable)' },
   k: { type: 'string', arg: 'K', help: 'bucket size and replication factor (default 20)' },
   alpha: { type: 'string', arg: 'A', help: 'lookup parallelism (default 3)' },
-  seed: { type: 'string', arg: 'S', help: 'seed of the node ID (default: random)' },
+  seed: { type: 'string', arg: 'S', help: 'seed of the node ID and RPC ids, for reproducible tests: predictable, so leave it out on a real network (default: node:crypto)' },
   help: { type: 'boolean', short: 'h', help: 'this help' },
 } as const satisfies FlagSpecs;
 
