@@ -61,6 +61,9 @@ function requests(): Array<[string, Message, number]> {
     ['FIND_VALUE, 1,024-byte value', { type: MessageType.FindValue, rpc: 0xfedc_ba98, key: keyFromString('big') }, 0],
     ['FIND_VALUE, 1,024-byte value, padded to 367 B', { type: MessageType.FindValue, rpc: 0xfedc_ba98, key: keyFromString('big') }, 367],
     ['STORE, 100-byte value', { type: MessageType.Store, rpc: 0xfedc_ba98, key: rng.bytes(20), value: rng.bytes(100), version: 1, ttl: 60_000, cache: false }, 0],
+    // The smallest requests there are (a 1-byte rpc): the 46-byte FIND_NODE.
+    ['FIND_NODE, 1-byte rpc', { type: MessageType.FindNode, rpc: 7, target: rng.bytes(20) }, 0],
+    ['FIND_VALUE, 1,024-byte value, 1-byte rpc', { type: MessageType.FindValue, rpc: 7, key: keyFromString('big') }, 0],
   ];
 }
 
