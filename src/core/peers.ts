@@ -22,6 +22,12 @@ export class PeerIds {
    * none. Null until the first is set: the swarm never sets any, and its tables are not limited.
    */
   groups: Uint32Array | null = null;
+  /**
+   * True when two handles may hold one ID: a host that interns (ID, address) pairs (the UDP
+   * address book) sets it, and the routing table then refuses a second handle with the ID of a
+   * live contact. False for the swarm's one-handle-per-node tables, which skip that scan.
+   */
+  repeatsIds = false;
 
   constructor(capacity = 64) {
     this.words = new Uint32Array(Math.max(1, capacity) * ID_WORDS);

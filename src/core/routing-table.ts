@@ -81,8 +81,11 @@ export class RoutingTable extends BucketTree {
   observe(handle: number, rttMs = -1, nowSec = 0): Observe {
     if (handle === this.self) return Observe.Self;
     this.measure(handle);
-    if (this.measuredPrefix() === ID_BITS) return Observe.Self; // distance 0: our own ID at another address
-    let admitted = false;
+    const peers = this.peers;
+    // Distance 0: our own ID at another address (only where handles may repeat IDs).
+    if (peers.repeatsIds && this.measuredPrefix() === ID_BITS) return Observe.Self;
+    // The swarm's tables (unique IDs, no groups) skip the admission rules altogether.
+    let admitted = !peers.repeatsIds && peers.groups === null;
     for (;;) {
       const bucket = this.measuredBucket();
       const at = bucket * this.block;

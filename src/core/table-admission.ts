@@ -3,7 +3,8 @@
  *
  *   - one ID, one contact: a handle whose ID a live contact of the bucket already holds under
  *     another handle (over UDP: another address) is refused; a stale one (it failed to answer)
- *     gives way. An ID falls in one bucket, so this is a scan of one bucket.
+ *     gives way. An ID falls in one bucket, so this is a scan of one bucket, and only where
+ *     handles may repeat IDs (PeerIds.repeatsIds: the UDP address book, not the swarm).
  *   - IP diversity, as libtorrent does it: at most `perSubnet` contacts of one /24 (IPv4) or
  *     /64 (IPv6) per bucket and `perIp` of one IP in the whole table, replacement caches
  *     included; stale contacts give way here too. The keys are dense numbers the host sets
@@ -13,6 +14,7 @@
  * The functions only read the table's array; the table removes what they name.
  */
 import { HDR, SLOTS } from './bucket-layout.js';
+import { ID_WORDS } from './id.js';
 import type { PeerIds } from './peers.js';
 
 /** What admitting a newcomer to a bucket needs first. */
@@ -42,13 +44,20 @@ export function admission(
   const at = bucket * block;
   const count = (data[at + HDR]! >>> 8) & 0xff;
   const reps = (data[at + HDR]! >>> 16) & 0xff;
-  for (let i = 0; i < count; i++) {
-    const c = data[at + SLOTS + i]!;
-    if (c !== handle && peers.sameId(c, handle)) return (data[at + SLOTS + k + i]! & 0xff) === 0 ? REFUSE : c;
-  }
-  for (let i = 0; i < reps; i++) {
-    const c = data[at + SLOTS + 2 * k + i]!;
-    if (c !== handle && peers.sameId(c, handle)) return REFUSE;
+  if (peers.repeatsIds) {
+    // The last word first: contacts of one bucket share their leading bits, so it tells most apart at once.
+    const words = peers.words;
+    const last = words[handle * ID_WORDS + ID_WORDS - 1];
+    for (let i = 0; i < count; i++) {
+      const c = data[at + SLOTS + i]!;
+      if (words[c * ID_WORDS + ID_WORDS - 1] === last && c !== handle && peers.sameId(c, handle)) {
+        return (data[at + SLOTS + k + i]! & 0xff) === 0 ? REFUSE : c;
+      }
+    }
+    for (let i = 0; i < reps; i++) {
+      const c = data[at + SLOTS + 2 * k + i]!;
+      if (words[c * ID_WORDS + ID_WORDS - 1] === last && c !== handle && peers.sameId(c, handle)) return REFUSE;
+    }
   }
   const groups = peers.groups;
   if (groups === null || 2 * handle + 1 >= groups.length) return ADMIT;

@@ -121,6 +121,7 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements Outbox, Wake
     this.loopbackPerPort = loopbackPerPort;
     this.rng = seed === undefined ? new CryptoRandom() : new Random(seed, 2);
     this.book = new AddressBook(id, address);
+    this.book.repeatsIds = true; // handles are (ID, address) pairs: two addresses may claim one ID
     const contactBytes = CONTACT_BYTES[address.kind];
     this.padFindNode = paddedRequestBytes(config.k, contactBytes, config.amplificationFactor);
     this.padFindValue = paddedRequestBytes(config.k, contactBytes, config.amplificationFactor, config.maxValueBytes);

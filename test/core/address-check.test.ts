@@ -153,6 +153,7 @@ describe('an unverified requester', () => {
 describe('identity', () => {
   it('a peer claiming this node\'s ID under another handle is dropped as from-self, and is never a table contact or a lookup candidate', () => {
     const node = setup(3, 5, { verifyAddresses: false });
+    node.peers.repeatsIds = true; // as the UDP address book: handles are (ID, address) pairs
     node.peers.setId(5, node.id);
     node.handle(5, { type: MessageType.Ping, rpc: 1 }, 0);
     expect(transmits(node)).toEqual([]);

@@ -11,6 +11,7 @@ import { Random } from '../../src/core/random.js';
 function world(n: number, limits: { maxPerSubnetPerBucket?: number; maxPerIp?: number } = {}): { peers: PeerIds; table: RoutingTable; rng: Random } {
   const rng = new Random(21);
   const peers = new PeerIds();
+  peers.repeatsIds = true;
   for (let h = 0; h <= n; h++) peers.setId(h, rng.bytes(20));
   const table = new RoutingTable(peers, 0, { k: 20, replacements: 8, maxFailures: 5, bitsPerStep: 1, ...limits });
   return { peers, table, rng };
