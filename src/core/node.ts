@@ -107,8 +107,8 @@ export class KadNode {
   handle(from: number, msg: Message, now: number, bytes = -1): void {
     const s = this.s;
     if (!s.up) return;
-    // By ID as well as by handle: over UDP another address may claim this node's ID.
-    if (from === this.self || this.peers.sameId(from, this.self)) {
+    // By ID as well as by handle where handles may repeat IDs: over UDP another address may claim this node's ID.
+    if (from === this.self || (this.peers.repeatsIds && this.peers.sameId(from, this.self))) {
       this.s.drop('from-self');
       return;
     }

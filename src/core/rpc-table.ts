@@ -86,7 +86,9 @@ export class RequestTable<R extends LookupRef = LookupRef> extends NodeTimers {
     const pending = (this.pending ??= new Map());
     while (pending.has(rpc)) rpc = this.rng.nextU32();
     msg.rpc = rpc;
-    const deadline = now + this.timeoutFor(peer);
+    // A verification PING waits as long as any request may: a slow honest peer that misses it
+    // stays out of the table until its next request, while a spoofed one costs only a pending entry.
+    const deadline = now + (purpose === Purpose.Verify ? this.config.maxTimeoutMs : this.timeoutFor(peer));
     const p: Pending<R> = { rpc, peer, request: msg.type, sentAt: now, deadline, purpose, run, waiter, late: false };
     pending.set(rpc, p);
     this.send(peer, msg);

@@ -117,7 +117,7 @@ describe('5,000 PINGs from spoofed sources', () => {
         await sleep(2); // paced so the kernel's receive buffer does not drop them before the node sees them
       }
     }
-    await sleep(1500); // every verification PING times out meanwhile
+    await sleep(500); // the last PONGs and verification PINGs arrive
     const seconds = (Date.now() - start) / 1000;
     await Promise.all(spoofers.map((s) => s.close()));
     const back = spoofers.flatMap((s) => s.received);
