@@ -114,7 +114,9 @@ export async function runCommand(node: UdpNode, line: string, out: (line: string
           return false;
         }
         const r = await node.put(key, value);
-        out(`Stored ${key} on ${r.stored} node${r.stored === 1 ? '' : 's'} (${formatCost(r)})`);
+        // A copy on this node alone is not in the DHT: say so instead of "Stored".
+        if (r.acked === 0) out(`Not stored: no other node acknowledged ${key}${r.stored > 0 ? ' (only this node holds it)' : ''} (${formatCost(r)})`);
+        else out(`Stored ${key} on ${r.stored} node${r.stored === 1 ? '' : 's'} (${formatCost(r)})`);
         return false;
       }
       case 'G':

@@ -24,6 +24,7 @@ describe('20 nodes over real UDP', () => {
     for (let i = 0; i < 10; i++) {
       const r = await nodes[(i * 3) % 20]!.put(`key${i}`, `value${i}`);
       expect(r.stored).toBe(20); // 19 others plus the storing node itself
+      expect(r.acked).toBe(19); // the others only: what makes the put a success
     }
     for (let i = 0; i < 10; i++) {
       const r = await nodes[(i * 7 + 1) % 20]!.get(`key${i}`);
