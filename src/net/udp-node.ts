@@ -12,12 +12,14 @@ import { EventEmitter } from 'node:events';
 import { KadConfig, resolveConfig } from '../core/config.js';
 import { idToHex } from '../core/id.js';
 import { keyFromString } from '../core/key.js';
-import { Message, MessageType } from '../core/messages.js';
+import { Message, MessageType, isRequest } from '../core/messages.js';
 import { Random } from '../core/random.js';
 import { RealClock } from '../host/clock.js';
 import { HostLoop, type EventSink, type Outbox, type WakeQueue } from '../host/host-loop.js';
 import { KadNode, type DoneEvent, type FindNodeResult, type GetResult, type JoinResult, type NodeEvent, type PutResult } from '../core/index.js';
 import { Address, AddressBook, checkLimits, decodeMessage, encodeMessage, formatAddress, parseAddress } from '../wire/index.js';
+import { AnsweredPeers } from './answered-peers.js';
+import { RateLimiter, resolveRateLimit, type RateLimitOptions } from './rate-limit.js';
 
 export interface UdpNodeOptions {
   /** "host:port" or "[v6]:port" to listen on; port 0 picks a free one. */
@@ -27,6 +29,12 @@ export interface UdpNodeOptions {
   /** Seed of the node's random stream (RPC ids, refresh targets); random when absent. */
   seed?: number;
   config?: Partial<KadConfig>;
+  /**
+   * Token buckets for the requests this node answers (rate-limit.ts: requests per second per
+   * source and in all, with a share kept for verified contacts); on by default with OpenDHT's
+   * figures, `false` turns them off. A request over the limit is dropped as 'rate-limited'.
+   */
+  rateLimit?: Partial<RateLimitOptions> | false;
 }
 
 export interface Contact {
@@ -81,6 +89,10 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements Outbox, Wake
   private readonly rng: Random;
   /** Rejecters of operations in flight, so close() settles them instead of leaving them hanging. */
   private readonly inFlight = new Set<(err: Error) => void>();
+  /** Request rate limits; null when turned off. */
+  readonly limiter: RateLimiter | null;
+  /** Peers that answered a request we sent them (verified for the limiter's reserved share). */
+  private readonly answered = new AnsweredPeers();
 
   private constructor(
     private readonly socket: dgram.Socket,
@@ -88,9 +100,11 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements Outbox, Wake
     id: Uint8Array,
     config: KadConfig,
     seed: number,
+    rateLimit: Partial<RateLimitOptions> | false,
   ) {
     super();
     this.config = config;
+    this.limiter = rateLimit === false ? null : new RateLimiter(rateLimit);
     this.rng = new Random(seed, 2);
     this.book = new AddressBook(id, address);
     this.core = new KadNode(0, this.book, config, new Random(seed, 1), now());
@@ -103,6 +117,8 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements Outbox, Wake
   /** Binds the socket and returns a running node (not yet joined). */
   static async create(opts: UdpNodeOptions): Promise<UdpNode> {
     const config = resolveConfig(opts.config);
+    // Refuses bad rate-limit settings before a socket is bound.
+    const rateLimit = opts.rateLimit === false ? false : resolveRateLimit(opts.rateLimit);
     const wanted = parseAddress(opts.listen);
     if (wanted.kind === 'index') throw new Error(`listen address must be host:port, got "${opts.listen}"`);
     checkLimits({ k: config.k, maxValueBytes: config.maxValueBytes, addressKind: wanted.kind });
@@ -118,7 +134,7 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements Outbox, Wake
     const address: Address = { kind: wanted.kind, host: wanted.host, port: bound.port };
     const seed = opts.seed ?? (Math.random() * 2 ** 32) >>> 0;
     const id = opts.id ?? new Random(seed, 3).bytes(20);
-    return new UdpNode(socket, address, id, config, seed);
+    return new UdpNode(socket, address, id, config, seed, rateLimit);
   }
 
   get id(): Uint8Array {
@@ -167,6 +183,15 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements Outbox, Wake
     return h < 0 ? null : { id: idToHex(this.book.idOf(h)), rttMs: now() - start };
   }
 
+  /**
+   * Whether the peer behind `handle` counts as verified for the rate limiter's reserved share:
+   * it is in the routing table, or it answered a request we sent it. (A stricter flag, set by
+   * address validation, can replace this query without the limiter changing.)
+   */
+  isVerified(handle: number): boolean {
+    return this.core.table.has(handle) || this.answered.has(handle);
+  }
+
   contactOf(handle: number): Contact {
     return { id: idToHex(this.book.idOf(handle)), address: formatAddress(this.book.addressOf(handle)) };
   }
@@ -198,6 +223,7 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements Outbox, Wake
 
   send(_node: KadNode, to: number, msg: Message): void {
     if (this.closed) return;
+    if (isRequest(msg)) this.answered.noteRequest(to, msg.rpc);
     const a = this.book.addressOf(to);
     this.sendTo(a, msg);
   }
@@ -240,6 +266,7 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements Outbox, Wake
     const handle = this.book.handleFor(d.senderId, from);
     if (handle < 0) return this.count('address-book-full');
     const msg = d.message;
+    if (this.overLimit(msg, handle, from)) return this.count('rate-limited');
     if (msg.type === MessageType.Pong) {
       const probe = this.probes.get(msg.rpc);
       if (probe) {
@@ -249,6 +276,15 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements Outbox, Wake
       }
     }
     this.loop.deliver(0, handle, msg, now());
+  }
+
+  /** True for a request its source or this node has no token left for; a reply from a peer we asked marks it verified. */
+  private overLimit(msg: Message, handle: number, from: Address): boolean {
+    if (!isRequest(msg)) {
+      this.answered.noteReply(handle, msg.rpc);
+      return false;
+    }
+    return this.limiter !== null && !this.limiter.admit(from, this.isVerified(handle), now());
   }
 
   private sendTo(a: Address, msg: Message): void {
