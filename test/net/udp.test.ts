@@ -106,9 +106,11 @@ describe('the REPL over piped standard input', () => {
     expect(await writer.waitFor(/^Unknown command/)).toBe('Unknown command "bogus"; type help for the list');
     await writer.waitFor(/^Standard input closed/);
     // A third node reads the value back from the others, then quits with Q.
-    const reader = runCli(['node', '-l', '127.0.0.1:0', '-r', addr], 'G key1\nG key2\nQ\n');
+    const reader = runCli(['node', '-l', '127.0.0.1:0', '-r', addr, '--max-requests-per-source', '300'], 'G key1\nG key2\nS\nQ\n');
     expect(await reader.waitFor(/^value one|^Not found/)).toMatch(/^value one \(depth \d+, \d+ RPCs?, [\d.]+ ms\)$/);
     expect(await reader.waitFor(/^Not found/)).toMatch(/^Not found \(depth/);
+    // S shows the rate limits it was given and what they did: every request so far was answered.
+    expect(await reader.waitFor(/^Rate limits/)).toMatch(/^Rate limits: 8192\/s in all, 300\/s per source; \d+ requests admitted, 0 over a source's limit, 0 over the node's; \d+ of 8192 sources tracked$/);
     expect(await reader.done).toBe(0);
     expect(reader.lines.at(-1)).toBe('Bye');
     writer.kill();
