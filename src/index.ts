@@ -14,6 +14,7 @@ export function createNode(opts: UdpNodeOptions): Promise<UdpNode> {
 }
 
 export { UdpNode, toKey, type UdpNodeOptions, type UdpGetResult, type UdpFindNodeResult, type Contact } from './net/udp-node.js';
+export { DEFAULT_RATE_LIMIT, type RateLimitOptions } from './net/rate-limit.js';
 export { KadNode, type NodeEvent, type DoneEvent, type DropReason, type LookupCost, type LookupStep, type FindNodeResult, type GetResult, type PutResult, type JoinResult, type PingResult } from './core/index.js';
 export { DEFAULT_CONFIG, UDP_DEFAULTS, resolveConfig, type KadConfig, SECOND, MINUTE, HOUR } from './core/config.js';
 export { keyFromString } from './core/key.js';

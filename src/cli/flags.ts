@@ -12,6 +12,7 @@ import { HOUR, MINUTE, SECOND, checkConfigKeys, resolveConfig, type KadConfig } 
 import { closestName } from '../core/names.js';
 import { parseLatency, type LatencySpec } from '../sim/network-model.js';
 import { checkLimits } from '../wire/limits.js';
+import { checkAdminToken } from '../gateway/admin-auth.js';
 
 /** The exit codes of every command (README "Exit codes"). */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -67,6 +68,13 @@ export function latencyFlag(name: string, v: string): LatencySpec {
       `--${name} must be 0, a fixed latency (20ms, 0.5s), a uniform range (20-200ms) or pareto:MIN-MAX[:SHAPE] (pareto:20-2000ms); got "${v}" (${(err as Error).message})`,
     );
   }
+}
+
+/** A bearer token for the gateway's admin routes: the gateway's own rule (admin-auth.ts), as bad usage. */
+export function adminTokenFlag(name: string, v: string): string {
+  const bad = checkAdminToken(v);
+  if (bad) throw new UsageError(`--${name}: ${bad}`);
+  return v;
 }
 
 /** One of a fixed set of words. */

@@ -5,6 +5,7 @@
  */
 import { createInterface } from 'node:readline';
 import { UdpNode } from '../net/udp-node.js';
+import type { RateLimitOptions } from '../net/rate-limit.js';
 import { formatCost } from './format.js';
 import { UsageError, flagHelp, intFlag, parseFlags, resolveKad, type FlagSpecs } from './flags.js';
 
@@ -22,10 +23,13 @@ const NODE_FLAGS = {
   k: { type: 'string', arg: 'K', help: 'bucket size and replication factor (default 20)' },
   alpha: { type: 'string', arg: 'A', help: 'lookup parallelism (default 3)' },
   seed: { type: 'string', arg: 'S', help: 'seed of the node ID and RPC ids, for reproducible tests: predictable, so leave it out on a real network (default: node:crypto)' },
+  'max-requests': { type: 'string', arg: 'R', help: 'requests per second this node answers from all sources together (default 8192)' },
+  'max-requests-per-source': { type: 'string', arg: 'R', help: 'requests per second it answers from one source: an IP, on loopback IP and port (default 1024)' },
+  'no-rate-limit': { type: 'boolean', help: 'answer every request (no token buckets; over-limit requests are otherwise dropped as rate-limited)' },
   help: { type: 'boolean', short: 'h', help: 'this help' },
 } as const satisfies FlagSpecs;
 
-export const NODE_USAGE = `Usage: kadswarm node -l <host:port> [-r <host:port>]... [--k 20] [--alpha 3] [--seed N]
+export const NODE_USAGE = `Usage: kadswarm node -l <host:port> [-r <host:port>]... [--k 20] [--alpha 3] [--seed N] [--max-requests R] [--max-requests-per-source R | --no-rate-limit]
 ${flagHelp(NODE_FLAGS)}
 
 Examples:
@@ -46,9 +50,14 @@ export async function nodeCommand(argv: string[], out: (line: string) => void = 
   if (values.k) config.k = intFlag('k', values.k, 1);
   if (values.alpha) config.alpha = intFlag('alpha', values.alpha, 1);
   resolveKad(config, 'udp');
+  const rate: Partial<RateLimitOptions> = {};
+  if (values['max-requests']) rate.globalPerSecond = intFlag('max-requests', values['max-requests'], 1);
+  if (values['max-requests-per-source']) rate.perSourcePerSecond = intFlag('max-requests-per-source', values['max-requests-per-source'], 1);
+  if (values['no-rate-limit'] && Object.keys(rate).length) throw new UsageError('--no-rate-limit cannot go with --max-requests or --max-requests-per-source');
   const node = await UdpNode.create({
     listen: values.listen,
     config,
+    rateLimit: values['no-rate-limit'] ? false : rate,
     ...(values.seed ? { seed: intFlag('seed', values.seed) } : {}),
   });
   out(`Listening on ${node.addressText} as ${Buffer.from(node.id).toString('hex')}`);
@@ -114,7 +123,9 @@ export async function runCommand(node: UdpNode, line: string, out: (line: string
           return false;
         }
         const r = await node.put(key, value);
-        out(`Stored ${key} on ${r.stored} node${r.stored === 1 ? '' : 's'} (${formatCost(r)})`);
+        // A copy on this node alone is not in the DHT: say so instead of "Stored".
+        if (r.acked === 0) out(`Not stored: no other node acknowledged ${key}${r.stored > 0 ? ' (only this node holds it)' : ''} (${formatCost(r)})`);
+        else out(`Stored ${key} on ${r.stored} node${r.stored === 1 ? '' : 's'} (${formatCost(r)})`);
         return false;
       }
       case 'G':
@@ -137,6 +148,9 @@ export async function runCommand(node: UdpNode, line: string, out: (line: string
         });
         const drops = Object.entries(s.drops);
         if (drops.length) out(`Dropped: ${drops.map(([r, n]) => `${r} ${n}`).join(', ')}`);
+        const l = node.limiter;
+        if (l) out(`Rate limits: ${l.options.globalPerSecond}/s in all, ${l.options.perSourcePerSecond}/s per source; ${l.admitted} requests admitted, ${l.limitedBySource} over a source's limit, ${l.limitedByNode} over the node's; ${l.tracked} of ${l.capacity} sources tracked`);
+        else out('Rate limits: off');
         return false;
       }
       case 'Q':

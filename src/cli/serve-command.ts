@@ -10,14 +10,15 @@ import { availableParallelism } from 'node:os';
 import { launchGateway, SERVE_TIMEOUTS } from '../gateway/launch.js';
 import type { NetworkModel } from '../sim/network-model.js';
 import { phaseProgress } from './progress.js';
-import { EXIT, flagHelp, intFlag as int, latencyFlag, parseFlags, ratioFlag, resolveKad, type FlagSpecs } from './flags.js';
+import { EXIT, adminTokenFlag, flagHelp, intFlag as int, latencyFlag, parseFlags, ratioFlag, resolveKad, type FlagSpecs } from './flags.js';
 import { checkMemory } from './memory-check.js';
 
 /** The flags of kadswarm serve: the parser and the --help lines (flags.ts). */
 const SERVE_FLAGS = {
   nodes: { type: 'string', arg: 'N', default: '10000', help: 'nodes in the swarm' },
   port: { type: 'string', arg: 'P', default: '8080', help: 'TCP port (0 picks a free one)' },
-  host: { type: 'string', arg: 'H', default: '127.0.0.1', help: 'address to listen on' },
+  host: { type: 'string', arg: 'H', default: '127.0.0.1', help: 'address to listen on (not loopback: POST /churn needs the admin token)' },
+  'admin-token': { type: 'string', arg: 'T', help: 'token POST /churn requires as "Authorization: Bearer T" (16+ printable characters); default: none on loopback, a random one printed at start otherwise' },
   workers: { type: 'string', arg: 'W', help: 'shards = worker threads (default: number of cores)' },
   k: { type: 'string', arg: 'K', default: '20', help: 'bucket size and replication factor' },
   alpha: { type: 'string', arg: 'A', default: '3', help: 'lookup parallelism' },
@@ -34,6 +35,10 @@ ${flagHelp(SERVE_FLAGS)}
 
 Routes: PUT/GET /kv/:key[?via=N], GET /nodes/:n, GET /stats, GET /metrics,
 POST /churn {"kill": n} | {"revive": n}, GET /events (SSE), GET / (dashboard).
+POST /churn is an admin route: on a non-loopback --host, or with --admin-token, it
+needs "Authorization: Bearer <token>" (the token is printed at start) and says 401
+without it. A put answers 201 only when a node other than the asking one acknowledged
+it (503 otherwise); a get or put when no node but the asker is up answers 503 at once.
 
 Stops on Ctrl-C, SIGTERM, or when the process that started it exits (npm and
 npx do not pass SIGTERM on: README "Stopping it under npm or npx").
@@ -42,6 +47,7 @@ Examples:
   kadswarm serve --nodes 10000 --port 8080
   kadswarm serve --nodes 2000 --port 0 --latency 20-200ms --loss 0.01
   curl -X PUT --data hello http://127.0.0.1:8080/kv/greeting
+  kadswarm serve --host 0.0.0.0 --admin-token "$(openssl rand -hex 16)"
 
 Exit codes: 0 stopped cleanly (Ctrl-C, SIGTERM, or its parent went away), 1 the swarm failed, 2 bad usage.`;
 
@@ -97,6 +103,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const workers = values.workers ? int('workers', values.workers, 1) : undefined;
   const joinConcurrency = int('join-concurrency', values['join-concurrency'], 1);
   const port = int('port', values.port, 0, 65535);
+  const adminToken = values['admin-token'] !== undefined ? adminTokenFlag('admin-token', values['admin-token']) : undefined;
   checkMemory({ nodes, workers: workers ?? availableParallelism(), replicas: 0 }, values.force === true);
 
   // Until the swarm has joined, Ctrl-C just ends the process (its worker threads end with it).
@@ -121,6 +128,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       bootstraps: 16,
       host: values.host,
       port,
+      ...(adminToken !== undefined ? { adminToken } : {}),
       ...(workers !== undefined ? { workers } : {}),
     },
     phaseProgress(),
@@ -131,6 +139,9 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const { gateway, swarm } = launched;
   if (launched.joinFailed > 0) console.error(`warning: ${launched.joinFailed} of ${nodes - 1} joins failed`);
   console.log(`kadswarm gateway: ${gateway.url} (${nodes.toLocaleString('en-US')} nodes on ${swarm.workers} workers, joined in ${(launched.joinMs / 1000).toFixed(1)} s; Ctrl-C stops)`);
+  // The made-up token is printed once, on stdout beside the URL; a token the user gave is not echoed.
+  if (gateway.adminTokenGenerated) console.log(`kadswarm gateway admin token: ${gateway.adminToken} (POST /churn needs "Authorization: Bearer <token>")`);
+  else if (gateway.adminToken !== null) console.log('kadswarm gateway admin token: the one given with --admin-token (POST /churn needs "Authorization: Bearer <token>")');
 
   return new Promise<number>((resolve) => {
     let stopping = false;

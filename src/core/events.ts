@@ -57,8 +57,13 @@ export interface GetResult extends LookupCost {
 }
 
 export interface PutResult extends LookupCost {
-  /** Nodes that acknowledged the STORE. */
+  /** Nodes that hold the value after the put: the putter itself, when it is among the closest, plus `acked`. */
   stored: number;
+  /**
+   * Nodes other than the putter that acknowledged the STORE. A put succeeded when this is ≥ 1:
+   * a copy on the putter alone is not in the DHT (it leaves with the putter).
+   */
+  acked: number;
   version: number;
 }
 

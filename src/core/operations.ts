@@ -130,7 +130,7 @@ export function storeAtClosest(s: NodeState, key: Uint8Array, value: Uint8Array,
       targets = targets.slice(0, replicas - 1);
     }
     if (targets.length === 0) {
-      if (op !== null) done(s, { type: 'done', op, kind: 'put', result: { ...base, stored, version } });
+      if (op !== null) done(s, { type: 'done', op, kind: 'put', result: { ...base, stored, acked: 0, version } });
       return;
     }
     const batch = new StoreBatch(s, op, base, run.startedAt, targets.length, stored, version);
@@ -145,6 +145,8 @@ export function storeAtClosest(s: NodeState, key: Uint8Array, value: Uint8Array,
 class StoreBatch implements Waiter {
   private left: number;
   private timeouts: number;
+  /** Acknowledgements from other nodes; `stored` adds the putter's own copy to them. */
+  private acked = 0;
 
   constructor(
     private readonly s: NodeState,
@@ -160,11 +162,14 @@ class StoreBatch implements Waiter {
   }
 
   settle(reply: Reply | null, end: number): void {
-    if (reply && reply.type === MessageType.StoreAck && reply.ok) this.stored++;
+    if (reply && reply.type === MessageType.StoreAck && reply.ok) {
+      this.stored++;
+      this.acked++;
+    }
     if (!reply) this.timeouts++;
     if (--this.left !== 0 || this.op === null) return;
-    const { base, stored, version } = this;
-    const result: PutResult = { ...base, rpcs: base.rpcs + this.sent, timeouts: this.timeouts, duration: end - this.startedAt, stored, version };
+    const { base, stored, acked, version } = this;
+    const result: PutResult = { ...base, rpcs: base.rpcs + this.sent, timeouts: this.timeouts, duration: end - this.startedAt, stored, acked, version };
     done(this.s, { type: 'done', op: this.op, kind: 'put', result });
   }
 }

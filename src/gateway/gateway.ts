@@ -17,6 +17,7 @@ import { MESSAGE_TYPE_NAMES } from '../core/messages.js';
 import { Random, deriveSeed } from '../core/random.js';
 import type { Swarm } from '../swarm/supervisor.js';
 import { HttpError, sendJson } from './http-util.js';
+import { checkAdminToken, generateAdminToken, isLoopbackHost } from './admin-auth.js';
 import { GatewayMetrics, LOOKUP_OPS, ShardRates, type OpJson, type ShardRate, type WindowJson } from './metrics.js';
 import { NodePool } from './node-pool.js';
 import type { RouteContext, StatsJson } from './route-context.js';
@@ -40,6 +41,11 @@ export interface GatewayOptions {
   tickMs?: number;
   /** Known (stored through this gateway) keys remembered at most, to tell present from absent gets. */
   maxKnownKeys?: number;
+  /**
+   * Token the mutating admin routes (POST /churn) require as `Authorization: Bearer <token>`.
+   * Absent: none on a loopback address, a random one (see `adminToken`) on any other.
+   */
+  adminToken?: string;
 }
 
 
@@ -56,6 +62,10 @@ export class Gateway implements RouteContext {
   readonly bootstraps: number[];
   readonly startedAt = Date.now();
   swarmFailure: Error | null = null;
+  /** The token the admin routes require, or null when they are open (loopback and no token given). */
+  adminToken: string | null = null;
+  /** True when the gateway made the token itself (the caller should print it). */
+  adminTokenGenerated = false;
   private readonly server: Server;
   private readonly sse = new Set<ServerResponse>();
   private readonly sockets = new Set<Socket>();
@@ -94,6 +104,10 @@ export class Gateway implements RouteContext {
 
   /** Starts serving over an already joined swarm; resolves once listening. */
   static async start(opts: GatewayOptions): Promise<Gateway> {
+    if (opts.adminToken !== undefined) {
+      const bad = checkAdminToken(opts.adminToken);
+      if (bad) throw new Error(bad);
+    }
     const gw = new Gateway(opts);
     await new Promise<void>((resolve, reject) => {
       gw.server.once('error', reject);
@@ -105,6 +119,12 @@ export class Gateway implements RouteContext {
     const a = gw.server.address() as AddressInfo;
     const host = a.family === 'IPv6' ? `[${a.address}]` : a.address;
     gw.url = `http://${host}:${a.port}/`;
+    // Decided on the bound address: "localhost" may bind ::1 or 127.0.0.1, "0.0.0.0" and "::" reach every interface.
+    if (opts.adminToken !== undefined) gw.adminToken = opts.adminToken;
+    else if (!isLoopbackHost(a.address)) {
+      gw.adminToken = generateAdminToken();
+      gw.adminTokenGenerated = true;
+    }
     gw.onTick();
     return gw;
   }

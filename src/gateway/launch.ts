@@ -22,6 +22,8 @@ export interface LaunchOptions {
   port?: number;
   requestTimeoutMs?: number;
   tickMs?: number;
+  /** Bearer token of the admin routes (Gateway's adminToken); absent: made at start off loopback. */
+  adminToken?: string;
 }
 
 /** Progress of the spawn and join phases. */
@@ -63,6 +65,7 @@ export async function launchGateway(o: LaunchOptions, observer?: LaunchObserver)
       ...(o.port !== undefined ? { port: o.port } : {}),
       ...(o.requestTimeoutMs !== undefined ? { requestTimeoutMs: o.requestTimeoutMs } : {}),
       ...(o.tickMs !== undefined ? { tickMs: o.tickMs } : {}),
+      ...(o.adminToken !== undefined ? { adminToken: o.adminToken } : {}),
     });
     const gw = gateway;
     let closing: Promise<void> | null = null;

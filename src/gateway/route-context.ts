@@ -36,6 +36,8 @@ export interface RouteContext {
   readonly startedAt: number;
   readonly sseClients: number;
   readonly swarmFailure: Error | null;
+  /** Bearer token of the admin routes; null: they are open (a loopback gateway given no token). */
+  readonly adminToken: string | null;
   rememberKey(hex: string): void;
   openEvents(req: IncomingMessage, res: ServerResponse): void;
   serialChurn<T>(run: () => Promise<T>): Promise<T>;

@@ -1,13 +1,15 @@
 /**
  * The gateway's routes:
  *
- *   PUT  /kv/:key[?via=N]   body = value (≤ maxValueBytes) → 201 {depth, rpcs, ms, stored, …}
+ *   PUT  /kv/:key[?via=N]   body = value (≤ maxValueBytes) → 201 {depth, rpcs, ms, stored, acked, …} when at
+ *                             least one node other than the asker acknowledged it; 503 otherwise
  *   GET  /kv/:key[?via=N]   → 200 value | 404 not found | 503 too few nodes answered;
  *                             X-Depth, X-RPCs, X-Ms, X-Via, X-Responded headers on all three
  *   GET  /nodes/:n          → node info JSON
  *   GET  /stats[?hist=1]    → live counters JSON (hist=1 adds the raw cumulative histograms)
  *   GET  /metrics           → Prometheus text
- *   POST /churn             {"kill": n} | {"revive": n[, "fresh": true]} → JSON result
+ *   POST /churn             {"kill": n} | {"revive": n[, "fresh": true]} → JSON result; an admin route:
+ *                             with an admin token set, 401 without `Authorization: Bearer <token>`
  *   GET  /events            → server-sent events, one update per second
  *   GET  /                  → the dashboard
  *
@@ -18,6 +20,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { idToHex } from '../core/id.js';
 import { keyFromString } from '../core/key.js';
 import type { KvResult } from '../swarm/control.js';
+import { requireAdmin } from './admin-auth.js';
 import { dashboardHtml } from './dashboard.js';
 import type { RouteContext } from './route-context.js';
 import { HttpError, isValidUtf8, parseKey, parseNodeIndex, parseTarget, readBody, sendJson, sendText } from './http-util.js';
@@ -29,6 +32,8 @@ const CHURN_BODY_BYTES = 4096;
 
 interface Route {
   name: string;
+  /** A mutating admin route: needs the admin token whenever the gateway has one (admin-auth.ts). */
+  admin?: true;
   match: (path: string) => string | null;
   methods: Record<string, (gw: RouteContext, req: IncomingMessage, res: ServerResponse, param: string) => Promise<void> | void>;
 }
@@ -54,7 +59,7 @@ const ROUTES: Route[] = [
         sendText(res, 200, PROMETHEUS_CONTENT_TYPE, renderPrometheus({ metrics: gw.metrics, shards: gw.shards, nodes: gw.pool.total, nodesUp: gw.pool.upCount, workers: gw.swarm.workers, uptimeS: (Date.now() - gw.startedAt) / 1000, sseClients: gw.sseClients })),
     },
   },
-  { name: 'churn', match: exact('/churn'), methods: { POST: churn } },
+  { name: 'churn', admin: true, match: exact('/churn'), methods: { POST: churn } },
   { name: 'nodes', match: prefix('/nodes/'), methods: { GET: nodeInfo } },
   { name: 'kv', match: prefix('/kv/'), methods: { GET: getKv, PUT: putKv } },
 ];
@@ -81,6 +86,7 @@ export async function handle(gw: RouteContext, req: IncomingMessage, res: Server
       if (allow.includes('GET') && r.name !== 'events') allow.push('HEAD');
       throw new HttpError(405, `method ${req.method} is not allowed on ${r.name === 'kv' ? '/kv/:key' : r.name === 'nodes' ? '/nodes/:n' : path}; use ${allow.join(', ')}`, { Allow: allow.join(', ') });
     }
+    if (r.admin && gw.adminToken !== null) requireAdmin(req, gw.adminToken, `${method} ${path}`);
     await h(gw, req, res, param);
     return;
   }
@@ -89,17 +95,29 @@ export async function handle(gw: RouteContext, req: IncomingMessage, res: Server
 
 // ------------------------------------------------------------------ /kv
 
-/** The asking node: ?via=N (must be up), else a random up node. */
-function asker(gw: RouteContext, req: IncomingMessage): number {
+/**
+ * The asking node: ?via=N (must be up), else a random up node. When no node but the asker is
+ * up there is nobody it could ask or store at: 503 at once, rather than a lookup that waits on
+ * timeouts of dead contacts until the gateway's timeout (504).
+ */
+function asker(gw: RouteContext, req: IncomingMessage, op: LookupOp): number {
   const { query } = parseTarget(req.url);
   const via = query.get('via');
+  let n: number;
   if (via !== null) {
-    const n = parseNodeIndex(via, gw.pool.total, 'via', 400);
+    n = parseNodeIndex(via, gw.pool.total, 'via', 400);
     if (!gw.pool.isUp(n)) throw new HttpError(409, `via node ${n} is down`);
-    return n;
+  } else {
+    n = gw.pool.randomUp();
+    if (n < 0) {
+      gw.metrics.recordLookup(op, 'unavailable', null);
+      throw new HttpError(503, 'no node is up');
+    }
   }
-  const n = gw.pool.randomUp();
-  if (n < 0) throw new HttpError(503, 'no node is up');
+  if (gw.pool.upCount <= 1) {
+    gw.metrics.recordLookup(op, 'unavailable', null);
+    throw new HttpError(503, `no live node to ask: node ${n} is the only node up (${gw.pool.downCount} of ${gw.pool.total} are down)`);
+  }
   return n;
 }
 
@@ -153,10 +171,10 @@ function enoughResponders(gw: RouteContext): number {
 
 async function getKv(gw: RouteContext, req: IncomingMessage, res: ServerResponse, raw: string): Promise<void> {
   const key = parseKey(raw);
-  const node = asker(gw, req);
   const id = keyFromString(key);
   const hex = idToHex(id);
   const op: LookupOp = gw.known.has(hex) ? 'get-present' : 'get-absent';
+  const node = asker(gw, req, op);
   const r = await lookup(gw, op, () => gw.swarm.getKv(node, id));
   const headers = costHeaders(r, node);
   if (r.found && r.value) {
@@ -177,21 +195,24 @@ async function getKv(gw: RouteContext, req: IncomingMessage, res: ServerResponse
 
 async function putKv(gw: RouteContext, req: IncomingMessage, res: ServerResponse, raw: string): Promise<void> {
   const key = parseKey(raw);
-  const node = asker(gw, req);
+  const node = asker(gw, req, 'put');
   const value = await readBody(req, gw.config.maxValueBytes, 'the value');
   if (value.length === 0) throw new HttpError(400, 'missing body: PUT /kv/:key takes the value as the request body');
   const id = keyFromString(key);
   const hex = idToHex(id);
   const r = await lookup(gw, 'put', () => gw.swarm.putKv(node, id, new Uint8Array(value.buffer, value.byteOffset, value.byteLength)));
   const headers = costHeaders(r, node);
-  if (r.stored > 0) {
+  const replicas = { stored: r.stored, acked: r.acked };
+  // A copy on the asking node alone is not in the DHT (it goes when that node goes): 201 needs another node's ack.
+  if (r.acked > 0) {
     gw.metrics.recordLookup('put', 'ok', r);
     gw.rememberKey(hex);
-    sendJson(res, 201, { key, id: hex, stored: r.stored, ...cost(r, node) }, { ...headers, Location: `/kv/${encodeURIComponent(key)}` });
+    sendJson(res, 201, { key, id: hex, ...replicas, ...cost(r, node) }, { ...headers, 'X-Acked': String(r.acked), Location: `/kv/${encodeURIComponent(key)}` });
     return;
   }
   gw.metrics.recordLookup('put', 'unavailable', r);
-  sendJson(res, 503, { error: 'no node acknowledged the store', key, id: hex, stored: 0, ...cost(r, node) }, headers);
+  const error = r.stored > 0 ? `no node other than the asking node ${node} acknowledged the store (only its own copy holds the value)` : 'no node acknowledged the store';
+  sendJson(res, 503, { error, key, id: hex, ...replicas, ...cost(r, node) }, { ...headers, 'X-Acked': '0' });
 }
 
 // ------------------------------------------------------------------ /nodes/:n

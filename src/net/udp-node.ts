@@ -13,7 +13,7 @@ import { EventEmitter } from 'node:events';
 import { KadConfig, UDP_DEFAULTS, resolveConfig } from '../core/config.js';
 import { idToHex } from '../core/id.js';
 import { keyFromString } from '../core/key.js';
-import { Message, MessageType } from '../core/messages.js';
+import { Message, MessageType, isRequest } from '../core/messages.js';
 import { Random } from '../core/random.js';
 import { RealClock } from '../host/clock.js';
 import { HostLoop, type EventSink, type Outbox, type WakeQueue } from '../host/host-loop.js';
@@ -33,6 +33,7 @@ import {
   parseAddress,
 } from '../wire/index.js';
 import { CryptoRandom } from './crypto-random.js';
+import { RateLimiter, resolveRateLimit, type RateLimitOptions } from './rate-limit.js';
 
 export interface UdpNodeOptions {
   /** "host:port" or "[v6]:port" to listen on; port 0 picks a free one. */
@@ -48,6 +49,12 @@ export interface UdpNodeOptions {
   config?: Partial<KadConfig>;
   /** Loopback (127.0.0.0/8, ::1) counts as one IP per port for the diversity limits, so local swarms work (default true). */
   loopbackPerPort?: boolean;
+  /**
+   * Token buckets for the requests this node answers (rate-limit.ts: requests per second per
+   * source and in all, with a share kept for verified contacts); on by default with OpenDHT's
+   * figures, `false` turns them off. A request over the limit is dropped as 'rate-limited'.
+   */
+  rateLimit?: Partial<RateLimitOptions> | false;
 }
 
 export interface Contact {
@@ -107,6 +114,8 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements Outbox, Wake
   private readonly rng: Random;
   /** Rejecters of operations in flight, so close() settles them instead of leaving them hanging. */
   private readonly inFlight = new Set<(err: Error) => void>();
+  /** Request rate limits; null when turned off. */
+  readonly limiter: RateLimiter | null;
 
   private constructor(
     private readonly socket: dgram.Socket,
@@ -115,10 +124,12 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements Outbox, Wake
     config: KadConfig,
     seed: number | undefined,
     loopbackPerPort: boolean,
+    rateLimit: Partial<RateLimitOptions> | false,
   ) {
     super();
     this.config = config;
     this.loopbackPerPort = loopbackPerPort;
+    this.limiter = rateLimit === false ? null : new RateLimiter(rateLimit);
     this.rng = seed === undefined ? new CryptoRandom() : new Random(seed, 2);
     this.book = new AddressBook(id, address);
     this.book.repeatsIds = true; // handles are (ID, address) pairs: two addresses may claim one ID
@@ -136,6 +147,8 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements Outbox, Wake
   /** Binds the socket and returns a running node (not yet joined). */
   static async create(opts: UdpNodeOptions): Promise<UdpNode> {
     const config = resolveConfig({ ...UDP_DEFAULTS, ...opts.config });
+    // Refuses bad rate-limit settings before a socket is bound.
+    const rateLimit = opts.rateLimit === false ? false : resolveRateLimit(opts.rateLimit);
     const wanted = parseAddress(opts.listen);
     if (wanted.kind === 'index') throw new Error(`listen address must be host:port, got "${opts.listen}"`);
     checkLimits({ k: config.k, maxValueBytes: config.maxValueBytes, addressKind: wanted.kind });
@@ -151,7 +164,7 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements Outbox, Wake
     const address: Address = { kind: wanted.kind, host: wanted.host, port: bound.port };
     const seed = opts.seed;
     const id = opts.id ?? (seed === undefined ? new Uint8Array(randomBytes(20)) : new Random(seed, 3).bytes(20));
-    return new UdpNode(socket, address, id, config, seed, opts.loopbackPerPort ?? true);
+    return new UdpNode(socket, address, id, config, seed, opts.loopbackPerPort ?? true, rateLimit);
   }
 
   get id(): Uint8Array {
@@ -198,6 +211,15 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements Outbox, Wake
     const start = now();
     const h = await this.probe(parseAddress(address), timeoutMs);
     return h < 0 ? null : { id: idToHex(this.book.idOf(h)), rttMs: now() - start };
+  }
+
+  /**
+   * Whether the peer behind `handle` counts as verified for the rate limiter's reserved share:
+   * with address validation on (the UDP default), it answered one of our RPCs at that address;
+   * with it off, it is in the routing table.
+   */
+  isVerified(handle: number): boolean {
+    return this.config.verifyAddresses ? this.core.isVerified(handle) : this.core.table.has(handle);
   }
 
   contactOf(handle: number): Contact {
@@ -282,6 +304,7 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements Outbox, Wake
     ipGroups(from, this.loopbackPerPort, this.groups);
     this.book.setGroup(handle, this.groups[0]!, this.groups[1]!);
     const msg = d.message;
+    if (this.overLimit(msg, handle, from)) return this.count('rate-limited');
     if (msg.type === MessageType.Pong) {
       const probe = this.probes.get(msg.rpc);
       // Only from the address asked: any other PONG with that rpc goes to the core, which drops it as unmatched.
@@ -293,6 +316,12 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements Outbox, Wake
       }
     }
     this.loop.deliver(0, handle, msg, now(), buf.length);
+  }
+
+  /** True for a request its source or this node has no token left for (replies are never limited). */
+  private overLimit(msg: Message, handle: number, from: Address): boolean {
+    if (!isRequest(msg)) return false;
+    return this.limiter !== null && !this.limiter.admit(from, this.isVerified(handle), now());
   }
 
   private sendTo(a: Address, msg: Message, pad = 0): void {

@@ -26,7 +26,7 @@ export interface CsvTable {
   rows: string[];
 }
 
-export const OPERATION_COLUMNS = ['run', 'seed', 'phase', 'kind', 'row', 'node', 'item', 'key', 'depth', 'rpcs', 'timeouts', 'timeout_wait_ms', 'latency_ms', 'ok', 'stored'] as const;
+export const OPERATION_COLUMNS = ['run', 'seed', 'phase', 'kind', 'row', 'node', 'item', 'key', 'depth', 'rpcs', 'timeouts', 'timeout_wait_ms', 'latency_ms', 'ok', 'stored', 'acked'] as const;
 
 /**
  * One row per operation of every phase but spawn, in phase order: joins
@@ -43,7 +43,7 @@ export function operationsCsv(r: StressResult, run: number): CsvTable {
       // Joins run in node order 1..n−1 in both clocks (node 0 is the first contact), so row j is node j + 1.
       const rpcs = p.joinRpcs!;
       const durations = p.joinDurations!;
-      for (let j = 0; j < p.count; j++) rows.push(csvLine([run, seed, p.name, 'join', j, j + 1, null, null, null, rpcs[j], null, null, durations[j], null, null]));
+      for (let j = 0; j < p.count; j++) rows.push(csvLine([run, seed, p.name, 'join', j, j + 1, null, null, null, rpcs[j], null, null, durations[j], null, null, null]));
       continue;
     }
     const o = p.rows;
@@ -51,7 +51,7 @@ export function operationsCsv(r: StressResult, run: number): CsvTable {
     const key = (item: number): string => (p.kind === 'get-absent' ? absentKeyName(item) : p.kind === 'find' ? idToHex(findTarget(seed, item)) : keyName(item));
     for (let j = 0; j < p.count; j++) {
       const item = p.items ? p.items[j]! : j;
-      rows.push(csvLine([run, seed, p.name, p.kind, j, p.nodes?.[j], item, key(item), o.depth[j], o.rpcs[j], o.timeouts[j], o.timeoutWait[j], o.duration[j], o.ok[j], p.kind === 'put' ? o.stored[j] : null]));
+      rows.push(csvLine([run, seed, p.name, p.kind, j, p.nodes?.[j], item, key(item), o.depth[j], o.rpcs[j], o.timeouts[j], o.timeoutWait[j], o.duration[j], o.ok[j], p.kind === 'put' ? o.stored[j] : null, p.kind === 'put' ? o.acked[j] : null]));
     }
   }
   return { header: csvLine(OPERATION_COLUMNS), rows };

@@ -30,6 +30,10 @@ export const FIGURES: readonly Figure[] = [
     { id: `${op}.latencyMs.p95`, label: `${op} latency p95`, unit: 'ms', of: (r) => r.lookups[op].latencyMs.p95 },
     { id: `${op}.latencyMs.p99`, label: `${op} latency p99`, unit: 'ms', of: (r) => r.lookups[op].latencyMs.p99 },
   ]),
+  // Older reports have no replica figures: NaN, shown as n/a.
+  { id: 'store.replicas.mean', label: 'store acknowledged replicas mean', unit: 'count', of: (r) => r.store?.replicas?.mean ?? NaN },
+  { id: 'store.replicas.p5', label: 'store acknowledged replicas p5', unit: 'count', of: (r) => r.store?.replicas?.p5 ?? NaN },
+  { id: 'store.replicas.belowHalfK', label: 'stores below k/2 replicas', unit: 'ratio', of: (r) => r.store?.replicas?.belowHalfK ?? NaN },
   { id: 'findNode.exactRatio', label: 'FIND_NODE exact k closest', unit: 'ratio', of: (r) => r.findNode.exactRatio },
   { id: 'memory.bytesPerNodeAfterJoin', label: 'bytes/node after join', unit: 'bytes', of: (r) => r.memory.bytesPerNodeAfterJoin },
   { id: 'memory.bytesPerNodeAfterRun', label: 'bytes/node after run', unit: 'bytes', of: (r) => r.memory.bytesPerNodeAfterRun },

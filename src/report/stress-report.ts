@@ -13,6 +13,7 @@ import { Samples, type Summary } from '../sim/samples.js';
 import { LOG_HISTOGRAM_ERROR, LogHistogram } from '../sim/histograms.js';
 import { barPlot, linePlot, svgSections } from './vega.js';
 import { fmt, formatBytes, formatTable } from './table.js';
+import { formatReplicaLine, replicaFigures, replicaTable, type ReplicaFigures } from './replicas.js';
 
 export interface LookupPhase {
   name: string;
@@ -54,7 +55,11 @@ export interface StressReport {
   join: { failed: number; wallMs: number; joinsPerSec: number; rpcs: Summary; latencyMs: Summary; histograms: Omit<Distributions, 'depth'> };
   lookups: { store: LookupPhase; get: LookupPhase; 'get-absent': LookupPhase; 'find-node': LookupPhase };
   findNode: { meanDepth: number; meanRpcs: number; reference: { depth: number; rpcs: number; note: string } | null; exact: number; checked: number; exactRatio: number };
-  store: { meanReplicas: number };
+  /**
+   * meanReplicas: nodes holding each value, the putter's own copy included; replicas: the
+   * distribution of acknowledgements from other nodes (a put succeeds with ≥ 1 of them).
+   */
+  store: { meanReplicas: number; replicas: ReplicaFigures };
   health: StressResult['health'] & { knowsNearestRatio: number };
   traffic: {
     messages: number;
@@ -155,6 +160,7 @@ export function buildStressReport(r: StressResult, env: RunEnvironment): StressR
   const storeRows = phase('store').rows!;
   for (let i = 0; i < storeRows.stored.length; i++) replicas += storeRows.stored[i]!;
   const ideal = o.config.k === 20 && o.config.alpha === 3;
+  const resolved = resolveConfig(o.config);
   return {
     meta: {
       tool: 'kadswarm stress',
@@ -177,7 +183,7 @@ export function buildStressReport(r: StressResult, env: RunEnvironment): StressR
         zipf: o.zipf,
       },
       // Every protocol setting the run used, defaults filled in the same way the swarm fills them.
-      config: resolveConfig(o.config),
+      config: resolved,
       node: env.node,
       cores: env.cores,
       memoryBytes: env.memoryBytes,
@@ -200,7 +206,7 @@ export function buildStressReport(r: StressResult, env: RunEnvironment): StressR
       checked: r.checked,
       exactRatio: r.checked ? r.exactClosest / r.checked : NaN,
     },
-    store: { meanReplicas: storeRows.stored.length ? replicas / storeRows.stored.length : NaN },
+    store: { meanReplicas: storeRows.stored.length ? replicas / storeRows.stored.length : NaN, replicas: replicaFigures(storeRows.acked, storeRows.stored, resolved.replicas, resolved.k) },
     health: { ...r.health, knowsNearestRatio: r.health.sampled ? r.health.knowsNearest / r.health.sampled : NaN },
     traffic: {
       messages,
@@ -276,7 +282,7 @@ export function formatStressReport(rep: StressReport): string {
   const ref = fn.reference ? ` (reference for ideal tables: ${fmt(fn.reference.depth, 2)} and ${fmt(fn.reference.rpcs, 0)})` : ' (no reference figures for these k and α)';
   out.push(`FIND_NODE: closest node found at mean depth ${fmt(fn.meanDepth, 2)}, ${fmt(fn.meanRpcs, 1)} RPCs per lookup${ref}`);
   out.push(`FIND_NODE correctness: ${fn.exact}/${fn.checked} results equal the true k closest nodes (${pct(fn.exactRatio)})`);
-  out.push(`Stores: ${fmt(rep.store.meanReplicas, 2)} replicas acknowledged on average`);
+  out.push(formatReplicaLine(rep.store.replicas, rep.lookups.store.successRatio));
   const h = rep.health;
   out.push(
     `Routing tables: ${h.knowsNearest}/${h.sampled} sampled nodes know all their true k nearest (${pct(h.knowsNearestRatio)}); ` +
@@ -411,6 +417,11 @@ export function stressHtml(rep: StressReport): string {
     params: { ...(rep.meta.flags as Record<string, unknown>), ...prefixed('kad.', (rep.meta as { config?: Record<string, unknown> }).config ?? {}) },
     sections: [
       { heading: 'Summary', pre: text },
+      {
+        heading: 'Acknowledged replicas per put',
+        text: formatReplicaLine(rep.store.replicas, rep.lookups.store.successRatio),
+        table: replicaTable(rep.store.replicas),
+      },
       ...svgSections(plots),
     ],
   });

@@ -68,10 +68,12 @@ export interface OpsResult {
   timeouts: Float64Array;
   timeoutWait: Float64Array;
   duration: Float64Array;
-  /** 1 when the operation succeeded: value found and equal, put stored on ≥ 1 node, lookup answered. */
+  /** 1 when the operation succeeded: value found and equal, put acknowledged by ≥ 1 node other than the putter, lookup answered. */
   ok: Uint8Array;
-  /** put: replicas that acknowledged. */
+  /** put: nodes that hold the value (the putter's own copy included). */
   stored: Uint8Array;
+  /** put: nodes other than the putter that acknowledged the STORE. */
+  acked: Uint8Array;
   /** find: the closest handles of the first `sample` operations, k per row (−1 padded). */
   closest: Int32Array;
   /** Step-by-step traces of the first `trace` operations (row index, asking node, steps). */
@@ -88,6 +90,7 @@ export function emptyOpsResult(n: number, sample: number, k: number): OpsResult 
     duration: new Float64Array(n),
     ok: new Uint8Array(n),
     stored: new Uint8Array(n),
+    acked: new Uint8Array(n),
     closest: new Int32Array(Math.min(sample, n) * k).fill(-1),
     traces: [],
   };
@@ -102,6 +105,7 @@ export function copyOpsRow(from: OpsResult, j: number, to: OpsResult, pos: numbe
   to.duration[pos] = from.duration[j]!;
   to.ok[pos] = from.ok[j]!;
   to.stored[pos] = from.stored[j]!;
+  to.acked[pos] = from.acked[j]!;
   if (pos < sample) to.closest.set(from.closest.subarray(j * k, j * k + k), pos * k);
 }
 
@@ -156,7 +160,10 @@ export interface KvResult {
   ok: boolean;
   found: boolean;
   value: Uint8Array | null;
+  /** put: nodes that hold the value, the asker included; get: 0. */
   stored: number;
+  /** put: nodes other than the asker that acknowledged the STORE (the put succeeded when ≥ 1); get: 0. */
+  acked: number;
   depth: number;
   rpcs: number;
   timeouts: number;

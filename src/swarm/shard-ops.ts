@@ -117,7 +117,9 @@ export function startOp(shard: Shard, kind: OpKind, nodes: Int32Array, items: In
     case 'put':
       shard.put(node, presentKey(item), valueBytes(item), (r) => {
         out.stored[i] = Math.min(255, r.stored);
-        record(r, r.stored > 0);
+        out.acked[i] = Math.min(255, r.acked);
+        // A copy on the putter alone is not in the DHT: success needs another node's acknowledgement.
+        record(r, r.acked > 0);
       });
       break;
     case 'get':
@@ -216,7 +218,7 @@ export function putKv(shard: Shard, node: number, key: Uint8Array, value: Uint8A
   return new Promise((resolve) => {
     const n = shard.node(node);
     if (!n.up) throw new Error(`node ${node} is down`);
-    shard.put(node, key, value, (r) => resolve({ ok: r.stored > 0, found: false, value: null, stored: r.stored, depth: r.depth, rpcs: r.rpcs, timeouts: r.timeouts, duration: r.duration, responded: r.responded }));
+    shard.put(node, key, value, (r) => resolve({ ok: r.acked > 0, found: false, value: null, stored: r.stored, acked: r.acked, depth: r.depth, rpcs: r.rpcs, timeouts: r.timeouts, duration: r.duration, responded: r.responded }));
     shard.ringOwnBell();
   });
 }
@@ -225,7 +227,7 @@ export function getKv(shard: Shard, node: number, key: Uint8Array): Promise<KvRe
   return new Promise((resolve) => {
     const n = shard.node(node);
     if (!n.up) throw new Error(`node ${node} is down`);
-    shard.get(node, key, (r) => resolve({ ok: true, found: r.found, value: r.value ?? null, stored: 0, depth: r.depth, rpcs: r.rpcs, timeouts: r.timeouts, duration: r.duration, responded: r.responded }));
+    shard.get(node, key, (r) => resolve({ ok: true, found: r.found, value: r.value ?? null, stored: 0, acked: 0, depth: r.depth, rpcs: r.rpcs, timeouts: r.timeouts, duration: r.duration, responded: r.responded }));
     shard.ringOwnBell();
   });
 }

@@ -66,6 +66,13 @@ describe('kadswarm', () => {
     expect(typo).toMatchObject({ code: 2, stdout: '' });
     expect(typo.stderr).toBe('stress: unknown flag --nodez (did you mean --nodes?); see kadswarm stress --help\n');
     expect((await kadswarm('churn', '--get-rat', '2')).stderr).toBe('churn: unknown flag --get-rat (did you mean --get-rate?); see kadswarm churn --help\n');
+    // The UDP node's rate limits, refused before a socket is bound.
+    expect(await kadswarm('node', '-l', '127.0.0.1:0', '--no-rate-limit', '--max-requests', '5')).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'node: --no-rate-limit cannot go with --max-requests or --max-requests-per-source\n',
+    });
+    expect((await kadswarm('node', '-l', '127.0.0.1:0', '--max-requests-per-source', '0')).stderr).toBe('node: --max-requests-per-source must be an integer >= 1, got "0"\n');
   });
 
   it('a negative number is a value of its flag, refused with the flag named, not parseArgs\' "ambiguous"', async () => {

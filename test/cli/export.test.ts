@@ -62,7 +62,7 @@ describe('stress --csv', () => {
   it('has one operations.csv row per operation, phase by phase as in the report', () => {
     const rep = JSON.parse(single.stdout) as StressReport;
     const [header, ...rows] = csv(join(dir, 'csv', 'operations.csv'));
-    expect(header).toEqual(['run', 'seed', 'phase', 'kind', 'row', 'node', 'item', 'key', 'depth', 'rpcs', 'timeouts', 'timeout_wait_ms', 'latency_ms', 'ok', 'stored']);
+    expect(header).toEqual(['run', 'seed', 'phase', 'kind', 'row', 'node', 'item', 'key', 'depth', 'rpcs', 'timeouts', 'timeout_wait_ms', 'latency_ms', 'ok', 'stored', 'acked']);
     const operations = rep.phases.filter((p) => p.name !== 'spawn');
     expect(rows).toHaveLength(operations.reduce((a, p) => a + p.count, 0));
     expect(rows).toHaveLength(NODES - 1 + 4 * KEYS);

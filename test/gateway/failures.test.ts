@@ -17,7 +17,7 @@ import { get } from './harness.js';
 const NODES = 50;
 
 function kv(over: Partial<KvResult>): KvResult {
-  return { ok: true, found: false, value: null, stored: 0, depth: 2, rpcs: 9, timeouts: 0, duration: 3.5, responded: 20, ...over };
+  return { ok: true, found: false, value: null, stored: 0, acked: 0, depth: 2, rpcs: 9, timeouts: 0, duration: 3.5, responded: 20, ...over };
 }
 
 /** Behaviour by user key (the gateway passes SHA-1(key)). */
@@ -43,7 +43,11 @@ const fake = {
   putKv: async (node: number, key: Uint8Array) => {
     const f = byId.get(idToHex(key));
     if (f) return f();
-    return kv({ stored: idToHex(key) === idToHex(keyFromString('nostore')) ? 0 : 20 });
+    const hex = idToHex(key);
+    if (hex === idToHex(keyFromString('nostore'))) return kv({ stored: 0, acked: 0 });
+    // Only the asking node kept a copy: not in the DHT, so not a 201.
+    if (hex === idToHex(keyFromString('alone'))) return kv({ stored: 1, acked: 0 });
+    return kv({ stored: 20, acked: 19 });
   },
   nodeInfo: async (node: number): Promise<NodeInfo> => {
     if (node === 13) throw new Error('node-info exploded');
@@ -90,6 +94,20 @@ describe('gateway over a misbehaving swarm', () => {
     const r = await get(`${base}kv/nostore`, { method: 'PUT', body: 'v' });
     expect(r.status).toBe(503);
     expect((await json(r)).error).toMatch(/no node acknowledged/);
+  });
+
+  it('503, not 201, when only the asking node holds the value; 201 carries the acknowledged count', async () => {
+    const r = await get(`${base}kv/alone?via=4`, { method: 'PUT', body: 'v' });
+    expect(r.status).toBe(503);
+    expect(r.headers.get('x-acked')).toBe('0');
+    const j = await json(r);
+    expect(j.error).toBe('no node other than the asking node 4 acknowledged the store (only its own copy holds the value)');
+    expect([j.stored, j.acked]).toEqual([1, 0]);
+    const ok = await get(`${base}kv/fine`, { method: 'PUT', body: 'v' });
+    expect(ok.status).toBe(201);
+    const k = await json(ok);
+    expect([k.stored, k.acked]).toEqual([20, 19]);
+    expect(ok.headers.get('x-acked')).toBe('19');
   });
 
   it('500 JSON when a shard command throws; 503 when the asking node went down meanwhile', async () => {

@@ -71,7 +71,11 @@ describe('kv', () => {
     expect(put.status).toBe(201);
     const j = (await put.json()) as Record<string, number>;
     expect(j.stored).toBeGreaterThan(0);
-    for (const f of ['depth', 'rpcs', 'ms', 'stored']) expect(typeof j[f]).toBe('number');
+    // 201 means other nodes acknowledged it: the asker's own copy is counted in `stored`, not in `acked`.
+    expect(j.acked).toBeGreaterThan(0);
+    expect(j.acked).toBeLessThanOrEqual(j.stored as number);
+    expect(put.headers.get('x-acked')).toBe(String(j.acked));
+    for (const f of ['depth', 'rpcs', 'ms', 'stored', 'acked']) expect(typeof j[f]).toBe('number');
     expect(j.rpcs).toBeGreaterThan(0);
 
     const r = await get(`${base}kv/greeting`);

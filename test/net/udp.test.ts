@@ -24,6 +24,7 @@ describe('20 nodes over real UDP', () => {
     for (let i = 0; i < 10; i++) {
       const r = await nodes[(i * 3) % 20]!.put(`key${i}`, `value${i}`);
       expect(r.stored).toBe(20); // 19 others plus the storing node itself
+      expect(r.acked).toBe(19); // the others only: what makes the put a success
     }
     for (let i = 0; i < 10; i++) {
       const r = await nodes[(i * 7 + 1) % 20]!.get(`key${i}`);
@@ -105,9 +106,11 @@ describe('the REPL over piped standard input', () => {
     expect(await writer.waitFor(/^Unknown command/)).toBe('Unknown command "bogus"; type help for the list');
     await writer.waitFor(/^Standard input closed/);
     // A third node reads the value back from the others, then quits with Q.
-    const reader = runCli(['node', '-l', '127.0.0.1:0', '-r', addr], 'G key1\nG key2\nQ\n');
+    const reader = runCli(['node', '-l', '127.0.0.1:0', '-r', addr, '--max-requests-per-source', '300'], 'G key1\nG key2\nS\nQ\n');
     expect(await reader.waitFor(/^value one|^Not found/)).toMatch(/^value one \(depth \d+, \d+ RPCs?, [\d.]+ ms\)$/);
     expect(await reader.waitFor(/^Not found/)).toMatch(/^Not found \(depth/);
+    // S shows the rate limits it was given and what they did: every request so far was answered.
+    expect(await reader.waitFor(/^Rate limits/)).toMatch(/^Rate limits: 8192\/s in all, 300\/s per source; \d+ requests admitted, 0 over a source's limit, 0 over the node's; \d+ of 8192 sources tracked$/);
     expect(await reader.done).toBe(0);
     expect(reader.lines.at(-1)).toBe('Bye');
     writer.kill();

@@ -18,12 +18,23 @@ function report(seed: number, x: number): StressReport {
     join: { joinsPerSec: 100 * x },
     lookups: { store: lookup, get: lookup, 'get-absent': lookup, 'find-node': lookup },
     findNode: { exactRatio: 0.9 + x / 1000 },
+    store: { replicas: { mean: 6 * x, p5: 2 * x, belowHalfK: 0.1 + x / 1000 } },
     memory: { bytesPerNodeAfterJoin: 1000 * x, bytesPerNodeAfterRun: 2000 * x },
     totalWallMs: 1000 * x,
   } as unknown as StressReport;
 }
 
 const repeated = (base: number): unknown => JSON.parse(JSON.stringify(buildRepeatedReport([report(1, base), report(2, base + 0.1), report(3, base - 0.1)])));
+
+describe('replica figures', () => {
+  it('read a report as it is, and a report written before they existed as NaN (n/a)', () => {
+    const byId = (id: string) => FIGURES.find((f) => f.id === id)!;
+    expect(byId('store.replicas.mean').of(report(1, 2))).toBe(12);
+    expect(byId('store.replicas.belowHalfK').of(report(1, 2))).toBeCloseTo(0.102, 12);
+    const old = { ...report(1, 2), store: undefined } as unknown as StressReport;
+    for (const id of ['store.replicas.mean', 'store.replicas.p5', 'store.replicas.belowHalfK']) expect(byId(id).of(old)).toBeNaN();
+  });
+});
 
 describe('repeated report', () => {
   it('clips intervals to where a figure lives: none below 0, no ratio above 1', () => {
