@@ -11,7 +11,7 @@ import { UsageError, flagHelp, intFlag, parseFlags, resolveKad, type FlagSpecs }
 const HELP = `Commands:
   I <key> <value>   store value under key (the value is the rest of the line)
   G <key>           get the value of key
-  S                 show this node's state: ID, contacts per bucket, records held
+  S                 show this node's state: ID, contacts per bucket, records held, address book, datagram counts
   Q                 quit
   help              this list`;
 
@@ -135,8 +135,13 @@ export async function runCommand(node: UdpNode, line: string, out: (line: string
         s.buckets.forEach((b, i) => {
           if (b.contacts > 0 || b.replacements > 0) out(`  bucket ${i} (depth ${b.depth}): ${b.contacts} contacts, ${b.stale} stale, ${b.replacements} waiting`);
         });
-        const drops = Object.entries(s.drops);
-        if (drops.length) out(`Dropped: ${drops.map(([r, n]) => `${r} ${n}`).join(', ')}`);
+        const book = s.addressBook;
+        out(`Address book: ${book.size} of ${book.capacity} peers; ${book.reclaimed} reclaimed, ${book.refused} refused`);
+        const list = (counts: Record<string, number>): string => Object.entries(counts).map(([r, n]) => `${r} ${n}`).join(', ') || 'none';
+        const dropped = Object.values(s.drops).reduce((a, b) => a + b, 0);
+        // received = handled + dropped, exactly: each datagram has one outcome.
+        out(`Datagrams: ${s.received} received = ${s.handled} handled + ${dropped} dropped (${list(s.drops)})`);
+        out(`Inside handled datagrams: ${s.droppedContacts} contacts dropped; other refusals: ${list(s.innerDrops)}`);
         return false;
       }
       case 'Q':
