@@ -22,10 +22,11 @@ const NODE_FLAGS = {
   k: { type: 'string', arg: 'K', help: 'bucket size and replication factor (default 20)' },
   alpha: { type: 'string', arg: 'A', help: 'lookup parallelism (default 3)' },
   seed: { type: 'string', arg: 'S', help: 'seed of the node ID (default: random)' },
+  'address-book': { type: 'string', arg: 'N', help: 'peers the address book holds at most; unreferenced ones are reclaimed, least recently used first (default 65536)' },
   help: { type: 'boolean', short: 'h', help: 'this help' },
 } as const satisfies FlagSpecs;
 
-export const NODE_USAGE = `Usage: kadswarm node -l <host:port> [-r <host:port>]... [--k 20] [--alpha 3] [--seed N]
+export const NODE_USAGE = `Usage: kadswarm node -l <host:port> [-r <host:port>]... [--k 20] [--alpha 3] [--seed N] [--address-book N]
 ${flagHelp(NODE_FLAGS)}
 
 Examples:
@@ -50,6 +51,7 @@ export async function nodeCommand(argv: string[], out: (line: string) => void = 
     listen: values.listen,
     config,
     ...(values.seed ? { seed: intFlag('seed', values.seed) } : {}),
+    ...(values['address-book'] ? { addressBookCapacity: intFlag('address-book', values['address-book'], 2, 2 ** 24) } : {}),
   });
   out(`Listening on ${node.addressText} as ${Buffer.from(node.id).toString('hex')}`);
   if (values.remote?.length) {
