@@ -76,7 +76,8 @@ export async function fuzzNode(opts: NodeFuzzOptions): Promise<NodeFuzzReport> {
 
 /** A fresh node joins through the victim and stores; a second fresh node reads the value back. */
 export async function honestRoundTrip(victim: UdpNode): Promise<NodeFuzzReport['honest']> {
-  const config = { initialTimeoutMs: 300, maxTimeoutMs: 1000 };
+  // Strangers in the victim's table never answer: a short first timeout; a floor of 500 ms so a busy machine does not time out the honest STOREs.
+  const config = { initialTimeoutMs: 500, minTimeoutMs: 500, maxTimeoutMs: 1000 };
   const writer = await UdpNode.create({ listen: '127.0.0.1:0', seed: 901, config });
   const reader = await UdpNode.create({ listen: '127.0.0.1:0', seed: 902, config });
   try {

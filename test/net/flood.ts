@@ -101,7 +101,8 @@ export async function unsolicitedNodes(victim: UdpNode, datagrams: number, seed 
  * at least 2 replicas counting its own), and a second fresh node joins and reads it back.
  */
 export async function honestRoundTrip(victim: UdpNode, key: string): Promise<void> {
-  const config = { initialTimeoutMs: 300, maxTimeoutMs: 1000 };
+  // Strangers in the victim's table never answer: a short first timeout; a floor of 500 ms so a busy machine does not time out the honest STOREs.
+  const config = { initialTimeoutMs: 500, minTimeoutMs: 500, maxTimeoutMs: 1000 };
   const writer = await UdpNode.create({ listen: '127.0.0.1:0', seed: 777, config });
   const reader = await UdpNode.create({ listen: '127.0.0.1:0', seed: 778, config });
   try {
