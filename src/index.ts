@@ -13,7 +13,8 @@ export function createNode(opts: UdpNodeOptions): Promise<UdpNode> {
   return UdpNode.create(opts);
 }
 
-export { UdpNode, toKey, type UdpNodeOptions, type UdpGetResult, type UdpFindNodeResult, type Contact } from './net/udp-node.js';
+export { UdpNode, toKey, type UdpNodeOptions, type UdpNodeState, type UdpGetResult, type UdpFindNodeResult, type Contact } from './net/udp-node.js';
+export type { DropScope } from './net/datagram-accounts.js';
 export { DEFAULT_RATE_LIMIT, type RateLimitOptions } from './net/rate-limit.js';
 export { KadNode, type NodeEvent, type DoneEvent, type DropReason, type LookupCost, type LookupStep, type FindNodeResult, type GetResult, type PutResult, type JoinResult, type PingResult } from './core/index.js';
 export { DEFAULT_CONFIG, UDP_DEFAULTS, resolveConfig, type KadConfig, SECOND, MINUTE, HOUR } from './core/config.js';

@@ -12,7 +12,7 @@ import { UsageError, flagHelp, intFlag, parseFlags, resolveKad, type FlagSpecs }
 const HELP = `Commands:
   I <key> <value>   store value under key (the value is the rest of the line)
   G <key>           get the value of key
-  S                 show this node's state: ID, contacts per bucket, records held
+  S                 show this node's state: ID, contacts per bucket, records held, address book, datagram counts
   Q                 quit
   help              this list`;
 
@@ -26,10 +26,11 @@ const NODE_FLAGS = {
   'max-requests': { type: 'string', arg: 'R', help: 'requests per second this node answers from all sources together (default 8192)' },
   'max-requests-per-source': { type: 'string', arg: 'R', help: 'requests per second it answers from one source: an IP, on loopback IP and port (default 1024)' },
   'no-rate-limit': { type: 'boolean', help: 'answer every request (no token buckets; over-limit requests are otherwise dropped as rate-limited)' },
+  'address-book': { type: 'string', arg: 'N', help: 'peers the address book holds at most; unreferenced ones are reclaimed, least recently used first (default 65536)' },
   help: { type: 'boolean', short: 'h', help: 'this help' },
 } as const satisfies FlagSpecs;
 
-export const NODE_USAGE = `Usage: kadswarm node -l <host:port> [-r <host:port>]... [--k 20] [--alpha 3] [--seed N] [--max-requests R] [--max-requests-per-source R | --no-rate-limit]
+export const NODE_USAGE = `Usage: kadswarm node -l <host:port> [-r <host:port>]... [--k 20] [--alpha 3] [--seed N] [--address-book N] [--max-requests R] [--max-requests-per-source R | --no-rate-limit]
 ${flagHelp(NODE_FLAGS)}
 
 Examples:
@@ -59,6 +60,7 @@ export async function nodeCommand(argv: string[], out: (line: string) => void = 
     config,
     rateLimit: values['no-rate-limit'] ? false : rate,
     ...(values.seed ? { seed: intFlag('seed', values.seed) } : {}),
+    ...(values['address-book'] ? { addressBookCapacity: intFlag('address-book', values['address-book'], 2, 2 ** 24) } : {}),
   });
   out(`Listening on ${node.addressText} as ${Buffer.from(node.id).toString('hex')}`);
   if (values.remote?.length) {
@@ -146,8 +148,13 @@ export async function runCommand(node: UdpNode, line: string, out: (line: string
         s.buckets.forEach((b, i) => {
           if (b.contacts > 0 || b.replacements > 0) out(`  bucket ${i} (depth ${b.depth}): ${b.contacts} contacts, ${b.stale} stale, ${b.replacements} waiting`);
         });
-        const drops = Object.entries(s.drops);
-        if (drops.length) out(`Dropped: ${drops.map(([r, n]) => `${r} ${n}`).join(', ')}`);
+        const book = s.addressBook;
+        out(`Address book: ${book.size} of ${book.capacity} peers; ${book.reclaimed} reclaimed, ${book.refused} refused`);
+        const list = (counts: Record<string, number>): string => Object.entries(counts).map(([r, n]) => `${r} ${n}`).join(', ') || 'none';
+        const dropped = Object.values(s.drops).reduce((a, b) => a + b, 0);
+        // received = handled + dropped, exactly: each datagram has one outcome.
+        out(`Datagrams: ${s.received} received = ${s.handled} handled + ${dropped} dropped (${list(s.drops)})`);
+        out(`Inside handled datagrams: ${s.droppedContacts} contacts dropped; other refusals: ${list(s.innerDrops)}`);
         const l = node.limiter;
         if (l) out(`Rate limits: ${l.options.globalPerSecond}/s in all, ${l.options.perSourcePerSecond}/s per source; ${l.admitted} requests admitted, ${l.limitedBySource} over a source's limit, ${l.limitedByNode} over the node's; ${l.tracked} of ${l.capacity} sources tracked`);
         else out('Rate limits: off');

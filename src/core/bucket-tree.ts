@@ -13,7 +13,7 @@
 import type { PeerIds } from './peers.js';
 import { ID_WORDS, compareWords } from './id.js';
 import { HDR, LAST, SLOTS } from './bucket-layout.js';
-import { findContact } from './bucket-slots.js';
+import { findContact, findReplacement } from './bucket-slots.js';
 import { closestContacts } from './table-closest.js';
 import { leadingZeros, splitBucket } from './table-split.js';
 import { countContacts, describeBuckets, listContacts, listReplacements, nearestNonEmptyBucket, randomIdInBlock } from './table-views.js';
@@ -110,6 +110,14 @@ export class BucketTree {
     if (handle === this.self) return false;
     this.measure(handle);
     return findContact(this.data, this.bucketOf(D) * this.block, handle) >= 0;
+  }
+
+  /** True when the peer is a contact or waits in the replacement cache (a host must keep its handle valid). */
+  holds(handle: number): boolean {
+    if (handle === this.self) return false;
+    this.measure(handle);
+    const at = this.bucketOf(D) * this.block;
+    return findContact(this.data, at, handle) >= 0 || findReplacement(this.data, at, this.k, handle) >= 0;
   }
 
   /** Failures in a row of a contact, or -1 when it is not in the table. */

@@ -18,6 +18,14 @@ export type DropReason =
   | 'store-full'
   | 'late-reply';
 
+/**
+ * Drop reasons under which the core refused a whole message: it was not handled. Every other
+ * reason counts something refused inside a message the node did handle (a STORE it answered
+ * with a refusal, a late reply it still took) or outside any message; a host that counts one
+ * outcome per datagram (UdpNode) keeps those apart.
+ */
+export const MESSAGE_REFUSALS: ReadonlySet<DropReason> = new Set<DropReason>(['unmatched-reply', 'wrong-reply-type', 'from-self']);
+
 export interface LookupCost {
   /** Learned-from depth of the node that answered (the value holder, or the closest node found). */
   depth: number;

@@ -46,6 +46,7 @@ export type {
   PingResult,
   PutResult,
 } from './events.js';
+export { MESSAGE_REFUSALS } from './events.js';
 export { DEFAULT_CONFIG, UDP_DEFAULTS, resolveConfig, type KadConfig } from './config.js';
 export { MessageType, type Message, type Reply, type Request } from './messages.js';
 export { PeerIds } from './peers.js';

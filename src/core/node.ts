@@ -17,7 +17,7 @@
 import { AddressCheck } from './address-check.js';
 import { answer } from './answers.js';
 import { KadConfig } from './config.js';
-import type { NodeEvent } from './events.js';
+import type { DropReason, NodeEvent } from './events.js';
 import { sweep, refresh, replicate, republish } from './jobs.js';
 import { Run, cutShort, lookupAnswered, lookupTimedOut } from './lookup-runs.js';
 import { Message, MessageType, isRequest } from './messages.js';
@@ -287,6 +287,28 @@ export class KadNode {
     if (this.table.observe(peer, rtt, secondsSinceEpoch(this.s, now)) === Observe.Ping) {
       request(this.s, this.table.pingTarget, { type: MessageType.Ping, rpc: 0 }, Purpose.BucketPing, now, null, null);
     }
+  }
+
+  // ---------------------------------------------------------------- queries
+
+  /**
+   * Read-only: null when a reply of `type` with `rpc` from `from` answers a request this node is
+   * waiting on, else the reason handle() would drop it. Lets a host check a reply before it
+   * interns the peers the reply names.
+   */
+  matchReply(from: number, type: MessageType, rpc: number): DropReason | null {
+    if (from === this.self) return 'from-self';
+    return this.s.matchReply(from, type, rpc);
+  }
+
+  /**
+   * True when the node holds `peer`'s handle: in its routing table or replacement cache, in a
+   * pending request or a running lookup (itself included). A host that reuses handles (the UDP
+   * address book) reclaims only handles for which this is false.
+   */
+  isReferenced(peer: number): boolean {
+    if (peer === this.s.self) return true;
+    return this.table.holds(peer) || this.s.refersTo(peer);
   }
 
   // ---------------------------------------------------------------- reports

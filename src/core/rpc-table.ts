@@ -117,6 +117,31 @@ export class RequestTable<R extends LookupRef = LookupRef> extends NodeTimers {
   }
 
   /**
+   * What `answered` would say of a reply, read-only: null when (from, type, rpc) answers a
+   * request this node sent, else the reason it would be dropped. A host asks before it interns
+   * anything the reply carries, so an unsolicited reply costs it nothing.
+   */
+  matchReply(from: number, type: MessageType, rpc: number): 'unmatched-reply' | 'wrong-reply-type' | null {
+    const p = this.pending?.get(rpc);
+    if (!p || p.peer !== from) return 'unmatched-reply';
+    return type === replyTypeFor(p.request, type) ? null : 'wrong-reply-type';
+  }
+
+  /**
+   * True when a pending request goes to `peer`, or a lookup still running (every running lookup
+   * has a request pending) holds it as a candidate.
+   */
+  refersTo(peer: number): boolean {
+    if (!this.pending) return false;
+    for (const p of this.pending.values()) {
+      if (p.peer === peer) return true;
+      const l = p.run?.lookup;
+      if (l && !l.finished && l.indexOf(peer) >= 0) return true;
+    }
+    return false;
+  }
+
+  /**
    * Visits every request whose deadline is at or before `now`, in the order they were sent.
    * A late one (past its grace deadline) and any that is not a lookup's leave the table before
    * the visit; a lookup's first timeout stays for `markLate`. Late ones are not visited.

@@ -6,6 +6,12 @@
  * One timer per node, re-armed to the earliest wake-up the core asks for (the host loop's one
  * queued wake-up per node). Every datagram that fails to decode, or anything thrown while
  * handling it, is counted by reason and dropped: the receive path never throws.
+ *
+ * The receive path (`ingest`): decode without interning anything; a request's sender is then
+ * interned (the bounded address book may reclaim an unreferenced peer's slot for it); a reply is
+ * first matched against the core's pending requests by the sender's existing handle, and only a
+ * matched reply gets its contacts interned. Each datagram ends in exactly one outcome
+ * (datagram-accounts.ts): received === handled + Σ drops.
  */
 import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
@@ -23,7 +29,8 @@ import {
   AddressBook,
   CONTACT_BYTES,
   checkLimits,
-  decodeMessage,
+  decodeStaged,
+  DEFAULT_ADDRESS_BOOK_CAPACITY,
   encodeMessage,
   formatAddress,
   ipGroups,
@@ -31,9 +38,12 @@ import {
   paddedRequestBytes,
   paddingLength,
   parseAddress,
+  resolveContacts,
+  type DecodeLimits,
 } from '../wire/index.js';
 import { CryptoRandom } from './crypto-random.js';
 import { RateLimiter, resolveRateLimit, type RateLimitOptions } from './rate-limit.js';
+import { DatagramAccounts, type AccountsSnapshot, type DropScope } from './datagram-accounts.js';
 
 export interface UdpNodeOptions {
   /** "host:port" or "[v6]:port" to listen on; port 0 picks a free one. */
@@ -55,11 +65,29 @@ export interface UdpNodeOptions {
    * figures, `false` turns them off. A request over the limit is dropped as 'rate-limited'.
    */
   rateLimit?: Partial<RateLimitOptions> | false;
+  /** Peers the address book holds at most (default 65,536); unreferenced ones are reclaimed LRU. */
+  addressBookCapacity?: number;
 }
 
 export interface Contact {
   id: string;
   address: string;
+}
+
+/** What state() reports: the table, the records, the address book and the exact datagram accounts. */
+export interface UdpNodeState extends AccountsSnapshot {
+  id: string;
+  address: string;
+  buckets: ReturnType<KadNode['table']['describeBuckets']>;
+  contacts: number;
+  records: number;
+  addressBook: { size: number; capacity: number; reclaimed: number; refused: number };
+}
+
+/** A peer as a probe's PONG named it: interned only when it is used. */
+interface Probed {
+  id: Uint8Array;
+  address: Address;
 }
 
 export interface UdpGetResult extends Omit<GetResult, 'value'> {
@@ -70,9 +98,13 @@ export interface UdpFindNodeResult extends Omit<FindNodeResult, 'closest'> {
   closest: Contact[];
 }
 
-/** Events a user can observe: 'drop' (reason), 'stored', 'timeout', 'lookup', 'cache-hit'. */
+/**
+ * Events a user can observe: 'drop' (reason, scope, count: a datagram's outcome, something
+ * refused inside or outside one, or dropped contacts; see datagram-accounts.ts), 'stored',
+ * 'timeout', 'lookup', 'cache-hit'.
+ */
 export interface UdpNodeEvents {
-  drop: [reason: string];
+  drop: [reason: string, scope: DropScope, count: number];
   stored: [ev: Extract<NodeEvent, { type: 'stored' }>];
   timeout: [ev: Extract<NodeEvent, { type: 'timeout' }>];
   lookup: [ev: Extract<NodeEvent, { type: 'lookup' }>];
@@ -100,12 +132,18 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements Outbox, Wake
   private readonly loop: HostLoop;
   readonly book: AddressBook;
   readonly config: KadConfig;
-  readonly drops = new Map<string, number>();
+  /** Exact accounts of every datagram received (see state()). */
+  readonly accounts: DatagramAccounts;
+  /** Datagrams dropped, by reason (the accounts' datagram outcomes). */
+  readonly drops: Map<string, number>;
+  private readonly limits: DecodeLimits;
   private timer: NodeJS.Timeout | null = null;
   private timerAt = Infinity;
   private closed = false;
+  /** Request rate limits (null when turned off). */
+  readonly limiter: RateLimiter | null;
   /** PINGs sent to bare addresses (bootstrap) whose ID we do not know yet, by rpc: the address asked and who waits. */
-  private readonly probes = new Map<number, { address: string; settle: (handle: number) => void }>();
+  private readonly probes = new Map<number, { address: string; settle: (peer: Probed) => void }>();
   private readonly loopbackPerPort: boolean;
   private readonly groups = new Uint32Array(2);
   /** Sizes a first FIND_NODE / FIND_VALUE is padded to (wire/padding.ts). */
@@ -114,8 +152,6 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements Outbox, Wake
   private readonly rng: Random;
   /** Rejecters of operations in flight, so close() settles them instead of leaving them hanging. */
   private readonly inFlight = new Set<(err: Error) => void>();
-  /** Request rate limits; null when turned off. */
-  readonly limiter: RateLimiter | null;
 
   private constructor(
     private readonly socket: dgram.Socket,
@@ -123,6 +159,7 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements Outbox, Wake
     id: Uint8Array,
     config: KadConfig,
     seed: number | undefined,
+    bookCapacity: number,
     loopbackPerPort: boolean,
     rateLimit: Partial<RateLimitOptions> | false,
   ) {
@@ -130,18 +167,22 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements Outbox, Wake
     this.config = config;
     this.loopbackPerPort = loopbackPerPort;
     this.limiter = rateLimit === false ? null : new RateLimiter(rateLimit);
+    this.accounts = new DatagramAccounts((reason, scope, n) => this.emit('drop', reason, scope, n));
+    this.drops = this.accounts.drops;
+    this.limits = { maxDatagramBytes: 1400, maxValueBytes: config.maxValueBytes, maxContacts: 64 };
     this.rng = seed === undefined ? new CryptoRandom() : new Random(seed, 2);
-    this.book = new AddressBook(id, address);
+    this.book = new AddressBook(id, address, bookCapacity);
     this.book.repeatsIds = true; // handles are (ID, address) pairs: two addresses may claim one ID
     const contactBytes = CONTACT_BYTES[address.kind];
     this.padFindNode = paddedRequestBytes(config.k, contactBytes, config.amplificationFactor);
     this.padFindValue = paddedRequestBytes(config.k, contactBytes, config.amplificationFactor, config.maxValueBytes);
     const sizes = { contactBytes: (h: number) => CONTACT_BYTES[this.book.addressOf(h).kind] };
     this.core = new KadNode(0, this.book, config, seed === undefined ? new CryptoRandom() : new Random(seed, 1), now(), sizes);
+    this.book.referee = this.core;
     this.loop = new HostLoop(1, this, this, this);
     this.loop.attach(0, this.core);
-    socket.on('message', (buf, rinfo) => this.receive(buf, rinfo));
-    socket.on('error', (err) => this.count(`socket-error:${(err as NodeJS.ErrnoException).code ?? 'unknown'}`));
+    socket.on('message', (buf, rinfo) => this.ingest(buf, { kind: rinfo.family === 'IPv6' ? 'ipv6' : 'ipv4', host: rinfo.address, port: rinfo.port }));
+    socket.on('error', (err) => this.accounts.inner(`socket-error:${(err as NodeJS.ErrnoException).code ?? 'unknown'}`));
   }
 
   /** Binds the socket and returns a running node (not yet joined). */
@@ -164,7 +205,8 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements Outbox, Wake
     const address: Address = { kind: wanted.kind, host: wanted.host, port: bound.port };
     const seed = opts.seed;
     const id = opts.id ?? (seed === undefined ? new Uint8Array(randomBytes(20)) : new Random(seed, 3).bytes(20));
-    return new UdpNode(socket, address, id, config, seed, opts.loopbackPerPort ?? true, rateLimit);
+    const capacity = opts.addressBookCapacity ?? DEFAULT_ADDRESS_BOOK_CAPACITY;
+    return new UdpNode(socket, address, id, config, seed, capacity, opts.loopbackPerPort ?? true, rateLimit);
   }
 
   get id(): Uint8Array {
@@ -179,11 +221,19 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements Outbox, Wake
 
   /** Pings each bootstrap address to learn its ID, then joins through those that answered. */
   async join(bootstrap: string[], timeoutMs = 2000): Promise<JoinResult> {
-    const handles = (await Promise.all(bootstrap.map((a) => this.probe(parseAddress(a), timeoutMs)))).filter((h) => h >= 0);
-    if (handles.length === 0) {
+    const found = (await Promise.all(bootstrap.map((a) => this.probe(parseAddress(a), timeoutMs)))).filter((p): p is Probed => p !== null);
+    if (found.length === 0) {
       throw new Error(`join: no answer from ${bootstrap.join(', ')} within ${timeoutMs} ms`);
     }
-    return this.op((done) => this.loop.join(0, handles, now(), done));
+    return this.op((done) => {
+      // Interned here, right before the core takes them into its table: no datagram can come
+      // between, so none of these handles can be reclaimed before the core refers to them.
+      this.book.beginBatch();
+      const handles = found.map((p) => this.book.handleFor(p.id, p.address)).filter((h) => h >= 0);
+      // Each answered our PING from the address we asked: verified.
+      for (const h of handles) this.core.addressVerified(h);
+      this.loop.join(0, handles, now(), done);
+    });
   }
 
   put(key: string | Uint8Array, value: string | Uint8Array): Promise<PutResult> {
@@ -202,15 +252,15 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements Outbox, Wake
 
   async findNode(target: Uint8Array): Promise<UdpFindNodeResult> {
     if (target.length !== 20) throw new RangeError(`a target is 20 bytes, got ${target.length}`);
-    const r = await this.op<FindNodeResult>((done) => this.loop.findNode(0, target, now(), done));
-    return { ...r, closest: r.closest.map((h) => this.contactOf(h)) };
+    // Handles become contacts in the callback, while the book still maps them to these peers.
+    return this.op<UdpFindNodeResult>((done) => this.loop.findNode(0, target, now(), (r: FindNodeResult) => done({ ...r, closest: r.closest.map((h) => this.contactOf(h)) })));
   }
 
   /** Pings a peer by address; resolves with its ID and the round-trip time, or null on timeout. */
   async ping(address: string, timeoutMs = 2000): Promise<{ id: string; rttMs: number } | null> {
     const start = now();
-    const h = await this.probe(parseAddress(address), timeoutMs);
-    return h < 0 ? null : { id: idToHex(this.book.idOf(h)), rttMs: now() - start };
+    const p = await this.probe(parseAddress(address), timeoutMs);
+    return p === null ? null : { id: idToHex(p.id), rttMs: now() - start };
   }
 
   /**
@@ -219,6 +269,7 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements Outbox, Wake
    * with it off, it is in the routing table.
    */
   isVerified(handle: number): boolean {
+    if (handle < 0) return false;
     return this.config.verifyAddresses ? this.core.isVerified(handle) : this.core.table.has(handle);
   }
 
@@ -226,15 +277,17 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements Outbox, Wake
     return { id: idToHex(this.book.idOf(handle)), address: formatAddress(this.book.addressOf(handle)) };
   }
 
-  /** A snapshot for the REPL's S command and for tests. */
-  state(): { id: string; address: string; buckets: ReturnType<KadNode['table']['describeBuckets']>; contacts: number; records: number; drops: Record<string, number> } {
+  /** A snapshot for the REPL's S command and for tests: received === handled + Σ drops. */
+  state(): UdpNodeState {
+    const b = this.book;
     return {
       id: idToHex(this.id),
       address: this.addressText,
       buckets: this.core.table.describeBuckets(),
       contacts: this.core.table.size,
       records: this.core.recordCount,
-      drops: Object.fromEntries(this.drops),
+      addressBook: { size: b.size, capacity: b.capacity, reclaimed: b.reclaimed, refused: b.refused },
+      ...this.accounts.snapshot(),
     };
   }
 
@@ -273,13 +326,28 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements Outbox, Wake
   }
 
   event(_node: KadNode, ev: Exclude<NodeEvent, DoneEvent>): void {
-    if (ev.type === 'drop') return this.count(ev.reason);
+    if (ev.type === 'drop') return this.accounts.fromCore(ev.reason);
     this.emit(ev.type, ev as never);
   }
 
-  handlerError(_node: KadNode, err: unknown): void {
-    this.count('handler-error');
-    this.emit('drop', `handler-error: ${(err as Error).message}`);
+  handlerError(_node: KadNode, _err: unknown): void {
+    this.accounts.drop('handler-error');
+  }
+
+  /**
+   * The receive path: what the socket's 'message' event calls with the datagram and its source
+   * (the fuzzer feeds it directly). Never throws; ends the datagram in exactly one outcome.
+   */
+  ingest(bytes: Uint8Array, from: Address): void {
+    if (this.closed) return;
+    const accounts = this.accounts;
+    accounts.begin();
+    try {
+      this.handleDatagram(bytes, from);
+    } catch {
+      accounts.drop('handler-error');
+    }
+    accounts.end();
   }
 
   // ------------------------------------------------------------ internals
@@ -291,37 +359,48 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements Outbox, Wake
     this.loop.wake(0, at, Math.max(at, now()));
   }
 
-  private receive(buf: Buffer, rinfo: dgram.RemoteInfo): void {
-    if (this.closed) return;
+  private handleDatagram(bytes: Uint8Array, from: Address): void {
+    const accounts = this.accounts;
     // Leading zero bytes are padding (wire/padding.ts): they count toward the size, not the message.
-    const pad = paddingLength(buf);
-    const d = decodeMessage(pad === 0 ? buf : buf.subarray(pad), this.book, { maxDatagramBytes: 1400, maxValueBytes: this.config.maxValueBytes, maxContacts: 64 });
-    if (!d.ok) return this.count(d.reason);
-    if (d.droppedContacts > 0) this.count('dropped-contacts', d.droppedContacts);
-    const from: Address = { kind: rinfo.family === 'IPv6' ? 'ipv6' : 'ipv4', host: rinfo.address, port: rinfo.port };
-    const handle = this.book.handleFor(d.senderId, from);
-    if (handle < 0) return this.count('address-book-full');
-    ipGroups(from, this.loopbackPerPort, this.groups);
-    this.book.setGroup(handle, this.groups[0]!, this.groups[1]!);
+    if (bytes.length > this.limits.maxDatagramBytes) return accounts.drop('too-large');
+    const pad = paddingLength(bytes);
+    const d = decodeStaged(pad === 0 ? bytes : bytes.subarray(pad), this.limits);
+    if (!d.ok) return accounts.drop(d.reason);
+    const book = this.book;
+    // Our own ID from another address: a spoofer or a loop, never a peer of ours.
+    if (book.hasId(0, d.senderId)) return accounts.drop('from-self');
     const msg = d.message;
-    if (this.overLimit(msg, handle, from)) return this.count('rate-limited');
-    if (msg.type === MessageType.Pong) {
-      const probe = this.probes.get(msg.rpc);
-      // Only from the address asked: any other PONG with that rpc goes to the core, which drops it as unmatched.
-      if (probe && probe.address === formatAddress(from)) {
-        this.probes.delete(msg.rpc);
-        this.core.addressVerified(handle);
-        probe.settle(handle);
-        return;
+    let handle: number;
+    book.beginBatch();
+    if (isRequest(msg)) {
+      // Limited before interning: a flood over its budget costs no address-book slot.
+      if (this.limiter !== null && !this.limiter.admit(from, this.isVerified(book.find(d.senderId, from)), now())) return accounts.drop('rate-limited');
+      handle = book.handleFor(d.senderId, from);
+      if (handle < 0) return accounts.drop('address-book-full');
+    } else {
+      if (msg.type === MessageType.Pong) {
+        const probe = this.probes.get(msg.rpc);
+        // Only from the address asked: any other PONG with that rpc is matched like any reply (and dropped as unmatched).
+        if (probe && probe.address === formatAddress(from)) {
+          this.probes.delete(msg.rpc);
+          probe.settle({ id: d.senderId, address: from });
+          return;
+        }
+      }
+      // Nothing a reply carries is interned before it is matched to a request we sent: the peer
+      // we asked has a handle already, so a reply from a pair the book does not hold answers nothing.
+      handle = book.find(d.senderId, from);
+      const refusal = handle < 0 ? 'unmatched-reply' : this.core.matchReply(handle, msg.type, msg.rpc);
+      if (refusal !== null) return accounts.drop(refusal);
+      book.touch(handle);
+      if (d.contactList) {
+        resolveContacts(d, book);
+        accounts.contacts(d.droppedContacts);
       }
     }
-    this.loop.deliver(0, handle, msg, now(), buf.length);
-  }
-
-  /** True for a request its source or this node has no token left for (replies are never limited). */
-  private overLimit(msg: Message, handle: number, from: Address): boolean {
-    if (!isRequest(msg)) return false;
-    return this.limiter !== null && !this.limiter.admit(from, this.isVerified(handle), now());
+    ipGroups(from, this.loopbackPerPort, this.groups);
+    book.setGroup(handle, this.groups[0]!, this.groups[1]!);
+    this.loop.deliver(0, handle, msg, now(), bytes.length);
   }
 
   private sendTo(a: Address, msg: Message, pad = 0): void {
@@ -331,27 +410,28 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements Outbox, Wake
       bytes = encodeMessage(this.id, msg, this.book);
       if (pad > bytes.length) bytes = padDatagram(bytes, pad);
     } catch (err) {
-      this.count('encode-error');
+      this.accounts.inner('encode-error');
       return;
     }
     this.socket.send(bytes, a.port, a.host, (err) => {
-      if (err) this.count(`send-error:${(err as NodeJS.ErrnoException).code ?? 'unknown'}`);
+      if (err) this.accounts.inner(`send-error:${(err as NodeJS.ErrnoException).code ?? 'unknown'}`);
     });
   }
 
-  private probe(a: Address, timeoutMs: number): Promise<number> {
+  /** PINGs a bare address; resolves with the peer its PONG names (interned by the caller when used), or null. */
+  private probe(a: Address, timeoutMs: number): Promise<Probed | null> {
     return new Promise((resolve) => {
       let rpc = this.rng.nextU32();
       while (this.probes.has(rpc)) rpc = this.rng.nextU32();
       const t = setTimeout(() => {
         this.probes.delete(rpc);
-        resolve(-1);
+        resolve(null);
       }, timeoutMs);
       this.probes.set(rpc, {
         address: formatAddress(a),
-        settle: (h) => {
+        settle: (p) => {
           clearTimeout(t);
-          resolve(h);
+          resolve(p);
         },
       });
       this.sendTo(a, { type: MessageType.Ping, rpc });
@@ -372,10 +452,5 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements Outbox, Wake
         reject(err);
       }
     });
-  }
-
-  private count(reason: string, n = 1): void {
-    this.drops.set(reason, (this.drops.get(reason) ?? 0) + n);
-    this.emit('drop', reason);
   }
 }

@@ -8,6 +8,13 @@
  * (which may intern peers, so it never sees a message that is going to be
  * dropped).
  *
+ * Two steps for hosts that intern peers: decodeStaged checks everything but
+ * resolves no contact (a NODES message comes back with no contacts and its
+ * checked list in `contactList`), so the host can first ask the core whether
+ * the reply answers a request; resolveContacts then interns them. An
+ * unsolicited NODES reply thus never reaches the address book.
+ * decodeMessage does both at once (the swarm, whose contacts are indices).
+ *
  * Copies: the input may be a ring slot that is reused as soon as decode
  * returns, so no returned field may be a view into it. NODES is read in place
  * (its contact list is parsed before returning; only the sender ID is
@@ -33,9 +40,23 @@ export type DropReason =
   | 'bad-contact' // a contact list that is not a whole number of contacts, or an unknown address tag
   | 'too-many-contacts'; // more contacts than maxContacts
 
-export type Decoded =
-  | { ok: true; senderId: Uint8Array; message: Message; droppedContacts: number }
-  | { ok: false; reason: DropReason };
+export interface DecodedMessage {
+  ok: true;
+  senderId: Uint8Array;
+  message: Message;
+  /** Contacts of a NODES list the reader refused (resolveContacts sets it). */
+  droppedContacts: number;
+  /**
+   * A NODES message's contact list, framing checked, not yet resolved (null otherwise, and after
+   * resolveContacts). A view into the input bytes: valid only while they are.
+   */
+  contactList: Uint8Array | null;
+  contactCount: number;
+}
+
+export type Decoded = DecodedMessage | { ok: false; reason: DropReason };
+
+const NO_CONTACTS = new Uint32Array(0);
 
 export interface DecodeLimits {
   maxDatagramBytes: number;
@@ -66,6 +87,29 @@ function drop(reason: DropReason): Decoded {
  * msgpackr caches a DataView on the input object (`bytes.dataView`).
  */
 export function decodeMessage(bytes: Uint8Array, contacts: ContactReader, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Decoded {
+  const d = decodeStaged(bytes, limits);
+  if (d.ok && d.contactList) resolveContacts(d, contacts);
+  return d;
+}
+
+/**
+ * Resolves the staged contacts of a NODES message through `contacts` (which may intern peers):
+ * sets message.contacts to the handles and droppedContacts to those the reader refused.
+ */
+export function resolveContacts(d: DecodedMessage, contacts: ContactReader): void {
+  const list = d.contactList;
+  if (!list || d.message.type !== MessageType.Nodes) return;
+  const handles = readContactList(list, d.contactCount, contacts);
+  d.message.contacts = handles;
+  d.droppedContacts = d.contactCount - handles.length;
+  d.contactList = null;
+}
+
+/**
+ * Checks one datagram completely but resolves no contact: a NODES message has no contacts yet
+ * and carries its list in `contactList` (a view into `bytes`) for resolveContacts.
+ */
+export function decodeStaged(bytes: Uint8Array, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Decoded {
   if (!(bytes instanceof Uint8Array)) return drop('malformed');
   if (bytes.length > limits.maxDatagramBytes) return drop('too-large');
   if (bytes.length === 0) return drop('truncated');
@@ -83,12 +127,13 @@ export function decodeMessage(bytes: Uint8Array, contacts: ContactReader, limits
   }
   const from = rec.from;
   if (!isId(from)) return drop('bad-field');
-  return build(type as MessageType, rec, nodes ? from.slice() : from, contacts, limits);
+  return build(type as MessageType, rec, nodes ? from.slice() : from, limits);
 }
 
-function build(type: MessageType, rec: Record<string, unknown>, senderId: Uint8Array, contacts: ContactReader, limits: DecodeLimits): Decoded {
+function build(type: MessageType, rec: Record<string, unknown>, senderId: Uint8Array, limits: DecodeLimits): Decoded {
   let message: Message;
-  let droppedContacts = 0;
+  let contactList: Uint8Array | null = null;
+  let contactCount = 0;
   switch (type) {
     case MessageType.Ping: {
       const rpc = rec.ping;
@@ -128,9 +173,9 @@ function build(type: MessageType, rec: Record<string, unknown>, senderId: Uint8A
       if (!isU32(rpc) || !isBytes(list)) return drop('bad-field');
       const count = countContacts(list, limits.maxContacts);
       if (count < 0) return drop(count === BAD_CONTACT ? 'bad-contact' : 'too-many-contacts');
-      const handles = readContactList(list, count, contacts);
-      droppedContacts = count - handles.length;
-      message = { type, rpc, contacts: handles };
+      contactList = list;
+      contactCount = count;
+      message = { type, rpc, contacts: NO_CONTACTS };
       break;
     }
     case MessageType.FindValue: {
@@ -149,7 +194,7 @@ function build(type: MessageType, rec: Record<string, unknown>, senderId: Uint8A
     default:
       return drop('unknown-type');
   }
-  return { ok: true, senderId, message, droppedContacts };
+  return { ok: true, senderId, message, droppedContacts: 0, contactList, contactCount };
 }
 
 /** Maps a msgpackr error to a reason. `incomplete` is msgpackr's own flag for reading past the end. */

@@ -106,9 +106,15 @@ describe('the REPL over piped standard input', () => {
     expect(await writer.waitFor(/^Unknown command/)).toBe('Unknown command "bogus"; type help for the list');
     await writer.waitFor(/^Standard input closed/);
     // A third node reads the value back from the others, then quits with Q.
-    const reader = runCli(['node', '-l', '127.0.0.1:0', '-r', addr, '--max-requests-per-source', '300'], 'G key1\nG key2\nS\nQ\n');
+    const reader = runCli(['node', '-l', '127.0.0.1:0', '-r', addr, '--address-book', '4096', '--max-requests-per-source', '300'], 'G key1\nG key2\nS\nQ\n');
     expect(await reader.waitFor(/^value one|^Not found/)).toMatch(/^value one \(depth \d+, \d+ RPCs?, [\d.]+ ms\)$/);
     expect(await reader.waitFor(/^Not found/)).toMatch(/^Not found \(depth/);
+    // S: the address book and the datagram counts, which add up.
+    expect(await reader.waitFor(/^Address book:/)).toMatch(/^Address book: \d+ of 4096 peers; 0 reclaimed, 0 refused$/);
+    const counts = /^Datagrams: (\d+) received = (\d+) handled \+ (\d+) dropped \((.*)\)$/.exec(await reader.waitFor(/^Datagrams:/))!;
+    expect(Number(counts[1])).toBeGreaterThan(0);
+    expect(Number(counts[1])).toBe(Number(counts[2]) + Number(counts[3]));
+    expect(await reader.waitFor(/^Inside handled datagrams:/)).toMatch(/^Inside handled datagrams: \d+ contacts dropped; other refusals: /);
     // S shows the rate limits it was given and what they did: every request so far was answered.
     expect(await reader.waitFor(/^Rate limits/)).toMatch(/^Rate limits: 8192\/s in all, 300\/s per source; \d+ requests admitted, 0 over a source's limit, 0 over the node's; \d+ of 8192 sources tracked$/);
     expect(await reader.done).toBe(0);

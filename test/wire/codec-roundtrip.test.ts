@@ -12,12 +12,17 @@ const tables = [
   { name: 'AddressBook', contacts: addressBook(30), list: handles(1, 20) },
 ];
 
+/** decodeMessage resolves a NODES list at once: nothing is left staged, and the count is the list's. */
+function resolved(msg: Message): { contactList: null; contactCount: number } {
+  return { contactList: null, contactCount: msg.type === MessageType.Nodes ? msg.contacts.length : 0 };
+}
+
 describe.each(tables)('round trip with $name', ({ contacts, list }) => {
   it.each(sampleMessages(list).map((m) => [MESSAGE_TYPE_NAMES[m.type], m] as const))('%s', (_name, msg) => {
     const bytes = encodeMessage(senderId, msg, contacts);
     expect(bytes[0]).toBe(FIRST_RECORD_ID + msg.type); // one of the shared records, not a plain map
     const out = decodeMessage(bytes, contacts);
-    expect(out).toEqual({ ok: true, senderId, message: msg, droppedContacts: 0 });
+    expect(out).toEqual({ ok: true, senderId, message: msg, droppedContacts: 0, ...resolved(msg) });
   });
 });
 
@@ -29,7 +34,7 @@ describe('decoded fields', () => {
       const slot = new Uint8Array(encodeMessage(senderId, msg, contacts));
       const out = decodeMessage(slot, contacts);
       slot.fill(0xee);
-      expect(out).toEqual({ ok: true, senderId, message: msg, droppedContacts: 0 });
+      expect(out).toEqual({ ok: true, senderId, message: msg, droppedContacts: 0, ...resolved(msg) });
     },
   );
 
@@ -100,7 +105,7 @@ describe('dropped contacts', () => {
     const receiver = indexContacts(50); // knows only nodes 0 … 49
     const msg: Message = { type: MessageType.Nodes, rpc: 1, contacts: handles(40, 20) };
     const out = decodeMessage(encodeMessage(senderId, msg, sender), receiver);
-    expect(out).toEqual({ ok: true, senderId, message: { ...msg, contacts: handles(40, 10) }, droppedContacts: 10 });
+    expect(out).toEqual({ ok: true, senderId, message: { ...msg, contacts: handles(40, 10) }, droppedContacts: 10, contactList: null, contactCount: 20 });
   });
 
   it('include an index whose ID does not match the table', () => {
