@@ -9,6 +9,7 @@ import type { NodeState } from './node-state.js';
 import { RecordStore, StoreOutcome, keyString } from './records.js';
 import { cacheScale, closestTo } from './table-select.js';
 import { TimerKind, replicationDelay } from './timers.js';
+import { answerAddSource, answerFindSources } from './source-ops.js';
 
 export function answer(s: NodeState, from: number, msg: Request, now: number): void {
   switch (msg.type) {
@@ -20,6 +21,10 @@ export function answer(s: NodeState, from: number, msg: Request, now: number): v
       return answerFindValue(s, from, msg, now);
     case MessageType.Store:
       return answerStore(s, from, msg, now);
+    case MessageType.AddSource:
+      return answerAddSource(s, from, msg, now);
+    case MessageType.FindSources:
+      return answerFindSources(s, from, msg, now);
   }
 }
 

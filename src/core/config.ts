@@ -3,6 +3,7 @@
  * Times are milliseconds; `now` is whatever clock the host runs on (wall or virtual).
  */
 import { closestName } from './names.js';
+import { SOURCE_ENTRY_OVERHEAD_BYTES } from './source-sizes.js';
 
 export const SECOND = 1000;
 export const MINUTE = 60 * SECOND;
@@ -44,6 +45,14 @@ export interface KadConfig {
   maxRecords: number;
   /** Store the value on the closest node that did not return it after a successful FIND_VALUE. */
   cacheOnLookupPath: boolean;
+  /** Values one key of the sources kind holds at most (one per publisher and value); more are refused. */
+  maxSourcesPerKey: number;
+  /** Bytes of values one sources key holds at most; a value that would pass it is refused. */
+  maxSourceBytesPerKey: number;
+  /** Largest source value, in bytes (a keyword entry is a 20-byte hash and a file name). */
+  maxSourceValueBytes: number;
+  /** Bytes a SOURCES reply spends on its values and contacts together (the rest of the datagram is headers). */
+  sourceReplyBytes: number;
 }
 
 export const DEFAULT_CONFIG: Readonly<KadConfig> = Object.freeze({
@@ -65,6 +74,11 @@ export const DEFAULT_CONFIG: Readonly<KadConfig> = Object.freeze({
   maxValueBytes: 1024,
   maxRecords: 100_000,
   cacheOnLookupPath: true,
+  maxSourcesPerKey: 256,
+  maxSourceBytesPerKey: 64 * 1024,
+  maxSourceValueBytes: 512,
+  // 1,400-byte datagram minus SOURCES headers (see wire/limits.ts: sourcesReplyBytes).
+  sourceReplyBytes: 1340,
 });
 
 /** Refuses a key that is not a KadConfig setting, naming it, the nearest setting and the list. */
@@ -103,6 +117,15 @@ export function resolveConfig(partial: Partial<KadConfig> = {}): KadConfig {
   int('replicas', 1, 255);
   int('maxValueBytes', 0, 65536);
   int('maxRecords', 0, 1e9);
+  int('maxSourcesPerKey', 0, 1e6);
+  int('maxSourceBytesPerKey', 0, 1e9);
+  int('maxSourceValueBytes', 0, 65536);
+  int('sourceReplyBytes', 1, 65536);
+  if (c.maxSourceValueBytes + SOURCE_ENTRY_OVERHEAD_BYTES > c.sourceReplyBytes) {
+    throw new Error(
+      `config: maxSourceValueBytes (${c.maxSourceValueBytes}) + ${SOURCE_ENTRY_OVERHEAD_BYTES} bytes of entry header must fit in sourceReplyBytes (${c.sourceReplyBytes}), or a value could never be read`,
+    );
+  }
   if (!(c.bucketPingIntervalMs >= 0) || !Number.isFinite(c.bucketPingIntervalMs)) {
     throw new Error(`config: bucketPingIntervalMs must be a non-negative number of milliseconds, got ${c.bucketPingIntervalMs}`);
   }

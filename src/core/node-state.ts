@@ -10,6 +10,8 @@ import type { PeerIds } from './peers.js';
 import type { Random } from './random.js';
 import type { RecordStore } from './records.js';
 import type { RoutingTable } from './routing-table.js';
+import type { SourceGather } from './source-ops.js';
+import type { SourceStore } from './sources.js';
 import { RequestTable } from './rpc-table.js';
 
 export const SEC = 1000;
@@ -26,10 +28,20 @@ export interface Published {
  * Everything one node knows, in one object: the output queues, the timer table and the request
  * table come from the classes it extends (see outbox.ts for why one object).
  */
+/** A source value this node added as its own and republishes. */
+export interface PublishedSource {
+  key: Uint8Array;
+  value: Uint8Array;
+  republishAt: number;
+}
+
 export class NodeState extends RequestTable<Run> {
   /** Created with the first record / the first put (most swarm nodes hold few). */
   records: RecordStore | null = null;
   published: Map<string, Published> | null = null;
+  /** The sources kind (sources.ts): values held, and own values republished. */
+  sources: SourceStore | null = null;
+  publishedSources: Map<string, PublishedSource> | null = null;
   lastVersion = 0;
   joined = false;
   /** Set by traceNextLookup(): the next lookup records its steps. */
@@ -69,5 +81,7 @@ export interface Run {
   trace: LookupStep[] | null;
   /** How many of the table's closest contacts have been offered to the lookup. */
   seeded: number;
+  /** A findSources run's collector (null for every other lookup). */
+  gather: SourceGather | null;
   finish: (run: Run, now: number) => void;
 }

@@ -13,7 +13,7 @@
  * counter, and events are ordered by (time, global index of the causing node, that number).
  */
 import { resolveConfig, type KadConfig } from '../core/config.js';
-import type { Message } from '../core/messages.js';
+import { MESSAGE_TYPE_NAMES, type Message } from '../core/messages.js';
 import type { PeerIds } from '../core/peers.js';
 import { Random, deriveSeed } from '../core/random.js';
 import type { Clock } from '../host/clock.js';
@@ -60,7 +60,7 @@ export interface ClusterOptions {
 }
 
 export class ClusterStats {
-  readonly sent = new Float64Array(8);
+  readonly sent = new Float64Array(MESSAGE_TYPE_NAMES.length);
   readonly drops = new Map<string, number>();
   localMessages = 0;
   delivered = 0;

@@ -21,6 +21,7 @@ import type { ContactReader } from './contacts.js';
 import { isBytes, isId, isTtl, isU32, isVersion } from './fields.js';
 import { DEFAULT_MAX_CONTACTS, DEFAULT_MAX_VALUE_BYTES, MAX_DATAGRAM_BYTES } from './limits.js';
 import { createDecoder, FIRST_RECORD_ID, MESSAGE_STRUCTURES } from './structures.js';
+import { readSourceEntries } from './source-entries.js';
 
 export type DropReason =
   | 'too-large' // datagram above maxDatagramBytes
@@ -144,6 +145,31 @@ function build(type: MessageType, rec: Record<string, unknown>, senderId: Uint8A
       if (!isU32(rpc) || !isBytes(value) || !isVersion(version) || !isTtl(ttl)) return drop('bad-field');
       if (value.length > limits.maxValueBytes) return drop('value-too-large');
       message = { type, rpc, value, version, ttl };
+      break;
+    }
+    case MessageType.AddSource: {
+      const { addSource: rpc, key, data: value, publisher, ttl } = rec;
+      if (!isU32(rpc) || !isId(key) || !isBytes(value) || !isId(publisher) || !isTtl(ttl)) return drop('bad-field');
+      if (value.length > limits.maxValueBytes) return drop('value-too-large');
+      message = { type, rpc, key, value, publisher, ttl };
+      break;
+    }
+    case MessageType.FindSources: {
+      const { findSources: rpc, key, cursor } = rec;
+      if (!isU32(rpc) || !isId(key) || !isU32(cursor)) return drop('bad-field');
+      message = { type, rpc, key, cursor };
+      break;
+    }
+    case MessageType.Sources: {
+      const { sources: rpc, entries: list, next, contacts: contactList } = rec;
+      if (!isU32(rpc) || !isBytes(list) || !isU32(next) || !isBytes(contactList)) return drop('bad-field');
+      const entries = readSourceEntries(list, limits.maxValueBytes);
+      if (typeof entries === 'string') return drop(entries);
+      const count = countContacts(contactList, limits.maxContacts);
+      if (count < 0) return drop(count === BAD_CONTACT ? 'bad-contact' : 'too-many-contacts');
+      const handles = readContactList(contactList, count, contacts);
+      droppedContacts = count - handles.length;
+      message = { type, rpc, entries, next, contacts: handles };
       break;
     }
     default:

@@ -51,6 +51,10 @@ const EVERY_SETTING: KadConfig = {
   maxValueBytes: 1000,
   maxRecords: 50_000,
   cacheOnLookupPath: false,
+  maxSourcesPerKey: 100,
+  maxSourceBytesPerKey: 32_768,
+  maxSourceValueBytes: 300,
+  sourceReplyBytes: 1200,
 };
 
 const dir = mkdtempSync(join(tmpdir(), 'kadswarm-runs-'));
