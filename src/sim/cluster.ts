@@ -149,6 +149,12 @@ export class Cluster implements Outbox, WakeQueue, EventSink {
   put(i: number, key: Uint8Array, value: Uint8Array, done?: Done<Extract<DoneEvent, { kind: 'put' }>['result']>, version?: number): void {
     this.loop.put(this.slotOf(i), key, value, this.clock.now(), done, version);
   }
+  addSource(i: number, key: Uint8Array, value: Uint8Array, done?: Done<Extract<DoneEvent, { kind: 'add-source' }>['result']>): void {
+    this.loop.addSource(this.slotOf(i), key, value, this.clock.now(), done);
+  }
+  findSources(i: number, key: Uint8Array, done?: Done<Extract<DoneEvent, { kind: 'find-sources' }>['result']>): void {
+    this.loop.findSources(this.slotOf(i), key, this.clock.now(), done);
+  }
   stop(i: number): void {
     this.loop.stop(this.slotOf(i), this.clock.now());
   }
