@@ -16,7 +16,18 @@ import { Message, MessageType } from '../core/messages.js';
 import { Random } from '../core/random.js';
 import { RealClock } from '../host/clock.js';
 import { HostLoop, type EventSink, type Outbox, type WakeQueue } from '../host/host-loop.js';
-import { KadNode, type DoneEvent, type FindNodeResult, type GetResult, type JoinResult, type NodeEvent, type PutResult } from '../core/index.js';
+import {
+  KadNode,
+  type AddSourceResult,
+  type DoneEvent,
+  type FindNodeResult,
+  type FindSourcesResult,
+  type GetResult,
+  type JoinResult,
+  type NodeEvent,
+  type PutResult,
+} from '../core/index.js';
+import { publishFile, search, type PublishResult, type SearchResult } from './keywords.js';
 import { Address, AddressBook, checkLimits, decodeMessage, encodeMessage, formatAddress, parseAddress } from '../wire/index.js';
 
 export interface UdpNodeOptions {
@@ -105,7 +116,13 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements Outbox, Wake
     const config = resolveConfig(opts.config);
     const wanted = parseAddress(opts.listen);
     if (wanted.kind === 'index') throw new Error(`listen address must be host:port, got "${opts.listen}"`);
-    checkLimits({ k: config.k, maxValueBytes: config.maxValueBytes, addressKind: wanted.kind });
+    checkLimits({
+      k: config.k,
+      maxValueBytes: config.maxValueBytes,
+      addressKind: wanted.kind,
+      maxSourceValueBytes: config.maxSourceValueBytes,
+      sourceReplyBytes: config.sourceReplyBytes,
+    });
     const socket = dgram.createSocket(wanted.kind === 'ipv6' ? 'udp6' : 'udp4');
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
@@ -158,6 +175,43 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements Outbox, Wake
     if (target.length !== 20) throw new RangeError(`a target is 20 bytes, got ${target.length}`);
     const r = await this.op<FindNodeResult>((done) => this.loop.findNode(0, target, now(), done));
     return { ...r, closest: r.closest.map((h) => this.contactOf(h)) };
+  }
+
+  /**
+   * Adds a value to the sources set under key (many values per key, one per publisher and value),
+   * republished by this node. Rejects when the value is too large, or when every node that
+   * answered refused it (a per-key cap: the message names both).
+   */
+  async addSource(key: string | Uint8Array, value: string | Uint8Array): Promise<AddSourceResult> {
+    const k = toKey(key);
+    const v = toBytes(value);
+    if (v.length > this.config.maxSourceValueBytes) {
+      throw new RangeError(`source value is ${v.length} bytes; the limit is maxSourceValueBytes = ${this.config.maxSourceValueBytes}`);
+    }
+    const r = await this.op<AddSourceResult>((done) => this.loop.addSource(0, k, v, now(), done));
+    if (r.stored === 0 && r.refused > 0) {
+      const c = this.config;
+      throw new Error(
+        `addSource: refused by ${r.refused} node${r.refused === 1 ? '' : 's'}: a key holds at most maxSourcesPerKey = ${c.maxSourcesPerKey} values and maxSourceBytesPerKey = ${c.maxSourceBytesPerKey} bytes`,
+      );
+    }
+    return r;
+  }
+
+  /** Every value under key that the k closest nodes hold (all pages of each), with how many nodes contributed. */
+  findSources(key: string | Uint8Array): Promise<FindSourcesResult> {
+    const k = toKey(key);
+    return this.op((done) => this.loop.findSources(0, k, now(), done));
+  }
+
+  /** Keyword search (keywords.ts): stores (name, hash) under each word of the name. */
+  publishFile(name: string, hash: string): Promise<PublishResult> {
+    return publishFile(this, name, hash);
+  }
+
+  /** Keyword search: the files whose names have every word. */
+  search(words: string | string[]): Promise<SearchResult> {
+    return search(this, words);
   }
 
   /** Pings a peer by address; resolves with its ID and the round-trip time, or null on timeout. */
@@ -233,7 +287,8 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements Outbox, Wake
 
   private receive(buf: Buffer, rinfo: dgram.RemoteInfo): void {
     if (this.closed) return;
-    const d = decodeMessage(buf, this.book, { maxDatagramBytes: 1400, maxValueBytes: this.config.maxValueBytes, maxContacts: 64 });
+    const maxValueBytes = Math.max(this.config.maxValueBytes, this.config.maxSourceValueBytes);
+    const d = decodeMessage(buf, this.book, { maxDatagramBytes: 1400, maxValueBytes, maxContacts: 64 });
     if (!d.ok) return this.count(d.reason);
     if (d.droppedContacts > 0) this.count('dropped-contacts', d.droppedContacts);
     const from: Address = { kind: rinfo.family === 'IPv6' ? 'ipv6' : 'ipv4', host: rinfo.address, port: rinfo.port };

@@ -105,7 +105,7 @@ export class Cluster implements Outbox, WakeQueue, EventSink {
     this.invariants = o.invariants ?? null;
     this.faultAfter = o.faultAfterMessages ?? Infinity;
     this.contacts = new IndexContacts(this.peers);
-    this.limits = { maxDatagramBytes: 1400, maxValueBytes: this.config.maxValueBytes, maxContacts: Math.max(this.config.k, 20), ...o.limits };
+    this.limits = { maxDatagramBytes: 1400, maxValueBytes: Math.max(this.config.maxValueBytes, this.config.maxSourceValueBytes), maxContacts: Math.max(this.config.k, 20), ...o.limits };
     this.loop = new HostLoop(slots, this, this, this);
     this.seqs = new Uint32Array(Math.max(1, slots));
     this.trace = o.trace ? new TraceHash(slots) : null;

@@ -15,6 +15,7 @@ import { Cluster } from './cluster.js';
 import { InvariantChecker } from './invariants.js';
 import { DEFAULT_NETWORK, type NetworkModel } from './network-model.js';
 import { formatChain } from './trace-hash.js';
+import { publishFile, search, type PublishResult, type SearchResult, type SourcesApi } from '../net/keywords.js';
 
 export interface SimOptions {
   seed?: number;
@@ -147,6 +148,20 @@ export class SimNetwork {
 
   findSources(node: number, key: Uint8Array): FindSourcesResult {
     return this.complete('findSources', (done) => this.cluster.findSources(node, key, done));
+  }
+
+  /** Node `node` as the keyword module's SourcesApi (operations run to completion in virtual time). */
+  sourcesOf(node: number): SourcesApi {
+    return { addSource: (key, value) => this.addSource(node, key, value), findSources: (key) => this.findSources(node, key) };
+  }
+
+  /** Keyword search (src/net/keywords.ts) from node `node`. */
+  publishFile(node: number, name: string, hash: string): Promise<PublishResult> {
+    return publishFile(this.sourcesOf(node), name, hash);
+  }
+
+  search(node: number, words: string | string[]): Promise<SearchResult> {
+    return search(this.sourcesOf(node), words);
   }
 
   private complete<R>(what: string, start: (done: (r: R) => void) => void): R {

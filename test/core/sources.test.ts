@@ -4,7 +4,7 @@
  * holder of many values read in full through page cursors.
  */
 import { describe, expect, it } from 'vitest';
-import { HOUR, MINUTE } from '../../src/core/config.js';
+import { HOUR, MINUTE, type KadConfig } from '../../src/core/config.js';
 import { keyString } from '../../src/core/records.js';
 import { SimNetwork } from '../../src/sim/sim-network.js';
 import { range, trueClosest } from '../helpers/brute-force.js';
@@ -13,7 +13,7 @@ const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const dec = (b: Uint8Array): string => new TextDecoder().decode(b);
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
-function network(n: number, config: ConstructorParameters<typeof SimNetwork>[0]['config'] = {}, seed = 7): SimNetwork {
+function network(n: number, config: Partial<KadConfig> = {}, seed = 7): SimNetwork {
   const sim = new SimNetwork({ seed, config });
   for (let i = 0; i < n; i++) sim.addNode();
   const joins = sim.joinAll(0, 1, n);
