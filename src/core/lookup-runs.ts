@@ -13,10 +13,9 @@ import { LookupCost, LookupStep } from './events.js';
 import { readIdBytes } from './id.js';
 import { Lookup, LookupKind, NEXT_FINISHED, NEXT_WAIT } from './lookup.js';
 import { MessageType, Reply, Request } from './messages.js';
-import { NodeState, Run, secondsSinceEpoch } from './node-state.js';
+import { NodeState, Run, secondsSinceEpoch, type SourceCollector } from './node-state.js';
 import { Pending, Purpose, request } from './rpc-table.js';
 import { offerClosest } from './table-select.js';
-import type { SourceGather } from './source-ops.js';
 
 export type { Run } from './node-state.js';
 
@@ -29,7 +28,7 @@ export function startLookup(
   now: number,
   finish: Run['finish'],
   key?: Uint8Array,
-  gather: SourceGather | null = null,
+  gather: SourceCollector | null = null,
 ): Run {
   const k = s.config.k;
   const lookup = new Lookup(kind, s.peers, target, 0, k, s.config.alpha, 2 * k, s.self);

@@ -6,11 +6,11 @@
 import type { KadConfig } from './config.js';
 import type { LookupStep } from './events.js';
 import type { Lookup } from './lookup.js';
+import type { SourceEntry } from './messages.js';
 import type { PeerIds } from './peers.js';
 import type { Random } from './random.js';
 import type { RecordStore } from './records.js';
 import type { RoutingTable } from './routing-table.js';
-import type { SourceGather } from './source-ops.js';
 import type { SourceStore } from './sources.js';
 import { RequestTable } from './rpc-table.js';
 
@@ -67,6 +67,11 @@ export function secondsSinceEpoch(s: NodeState, now: number): number {
   return Math.max(0, Math.floor((now - s.epoch) / SEC));
 }
 
+/** Where a findSources lookup hands the first SOURCES page of each node (source-ops.ts SourceGather). */
+export interface SourceCollector {
+  firstPage(peer: number, entries: SourceEntry[], next: number, key: Uint8Array, now: number): void;
+}
+
 /** A lookup in progress and what to do with its outcome (lookup-runs.ts drives it). */
 export interface Run {
   lookup: Lookup;
@@ -82,6 +87,6 @@ export interface Run {
   /** How many of the table's closest contacts have been offered to the lookup. */
   seeded: number;
   /** A findSources run's collector (null for every other lookup). */
-  gather: SourceGather | null;
+  gather: SourceCollector | null;
   finish: (run: Run, now: number) => void;
 }

@@ -11,7 +11,7 @@ import type { AddSourceResult, FindSourcesResult, LookupCost, SourceFound } from
 import { ID_WORDS, compareDistance, idToWords, writeIdWords } from './id.js';
 import { LookupKind } from './lookup.js';
 import { MessageType, type AddSource, type FindSources, type Reply, type SourceEntry } from './messages.js';
-import type { NodeState, Run } from './node-state.js';
+import type { NodeState, Run, SourceCollector } from './node-state.js';
 import { keyString } from './records.js';
 import { Purpose, request, type Waiter } from './rpc-table.js';
 import { closestDepth, costOf, startLookup } from './lookup-runs.js';
@@ -154,7 +154,7 @@ export function findSources(s: NodeState, key: Uint8Array, now: number, op: numb
 }
 
 /** What one findSources has gathered; the lookup and the page requests report here. */
-export class SourceGather {
+export class SourceGather implements SourceCollector {
   private readonly seen = new Map<string, SourceFound>();
   private readonly contributors = new Set<number>();
   private pagesOut = 0;
