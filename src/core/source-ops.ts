@@ -181,7 +181,7 @@ export class SourceGather implements SourceCollector {
   /** A first page the lookup received: its values, and a request for the next page when there is one. */
   firstPage(peer: number, entries: SourceEntry[], next: number, key: Uint8Array, now: number): void {
     this.take(peer, entries);
-    if (next !== 0) this.askPage(peer, key, next, now);
+    if (next !== 0) this.askPage(peer, key, next, this.s.config.maxSourcesPerKey, now);
   }
 
   lookupEnded(run: Run, end: number): void {
@@ -189,20 +189,21 @@ export class SourceGather implements SourceCollector {
     if (this.pagesOut === 0) this.complete(end);
   }
 
-  private askPage(peer: number, key: Uint8Array, cursor: number, now: number): void {
+  /** `pagesLeft` bounds what one holder can make us ask: an honest one has at most maxSourcesPerKey values, one or more a page. */
+  private askPage(peer: number, key: Uint8Array, cursor: number, pagesLeft: number, now: number): void {
     this.pagesOut++;
     this.pageRpcs++;
-    const waiter: Waiter = { settle: (reply, t) => this.pageSettled(peer, key, reply, t) };
+    const waiter: Waiter = { settle: (reply, t) => this.pageSettled(peer, key, cursor, pagesLeft - 1, reply, t) };
     const msg: FindSources = { type: MessageType.FindSources, rpc: 0, key, cursor };
     request(this.s, peer, msg, Purpose.Store, now, null, waiter);
   }
 
-  private pageSettled(peer: number, key: Uint8Array, reply: Reply | null, now: number): void {
+  private pageSettled(peer: number, key: Uint8Array, cursor: number, pagesLeft: number, reply: Reply | null, now: number): void {
     this.pagesOut--;
     if (reply && reply.type === MessageType.Sources) {
       this.take(peer, reply.entries);
-      // A holder that answers with the cursor it was asked for would loop: the page must move on.
-      if (reply.next !== 0 && reply.entries.length > 0) this.askPage(peer, key, reply.next, now);
+      // Cursors only move forward, and a page past the first carries values: anything else would loop.
+      if (reply.next > cursor && reply.entries.length > 0 && pagesLeft > 0) this.askPage(peer, key, reply.next, pagesLeft, now);
     } else if (!reply) this.pageTimeouts++;
     if (this.pagesOut === 0 && this.run) this.complete(now);
   }
