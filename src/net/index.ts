@@ -7,4 +7,5 @@
  * promises (UdpNode). Never here: protocol decisions, workload, or a thread per node.
  */
 export { UdpNode, toKey, type UdpNodeOptions, type UdpGetResult, type UdpFindNodeResult, type Contact } from './udp-node.js';
+export { keywordsOf, publishFile, search, type FileEntry, type PublishResult, type SearchResult, type SourcesApi } from './keywords.js';
 export { createRingMesh, attachRingMesh, type RingMesh } from './ring-mesh.js';
