@@ -84,6 +84,31 @@ describe('sources: many values under one key', () => {
     expect(sim.findSources(6, key).values.map((v) => dec(v.value))).toEqual(['kept']);
   });
 
+  it('replication pushes each held value to closest nodes that missed it, keeping its publisher and its expiry', () => {
+    const sim = network(30, { k: 4, expireMs: 3 * HOUR, republishMs: 2 * HOUR, replicateMs: 20 * MINUTE });
+    const key = new Uint8Array(20).fill(0x44);
+    const closest = trueClosest(sim.peers, range(30), key, 4);
+    const [publisher, other] = range(30).filter((i) => !closest.includes(i));
+    sim.stop(closest[0]!);
+    sim.stop(closest[1]!);
+    sim.addSource(publisher!, key, enc('one'));
+    sim.addSource(other!, key, enc('two'));
+    sim.resume(closest[0]!);
+    sim.resume(closest[1]!);
+    sim.stop(publisher!); // no republish: what reaches the two below comes from the holders' replication
+    sim.stop(other!);
+    expect(held(sim, closest[0]!, key)).toEqual([]);
+    const expiries = (i: number): number[] => sim.nodes[i]!.sources!.get(keyString(key), sim.now)!.values.map((v) => v.expiresAt).sort((a, b) => a - b);
+    const expiry = expiries(closest[2]!);
+    sim.advance(45 * MINUTE);
+    const want = [`${hex(sim.peers.idOf(publisher!))} one`, `${hex(sim.peers.idOf(other!))} two`].sort();
+    for (const c of closest.slice(0, 2)) {
+      expect(held(sim, c, key)).toEqual(want);
+      // The replica lives as long as the original (give or take the one-way latency the ttl travelled), not a fresh expireMs.
+      expiries(c).forEach((t, i) => expect(Math.abs(t - expiry[i]!)).toBeLessThan(1000));
+    }
+  });
+
   it('caps: the value past maxSourcesPerKey and past maxSourceBytesPerKey is refused by every holder, with its drop reason', () => {
     const sim = network(30, { k: 5, maxSourcesPerKey: 3, maxSourceBytesPerKey: 40 });
     const key = new Uint8Array(20).fill(0x22);
