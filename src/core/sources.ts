@@ -46,6 +46,11 @@ export interface SourceCaps {
   maxSourceBytesPerKey: number;
 }
 
+/** Why holders refuse a value, for the error a publisher shows when every holder did (they only say no). */
+export function sourceRefusal(refused: number, caps: SourceCaps): string {
+  return `refused by ${refused} node${refused === 1 ? '' : 's'}: a key holds at most maxSourcesPerKey = ${caps.maxSourcesPerKey} values and maxSourceBytesPerKey = ${caps.maxSourceBytesPerKey} bytes`;
+}
+
 export interface SourcePage {
   entries: SourceEntry[];
   next: number;

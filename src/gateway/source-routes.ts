@@ -12,6 +12,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { idToHex } from '../core/id.js';
 import { keyFromString } from '../core/key.js';
+import { sourceRefusal } from '../core/sources.js';
 import type { RouteContext } from './route-context.js';
 import { HttpError, isValidUtf8, parseKey, readBody, sendJson } from './http-util.js';
 import { asker, lookup } from './route-helpers.js';
@@ -43,9 +44,7 @@ export async function postSources(gw: RouteContext, req: IncomingMessage, res: S
     return;
   }
   if (r.refused > 0) {
-    const c = gw.config;
-    const error = `refused by ${r.refused} nodes: a key holds at most maxSourcesPerKey = ${c.maxSourcesPerKey} values and maxSourceBytesPerKey = ${c.maxSourceBytesPerKey} bytes`;
-    sendJson(res, 409, { error, ...answer });
+    sendJson(res, 409, { error: sourceRefusal(r.refused, gw.config), ...answer });
     return;
   }
   sendJson(res, 503, { error: 'no node acknowledged the value', ...answer });

@@ -14,6 +14,7 @@ import { idToHex } from '../core/id.js';
 import { keyFromString } from '../core/key.js';
 import { Message, MessageType } from '../core/messages.js';
 import { Random } from '../core/random.js';
+import { sourceRefusal } from '../core/sources.js';
 import { RealClock } from '../host/clock.js';
 import { HostLoop, type EventSink, type Outbox, type WakeQueue } from '../host/host-loop.js';
 import {
@@ -189,12 +190,7 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements Outbox, Wake
       throw new RangeError(`source value is ${v.length} bytes; the limit is maxSourceValueBytes = ${this.config.maxSourceValueBytes}`);
     }
     const r = await this.op<AddSourceResult>((done) => this.loop.addSource(0, k, v, now(), done));
-    if (r.stored === 0 && r.refused > 0) {
-      const c = this.config;
-      throw new Error(
-        `addSource: refused by ${r.refused} node${r.refused === 1 ? '' : 's'}: a key holds at most maxSourcesPerKey = ${c.maxSourcesPerKey} values and maxSourceBytesPerKey = ${c.maxSourceBytesPerKey} bytes`,
-      );
-    }
+    if (r.stored === 0 && r.refused > 0) throw new Error(`addSource: ${sourceRefusal(r.refused, this.config)}`);
     return r;
   }
 
