@@ -2,7 +2,9 @@
  * kadswarm's library API.
  *
  * - `createNode` starts a real node on UDP: `join`, `put`, `get`, `findNode`,
- *   `ping`, `close`, and events ('stored', 'lookup', 'timeout', 'drop').
+ *   `ping`, `close`, and events ('stored', 'lookup', 'timeout', 'drop'); the
+ *   sources kind (`addSource`, `findSources`: many values per key) and keyword
+ *   search (`publishFile`, `search`), also usable on a SimNetwork node.
  * - `KadNode` is the sans-IO protocol core, for hosting nodes over your own
  *   transport (feed it inputs, drain its outputs: see src/core/index.ts), and
  *   `SimNetwork` runs many of them in one thread on virtual time.
@@ -16,7 +18,8 @@ export function createNode(opts: UdpNodeOptions): Promise<UdpNode> {
 export { UdpNode, toKey, type UdpNodeOptions, type UdpNodeState, type UdpGetResult, type UdpFindNodeResult, type Contact } from './net/udp-node.js';
 export type { DropScope } from './net/datagram-accounts.js';
 export { DEFAULT_RATE_LIMIT, type RateLimitOptions } from './net/rate-limit.js';
-export { KadNode, type NodeEvent, type DoneEvent, type DropReason, type LookupCost, type LookupStep, type FindNodeResult, type GetResult, type PutResult, type JoinResult, type PingResult } from './core/index.js';
+export { KadNode, type NodeEvent, type DoneEvent, type DropReason, type LookupCost, type LookupStep, type FindNodeResult, type GetResult, type PutResult, type JoinResult, type PingResult, type AddSourceResult, type FindSourcesResult, type SourceFound } from './core/index.js';
+export { keywordsOf, publishFile, search, type FileEntry, type PublishResult, type SearchResult, type SourcesApi } from './net/keywords.js';
 export { DEFAULT_CONFIG, UDP_DEFAULTS, resolveConfig, type KadConfig, SECOND, MINUTE, HOUR } from './core/config.js';
 export { keyFromString } from './core/key.js';
 export { idToHex, hexToId, xorDistance } from './core/id.js';

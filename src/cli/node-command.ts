@@ -7,11 +7,16 @@ import { createInterface } from 'node:readline';
 import { UdpNode } from '../net/udp-node.js';
 import type { RateLimitOptions } from '../net/rate-limit.js';
 import { formatCost } from './format.js';
+import { runSourceCommand } from './node-sources.js';
 import { UsageError, flagHelp, intFlag, parseFlags, resolveKad, type FlagSpecs } from './flags.js';
 
 const HELP = `Commands:
   I <key> <value>   store value under key (the value is the rest of the line)
   G <key>           get the value of key
+  A <key> <value>   add value to the sources set under key (many values per key; the rest of the line)
+  F <key>           find every source value under key: one per line, then count, nodes, cost
+  P <name>          publish a file for keyword search (the rest of the line; hash = SHA-1 of the name)
+  K <word>...       search files whose names have every word: "name  hash" per match, then a summary
   S                 show this node's state: ID, contacts per bucket, records held, address book, datagram counts
   Q                 quit
   help              this list`;
@@ -37,6 +42,7 @@ Examples:
   kadswarm node -l 127.0.0.1:4000
   kadswarm node -l 127.0.0.1:4001 -r 127.0.0.1:4000
   printf 'I greeting hello\\nG greeting\\n' | kadswarm node -l 127.0.0.1:0 -r 127.0.0.1:4000
+  printf 'P Holiday Photos 2024.zip\\nK photos holiday\\n' | kadswarm node -l 127.0.0.1:0 -r 127.0.0.1:4000
 
 Exit codes: 0 end of input or Q, 1 the node could not start or join, 2 bad usage.`;
 
@@ -163,6 +169,16 @@ export async function runCommand(node: UdpNode, line: string, out: (line: string
       case 'Q':
       case 'q':
         return true;
+      case 'A':
+      case 'a':
+      case 'F':
+      case 'f':
+      case 'P':
+      case 'p':
+      case 'K':
+      case 'k':
+        await runSourceCommand(node, cmd, rest, trimmed, out);
+        return false;
       case 'help':
       case 'h':
       case '?':

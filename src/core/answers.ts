@@ -10,6 +10,7 @@ import { RecordStore, StoreOutcome, keyString } from './records.js';
 import { cacheScale, closestTo, closestWithin } from './table-select.js';
 import { TimerKind, replicationDelay } from './timers.js';
 import { valueBytesMax } from './wire-sizes.js';
+import { answerAddSource, answerFindSources } from './source-ops.js';
 
 /**
  * Answers `msg`. `budget` is what the reply may take on the wire, in bytes (Infinity for a
@@ -26,6 +27,10 @@ export function answer(s: NodeState, from: number, msg: Request, now: number, bu
       return answerFindValue(s, from, msg, now, budget);
     case MessageType.Store:
       return answerStore(s, from, msg, now);
+    case MessageType.AddSource:
+      return answerAddSource(s, from, msg, now);
+    case MessageType.FindSources:
+      return answerFindSources(s, from, msg, now, budget);
   }
 }
 

@@ -3,6 +3,7 @@
  * Times are milliseconds; `now` is whatever clock the host runs on (wall or virtual).
  */
 import { closestName } from './names.js';
+import { SOURCE_ENTRY_OVERHEAD_BYTES } from './source-sizes.js';
 
 export const SECOND = 1000;
 export const MINUTE = 60 * SECOND;
@@ -59,6 +60,14 @@ export interface KadConfig {
   maxPerSubnetPerBucket: number;
   /** IP diversity: contacts sharing one IP in the whole table; 0 = no limit. */
   maxPerIp: number;
+  /** Values one key of the sources kind holds at most (one per publisher and value); more are refused. */
+  maxSourcesPerKey: number;
+  /** Bytes of values one sources key holds at most; a value that would pass it is refused. */
+  maxSourceBytesPerKey: number;
+  /** Largest source value, in bytes (a keyword entry is a 20-byte hash and a file name). */
+  maxSourceValueBytes: number;
+  /** Bytes a SOURCES reply spends on its values and contacts together (the rest of the datagram is headers). */
+  sourceReplyBytes: number;
 }
 
 export const DEFAULT_CONFIG: Readonly<KadConfig> = Object.freeze({
@@ -85,6 +94,11 @@ export const DEFAULT_CONFIG: Readonly<KadConfig> = Object.freeze({
   verifyPingsPerSecond: 100,
   maxPerSubnetPerBucket: 0,
   maxPerIp: 0,
+  maxSourcesPerKey: 256,
+  maxSourceBytesPerKey: 64 * 1024,
+  maxSourceValueBytes: 512,
+  // 1,400-byte datagram minus SOURCES headers (see wire/limits.ts: sourcesReplyBytes).
+  sourceReplyBytes: 1340,
 });
 
 /** What a UDP node runs with unless told otherwise: every address checked, libtorrent's diversity limits. */
@@ -137,6 +151,15 @@ export function resolveConfig(partial: Partial<KadConfig> = {}): KadConfig {
   }
   if (!(c.verifyPingsPerSecond > 0) || !Number.isFinite(c.verifyPingsPerSecond)) {
     throw new Error(`config: verifyPingsPerSecond must be a positive number, got ${c.verifyPingsPerSecond}`);
+  }
+  int('maxSourcesPerKey', 0, 1e6);
+  int('maxSourceBytesPerKey', 0, 1e9);
+  int('maxSourceValueBytes', 0, 65536);
+  int('sourceReplyBytes', 1, 65536);
+  if (c.maxSourceValueBytes + SOURCE_ENTRY_OVERHEAD_BYTES > c.sourceReplyBytes) {
+    throw new Error(
+      `config: maxSourceValueBytes (${c.maxSourceValueBytes}) + ${SOURCE_ENTRY_OVERHEAD_BYTES} bytes of entry header must fit in sourceReplyBytes (${c.sourceReplyBytes}), or a value could never be read`,
+    );
   }
   if (!(c.bucketPingIntervalMs >= 0) || !Number.isFinite(c.bucketPingIntervalMs)) {
     throw new Error(`config: bucketPingIntervalMs must be a non-negative number of milliseconds, got ${c.bucketPingIntervalMs}`);

@@ -16,7 +16,11 @@ export type DropReason =
   | 'value-too-large'
   | 'store-older-version'
   | 'store-full'
-  | 'late-reply';
+  | 'late-reply'
+  /** An ADD_SOURCE refused: the key holds maxSourcesPerKey values already. */
+  | 'sources-per-key-full'
+  /** An ADD_SOURCE refused: the value would take the key past maxSourceBytesPerKey. */
+  | 'source-bytes-per-key-full';
 
 /**
  * Drop reasons under which the core refused a whole message: it was not handled. Every other
@@ -75,6 +79,30 @@ export interface PutResult extends LookupCost {
   version: number;
 }
 
+export interface AddSourceResult extends LookupCost {
+  /** Nodes that kept the value (this one included when it is among the closest). */
+  stored: number;
+  /** Nodes other than this one that acknowledged it: the store succeeded when this is above 0. */
+  acked: number;
+  /** Nodes that answered with a refusal (a per-key cap, or a value too large for them). */
+  refused: number;
+}
+
+/** One value of a sources key: who published it and how long it has left (ms, as its holder said). */
+export interface SourceFound {
+  value: Uint8Array;
+  /** The publisher's 20-byte node ID. */
+  publisher: Uint8Array;
+  ttl: number;
+}
+
+/** findSources: the union of the values the reached nodes hold, one per (publisher, value). */
+export interface FindSourcesResult extends LookupCost {
+  values: SourceFound[];
+  /** Nodes (this one included) that returned at least one value. */
+  contributors: number;
+}
+
 export interface JoinResult {
   ok: boolean;
   contacts: number;
@@ -94,12 +122,14 @@ export type DoneEvent =
   | { type: 'done'; op: number; kind: 'find-node'; result: FindNodeResult }
   | { type: 'done'; op: number; kind: 'get'; result: GetResult }
   | { type: 'done'; op: number; kind: 'put'; result: PutResult }
-  | { type: 'done'; op: number; kind: 'ping'; result: PingResult };
+  | { type: 'done'; op: number; kind: 'ping'; result: PingResult }
+  | { type: 'done'; op: number; kind: 'add-source'; result: AddSourceResult }
+  | { type: 'done'; op: number; kind: 'find-sources'; result: FindSourcesResult };
 
 export type NodeEvent =
   | { type: 'stored'; key: Uint8Array; version: number; cached: boolean }
   | { type: 'timeout'; peer: number; request: MessageType }
-  | { type: 'lookup'; kind: 'find-node' | 'find-value'; cost: LookupCost }
+  | { type: 'lookup'; kind: 'find-node' | 'find-value' | 'find-sources'; cost: LookupCost }
   /** This node answered a FIND_VALUE from a cached copy. */
   | { type: 'cache-hit'; key: Uint8Array }
   /** A message or record was refused (replaces the old host.drop). */

@@ -5,7 +5,7 @@
  * What goes in (the host calls these):
  *   handle(from, msg, now)       a message that arrived from peer handle `from`
  *   handleTimeout(now)           the wake-up the node asked for through pollTimeout
- *   join / findNode / get / put / ping (..., now, op)
+ *   join / findNode / get / put / ping / addSource / findSources (..., now, op)
  *                                operations; each ends with exactly one 'done' event carrying `op`
  *   stop(now) / resume()         take the node down (ends operations in flight) and back up
  *   addContact(peer)             a contact from outside the protocol (oracle-filled tables)
@@ -35,7 +35,10 @@
  */
 export { KadNode } from './node.js';
 export type {
+  AddSourceResult,
   DoneEvent,
+  FindSourcesResult,
+  SourceFound,
   DropReason,
   FindNodeResult,
   GetResult,

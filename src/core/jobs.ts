@@ -10,10 +10,12 @@ import { IGNORE_RESULT, startLookup } from './lookup-runs.js';
 import { NodeState, SEC, secondsSinceEpoch } from './node-state.js';
 import { storeAtClosest } from './operations.js';
 import { TimerKind, replicationDelay } from './timers.js';
+import { replicateSources, republishSources } from './source-ops.js';
 
 /** Removes expired records; the next sweep is at the earliest expiry left. */
 export function sweep(s: NodeState, now: number): void {
-  s.setTimer(TimerKind.Expire, s.records ? s.records.sweep(now) : Infinity);
+  const records = s.records ? s.records.sweep(now) : Infinity;
+  s.setTimer(TimerKind.Expire, s.sources ? Math.min(records, s.sources.sweep(now)) : records);
 }
 
 /** A random lookup into every bucket that saw none for refreshMs. */
@@ -36,6 +38,7 @@ export function refresh(s: NodeState, now: number): void {
 /** Pushes each replica not STOREd here within the last interval to the current k closest, keeping its expiry. */
 export function replicate(s: NodeState, now: number): void {
   s.setTimer(TimerKind.Replicate, now + replicationDelay(s.config, s.rng));
+  replicateSources(s, now);
   if (!s.records) return;
   for (const r of s.records.map.values()) {
     if (r.cached || r.expiresAt <= now || now - r.storedAt < s.config.replicateMs) continue;
@@ -46,7 +49,7 @@ export function replicate(s: NodeState, now: number): void {
 
 /** Re-stores this node's own puts whose republish time has come, with a full life. */
 export function republish(s: NodeState, now: number): void {
-  let next = Infinity;
+  let next = republishSources(s, now);
   for (const p of s.published?.values() ?? []) {
     if (p.republishAt <= now) {
       p.republishAt = now + s.config.republishMs;

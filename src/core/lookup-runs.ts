@@ -13,7 +13,7 @@ import { LookupCost, LookupStep } from './events.js';
 import { readIdBytes } from './id.js';
 import { Lookup, LookupKind, NEXT_FINISHED, NEXT_WAIT } from './lookup.js';
 import { MessageType, Reply, Request } from './messages.js';
-import { NodeState, Run, secondsSinceEpoch } from './node-state.js';
+import { NodeState, Run, secondsSinceEpoch, type SourceCollector } from './node-state.js';
 import { Pending, Purpose, request } from './rpc-table.js';
 import { offerClosest } from './table-select.js';
 
@@ -21,7 +21,15 @@ export type { Run } from './node-state.js';
 
 export const IGNORE_RESULT: Run['finish'] = () => {};
 
-export function startLookup(s: NodeState, kind: LookupKind, target: Uint32Array, now: number, finish: Run['finish'], key?: Uint8Array): Run {
+export function startLookup(
+  s: NodeState,
+  kind: LookupKind,
+  target: Uint32Array,
+  now: number,
+  finish: Run['finish'],
+  key?: Uint8Array,
+  gather: SourceCollector | null = null,
+): Run {
   const k = s.config.k;
   const lookup = new Lookup(kind, s.peers, target, 0, k, s.config.alpha, 2 * k, s.self);
   const seeded = offerClosest(s, lookup, k);
@@ -38,6 +46,7 @@ export function startLookup(s: NodeState, kind: LookupKind, target: Uint32Array,
     timeoutWait: 0,
     trace: s.traceNext ? [] : null,
     seeded,
+    gather,
     finish,
   };
   s.traceNext = false;
@@ -65,7 +74,9 @@ function pump(s: NodeState, run: Run, now: number): void {
     const msg: Request =
       l.kind === LookupKind.FindValue
         ? { type: MessageType.FindValue, rpc: 0, key: run.key }
-        : { type: MessageType.FindNode, rpc: 0, target: run.key };
+        : l.kind === LookupKind.FindSources
+          ? { type: MessageType.FindSources, rpc: 0, key: run.key, cursor: 0 }
+          : { type: MessageType.FindNode, rpc: 0, target: run.key };
     // The iterator keeps the request's own deadline: a host that ticks late still sees it expire.
     l.setDeadline(peer, request(s, peer, msg, Purpose.Lookup, now, run, null));
     run.trace?.push({ t: now - run.startedAt, step: 'query', peer, depth: l.depthOf(peer), inflight: l.inflight });
@@ -111,8 +122,10 @@ export function lookupAnswered(s: NodeState, p: Pending<Run>, msg: Reply, now: n
     return;
   }
   const before = l.size;
-  l.onSuccess(p.peer, msg.type === MessageType.Nodes ? msg.contacts : undefined);
-  if (msg.type === MessageType.Nodes) {
+  const contacts = msg.type === MessageType.Nodes || msg.type === MessageType.Sources ? msg.contacts : undefined;
+  l.onSuccess(p.peer, contacts);
+  if (msg.type === MessageType.Sources) run.gather?.firstPage(p.peer, msg.entries, msg.next, run.key, now);
+  if (contacts) {
     run.trace?.push({ t: now - run.startedAt, step: 'reply', peer: p.peer, depth, learned: l.size - before, inflight: l.inflight });
   }
   pump(s, run, now);

@@ -28,6 +28,8 @@ export const enum PeerState {
 export const enum LookupKind {
   FindNode = 0,
   FindValue = 1,
+  /** Runs to the k closest like FindNode, asking each for its source values (source-ops.ts). */
+  FindSources = 2,
 }
 
 /** What `next(now)` returns when it has no peer to hand out. */

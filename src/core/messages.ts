@@ -17,9 +17,13 @@ export const enum MessageType {
   Nodes = 5,
   FindValue = 6,
   Value = 7,
+  /** A "sources" record kind (sources.ts): adds one value to the set under a key; answered by STORE_ACK. */
+  AddSource = 8,
+  FindSources = 9,
+  Sources = 10,
 }
 
-export const MESSAGE_TYPE_NAMES = ['PING', 'PONG', 'STORE', 'STORE_ACK', 'FIND_NODE', 'NODES', 'FIND_VALUE', 'VALUE'] as const;
+export const MESSAGE_TYPE_NAMES = ['PING', 'PONG', 'STORE', 'STORE_ACK', 'FIND_NODE', 'NODES', 'FIND_VALUE', 'VALUE', 'ADD_SOURCE', 'FIND_SOURCES', 'SOURCES'] as const;
 
 export interface Ping {
   type: MessageType.Ping;
@@ -70,10 +74,51 @@ export interface Value {
   ttl: number;
 }
 
-export type Request = Ping | Store | FindNode | FindValue;
-export type Reply = Pong | StoreAck | Nodes | Value;
+/** Adds `value` to the set under `key`; the set holds one copy per (publisher, value). */
+export interface AddSource {
+  type: MessageType.AddSource;
+  rpc: number;
+  key: Uint8Array;
+  value: Uint8Array;
+  /** ID (not handle) of the node that published the value: replication forwards it unchanged. */
+  publisher: Uint8Array;
+  /** Milliseconds the value has left to live; replication keeps the original expiry. */
+  ttl: number;
+}
+export interface FindSources {
+  type: MessageType.FindSources;
+  rpc: number;
+  key: Uint8Array;
+  /** 0 for the first page; else the `next` of the previous SOURCES reply from the same node. */
+  cursor: number;
+}
+/** One value of a sources set as it travels: its publisher's ID and its remaining life in ms. */
+export interface SourceEntry {
+  value: Uint8Array;
+  publisher: Uint8Array;
+  ttl: number;
+}
+export interface Sources {
+  type: MessageType.Sources;
+  rpc: number;
+  entries: SourceEntry[];
+  /** Cursor of the next page, 0 when this page was the last. */
+  next: number;
+  /** The holder's closest contacts to the key, on the first page only (the lookup walks on them). */
+  contacts: Uint32Array;
+}
+
+export type Request = Ping | Store | FindNode | FindValue | AddSource | FindSources;
+export type Reply = Pong | StoreAck | Nodes | Value | Sources;
 export type Message = Request | Reply;
 
 export function isRequest(m: Message): m is Request {
-  return m.type === MessageType.Ping || m.type === MessageType.Store || m.type === MessageType.FindNode || m.type === MessageType.FindValue;
+  return (
+    m.type === MessageType.Ping ||
+    m.type === MessageType.Store ||
+    m.type === MessageType.FindNode ||
+    m.type === MessageType.FindValue ||
+    m.type === MessageType.AddSource ||
+    m.type === MessageType.FindSources
+  );
 }

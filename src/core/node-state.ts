@@ -7,10 +7,12 @@ import type { AddressCheck } from './address-check.js';
 import type { KadConfig } from './config.js';
 import type { LookupStep } from './events.js';
 import type { Lookup } from './lookup.js';
+import type { SourceEntry } from './messages.js';
 import type { PeerIds } from './peers.js';
 import type { Random } from './random.js';
 import type { RecordStore } from './records.js';
 import type { RoutingTable } from './routing-table.js';
+import type { SourceStore } from './sources.js';
 import { RequestTable } from './rpc-table.js';
 
 export const SEC = 1000;
@@ -27,10 +29,20 @@ export interface Published {
  * Everything one node knows, in one object: the output queues, the timer table and the request
  * table come from the classes it extends (see outbox.ts for why one object).
  */
+/** A source value this node added as its own and republishes. */
+export interface PublishedSource {
+  key: Uint8Array;
+  value: Uint8Array;
+  republishAt: number;
+}
+
 export class NodeState extends RequestTable<Run> {
   /** Created with the first record / the first put (most swarm nodes hold few). */
   records: RecordStore | null = null;
   published: Map<string, Published> | null = null;
+  /** The sources kind (sources.ts): values held, and own values republished. */
+  sources: SourceStore | null = null;
+  publishedSources: Map<string, PublishedSource> | null = null;
   lastVersion = 0;
   joined = false;
   /** Set by traceNextLookup(): the next lookup records its steps. */
@@ -58,6 +70,11 @@ export function secondsSinceEpoch(s: NodeState, now: number): number {
   return Math.max(0, Math.floor((now - s.epoch) / SEC));
 }
 
+/** Where a findSources lookup hands the first SOURCES page of each node (source-ops.ts SourceGather). */
+export interface SourceCollector {
+  firstPage(peer: number, entries: SourceEntry[], next: number, key: Uint8Array, now: number): void;
+}
+
 /** A lookup in progress and what to do with its outcome (lookup-runs.ts drives it). */
 export interface Run {
   lookup: Lookup;
@@ -72,5 +89,7 @@ export interface Run {
   trace: LookupStep[] | null;
   /** How many of the table's closest contacts have been offered to the lookup. */
   seeded: number;
+  /** A findSources run's collector (null for every other lookup). */
+  gather: SourceCollector | null;
   finish: (run: Run, now: number) => void;
 }

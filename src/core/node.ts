@@ -23,6 +23,8 @@ import { Run, cutShort, lookupAnswered, lookupTimedOut } from './lookup-runs.js'
 import { Message, MessageType, isRequest } from './messages.js';
 import { NodeState, secondsSinceEpoch } from './node-state.js';
 import * as ops from './operations.js';
+import { addSource, findSources } from './source-ops.js';
+import type { SourceStore } from './sources.js';
 import { PeerIds } from './peers.js';
 import { Random } from './random.js';
 import type { RecordStore } from './records.js';
@@ -96,6 +98,11 @@ export class KadNode {
   /** The records this node holds (null before the first); read-only to hosts. */
   get records(): RecordStore | null {
     return this.s.records;
+  }
+
+  /** The source values this node holds (null before the first); read-only to hosts. */
+  get sources(): SourceStore | null {
+    return this.s.sources;
   }
 
   // ---------------------------------------------------------------- inputs
@@ -229,6 +236,16 @@ export class KadNode {
 
   ping(peer: number, now: number, op = 0): void {
     ops.ping(this.s, peer, now, op);
+  }
+
+  /** Adds `value` to the sources set under key on the k closest nodes, as this node's own (republished). Throws RangeError over maxSourceValueBytes. */
+  addSource(key: Uint8Array, value: Uint8Array, now: number, op = 0): void {
+    addSource(this.s, key, value, now, op);
+  }
+
+  /** The union of the source values under key held by the k closest nodes (every page of each), with how many contributed. */
+  findSources(key: Uint8Array, now: number, op = 0): void {
+    findSources(this.s, key, now, op);
   }
 
   /** The next lookup this node starts (findNode, get or put) records its steps in its cost's `trace`. */

@@ -209,6 +209,10 @@ function replyTypeFor(request: MessageType, reply: MessageType): MessageType {
       return MessageType.Nodes;
     case MessageType.FindValue:
       return reply === MessageType.Value ? MessageType.Value : MessageType.Nodes;
+    case MessageType.AddSource:
+      return MessageType.StoreAck;
+    case MessageType.FindSources:
+      return MessageType.Sources;
     default:
       return -1 as MessageType;
   }

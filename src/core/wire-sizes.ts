@@ -36,6 +36,11 @@ export function valueBytesMax(valueBytes: number): number {
   return HEADER_MAX + binFieldBytes(valueBytes) + FLOAT64 + FLOAT64;
 }
 
+/** Upper bound of a SOURCES reply with `entryBytes` of values and no contacts (a u32 cursor). */
+export function sourcesBytesMax(entryBytes: number): number {
+  return HEADER_MAX + binFieldBytes(entryBytes) + 5 + binFieldBytes(0);
+}
+
 /** Lower bound of a request's encoding: what it must have cost its sender at least. */
 export function requestBytesMin(msg: Request): number {
   switch (msg.type) {
@@ -47,6 +52,12 @@ export function requestBytesMin(msg: Request): number {
     case MessageType.Store:
       // key, value, version and ttl as positive fixints, cache flag
       return HEADER_MIN + ID_FIELD + binFieldBytes(msg.value.length) + 1 + 1 + 1;
+    case MessageType.FindSources:
+      // key and a positive-fixint cursor
+      return HEADER_MIN + ID_FIELD + 1;
+    case MessageType.AddSource:
+      // key, value, the publisher's ID and a positive-fixint ttl
+      return HEADER_MIN + ID_FIELD + binFieldBytes(msg.value.length) + ID_FIELD + 1;
   }
 }
 

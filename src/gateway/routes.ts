@@ -5,6 +5,9 @@
  *                             least one node other than the asker acknowledged it; 503 otherwise
  *   GET  /kv/:key[?via=N]   → 200 value | 404 not found | 503 too few nodes answered;
  *                             X-Depth, X-RPCs, X-Ms, X-Via, X-Responded headers on all three
+ *   POST /sources/:key[?via=N]  body = one value (≤ maxSourceValueBytes) added to the key's set
+ *                             → 201 {stored, refused, …cost} | 409 every holder refused (a cap)
+ *   GET  /sources/:key[?via=N]  → 200 {count, contributors, values: [{value, encoding, publisher, ttlMs}], …cost}
  *   GET  /nodes/:n          → node info JSON
  *   GET  /stats[?hist=1]    → live counters JSON (hist=1 adds the raw cumulative histograms)
  *   GET  /metrics           → Prometheus text
@@ -26,6 +29,8 @@ import type { RouteContext } from './route-context.js';
 import { HttpError, isValidUtf8, parseKey, parseNodeIndex, parseTarget, readBody, sendJson, sendText } from './http-util.js';
 import type { LookupOp } from './metrics.js';
 import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from './prometheus.js';
+import { asker, lookup } from './route-helpers.js';
+import { getSources, postSources } from './source-routes.js';
 
 /** Largest /churn request body. */
 const CHURN_BODY_BYTES = 4096;
@@ -62,6 +67,7 @@ const ROUTES: Route[] = [
   { name: 'churn', admin: true, match: exact('/churn'), methods: { POST: churn } },
   { name: 'nodes', match: prefix('/nodes/'), methods: { GET: nodeInfo } },
   { name: 'kv', match: prefix('/kv/'), methods: { GET: getKv, PUT: putKv } },
+  { name: 'sources', match: prefix('/sources/'), methods: { GET: getSources, POST: postSources } },
 ];
 
 /** The route's name for counters ("unknown" for none). */
@@ -84,42 +90,16 @@ export async function handle(gw: RouteContext, req: IncomingMessage, res: Server
     if (!h) {
       const allow = Object.keys(r.methods);
       if (allow.includes('GET') && r.name !== 'events') allow.push('HEAD');
-      throw new HttpError(405, `method ${req.method} is not allowed on ${r.name === 'kv' ? '/kv/:key' : r.name === 'nodes' ? '/nodes/:n' : path}; use ${allow.join(', ')}`, { Allow: allow.join(', ') });
+      throw new HttpError(405, `method ${req.method} is not allowed on ${r.name === 'kv' ? '/kv/:key' : r.name === 'sources' ? '/sources/:key' : r.name === 'nodes' ? '/nodes/:n' : path}; use ${allow.join(', ')}`, { Allow: allow.join(', ') });
     }
     if (r.admin && gw.adminToken !== null) requireAdmin(req, gw.adminToken, `${method} ${path}`);
     await h(gw, req, res, param);
     return;
   }
-  throw new HttpError(404, `no such route: ${path.slice(0, 200)} (routes: /, /events, /stats, /metrics, /churn, /nodes/:n, /kv/:key)`);
+  throw new HttpError(404, `no such route: ${path.slice(0, 200)} (routes: /, /events, /stats, /metrics, /churn, /nodes/:n, /kv/:key, /sources/:key)`);
 }
 
 // ------------------------------------------------------------------ /kv
-
-/**
- * The asking node: ?via=N (must be up), else a random up node. When no node but the asker is
- * up there is nobody it could ask or store at: 503 at once, rather than a lookup that waits on
- * timeouts of dead contacts until the gateway's timeout (504).
- */
-function asker(gw: RouteContext, req: IncomingMessage, op: LookupOp): number {
-  const { query } = parseTarget(req.url);
-  const via = query.get('via');
-  let n: number;
-  if (via !== null) {
-    n = parseNodeIndex(via, gw.pool.total, 'via', 400);
-    if (!gw.pool.isUp(n)) throw new HttpError(409, `via node ${n} is down`);
-  } else {
-    n = gw.pool.randomUp();
-    if (n < 0) {
-      gw.metrics.recordLookup(op, 'unavailable', null);
-      throw new HttpError(503, 'no node is up');
-    }
-  }
-  if (gw.pool.upCount <= 1) {
-    gw.metrics.recordLookup(op, 'unavailable', null);
-    throw new HttpError(503, `no live node to ask: node ${n} is the only node up (${gw.pool.downCount} of ${gw.pool.total} are down)`);
-  }
-  return n;
-}
 
 function costHeaders(r: KvResult, via: number): Record<string, string> {
   return {
@@ -133,35 +113,6 @@ function costHeaders(r: KvResult, via: number): Record<string, string> {
 
 function cost(r: KvResult, via: number): Record<string, number> {
   return { depth: r.depth, rpcs: r.rpcs, timeouts: r.timeouts, ms: Math.round(r.duration * 100) / 100, responded: r.responded, via };
-}
-
-/** Runs a swarm command under the gateway's timeout; failures are recorded and become 5xx. */
-async function lookup(gw: RouteContext, op: LookupOp, run: () => Promise<KvResult>): Promise<KvResult> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new HttpError(504, `the lookup took longer than ${gw.requestTimeoutMs} ms`)), gw.requestTimeoutMs);
-    });
-    return await Promise.race([run(), timeout]);
-  } catch (err) {
-    const msg = err instanceof Error ? err.message : String(err);
-    if (err instanceof HttpError) {
-      gw.metrics.recordLookup(op, 'unavailable', null);
-      throw err;
-    }
-    if (gw.swarmFailure) {
-      gw.metrics.recordLookup(op, 'unavailable', null);
-      throw new HttpError(503, `the swarm failed: ${gw.swarmFailure.message}`);
-    }
-    if (/ is down/.test(msg)) {
-      gw.metrics.recordLookup(op, 'unavailable', null);
-      throw new HttpError(503, msg);
-    }
-    gw.metrics.recordLookup(op, 'error', null);
-    throw new HttpError(500, `shard error: ${msg}`);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** Fewest responsive nodes a lookup must have heard from before "not found" is an answer. */

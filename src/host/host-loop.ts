@@ -114,6 +114,23 @@ export class HostLoop {
     this.drain(slot, now);
   }
 
+  /** Throws (before anything is sent) when the value is larger than maxSourceValueBytes. */
+  addSource(slot: number, key: Uint8Array, value: Uint8Array, now: number, done?: Done<ResultOf<'add-source'>>): void {
+    const op = this.track(done);
+    try {
+      this.nodes[slot]!.addSource(key, value, now, op);
+    } catch (err) {
+      this.pending.delete(op);
+      throw err;
+    }
+    this.drain(slot, now);
+  }
+
+  findSources(slot: number, key: Uint8Array, now: number, done?: Done<ResultOf<'find-sources'>>): void {
+    this.nodes[slot]!.findSources(key, now, this.track(done));
+    this.drain(slot, now);
+  }
+
   ping(slot: number, peer: number, now: number, done?: Done<ResultOf<'ping'>>): void {
     this.nodes[slot]!.ping(peer, now, this.track(done));
     this.drain(slot, now);

@@ -8,4 +8,5 @@
  */
 export { UdpNode, toKey, type UdpNodeOptions, type UdpGetResult, type UdpFindNodeResult, type Contact } from './udp-node.js';
 export { RateLimiter, DEFAULT_RATE_LIMIT, resolveRateLimit, type RateLimitOptions } from './rate-limit.js';
+export { keywordsOf, publishFile, search, type FileEntry, type PublishResult, type SearchResult, type SourcesApi } from './keywords.js';
 export { createRingMesh, attachRingMesh, type RingMesh } from './ring-mesh.js';

@@ -21,9 +21,21 @@ import { idToHex } from '../core/id.js';
 import { keyFromString } from '../core/key.js';
 import { Message, MessageType, isRequest } from '../core/messages.js';
 import { Random } from '../core/random.js';
+import { sourceRefusal } from '../core/sources.js';
 import { RealClock } from '../host/clock.js';
 import { HostLoop, type EventSink, type Outbox, type WakeQueue } from '../host/host-loop.js';
-import { KadNode, type DoneEvent, type FindNodeResult, type GetResult, type JoinResult, type NodeEvent, type PutResult } from '../core/index.js';
+import {
+  KadNode,
+  type AddSourceResult,
+  type DoneEvent,
+  type FindNodeResult,
+  type FindSourcesResult,
+  type GetResult,
+  type JoinResult,
+  type NodeEvent,
+  type PutResult,
+} from '../core/index.js';
+import { publishFile, search, type PublishResult, type SearchResult } from './keywords.js';
 import {
   Address,
   AddressBook,
@@ -169,7 +181,7 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements Outbox, Wake
     this.limiter = rateLimit === false ? null : new RateLimiter(rateLimit);
     this.accounts = new DatagramAccounts((reason, scope, n) => this.emit('drop', reason, scope, n));
     this.drops = this.accounts.drops;
-    this.limits = { maxDatagramBytes: 1400, maxValueBytes: config.maxValueBytes, maxContacts: 64 };
+    this.limits = { maxDatagramBytes: 1400, maxValueBytes: Math.max(config.maxValueBytes, config.maxSourceValueBytes), maxContacts: 64 };
     this.rng = seed === undefined ? new CryptoRandom() : new Random(seed, 2);
     this.book = new AddressBook(id, address, bookCapacity);
     this.book.repeatsIds = true; // handles are (ID, address) pairs: two addresses may claim one ID
@@ -192,7 +204,13 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements Outbox, Wake
     const rateLimit = opts.rateLimit === false ? false : resolveRateLimit(opts.rateLimit);
     const wanted = parseAddress(opts.listen);
     if (wanted.kind === 'index') throw new Error(`listen address must be host:port, got "${opts.listen}"`);
-    checkLimits({ k: config.k, maxValueBytes: config.maxValueBytes, addressKind: wanted.kind });
+    checkLimits({
+      k: config.k,
+      maxValueBytes: config.maxValueBytes,
+      addressKind: wanted.kind,
+      maxSourceValueBytes: config.maxSourceValueBytes,
+      sourceReplyBytes: config.sourceReplyBytes,
+    });
     const socket = dgram.createSocket(wanted.kind === 'ipv6' ? 'udp6' : 'udp4');
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
@@ -254,6 +272,38 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements Outbox, Wake
     if (target.length !== 20) throw new RangeError(`a target is 20 bytes, got ${target.length}`);
     // Handles become contacts in the callback, while the book still maps them to these peers.
     return this.op<UdpFindNodeResult>((done) => this.loop.findNode(0, target, now(), (r: FindNodeResult) => done({ ...r, closest: r.closest.map((h) => this.contactOf(h)) })));
+  }
+
+  /**
+   * Adds a value to the sources set under key (many values per key, one per publisher and value),
+   * republished by this node. Rejects when the value is too large, or when every node that
+   * answered refused it (a per-key cap: the message names both).
+   */
+  async addSource(key: string | Uint8Array, value: string | Uint8Array): Promise<AddSourceResult> {
+    const k = toKey(key);
+    const v = toBytes(value);
+    if (v.length > this.config.maxSourceValueBytes) {
+      throw new RangeError(`source value is ${v.length} bytes; the limit is maxSourceValueBytes = ${this.config.maxSourceValueBytes}`);
+    }
+    const r = await this.op<AddSourceResult>((done) => this.loop.addSource(0, k, v, now(), done));
+    if (r.stored === 0 && r.refused > 0) throw new Error(`addSource: ${sourceRefusal(r.refused, this.config)}`);
+    return r;
+  }
+
+  /** Every value under key that the k closest nodes hold (all pages of each), with how many nodes contributed. */
+  findSources(key: string | Uint8Array): Promise<FindSourcesResult> {
+    const k = toKey(key);
+    return this.op((done) => this.loop.findSources(0, k, now(), done));
+  }
+
+  /** Keyword search (keywords.ts): stores (name, hash) under each word of the name. */
+  publishFile(name: string, hash: string): Promise<PublishResult> {
+    return publishFile(this, name, hash);
+  }
+
+  /** Keyword search: the files whose names have every word. */
+  search(words: string | string[]): Promise<SearchResult> {
+    return search(this, words);
   }
 
   /** Pings a peer by address; resolves with its ID and the round-trip time, or null on timeout. */

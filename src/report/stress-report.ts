@@ -5,7 +5,7 @@
  * the same data.
  */
 import { resolveConfig } from '../core/config.js';
-import { MESSAGE_TYPE_NAMES } from '../core/messages.js';
+import { MESSAGE_TYPE_NAMES, MessageType } from '../core/messages.js';
 import type { StressResult } from '../swarm/stress-run.js';
 import { formatLatency } from '../sim/network-model.js';
 import { htmlReport } from './html.js';
@@ -135,6 +135,7 @@ export function buildStressReport(r: StressResult, env: RunEnvironment): StressR
   let typed = 0;
   for (const s of r.stats) {
     s.sent.forEach((c, t) => {
+      if (c === 0 && t >= MessageType.AddSource) return; // the sources kind's types appear only when a workload used them
       const name = MESSAGE_TYPE_NAMES[t]!;
       byType[name] = (byType[name] ?? 0) + c;
       messages += c;

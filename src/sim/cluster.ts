@@ -13,7 +13,7 @@
  * counter, and events are ordered by (time, global index of the causing node, that number).
  */
 import { resolveConfig, type KadConfig } from '../core/config.js';
-import type { Message } from '../core/messages.js';
+import { MESSAGE_TYPE_NAMES, type Message } from '../core/messages.js';
 import type { PeerIds } from '../core/peers.js';
 import { Random, deriveSeed } from '../core/random.js';
 import type { Clock } from '../host/clock.js';
@@ -60,7 +60,7 @@ export interface ClusterOptions {
 }
 
 export class ClusterStats {
-  readonly sent = new Float64Array(8);
+  readonly sent = new Float64Array(MESSAGE_TYPE_NAMES.length);
   readonly drops = new Map<string, number>();
   localMessages = 0;
   delivered = 0;
@@ -105,7 +105,7 @@ export class Cluster implements Outbox, WakeQueue, EventSink {
     this.invariants = o.invariants ?? null;
     this.faultAfter = o.faultAfterMessages ?? Infinity;
     this.contacts = new IndexContacts(this.peers);
-    this.limits = { maxDatagramBytes: 1400, maxValueBytes: this.config.maxValueBytes, maxContacts: Math.max(this.config.k, 20), ...o.limits };
+    this.limits = { maxDatagramBytes: 1400, maxValueBytes: Math.max(this.config.maxValueBytes, this.config.maxSourceValueBytes), maxContacts: Math.max(this.config.k, 20), ...o.limits };
     this.loop = new HostLoop(slots, this, this, this);
     this.seqs = new Uint32Array(Math.max(1, slots));
     this.trace = o.trace ? new TraceHash(slots) : null;
@@ -148,6 +148,12 @@ export class Cluster implements Outbox, WakeQueue, EventSink {
   }
   put(i: number, key: Uint8Array, value: Uint8Array, done?: Done<Extract<DoneEvent, { kind: 'put' }>['result']>, version?: number): void {
     this.loop.put(this.slotOf(i), key, value, this.clock.now(), done, version);
+  }
+  addSource(i: number, key: Uint8Array, value: Uint8Array, done?: Done<Extract<DoneEvent, { kind: 'add-source' }>['result']>): void {
+    this.loop.addSource(this.slotOf(i), key, value, this.clock.now(), done);
+  }
+  findSources(i: number, key: Uint8Array, done?: Done<Extract<DoneEvent, { kind: 'find-sources' }>['result']>): void {
+    this.loop.findSources(this.slotOf(i), key, this.clock.now(), done);
   }
   stop(i: number): void {
     this.loop.stop(this.slotOf(i), this.clock.now());

@@ -28,6 +28,8 @@ const ANSWERS: Record<number, MessageType[]> = {
   [MessageType.Store]: [MessageType.StoreAck],
   [MessageType.FindNode]: [MessageType.Nodes],
   [MessageType.FindValue]: [MessageType.Nodes, MessageType.Value],
+  [MessageType.AddSource]: [MessageType.StoreAck],
+  [MessageType.FindSources]: [MessageType.Sources],
 };
 
 /** Drop reasons under which a reply was not accepted as an answer. */

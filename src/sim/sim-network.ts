@@ -10,11 +10,12 @@ import type { KadConfig } from '../core/config.js';
 import { PeerIds } from '../core/peers.js';
 import { Random, deriveSeed } from '../core/random.js';
 import { VirtualClock } from '../host/clock.js';
-import type { FindNodeResult, GetResult, JoinResult, KadNode, PutResult } from '../core/index.js';
+import type { AddSourceResult, FindNodeResult, FindSourcesResult, GetResult, JoinResult, KadNode, PutResult } from '../core/index.js';
 import { Cluster } from './cluster.js';
 import { InvariantChecker } from './invariants.js';
 import { DEFAULT_NETWORK, type NetworkModel } from './network-model.js';
 import { formatChain } from './trace-hash.js';
+import { publishFile, search, type PublishResult, type SearchResult, type SourcesApi } from '../net/keywords.js';
 
 export interface SimOptions {
   seed?: number;
@@ -138,6 +139,29 @@ export class SimNetwork {
 
   put(node: number, key: Uint8Array, value: Uint8Array, version?: number): PutResult {
     return this.complete('put', (done) => this.cluster.put(node, key, value, done, version));
+  }
+
+  /** Adds a source value under key from `node` (the sources kind: many values per key). */
+  addSource(node: number, key: Uint8Array, value: Uint8Array): AddSourceResult {
+    return this.complete('addSource', (done) => this.cluster.addSource(node, key, value, done));
+  }
+
+  findSources(node: number, key: Uint8Array): FindSourcesResult {
+    return this.complete('findSources', (done) => this.cluster.findSources(node, key, done));
+  }
+
+  /** Node `node` as the keyword module's SourcesApi (operations run to completion in virtual time). */
+  sourcesOf(node: number): SourcesApi {
+    return { addSource: (key, value) => this.addSource(node, key, value), findSources: (key) => this.findSources(node, key) };
+  }
+
+  /** Keyword search (src/net/keywords.ts) from node `node`. */
+  publishFile(node: number, name: string, hash: string): Promise<PublishResult> {
+    return publishFile(this.sourcesOf(node), name, hash);
+  }
+
+  search(node: number, words: string | string[]): Promise<SearchResult> {
+    return search(this.sourcesOf(node), words);
   }
 
   private complete<R>(what: string, start: (done: (r: R) => void) => void): R {

@@ -5,7 +5,7 @@
  */
 import { combineChains } from '../sim/trace-hash.js';
 import type { KadConfig } from '../core/config.js';
-import { MESSAGE_TYPE_NAMES } from '../core/messages.js';
+import { MESSAGE_TYPE_NAMES, MessageType } from '../core/messages.js';
 import { Samples, type Summary } from '../sim/samples.js';
 import { ChurnSchedule } from '../sim/churn-model.js';
 import type { NetworkModel } from '../sim/network-model.js';
@@ -68,7 +68,12 @@ export async function runChurn(o: ChurnOptions, onProgress?: (share: number) => 
       const shards = await swarm.virtual(params, onProgress ? (m) => onProgress(m / 1e6) : undefined);
       const stats = await swarm.stats(true);
       const result = merge(o, swarm, shards, stats.reduce((a, s) => a + s.heapUsed + s.typedArrayBytes, 0) - spawned.reduce((a, s) => a + s.bytesAtAll, 0), spawned, t0);
-      for (const st of stats) st.sent.forEach((c, t) => (result.traffic[MESSAGE_TYPE_NAMES[t]!] = (result.traffic[MESSAGE_TYPE_NAMES[t]!] ?? 0) + c));
+      for (const st of stats) {
+        st.sent.forEach((c, t) => {
+          if (c === 0 && t >= MessageType.AddSource) return; // the sources kind's types appear only when used
+          result.traffic[MESSAGE_TYPE_NAMES[t]!] = (result.traffic[MESSAGE_TYPE_NAMES[t]!] ?? 0) + c;
+        });
+      }
       return result;
     };
     return await Promise.race([run(), swarm.failed]);

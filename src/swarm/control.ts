@@ -41,6 +41,8 @@ export type Command =
   | { id: number; op: 'revive'; nodes: Int32Array; bootstraps: number[]; fresh: boolean }
   | { id: number; op: 'put-kv'; node: number; key: Uint8Array; value: Uint8Array }
   | { id: number; op: 'get-kv'; node: number; key: Uint8Array }
+  | { id: number; op: 'add-source'; node: number; key: Uint8Array; value: Uint8Array }
+  | { id: number; op: 'find-sources'; node: number; key: Uint8Array }
   | { id: number; op: 'node-info'; node: number }
   | { id: number; op: 'virtual'; params: VirtualParams }
   | { id: number; op: 'stats'; gc?: boolean }
@@ -164,6 +166,17 @@ export interface KvResult {
   stored: number;
   /** put: nodes other than the asker that acknowledged the STORE (the put succeeded when ≥ 1); get: 0. */
   acked: number;
+  depth: number;
+  rpcs: number;
+  timeouts: number;
+  duration: number;
+  responded: number;
+}
+
+/** One findSources on behalf of a user (the gateway): the values with their publishers, and the cost. */
+export interface SourcesKvResult {
+  values: Array<{ value: Uint8Array; publisher: string; ttlMs: number }>;
+  contributors: number;
   depth: number;
   rpcs: number;
   timeouts: number;

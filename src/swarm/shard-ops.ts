@@ -7,7 +7,18 @@
 import { getHeapStatistics } from 'node:v8';
 import { ID_WORDS } from '../core/id.js';
 import type { GetResult, LookupCost } from '../core/index.js';
-import { emptyOpsResult, type HealthNode, type HealthResult, type JoinBatchResult, type KvResult, type NodeInfo, type OpKind, type OpsResult, type SpawnResult } from './control.js';
+import {
+  emptyOpsResult,
+  type HealthNode,
+  type HealthResult,
+  type JoinBatchResult,
+  type KvResult,
+  type NodeInfo,
+  type OpKind,
+  type OpsResult,
+  type SourcesKvResult,
+  type SpawnResult,
+} from './control.js';
 import { idToHex } from '../core/id.js';
 import { forceGc } from './gc.js';
 import { IdOracle } from '../sim/oracle.js';
@@ -228,6 +239,37 @@ export function getKv(shard: Shard, node: number, key: Uint8Array): Promise<KvRe
     const n = shard.node(node);
     if (!n.up) throw new Error(`node ${node} is down`);
     shard.get(node, key, (r) => resolve({ ok: true, found: r.found, value: r.value ?? null, stored: 0, acked: 0, depth: r.depth, rpcs: r.rpcs, timeouts: r.timeouts, duration: r.duration, responded: r.responded }));
+    shard.ringOwnBell();
+  });
+}
+
+/** addSource from `node` (the gateway's POST /sources/:key); `refused` counts holders that said no. */
+export function addSourceKv(shard: Shard, node: number, key: Uint8Array, value: Uint8Array): Promise<KvResult & { refused: number }> {
+  return new Promise((resolve) => {
+    const n = shard.node(node);
+    if (!n.up) throw new Error(`node ${node} is down`);
+    shard.addSource(node, key, value, (r) =>
+      resolve({ ok: r.acked > 0, found: false, value: null, stored: r.stored, acked: r.acked, refused: r.refused, depth: r.depth, rpcs: r.rpcs, timeouts: r.timeouts, duration: r.duration, responded: r.responded }),
+    );
+    shard.ringOwnBell();
+  });
+}
+
+export function findSourcesKv(shard: Shard, node: number, key: Uint8Array): Promise<SourcesKvResult> {
+  return new Promise((resolve) => {
+    const n = shard.node(node);
+    if (!n.up) throw new Error(`node ${node} is down`);
+    shard.findSources(node, key, (r) =>
+      resolve({
+        values: r.values.map((v) => ({ value: v.value.slice(), publisher: idToHex(v.publisher), ttlMs: v.ttl })),
+        contributors: r.contributors,
+        depth: r.depth,
+        rpcs: r.rpcs,
+        timeouts: r.timeouts,
+        duration: r.duration,
+        responded: r.responded,
+      }),
+    );
     shard.ringOwnBell();
   });
 }

@@ -13,7 +13,7 @@ import { forceGc } from './gc.js';
 import { startProfiler } from './profiler.js';
 import { Shard } from './shard.js';
 import { runVirtual } from './virtual-run.js';
-import { getKv, health, joinBatch, kill, nodeInfo, putKv, revive, runOps, spawnAll } from './shard-ops.js';
+import { addSourceKv, findSourcesKv, getKv, health, joinBatch, kill, nodeInfo, putKv, revive, runOps, spawnAll } from './shard-ops.js';
 
 const PROGRESS_EVERY_MS = 100;
 
@@ -55,6 +55,10 @@ export default async function runShard(setup: ShardSetup): Promise<string> {
         return putKv(shard, cmd.node, cmd.key, cmd.value);
       case 'get-kv':
         return getKv(shard, cmd.node, cmd.key);
+      case 'add-source':
+        return addSourceKv(shard, cmd.node, cmd.key, cmd.value);
+      case 'find-sources':
+        return findSourcesKv(shard, cmd.node, cmd.key);
       case 'node-info':
         return nodeInfo(shard, cmd.node);
       case 'virtual':

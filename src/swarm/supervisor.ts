@@ -19,7 +19,7 @@ import { checkLimits } from '../wire/limits.js';
 import { ID_WORDS, writeIdWords } from '../core/id.js';
 import { createRingMesh, type RingMesh } from '../net/ring-mesh.js';
 import { copyOpsRow, emptyOpsResult } from './control.js';
-import type { Command, HealthResult, JoinBatchResult, KvResult, NodeInfo, OpKind, OpsResult, Reply, ShardSetup, ShardStats, SpawnResult } from './control.js';
+import type { Command, HealthResult, JoinBatchResult, KvResult, NodeInfo, OpKind, OpsResult, Reply, ShardSetup, ShardStats, SourcesKvResult, SpawnResult } from './control.js';
 import type { NetworkModel } from '../sim/network-model.js';
 import { shardOf } from '../sim/placement.js';
 import { abortBarrier, createBarrier, type BarrierMemory } from './barrier.js';
@@ -255,6 +255,15 @@ export class Swarm {
 
   getKv(node: number, key: Uint8Array): Promise<KvResult> {
     return this.command<KvResult>(shardOf(node, this.workers), { op: 'get-kv', node, key });
+  }
+
+  /** Adds value to the sources set under key (20 bytes) from `node`. */
+  addSource(node: number, key: Uint8Array, value: Uint8Array): Promise<KvResult & { refused: number }> {
+    return this.command<KvResult & { refused: number }>(shardOf(node, this.workers), { op: 'add-source', node, key, value });
+  }
+
+  findSources(node: number, key: Uint8Array): Promise<SourcesKvResult> {
+    return this.command<SourcesKvResult>(shardOf(node, this.workers), { op: 'find-sources', node, key });
   }
 
   nodeInfo(node: number): Promise<NodeInfo> {

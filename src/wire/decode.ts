@@ -28,6 +28,7 @@ import type { ContactReader } from './contacts.js';
 import { isBytes, isId, isTtl, isU32, isVersion } from './fields.js';
 import { DEFAULT_MAX_CONTACTS, DEFAULT_MAX_VALUE_BYTES, MAX_DATAGRAM_BYTES } from './limits.js';
 import { createDecoder, FIRST_RECORD_ID, MESSAGE_STRUCTURES } from './structures.js';
+import { readSourceEntries } from './source-entries.js';
 
 export type DropReason =
   | 'too-large' // datagram above maxDatagramBytes
@@ -93,12 +94,12 @@ export function decodeMessage(bytes: Uint8Array, contacts: ContactReader, limits
 }
 
 /**
- * Resolves the staged contacts of a NODES message through `contacts` (which may intern peers):
+ * Resolves the staged contacts of a NODES or SOURCES message through `contacts` (which may intern peers):
  * sets message.contacts to the handles and droppedContacts to those the reader refused.
  */
 export function resolveContacts(d: DecodedMessage, contacts: ContactReader): void {
   const list = d.contactList;
-  if (!list || d.message.type !== MessageType.Nodes) return;
+  if (!list || (d.message.type !== MessageType.Nodes && d.message.type !== MessageType.Sources)) return;
   const handles = readContactList(list, d.contactCount, contacts);
   d.message.contacts = handles;
   d.droppedContacts = d.contactCount - handles.length;
@@ -189,6 +190,32 @@ function build(type: MessageType, rec: Record<string, unknown>, senderId: Uint8A
       if (!isU32(rpc) || !isBytes(value) || !isVersion(version) || !isTtl(ttl)) return drop('bad-field');
       if (value.length > limits.maxValueBytes) return drop('value-too-large');
       message = { type, rpc, value, version, ttl };
+      break;
+    }
+    case MessageType.AddSource: {
+      const { addSource: rpc, key, data: value, publisher, ttl } = rec;
+      if (!isU32(rpc) || !isId(key) || !isBytes(value) || !isId(publisher) || !isTtl(ttl)) return drop('bad-field');
+      if (value.length > limits.maxValueBytes) return drop('value-too-large');
+      message = { type, rpc, key, value, publisher, ttl };
+      break;
+    }
+    case MessageType.FindSources: {
+      const { findSources: rpc, key, cursor } = rec;
+      if (!isU32(rpc) || !isId(key) || !isU32(cursor)) return drop('bad-field');
+      message = { type, rpc, key, cursor };
+      break;
+    }
+    case MessageType.Sources: {
+      const { sources: rpc, entries: list, next, contacts: cl } = rec;
+      if (!isU32(rpc) || !isBytes(list) || !isU32(next) || !isBytes(cl)) return drop('bad-field');
+      const entries = readSourceEntries(list, limits.maxValueBytes);
+      if (typeof entries === 'string') return drop(entries);
+      const count = countContacts(cl, limits.maxContacts);
+      if (count < 0) return drop(count === BAD_CONTACT ? 'bad-contact' : 'too-many-contacts');
+      // Staged like NODES: its closer contacts are interned only once the reply is matched.
+      contactList = cl;
+      contactCount = count;
+      message = { type, rpc, entries, next, contacts: NO_CONTACTS };
       break;
     }
     default:

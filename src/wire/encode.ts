@@ -14,6 +14,7 @@ import type { ContactWriter } from './contacts.js';
 import { isBytes, isId, isTtl, isU32, isVersion } from './fields.js';
 import { MAX_DATAGRAM_BYTES } from './limits.js';
 import { RecordWriter } from './record-writer.js';
+import { writeSourceEntries } from './source-entries.js';
 import { FIRST_RECORD_ID } from './structures.js';
 
 // Room for the largest value the codec allows plus headers, so an oversized
@@ -60,19 +61,9 @@ export function encodeMessageView(senderWords: Uint32Array, senderAt: number, ms
       check(isId(msg.target), 'FIND_NODE target must be 20 bytes');
       w.bin(msg.target);
       break;
-    case MessageType.Nodes: {
-      const handles = msg.contacts;
-      const start = w.openBin();
-      let at = start;
-      for (let i = 0; i < handles.length; i++) {
-        if (at + MAX_CONTACT_BYTES > MAX_DATAGRAM_BYTES + 64) {
-          throw new RangeError(`${handles.length} contacts do not fit in a ${MAX_DATAGRAM_BYTES}-byte datagram`);
-        }
-        at = contacts.writeContact(handles[i]!, scratch, at);
-      }
-      w.binAfter(start, at - start);
+    case MessageType.Nodes:
+      writeContacts(w, msg.contacts, contacts);
       break;
-    }
     case MessageType.FindValue:
       check(isId(msg.key), 'FIND_VALUE key must be 20 bytes');
       w.bin(msg.key);
@@ -82,6 +73,26 @@ export function encodeMessageView(senderWords: Uint32Array, senderAt: number, ms
       checkRecord(msg.version, msg.ttl);
       w.bin(msg.value).number(msg.version).number(msg.ttl);
       break;
+    case MessageType.AddSource:
+      check(isId(msg.key), 'ADD_SOURCE key must be 20 bytes');
+      check(isBytes(msg.value), 'ADD_SOURCE value must be a Uint8Array');
+      check(isId(msg.publisher), 'ADD_SOURCE publisher must be a 20-byte ID');
+      check(isTtl(msg.ttl), `ttl must be a non-negative finite number, got ${msg.ttl}`);
+      w.bin(msg.key).bin(msg.value).bin(msg.publisher).number(msg.ttl);
+      break;
+    case MessageType.FindSources:
+      check(isId(msg.key), 'FIND_SOURCES key must be 20 bytes');
+      check(isU32(msg.cursor), `FIND_SOURCES cursor must be a u32, got ${msg.cursor}`);
+      w.bin(msg.key).number(msg.cursor);
+      break;
+    case MessageType.Sources: {
+      check(isU32(msg.next), `SOURCES next must be a u32, got ${msg.next}`);
+      const start = w.openBin();
+      w.binAfter(start, writeSourceEntries(msg.entries, scratch, start, MAX_DATAGRAM_BYTES + 64) - start);
+      w.number(msg.next);
+      writeContacts(w, msg.contacts, contacts);
+      break;
+    }
     default:
       throw new TypeError(`unknown message type ${(msg as { type: unknown }).type}`);
   }
@@ -89,6 +100,19 @@ export function encodeMessageView(senderWords: Uint32Array, senderAt: number, ms
     throw new RangeError(`encoded message is ${w.length} bytes, over the ${MAX_DATAGRAM_BYTES}-byte datagram limit`);
   }
   return scratch.subarray(0, w.length);
+}
+
+/** A contact list as one bin field (NODES, SOURCES). */
+function writeContacts(w: RecordWriter, handles: Uint32Array, contacts: ContactWriter): void {
+  const start = w.openBin();
+  let at = start;
+  for (let i = 0; i < handles.length; i++) {
+    if (at + MAX_CONTACT_BYTES > MAX_DATAGRAM_BYTES + 64) {
+      throw new RangeError(`${handles.length} contacts do not fit in a ${MAX_DATAGRAM_BYTES}-byte datagram`);
+    }
+    at = contacts.writeContact(handles[i]!, scratch, at);
+  }
+  w.binAfter(start, at - start);
 }
 
 function check(ok: boolean, message: string): void {

@@ -41,15 +41,30 @@ export function valueReplyBytes(valueBytes: number): number {
   return RECORD_ID + ID_FIELD + U32 + binFieldBytes(valueBytes) + FLOAT64 + FLOAT64;
 }
 
+/** Headers of a SOURCES reply around its `sourceReplyBytes` of values and contacts (two bin16 headers, rpc and cursor as u32). */
+export const SOURCES_HEADER_BYTES = RECORD_ID + ID_FIELD + U32 + 3 + U32 + 3;
+
+/** Largest SOURCES reply: the headers plus the budget the core fills (source-sizes.ts). */
+export function sourcesReplyBytes(replyBytes: number): number {
+  return SOURCES_HEADER_BYTES + replyBytes;
+}
+
+export function addSourceBytes(valueBytes: number): number {
+  return RECORD_ID + ID_FIELD + U32 + ID_FIELD + binFieldBytes(valueBytes) + ID_FIELD + FLOAT64;
+}
+
 export interface LimitsConfig {
   k: number;
   maxValueBytes?: number;
+  /** The sources kind's settings (KadConfig); checked when given. */
+  maxSourceValueBytes?: number;
+  sourceReplyBytes?: number;
   /** 'udp' means any IP address, sized as the largest form (IPv6). */
   addressKind: AddressKind | 'udp';
 }
 
 /** Throws an Error naming the offending setting when a reply or a store cannot fit in a datagram. */
-export function checkLimits({ k, maxValueBytes = DEFAULT_MAX_VALUE_BYTES, addressKind }: LimitsConfig): void {
+export function checkLimits({ k, maxValueBytes = DEFAULT_MAX_VALUE_BYTES, addressKind, maxSourceValueBytes, sourceReplyBytes }: LimitsConfig): void {
   if (!Number.isInteger(k) || k < 1) throw new Error(`k must be a positive integer, got ${k}`);
   if (!Number.isInteger(maxValueBytes) || maxValueBytes < 0) {
     throw new Error(`maxValueBytes must be a non-negative integer, got ${maxValueBytes}`);
@@ -75,5 +90,14 @@ export function checkLimits({ k, maxValueBytes = DEFAULT_MAX_VALUE_BYTES, addres
       `maxValueBytes = ${maxValueBytes} does not fit: a STORE carrying it needs ${store} bytes, ` +
         `over the ${MAX_DATAGRAM_BYTES}-byte datagram limit; use maxValueBytes <= ${maxValue}`,
     );
+  }
+  if (sourceReplyBytes !== undefined && sourcesReplyBytes(sourceReplyBytes) > MAX_DATAGRAM_BYTES) {
+    throw new Error(
+      `sourceReplyBytes = ${sourceReplyBytes} does not fit: a SOURCES reply needs ${sourcesReplyBytes(sourceReplyBytes)} bytes, ` +
+        `over the ${MAX_DATAGRAM_BYTES}-byte datagram limit; use sourceReplyBytes <= ${MAX_DATAGRAM_BYTES - SOURCES_HEADER_BYTES}`,
+    );
+  }
+  if (maxSourceValueBytes !== undefined && addSourceBytes(maxSourceValueBytes) > MAX_DATAGRAM_BYTES) {
+    throw new Error(`maxSourceValueBytes = ${maxSourceValueBytes} does not fit: an ADD_SOURCE carrying it needs ${addSourceBytes(maxSourceValueBytes)} bytes, over the ${MAX_DATAGRAM_BYTES}-byte datagram limit`);
   }
 }

@@ -33,6 +33,10 @@ export const MESSAGE_STRUCTURES: readonly (readonly string[])[] = Object.freeze(
     ['from', 'nodes', 'contacts'],
     ['from', 'findValue', 'key'],
     ['from', 'value', 'data', 'version', 'ttl'],
+    ['from', 'addSource', 'key', 'data', 'publisher', 'ttl'],
+    ['from', 'findSources', 'key', 'cursor'],
+    // entries: one bin of [u16 length][value][20-byte publisher ID][u32 ttl ms] per value (source-entries.ts).
+    ['from', 'sources', 'entries', 'next', 'contacts'],
   ].map((keys) => Object.freeze(keys)),
 );
 

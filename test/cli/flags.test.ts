@@ -96,7 +96,7 @@ describe('parseFlags', () => {
   it('--config refuses an unknown key or setting by name with the valid ones, and files that do not parse', () => {
     expect(() => parseFlags('t', ['--config', file({ nodez: 5 })], specs)).toThrow(/unknown key "nodez" \(did you mean "nodes"\?\); the keys are kad, nodes, join-concurrency, seed, sweep \(/);
     expect(() => parseFlags('t', ['--config', file({ kad: { bitsPerstep: 2 } })], specs)).toThrow(
-      /: config: unknown setting "bitsPerstep" \(did you mean "bitsPerStep"\?\); the settings are k, alpha, bitsPerStep, .*cacheOnLookupPath, verifyAddresses, .*maxPerIp$/,
+      /: config: unknown setting "bitsPerstep" \(did you mean "bitsPerStep"\?\); the settings are k, alpha, bitsPerStep, .*cacheOnLookupPath, verifyAddresses, .*maxPerIp, maxSourcesPerKey, .*sourceReplyBytes/,
     );
     expect(() => parseFlags('t', ['--config', file('{"nodes": 5,')], specs)).toThrow(/not valid JSON/);
     expect(() => parseFlags('t', ['--config', file([1])], specs)).toThrow(/must be a JSON object/);

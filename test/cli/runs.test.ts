@@ -56,6 +56,10 @@ const EVERY_SETTING: KadConfig = {
   verifyPingsPerSecond: 50,
   maxPerSubnetPerBucket: 2,
   maxPerIp: 3,
+  maxSourcesPerKey: 100,
+  maxSourceBytesPerKey: 32_768,
+  maxSourceValueBytes: 300,
+  sourceReplyBytes: 1200,
 };
 
 const dir = mkdtempSync(join(tmpdir(), 'kadswarm-runs-'));

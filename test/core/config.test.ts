@@ -98,7 +98,7 @@ describe('resolveConfig unknown keys', () => {
   it('refuses a key that is no setting, with the nearest name and the list of settings', () => {
     const typo = { bitsPerstep: 2 } as unknown as Partial<KadConfig>;
     expect(() => resolveConfig(typo)).toThrow('config: unknown setting "bitsPerstep" (did you mean "bitsPerStep"?); the settings are k, alpha, bitsPerStep,');
-    expect(() => resolveConfig({ colour: 'red' } as unknown as Partial<KadConfig>)).toThrow(/^config: unknown setting "colour"; the settings are k, alpha, .*cacheOnLookupPath, verifyAddresses, .*maxPerIp/);
+    expect(() => resolveConfig({ colour: 'red' } as unknown as Partial<KadConfig>)).toThrow(/^config: unknown setting "colour"; the settings are k, alpha, .*cacheOnLookupPath, verifyAddresses, .*maxPerIp, maxSourcesPerKey, .*sourceReplyBytes/);
   });
 });
 
@@ -111,5 +111,16 @@ describe('address validation and IP-diversity settings', () => {
     expect(() => resolveConfig({ verifyPingsPerSecond: 0 })).toThrow('config: verifyPingsPerSecond must be a positive number, got 0');
     expect(() => resolveConfig({ maxPerIp: -1 })).toThrow('config: maxPerIp must be an integer in 0..1000000000, got -1');
     expect(() => resolveConfig({ maxPerSubnetPerBucket: 256 })).toThrow('config: maxPerSubnetPerBucket must be an integer in 0..255, got 256');
+  });
+});
+
+describe('resolveConfig sources settings', () => {
+  it('defaults, and refuses a value size that no SOURCES page could carry', () => {
+    const c = resolveConfig();
+    expect([c.maxSourcesPerKey, c.maxSourceBytesPerKey, c.maxSourceValueBytes, c.sourceReplyBytes]).toEqual([256, 65536, 512, 1340]);
+    expect(() => resolveConfig({ maxSourceValueBytes: 1000, sourceReplyBytes: 1000 })).toThrow(
+      'config: maxSourceValueBytes (1000) + 26 bytes of entry header must fit in sourceReplyBytes (1000), or a value could never be read',
+    );
+    expect(() => resolveConfig({ maxSourcesPerKey: -1 })).toThrow('config: maxSourcesPerKey must be an integer in 0..1000000, got -1');
   });
 });

@@ -110,6 +110,45 @@ describe('kv', () => {
   });
 });
 
+describe('sources', () => {
+  it('POST adds values from three nodes and a binary one; GET lists all four with their publishers and the contributing nodes', async () => {
+    for (const [via, value] of [[3, 'peer-a'], [50, 'peer-b'], [200, 'peer-c']] as const) {
+      const r = await get(`${base}sources/file-1?via=${via}`, { method: 'POST', body: value });
+      expect(r.status).toBe(201);
+      expect(r.headers.get('location')).toBe('/sources/file-1');
+      const j = (await r.json()) as Record<string, number>;
+      expect([j.stored, j.refused, j.via]).toEqual([20, 0, via]);
+    }
+    const binary = Buffer.from([0xff, 0x00, 0xfe]);
+    expect((await get(`${base}sources/file-1?via=9`, { method: 'POST', body: binary })).status).toBe(201);
+    const r = await get(`${base}sources/file-1?via=120`);
+    expect(r.status).toBe(200);
+    const j = (await r.json()) as { count: number; contributors: number; rpcs: number; values: Array<{ value: string; encoding: string; publisher: string; ttlMs: number }> };
+    const idOf = async (n: number): Promise<string> => ((await (await get(`${base}nodes/${n}`)).json()) as { id: string }).id;
+    const expected = [
+      { value: 'peer-a', encoding: 'utf8', publisher: await idOf(3) },
+      { value: 'peer-b', encoding: 'utf8', publisher: await idOf(50) },
+      { value: 'peer-c', encoding: 'utf8', publisher: await idOf(200) },
+      { value: binary.toString('base64'), encoding: 'base64', publisher: await idOf(9) },
+    ].sort((a, b) => a.value.localeCompare(b.value));
+    expect(j.values.map(({ value, encoding, publisher }) => ({ value, encoding, publisher })).sort((a, b) => a.value.localeCompare(b.value))).toEqual(expected);
+    expect(j.count).toBe(4);
+    expect(j.contributors).toBeGreaterThanOrEqual(20);
+    expect(j.values.every((v) => v.ttlMs > 0)).toBe(true);
+    const none = (await (await get(`${base}sources/never-added`)).json()) as { count: number; contributors: number };
+    expect([none.count, none.contributors]).toEqual([0, 0]);
+  });
+
+  it('refuses an empty body, a value over maxSourceValueBytes and a method the route does not take', async () => {
+    const empty = await raw('POST', '/sources/x', '');
+    expect([empty.status, JSON.parse(empty.body).error]).toEqual([400, 'missing body: POST /sources/:key takes one value as the request body']);
+    expect((await raw('POST', '/sources/x', 'v'.repeat(513))).status).toBe(413);
+    const wrong = await raw('PUT', '/sources/x', 'v');
+    expect(wrong.status).toBe(405);
+    expect(JSON.parse(wrong.body).error).toMatch(/not allowed on \/sources\/:key; use GET, POST, HEAD/);
+  });
+});
+
 describe('bad requests get a 4xx JSON error and the gateway keeps serving', () => {
   const cases: Array<[string, () => Promise<Raw>, number, RegExp]> = [
     ['PUT without a body', () => raw('PUT', '/kv/empty'), 400, /missing body/],

@@ -28,6 +28,8 @@ beforeAll(async () => {
   // The open node verifies nobody and is padded to by nobody: let every node tell it about itself.
   for (const n of nodes) expect(await n.ping(open.addressText)).not.toBeNull();
   await nodes[0]!.put('big', big);
+  // A sources key with three 400-byte values from three publishers (nearly every node holds them).
+  for (let i = 0; i < 3; i++) await nodes[2 + i]!.addSource('many', new Uint8Array(400).fill(i + 1));
   expect(victim.core.records?.size).toBe(1);
   expect(open.core.records?.size).toBe(1);
 }, 60_000);
@@ -64,6 +66,7 @@ function requests(): Array<[string, Message, number]> {
     // The smallest requests there are (a 1-byte rpc): the issue's 46-byte FIND_NODE.
     ['FIND_NODE, 1-byte rpc', { type: MessageType.FindNode, rpc: 7, target: rng.bytes(20) }, 0],
     ['FIND_VALUE, 1,024-byte value, 1-byte rpc', { type: MessageType.FindValue, rpc: 7, key: keyFromString('big') }, 0],
+    ['FIND_SOURCES, three 400-byte values', { type: MessageType.FindSources, rpc: 0xfedc_ba98, key: keyFromString('many'), cursor: 0 }, 0],
   ];
 }
 
@@ -88,6 +91,7 @@ describe('amplification to an unverified source', () => {
     // The same requests to a node with verification off: the reflector the issue measured.
     expect(before[1]!.back / before[1]!.sent).toBeGreaterThan(10);
     expect(before[4]!.back / before[4]!.sent).toBeGreaterThan(20);
+    expect(before[9]!.back / before[9]!.sent).toBeGreaterThan(10); // a page of source values and contacts
     if (process.env.KADSWARM_PRINT) {
       const fmt = (r: Row): string => `${r.back} B (${(r.back / r.sent).toFixed(1)}×)`;
       console.log('| request | request bytes | back, verification off | back, verification on |\n|---|---|---|---|');

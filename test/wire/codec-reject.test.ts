@@ -66,7 +66,7 @@ describe('framing', () => {
 
   it('refuses an unknown message type', () => {
     const ping = pack({ from: id(), ping: 1 });
-    for (const first of [FIRST_RECORD_ID + 8, 0x7f]) {
+    for (const first of [FIRST_RECORD_ID + 11, 0x7f]) {
       ping[0] = first;
       expect(reason(decodeMessage(ping, contacts))).toBe('unknown-type');
     }
@@ -80,6 +80,13 @@ describe('framing', () => {
     expect(reason(decodeMessage(map, contacts))).toBe('malformed');
   });
 });
+
+/** One well-framed SOURCES entry with an n-byte value. */
+function sourceEntry(n: number): Uint8Array {
+  const e = new Uint8Array(2 + n + 24);
+  new DataView(e.buffer).setUint16(0, n);
+  return e;
+}
 
 describe('fields', () => {
   const cases: Array<[string, object, DropReason]> = [
@@ -106,6 +113,18 @@ describe('fields', () => {
     ['store value over the limit', store({ data: new Uint8Array(1025) }), 'value-too-large'],
     ['value reply over the limit', { from: id(), value: 1, data: new Uint8Array(1025), version: 1, ttl: 1 }, 'value-too-large'],
     ['value reply ttl as a string', { from: id(), value: 1, data: id(), version: 1, ttl: '1' }, 'bad-field'],
+    ['add-source publisher of 19 bytes', { from: id(), addSource: 1, key: id(), data: id(3), publisher: id(19), ttl: 1 }, 'bad-field'],
+    ['add-source ttl negative', { from: id(), addSource: 1, key: id(), data: id(3), publisher: id(), ttl: -1 }, 'bad-field'],
+    ['add-source value over the limit', { from: id(), addSource: 1, key: id(), data: new Uint8Array(1025), publisher: id(), ttl: 1 }, 'value-too-large'],
+    ['find-sources cursor fractional', { from: id(), findSources: 1, key: id(), cursor: 0.5 }, 'bad-field'],
+    ['find-sources cursor missing (nil)', { from: id(), findSources: 1, key: id(), cursor: null }, 'bad-field'],
+    ['sources entries as an array', { from: id(), sources: 1, entries: [1], next: 0, contacts: new Uint8Array(0) }, 'bad-field'],
+    ['sources next negative', { from: id(), sources: 1, entries: new Uint8Array(0), next: -1, contacts: new Uint8Array(0) }, 'bad-field'],
+    // An entry cut short: a length of 3, 3 value bytes, then only 10 of the 24 bytes of ID and ttl.
+    ['sources entry cut short', { from: id(), sources: 1, entries: Uint8Array.from([0, 3, 1, 2, 3, ...id(10)]), next: 0, contacts: new Uint8Array(0) }, 'bad-field'],
+    ['sources entry length past the list', { from: id(), sources: 1, entries: Uint8Array.from([0xff, 0xff, ...id(30)]), next: 0, contacts: new Uint8Array(0) }, 'bad-field'],
+    ['sources value over the limit', { from: id(), sources: 1, entries: sourceEntry(1025), next: 0, contacts: new Uint8Array(0) }, 'value-too-large'],
+    ['sources contacts not whole', { from: id(), sources: 1, entries: sourceEntry(4), next: 0, contacts: id(7) }, 'bad-contact'],
   ];
 
   it.each(cases)('%s', (_name, record, expected) => {

@@ -47,5 +47,18 @@ export function sampleMessages(contacts: Uint32Array): Message[] {
     { type: MessageType.Nodes, rpc: 10, contacts },
     { type: MessageType.FindValue, rpc: 11, key: r.bytes(20) },
     { type: MessageType.Value, rpc: 12, value: r.bytes(1024), version: 3, ttl: 1.5 },
+    { type: MessageType.AddSource, rpc: 13, key: r.bytes(20), value: r.bytes(300), publisher: r.bytes(20), ttl: 3_600_000.5 },
+    { type: MessageType.FindSources, rpc: 14, key: r.bytes(20), cursor: 17 },
+    {
+      type: MessageType.Sources,
+      rpc: 15,
+      // The wire carries whole milliseconds of ttl, so these round-trip exactly.
+      entries: [
+        { value: r.bytes(0), publisher: r.bytes(20), ttl: 0 },
+        { value: r.bytes(200), publisher: r.bytes(20), ttl: 86_400_000 },
+      ],
+      next: 9,
+      contacts: contacts.subarray(0, 10),
+    },
   ];
 }

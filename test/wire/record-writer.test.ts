@@ -5,6 +5,7 @@ import { PeerIds } from '../../src/core/peers.js';
 import { Random } from '../../src/core/random.js';
 import { encodeMessage, IndexContacts } from '../../src/wire/index.js';
 import { createEncoder } from '../../src/wire/structures.js';
+import { writeSourceEntries } from '../../src/wire/source-entries.js';
 
 const rng = new Random(2024);
 const peers = new PeerIds(64);
@@ -20,7 +21,7 @@ const bytes = (max: number): Uint8Array => rng.bytes(rng.int(max + 1));
 
 function randomMessage(): Message {
   const rpc = rng.next() < 0.3 ? pick(numbers.filter((n) => n <= 0xffffffff && Number.isInteger(n))) : rng.nextU32();
-  switch (rng.int(8) as MessageType) {
+  switch (rng.int(11) as MessageType) {
     case MessageType.Ping:
       return { type: MessageType.Ping, rpc };
     case MessageType.Pong:
@@ -35,6 +36,16 @@ function randomMessage(): Message {
       return { type: MessageType.Nodes, rpc, contacts: Uint32Array.from({ length: rng.int(21) }, () => rng.int(64)) };
     case MessageType.FindValue:
       return { type: MessageType.FindValue, rpc, key: rng.bytes(20) };
+    case MessageType.AddSource:
+      return { type: MessageType.AddSource, rpc, key: rng.bytes(20), value: bytes(512), publisher: rng.bytes(20), ttl: num() };
+    case MessageType.FindSources:
+      return { type: MessageType.FindSources, rpc, key: rng.bytes(20), cursor: rng.next() < 0.3 ? 0 : Math.floor(num()) % 2 ** 32 };
+    case MessageType.Sources: {
+      // Up to ~1,300 bytes of values, with or without contacts, so both bin8 and bin16 headers occur.
+      const entries = Array.from({ length: rng.int(8) }, () => ({ value: bytes(150), publisher: rng.bytes(20), ttl: num() }));
+      const n = rng.next() < 0.5 ? 0 : rng.int(21);
+      return { type: MessageType.Sources, rpc, entries, next: rng.next() < 0.5 ? 0 : rng.nextU32(), contacts: Uint32Array.from({ length: n }, () => rng.int(64)) };
+    }
     default:
       return { type: MessageType.Value, rpc, value: bytes(1024), version: Math.floor(num()), ttl: num() };
   }
@@ -62,6 +73,17 @@ function asRecord(from: Uint8Array, m: Message): object {
       return { from, findValue: m.rpc, key: m.key };
     case MessageType.Value:
       return { from, value: m.rpc, data: m.value, version: m.version, ttl: m.ttl };
+    case MessageType.AddSource:
+      return { from, addSource: m.rpc, key: m.key, data: m.value, publisher: m.publisher, ttl: m.ttl };
+    case MessageType.FindSources:
+      return { from, findSources: m.rpc, key: m.key, cursor: m.cursor };
+    case MessageType.Sources: {
+      const buf = new Uint8Array(4096);
+      const entries = buf.slice(0, writeSourceEntries(m.entries, buf, 0, buf.length));
+      const list = new Uint8Array(m.contacts.length * 25);
+      m.contacts.forEach((h, i) => contacts.writeContact(h, list, i * 25));
+      return { from, sources: m.rpc, entries, next: m.next, contacts: list };
+    }
   }
 }
 

@@ -12,7 +12,7 @@ import { encodeMessage } from '../../src/wire/encode.js';
 import { ipGroups } from '../../src/wire/ip-groups.js';
 import { nodesReplyBytes, valueReplyBytes } from '../../src/wire/limits.js';
 import { padDatagram, paddedRequestBytes, paddingLength } from '../../src/wire/padding.js';
-import { INDEX_CONTACT_BYTES, PING_BYTES_MAX, PONG_BYTES_MAX, STORE_ACK_BYTES_MAX, nodesBytesMax, requestBytesMin, valueBytesMax } from '../../src/core/wire-sizes.js';
+import { INDEX_CONTACT_BYTES, sourcesBytesMax, PING_BYTES_MAX, PONG_BYTES_MAX, STORE_ACK_BYTES_MAX, nodesBytesMax, requestBytesMin, valueBytesMax } from '../../src/core/wire-sizes.js';
 import { addressBook, handles, indexContacts, senderId } from './fixtures.js';
 
 const r = new Random(5);
@@ -40,10 +40,18 @@ describe('core wire sizes', () => {
         const s: Request = { type: MessageType.Store, rpc, key: r.bytes(20), value: r.bytes(len), version: 0, ttl: 0, cache: false };
         expect(encodeMessage(senderId, s, index).length).toBeGreaterThanOrEqual(requestBytesMin(s));
       }
+      for (const n of [0, 1, 3]) {
+        const entries = Array.from({ length: n }, () => ({ value: r.bytes(300), publisher: r.bytes(20), ttl: 86_400_000 }));
+        const sources: Message = { type: MessageType.Sources, rpc, entries, next: 0xffff_ffff, contacts: new Uint32Array(0) };
+        // Each entry: u16 length, the value, the 20-byte publisher, a u32 ttl (wire/source-entries).
+        expect(encodeMessage(senderId, sources, index).length).toBeLessThanOrEqual(sourcesBytesMax(n * (2 + 300 + 20 + 4)));
+      }
       const requests: Request[] = [
         { type: MessageType.Ping, rpc },
         { type: MessageType.FindNode, rpc, target: r.bytes(20) },
         { type: MessageType.FindValue, rpc, key: r.bytes(20) },
+        { type: MessageType.FindSources, rpc, key: r.bytes(20), cursor: 0 },
+        { type: MessageType.AddSource, rpc, key: r.bytes(20), value: r.bytes(100), publisher: r.bytes(20), ttl: 0 },
       ];
       for (const q of requests) expect(encodeMessage(senderId, q, index).length).toBeGreaterThanOrEqual(requestBytesMin(q));
     }
