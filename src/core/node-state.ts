@@ -7,10 +7,13 @@ import type { KadConfig } from './config.js';
 import type { LookupStep } from './events.js';
 import type { Lookup } from './lookup.js';
 import type { PeerIds } from './peers.js';
+import type { SignedPart } from './messages.js';
 import type { Random } from './random.js';
 import type { RecordStore } from './records.js';
 import type { RoutingTable } from './routing-table.js';
 import { RequestTable } from './rpc-table.js';
+import type { SignatureVerifier } from './signed.js';
+import { WriteTokens } from './write-tokens.js';
 
 export const SEC = 1000;
 
@@ -20,6 +23,7 @@ export interface Published {
   value: Uint8Array;
   version: number;
   republishAt: number;
+  signed: SignedPart | null;
 }
 
 /**
@@ -36,6 +40,10 @@ export class NodeState extends RequestTable<Run> {
   traceNext = false;
   /** False between stop() and resume(): the node neither answers nor acts. */
   up = true;
+  /** Made on the first token issued or checked (requireWriteTokens), so nodes without draw nothing. */
+  private writeTokens: WriteTokens | null = null;
+  /** Checks signed records; injected by the host (null: signed records are refused). */
+  verifier: SignatureVerifier | null = null;
 
   constructor(
     /** This node's handle in `peers`. */
@@ -48,6 +56,10 @@ export class NodeState extends RequestTable<Run> {
     readonly epoch: number,
   ) {
     super(table, config, rng);
+  }
+
+  get tokens(): WriteTokens {
+    return (this.writeTokens ??= new WriteTokens(this.rng, this.config.writeTokenRotateMs));
   }
 }
 
@@ -63,6 +75,10 @@ export interface Run {
   value: Uint8Array | null;
   version: number;
   ttl: number;
+  /** The signature parts of the value found, when it is signed. */
+  signed: SignedPart | null;
+  /** Write tokens from the replies, by peer (null until a reply carries one). */
+  tokens: Map<number, Uint8Array> | null;
   valueDepth: number;
   valueFrom: number;
   timeoutWait: number;

@@ -50,6 +50,10 @@ const EVERY_SETTING: KadConfig = {
   replicate: false,
   maxValueBytes: 1000,
   maxRecords: 50_000,
+  maxStoreBytes: 32 * 1024 * 1024,
+  storeSourceShare: 0.5,
+  requireWriteTokens: true,
+  writeTokenRotateMs: 600_000,
   cacheOnLookupPath: false,
 };
 

@@ -92,8 +92,18 @@ describe('fields', () => {
     ['key of 19 bytes', { from: id(), findValue: 1, key: id(19) }, 'bad-field'],
     ['target of 21 bytes', { from: id(), findNode: 1, target: id(21) }, 'bad-field'],
     ['target missing (nil)', { from: id(), findNode: 1, target: null }, 'bad-field'],
-    ['ok as a number', { from: id(), storeAck: 1, ok: 1 }, 'bad-field'],
-    ['contacts as an array', { from: id(), nodes: 1, contacts: [1, 2] }, 'bad-field'],
+    ['ok as a number', { from: id(), storeAck: 1, ok: 1, code: 0 }, 'bad-field'],
+    ['store-ack ok with a refusal code', { from: id(), storeAck: 1, ok: true, code: 3 }, 'bad-field'],
+    ['store-ack refused with code 0', { from: id(), storeAck: 1, ok: false, code: 0 }, 'bad-field'],
+    ['store-ack code above 255', { from: id(), storeAck: 1, ok: false, code: 256 }, 'bad-field'],
+    ['contacts as an array', { from: id(), nodes: 1, contacts: [1, 2], token: id(0) }, 'bad-field'],
+    ['nodes token of 33 bytes', { from: id(), nodes: 1, contacts: id(0), token: id(33) }, 'bad-field'],
+    ['nodes token as a string', { from: id(), nodes: 1, contacts: id(0), token: 'abc' }, 'bad-field'],
+    ['store token as a number', store({ token: 5 }), 'bad-field'],
+    ['signed store public key of 31 bytes', signedStore({ publicKey: id(31) }), 'bad-field'],
+    ['signed store signature of 63 bytes', signedStore({ signature: id(63) }), 'bad-field'],
+    ['signed store salt of 65 bytes', signedStore({ salt: id(65) }), 'bad-field'],
+    ['signed value salt as a string', { from: id(), signedValue: 1, data: id(), version: 1, ttl: 1, token: id(0), publicKey: id(32), salt: 'x', signature: id(64) }, 'bad-field'],
     ['store value as a string', store({ data: 'abc' }), 'bad-field'],
     ['store version negative', store({ version: -1 }), 'bad-field'],
     ['store version fractional', store({ version: 1.5 }), 'bad-field'],
@@ -104,14 +114,19 @@ describe('fields', () => {
     ['store ttl infinite', store({ ttl: Infinity }), 'bad-field'],
     ['store cache as a number', store({ cache: 0 }), 'bad-field'],
     ['store value over the limit', store({ data: new Uint8Array(1025) }), 'value-too-large'],
-    ['value reply over the limit', { from: id(), value: 1, data: new Uint8Array(1025), version: 1, ttl: 1 }, 'value-too-large'],
-    ['value reply ttl as a string', { from: id(), value: 1, data: id(), version: 1, ttl: '1' }, 'bad-field'],
+    ['value reply over the limit', { from: id(), value: 1, data: new Uint8Array(1025), version: 1, ttl: 1, token: id(0) }, 'value-too-large'],
+    ['value reply ttl as a string', { from: id(), value: 1, data: id(), version: 1, ttl: '1', token: id(0) }, 'bad-field'],
   ];
 
   it.each(cases)('%s', (_name, record, expected) => {
     const bytes = pack(record);
     expect(bytes[0]).toBeGreaterThanOrEqual(FIRST_RECORD_ID); // crafted as one of our records
     expect(reason(decodeMessage(bytes, contacts))).toBe(expected);
+  });
+
+  it('reads a well-formed signed STORE (the codec checks sizes; the node checks the signature)', () => {
+    const out = decodeMessage(pack(signedStore({})), contacts);
+    expect(out).toMatchObject({ ok: true, message: { type: MessageType.Store, token: id(8), signed: { publicKey: id(32), salt: id(0), signature: id(64) } } });
   });
 
   it('accepts a uint64 version within the safe range (another encoder may write one)', () => {
@@ -131,7 +146,7 @@ describe('contact lists', () => {
     c[20] = tag;
     return c;
   };
-  const nodes = (list: Uint8Array) => pack({ from: id(), nodes: 1, contacts: list });
+  const nodes = (list: Uint8Array) => pack({ from: id(), nodes: 1, contacts: list, token: id(0) });
   const counting = (): ContactReader & { calls: number } => ({
     calls: 0,
     readContact() {
@@ -171,12 +186,17 @@ describe('contact lists', () => {
   it('does not call the reader when another field is bad', () => {
     const reader = counting();
     const list = Uint8Array.from([...contact(0, 4)]);
-    expect(reason(decodeMessage(pack({ from: id(), nodes: -1, contacts: list }), reader))).toBe('bad-field');
+    expect(reason(decodeMessage(pack({ from: id(), nodes: -1, contacts: list, token: id(0) }), reader))).toBe('bad-field');
     expect(reader.calls).toBe(0);
   });
 });
 
 function store(over: Record<string, unknown>): object {
   // Spread keeps the structure's key order: overridden keys stay in place.
-  return { ...{ from: id(), store: 1, key: id(), data: id(100), version: 1, ttl: 1000, cache: false }, ...over };
+  return { ...{ from: id(), store: 1, key: id(), data: id(100), version: 1, ttl: 1000, cache: false, token: id(0) }, ...over };
+}
+
+function signedStore(over: Record<string, unknown>): object {
+  const base = { from: id(), signedStore: 1, key: id(), data: id(100), version: 1, ttl: 1000, cache: false, token: id(8), publicKey: id(32), salt: id(0), signature: id(64) };
+  return { ...base, ...over };
 }
