@@ -6,5 +6,15 @@
  * In: datagrams and ring frames. Out: datagrams and ring frames, counted drops, user-facing
  * promises (UdpNode). Never here: protocol decisions, workload, or a thread per node.
  */
-export { UdpNode, toKey, type UdpNodeOptions, type UdpGetResult, type UdpFindNodeResult, type Contact } from './udp-node.js';
+export {
+  UdpNode,
+  StoreRefusedError,
+  toKey,
+  type UdpNodeOptions,
+  type UdpGetResult,
+  type UdpFindNodeResult,
+  type UdpPutSignedResult,
+  type Contact,
+} from './udp-node.js';
+export { ed25519Verifier, generateSigningKeyPair, signRecord, signedKey, type SigningKeyPair } from './ed25519.js';
 export { createRingMesh, attachRingMesh, type RingMesh } from './ring-mesh.js';

@@ -7,26 +7,48 @@
  * queued wake-up per node). Every datagram that fails to decode, or anything thrown while
  * handling it, is counted by reason and dropped: the receive path never throws.
  */
+import { randomFillSync } from 'node:crypto';
 import dgram from 'node:dgram';
 import { EventEmitter } from 'node:events';
 import { KadConfig, resolveConfig } from '../core/config.js';
 import { idToHex } from '../core/id.js';
 import { keyFromString } from '../core/key.js';
-import { Message, MessageType } from '../core/messages.js';
+import { Message, MessageType, STORE_CODE_TEXT, type StoreRefusal } from '../core/messages.js';
 import { Random } from '../core/random.js';
 import { RealClock } from '../host/clock.js';
 import { HostLoop, type EventSink, type Outbox, type WakeQueue } from '../host/host-loop.js';
 import { KadNode, type DoneEvent, type FindNodeResult, type GetResult, type JoinResult, type NodeEvent, type PutResult } from '../core/index.js';
 import { Address, AddressBook, checkLimits, decodeMessage, encodeMessage, formatAddress, parseAddress } from '../wire/index.js';
+import { MAX_SIGNED_VALUE_BYTES } from '../wire/limits.js';
+import { ed25519Verifier, generateSigningKeyPair, signRecord, signedKey, type SigningKeyPair } from './ed25519.js';
 
 export interface UdpNodeOptions {
   /** "host:port" or "[v6]:port" to listen on; port 0 picks a free one. */
   listen: string;
   /** The node's 20-byte ID; random when absent. */
   id?: Uint8Array;
-  /** Seed of the node's random stream (RPC ids, refresh targets); random when absent. */
+  /**
+   * Seed of the node's random stream (RPC ids, refresh targets, write-token secrets); when absent
+   * the core's stream is seeded with 128 bits from node:crypto, so token secrets cannot be guessed.
+   */
   seed?: number;
+  /** Protocol settings; on UDP `requireWriteTokens` defaults to true (spoofed sources cannot STORE). */
   config?: Partial<KadConfig>;
+}
+
+/** A put that every node that answered refused: `result` has the counts by reason. */
+export class StoreRefusedError extends Error {
+  constructor(readonly result: PutResult) {
+    const reasons = Object.entries(result.refused ?? {}) as Array<[StoreRefusal, number]>;
+    super(`put: refused by ${reasons.reduce((n, [, c]) => n + c, 0)} node(s), stored on none: ${reasons.map(([r, c]) => `${c} × ${r} (${STORE_CODE_TEXT[r]})`).join('; ')}`);
+    this.name = 'StoreRefusedError';
+  }
+}
+
+export interface UdpPutSignedResult extends PutResult {
+  /** The record's key, SHA-1(public key ‖ salt), in hex: what a get asks for. */
+  key: string;
+  seq: number;
 }
 
 export interface Contact {
@@ -37,6 +59,8 @@ export interface Contact {
 export interface UdpGetResult extends Omit<GetResult, 'value'> {
   value?: Uint8Array;
 }
+
+export type { SigningKeyPair };
 
 export interface UdpFindNodeResult extends Omit<FindNodeResult, 'closest'> {
   closest: Contact[];
@@ -64,6 +88,12 @@ export function toKey(key: string | Uint8Array): Uint8Array {
   return key;
 }
 
+/** A put that no node stored and some refused becomes a StoreRefusedError naming the reasons. */
+function refusedIfNone<R extends PutResult>(r: R): R {
+  if (r.stored === 0 && r.refused) throw new StoreRefusedError(r);
+  return r;
+}
+
 const clock = new RealClock();
 const now = (): number => clock.now();
 
@@ -81,6 +111,9 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements Outbox, Wake
   private readonly rng: Random;
   /** Rejecters of operations in flight, so close() settles them instead of leaving them hanging. */
   private readonly inFlight = new Set<(err: Error) => void>();
+  /** Last seq this node signed for each signed key (hex), so a default seq always grows. */
+  private readonly seqs = new Map<string, number>();
+  private ownKeys: SigningKeyPair | null = null;
 
   private constructor(
     private readonly socket: dgram.Socket,
@@ -88,12 +121,14 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements Outbox, Wake
     id: Uint8Array,
     config: KadConfig,
     seed: number,
+    coreRandom: Random,
   ) {
     super();
     this.config = config;
     this.rng = new Random(seed, 2);
     this.book = new AddressBook(id, address);
-    this.core = new KadNode(0, this.book, config, new Random(seed, 1), now());
+    this.core = new KadNode(0, this.book, config, coreRandom, now());
+    this.core.verifier = ed25519Verifier;
     this.loop = new HostLoop(1, this, this, this);
     this.loop.attach(0, this.core);
     socket.on('message', (buf, rinfo) => this.receive(buf, rinfo));
@@ -102,7 +137,7 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements Outbox, Wake
 
   /** Binds the socket and returns a running node (not yet joined). */
   static async create(opts: UdpNodeOptions): Promise<UdpNode> {
-    const config = resolveConfig(opts.config);
+    const config = resolveConfig({ requireWriteTokens: true, ...opts.config });
     const wanted = parseAddress(opts.listen);
     if (wanted.kind === 'index') throw new Error(`listen address must be host:port, got "${opts.listen}"`);
     checkLimits({ k: config.k, maxValueBytes: config.maxValueBytes, addressKind: wanted.kind });
@@ -118,7 +153,8 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements Outbox, Wake
     const address: Address = { kind: wanted.kind, host: wanted.host, port: bound.port };
     const seed = opts.seed ?? (Math.random() * 2 ** 32) >>> 0;
     const id = opts.id ?? new Random(seed, 3).bytes(20);
-    return new UdpNode(socket, address, id, config, seed);
+    const coreRandom = opts.seed !== undefined ? new Random(seed, 1) : Random.fromState(randomFillSync(new Uint32Array(4)));
+    return new UdpNode(socket, address, id, config, seed, coreRandom);
   }
 
   get id(): Uint8Array {
@@ -146,7 +182,40 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements Outbox, Wake
     if (v.length > this.config.maxValueBytes) {
       return Promise.reject(new RangeError(`value is ${v.length} bytes; the limit is ${this.config.maxValueBytes}`));
     }
-    return this.op((done) => this.loop.put(0, k, v, now(), done));
+    return this.op<PutResult>((done) => this.loop.put(0, k, v, now(), done)).then(refusedIfNone);
+  }
+
+  /**
+   * Stores a signed, mutable record (BEP 44) under SHA-1(public key ‖ salt): only a record
+   * signed with the same key and a higher seq replaces it anywhere. `seq` defaults to the
+   * greater of the last seq this node signed for the key + 1 and the wall clock in ms, so it
+   * grows across restarts. Values are at most 1,000 bytes (BEP 44), the salt at most 64.
+   */
+  putSigned(keys: SigningKeyPair, salt: string | Uint8Array | undefined, value: string | Uint8Array, seq?: number): Promise<UdpPutSignedResult> {
+    const s = toBytes(salt ?? new Uint8Array(0));
+    const v = toBytes(value);
+    const limit = Math.min(MAX_SIGNED_VALUE_BYTES, this.config.maxValueBytes);
+    if (v.length > limit) return Promise.reject(new RangeError(`a signed value is at most ${limit} bytes, got ${v.length}`));
+    let signed;
+    let key: Uint8Array;
+    let n: number;
+    try {
+      key = signedKey(keys.publicKey, s);
+      const hex = idToHex(key);
+      n = seq ?? Math.max((this.seqs.get(hex) ?? -1) + 1, Math.floor(Date.now()));
+      signed = signRecord(keys, s, n, v);
+      this.seqs.set(hex, Math.max(n, this.seqs.get(hex) ?? -1));
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+    return this.op<PutResult>((done) => this.loop.putSigned(0, key, v, n, signed, now(), done))
+      .then(refusedIfNone)
+      .then((r) => ({ ...r, key: idToHex(key), seq: n }));
+  }
+
+  /** This node's own signing key pair (made on first use; the REPL's IS command signs with it). */
+  get signingKeys(): SigningKeyPair {
+    return (this.ownKeys ??= generateSigningKeyPair());
   }
 
   get(key: string | Uint8Array): Promise<UdpGetResult> {

@@ -18,6 +18,12 @@ export const DEFAULT_ADDRESS_BOOK_CAPACITY = 65_536;
 const SLOT = MAX_ADDRESS_BYTES;
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
+function fnv(bytes: Uint8Array, from: number, to: number): number {
+  let h = 0x811c9dc5;
+  for (let i = from; i < to; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193) >>> 0;
+  return h;
+}
+
 export class AddressBook extends PeerIds implements ContactWriter, ContactReader {
   readonly capacity: number;
   private addresses: Uint8Array;
@@ -40,6 +46,22 @@ export class AddressBook extends PeerIds implements ContactWriter, ContactReader
     this.scratch.set(id, 0);
     const end = writeAddress(address, this.scratch, ID_BYTES);
     return this.intern(this.scratch, 0, end);
+  }
+
+  /** FNV-1a of the peer's tagged address (IP and port): the key its write tokens are bound to. */
+  override addressKey(handle: number): number {
+    const from = handle * SLOT;
+    return fnv(this.addresses, from, from + 1 + addressBodyBytes(this.addresses[from]!));
+  }
+
+  /**
+   * The peer's quota group: FNV-1a of its tag and network prefix, /24 for IPv4 and /64 for
+   * IPv6 (OpenDHT and libtorrent count per network, as one host often holds a whole prefix).
+   */
+  override groupKey(handle: number): number {
+    const from = handle * SLOT;
+    const tag = this.addresses[from]!;
+    return fnv(this.addresses, from, from + 1 + (tag === AddressTag.IPv4 ? 3 : tag === AddressTag.IPv6 ? 8 : 4));
   }
 
   addressOf(handle: number): Address {
