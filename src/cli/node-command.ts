@@ -5,12 +5,16 @@
  */
 import { createInterface } from 'node:readline';
 import { UdpNode } from '../net/udp-node.js';
+import { signedKey } from '../net/ed25519.js';
 import { formatCost } from './format.js';
 import { UsageError, flagHelp, intFlag, parseFlags, resolveKad, type FlagSpecs } from './flags.js';
 
 const HELP = `Commands:
-  I <key> <value>   store value under key (the value is the rest of the line)
+  I <key> <value>   store value under key (the value is the rest of the line); first value wins
+  IS <name> <value> store a signed value: key = SHA-1(this node's public key + name), seq grows
+                    with each IS, and only this node's key pair can replace it
   G <key>           get the value of key
+  GS <name> [pk]    get the signed value named name of public key pk (hex; default this node's)
   S                 show this node's state: ID, contacts per bucket, records held
   Q                 quit
   help              this list`;
@@ -115,6 +119,31 @@ export async function runCommand(node: UdpNode, line: string, out: (line: string
         }
         const r = await node.put(key, value);
         out(`Stored ${key} on ${r.stored} node${r.stored === 1 ? '' : 's'} (${formatCost(r)})`);
+        return false;
+      }
+      case 'IS':
+      case 'is': {
+        const name = rest[0];
+        const value = trimmed.replace(/^\S+\s+\S+\s?/, '');
+        if (!name || rest.length < 2) {
+          out('Usage: IS <name> <value>');
+          return false;
+        }
+        const r = await node.putSigned(node.signingKeys, name, value);
+        out(`Stored signed ${name} (seq ${r.seq}, key ${r.key}) on ${r.stored} node${r.stored === 1 ? '' : 's'} (${formatCost(r)})`);
+        return false;
+      }
+      case 'GS':
+      case 'gs': {
+        if (rest.length < 1 || rest.length > 2 || (rest[1] !== undefined && !/^[0-9a-f]{64}$/i.test(rest[1]))) {
+          out('Usage: GS <name> [public key as 64 hex digits]');
+          return false;
+        }
+        const pk = rest[1] ? Uint8Array.from(Buffer.from(rest[1], 'hex')) : node.signingKeys.publicKey;
+        const r = await node.get(signedKey(pk, new TextEncoder().encode(rest[0]!)));
+        if (!r.found) out(`Not found (${formatCost(r)})`);
+        else if (!r.signed) out(`Not a signed value: ignored (${formatCost(r)})`);
+        else out(`${new TextDecoder().decode(r.value)} (seq ${r.version}, ${formatCost(r)})`);
         return false;
       }
       case 'G':

@@ -210,7 +210,8 @@ describe('the max-version STORE under the owner\'s key', () => {
     expect(v1.key).toBe(Buffer.from(key).toString('hex'));
 
     // A forged record with the maximum seq (owner's public key, a made-up signature) is refused.
-    const forged: Message = { ...store(key, bytes('poison'), Number.MAX_SAFE_INTEGER), signed: { publicKey: keys.publicKey, salt: bytes('profile'), signature: new Random(1).bytes(64) } };
+    const forged = store(key, bytes('poison'), Number.MAX_SAFE_INTEGER);
+    if (forged.type === MessageType.Store) forged.signed = { publicKey: keys.publicKey, salt: bytes('profile'), signature: new Random(1).bytes(64) };
     for (const n of nodes) {
       const ack = await attacker.request(n, { ...forged, token: await attacker.tokenFrom(n) } as Message);
       expect(ack).toMatchObject({ ok: false, code: StoreCode.BadSignature });
