@@ -130,7 +130,7 @@ export async function runCommand(node: UdpNode, line: string, out: (line: string
           return false;
         }
         const r = await node.putSigned(node.signingKeys, name, value);
-        out(`Stored signed ${name} (seq ${r.seq}, key ${r.key}) on ${r.stored} node${r.stored === 1 ? '' : 's'} (${formatCost(r)})`);
+        out(`Stored signed ${name} (seq ${r.seq}, key ${r.keyHex}) on ${r.stored} node${r.stored === 1 ? '' : 's'} (${formatCost(r)})`);
         return false;
       }
       case 'GS':

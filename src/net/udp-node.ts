@@ -46,8 +46,10 @@ export class StoreRefusedError extends Error {
 }
 
 export interface UdpPutSignedResult extends PutResult {
-  /** The record's key, SHA-1(public key ‖ salt), in hex: what a get asks for. */
-  key: string;
+  /** The record's key, SHA-1(public key ‖ salt): what a get asks for. */
+  key: Uint8Array;
+  /** The same key in hex. */
+  keyHex: string;
   seq: number;
 }
 
@@ -210,7 +212,7 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements Outbox, Wake
     }
     return this.op<PutResult>((done) => this.loop.putSigned(0, key, v, n, signed, now(), done))
       .then(refusedIfNone)
-      .then((r) => ({ ...r, key: idToHex(key), seq: n }));
+      .then((r) => ({ ...r, key, keyHex: idToHex(key), seq: n }));
   }
 
   /** This node's own signing key pair (made on first use; the REPL's IS command signs with it). */

@@ -207,7 +207,7 @@ describe('the max-version STORE under the owner\'s key', () => {
     // …and the owner's signed record takes the key back on every node.
     const v1 = await owner.putSigned(keys, 'profile', 'version one', 1);
     expect(v1.stored).toBe(6);
-    expect(v1.key).toBe(Buffer.from(key).toString('hex'));
+    expect(v1.keyHex).toBe(Buffer.from(key).toString('hex'));
 
     // A forged record with the maximum seq (owner's public key, a made-up signature) is refused.
     const forged = store(key, bytes('poison'), Number.MAX_SAFE_INTEGER);
@@ -221,7 +221,7 @@ describe('the max-version STORE under the owner\'s key', () => {
     // A record of the attacker's own key pair signs fine but cannot sit under the owner's key.
     const other = generateSigningKeyPair();
     const stolen = await nodes[3]!.putSigned(other, 'profile', 'not yours', Number.MAX_SAFE_INTEGER);
-    expect(stolen.key).not.toBe(v1.key);
+    expect(stolen.keyHex).not.toBe(v1.keyHex);
 
     const v2 = await owner.putSigned(keys, 'profile', 'version two', 2);
     expect(v2.stored).toBe(6);
