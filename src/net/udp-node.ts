@@ -13,14 +13,17 @@ import { EventEmitter } from 'node:events';
 import { KadConfig, resolveConfig } from '../core/config.js';
 import { idToHex } from '../core/id.js';
 import { keyFromString } from '../core/key.js';
-import { Message, MessageType, STORE_CODE_TEXT, type StoreRefusal } from '../core/messages.js';
+import { Message, MessageType } from '../core/messages.js';
 import { Random } from '../core/random.js';
 import { RealClock } from '../host/clock.js';
 import { HostLoop, type EventSink, type Outbox, type WakeQueue } from '../host/host-loop.js';
 import { KadNode, type DoneEvent, type FindNodeResult, type GetResult, type JoinResult, type NodeEvent, type PutResult } from '../core/index.js';
 import { Address, AddressBook, checkLimits, decodeMessage, encodeMessage, formatAddress, parseAddress } from '../wire/index.js';
 import { MAX_SIGNED_VALUE_BYTES } from '../wire/limits.js';
-import { ed25519Verifier, generateSigningKeyPair, signRecord, signedKey, type SigningKeyPair } from './ed25519.js';
+import { ed25519Verifier, type SigningKeyPair } from './ed25519.js';
+import { SignedPuts, refusedIfNone, type PreparedSigned, type UdpPutSignedResult } from './signed-puts.js';
+
+export { StoreRefusedError, type UdpPutSignedResult } from './signed-puts.js';
 
 export interface UdpNodeOptions {
   /** "host:port" or "[v6]:port" to listen on; port 0 picks a free one. */
@@ -34,23 +37,6 @@ export interface UdpNodeOptions {
   seed?: number;
   /** Protocol settings; on UDP `requireWriteTokens` defaults to true (spoofed sources cannot STORE). */
   config?: Partial<KadConfig>;
-}
-
-/** A put that every node that answered refused: `result` has the counts by reason. */
-export class StoreRefusedError extends Error {
-  constructor(readonly result: PutResult) {
-    const reasons = Object.entries(result.refused ?? {}) as Array<[StoreRefusal, number]>;
-    super(`put: refused by ${reasons.reduce((n, [, c]) => n + c, 0)} node(s), stored on none: ${reasons.map(([r, c]) => `${c} × ${r} (${STORE_CODE_TEXT[r]})`).join('; ')}`);
-    this.name = 'StoreRefusedError';
-  }
-}
-
-export interface UdpPutSignedResult extends PutResult {
-  /** The record's key, SHA-1(public key ‖ salt): what a get asks for. */
-  key: Uint8Array;
-  /** The same key in hex. */
-  keyHex: string;
-  seq: number;
 }
 
 export interface Contact {
@@ -90,12 +76,6 @@ export function toKey(key: string | Uint8Array): Uint8Array {
   return key;
 }
 
-/** A put that no node stored and some refused becomes a StoreRefusedError naming the reasons. */
-function refusedIfNone<R extends PutResult>(r: R): R {
-  if (r.stored === 0 && r.refused) throw new StoreRefusedError(r);
-  return r;
-}
-
 const clock = new RealClock();
 const now = (): number => clock.now();
 
@@ -113,9 +93,7 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements Outbox, Wake
   private readonly rng: Random;
   /** Rejecters of operations in flight, so close() settles them instead of leaving them hanging. */
   private readonly inFlight = new Set<(err: Error) => void>();
-  /** Last seq this node signed for each signed key (hex), so a default seq always grows. */
-  private readonly seqs = new Map<string, number>();
-  private ownKeys: SigningKeyPair | null = null;
+  private readonly signing = new SignedPuts();
 
   private constructor(
     private readonly socket: dgram.Socket,
@@ -194,30 +172,21 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements Outbox, Wake
    * grows across restarts. Values are at most 1,000 bytes (BEP 44), the salt at most 64.
    */
   putSigned(keys: SigningKeyPair, salt: string | Uint8Array | undefined, value: string | Uint8Array, seq?: number): Promise<UdpPutSignedResult> {
-    const s = toBytes(salt ?? new Uint8Array(0));
     const v = toBytes(value);
-    const limit = Math.min(MAX_SIGNED_VALUE_BYTES, this.config.maxValueBytes);
-    if (v.length > limit) return Promise.reject(new RangeError(`a signed value is at most ${limit} bytes, got ${v.length}`));
-    let signed;
-    let key: Uint8Array;
-    let n: number;
+    let p: PreparedSigned;
     try {
-      key = signedKey(keys.publicKey, s);
-      const hex = idToHex(key);
-      n = seq ?? Math.max((this.seqs.get(hex) ?? -1) + 1, Math.floor(Date.now()));
-      signed = signRecord(keys, s, n, v);
-      this.seqs.set(hex, Math.max(n, this.seqs.get(hex) ?? -1));
+      p = this.signing.prepare(keys, toBytes(salt ?? new Uint8Array(0)), v, seq, Math.min(MAX_SIGNED_VALUE_BYTES, this.config.maxValueBytes));
     } catch (err) {
       return Promise.reject(err as Error);
     }
-    return this.op<PutResult>((done) => this.loop.putSigned(0, key, v, n, signed, now(), done))
+    return this.op<PutResult>((done) => this.loop.putSigned(0, p.key, v, p.seq, p.signed, now(), done))
       .then(refusedIfNone)
-      .then((r) => ({ ...r, key, keyHex: idToHex(key), seq: n }));
+      .then((r) => ({ ...r, key: p.key, keyHex: idToHex(p.key), seq: p.seq }));
   }
 
   /** This node's own signing key pair (made on first use; the REPL's IS command signs with it). */
   get signingKeys(): SigningKeyPair {
-    return (this.ownKeys ??= generateSigningKeyPair());
+    return this.signing.ownKeys;
   }
 
   get(key: string | Uint8Array): Promise<UdpGetResult> {

@@ -83,9 +83,15 @@ const store = (key: Uint8Array, value: Uint8Array, version: number, token?: Uint
   return m;
 };
 
+/**
+ * The shared machine can stall a process for longer than the adaptive timeout's 100 ms floor; a
+ * stalled reply would count as a timeout and make a replica count vary, so these nodes wait 1 s.
+ */
+const PATIENT = { minTimeoutMs: 1000 };
+
 async function network(count: number, config: object, hostOf: (i: number) => string): Promise<UdpNode[]> {
   const nodes: UdpNode[] = [];
-  for (let i = 0; i < count; i++) nodes.push(await UdpNode.create({ listen: `${hostOf(i)}:0`, seed: 500 + i, config }));
+  for (let i = 0; i < count; i++) nodes.push(await UdpNode.create({ listen: `${hostOf(i)}:0`, seed: 500 + i, config: { ...PATIENT, ...config } }));
   for (const n of nodes.slice(1)) expect((await n.join([nodes[0]!.addressText])).ok).toBe(true);
   return nodes;
 }
@@ -99,7 +105,7 @@ describe('a STORE flood from one source', () => {
   it('100,000 STOREs get the source its share only; 20 honest sources still store and read back; the store stays under its cap', async () => {
     const maxStoreBytes = 4 * 1024 * 1024;
     // k above the node count: every put goes to every node, the victim included.
-    const config = { k: 24, maxStoreBytes };
+    const config = { ...PATIENT, k: 24, maxStoreBytes };
     const victim = await UdpNode.create({ listen: '127.0.0.1:0', seed: 1, config });
     open.push(victim);
     const attacker = await RawPeer.open('127.0.0.1', 77);
