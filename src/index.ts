@@ -18,6 +18,10 @@ export function createNode(opts: UdpNodeOptions): Promise<UdpNode> {
 export { UdpNode, toKey, type UdpNodeOptions, type UdpNodeState, type UdpGetResult, type UdpFindNodeResult, type Contact } from './net/udp-node.js';
 export type { DropScope } from './net/datagram-accounts.js';
 export { DEFAULT_RATE_LIMIT, type RateLimitOptions } from './net/rate-limit.js';
+export { StoreRefusedError, type UdpPutSignedResult } from './net/udp-node.js';
+export { generateSigningKeyPair, signedKey, signRecord, ed25519Verifier, type SigningKeyPair } from './net/ed25519.js';
+export { StoreCode, STORE_CODE_NAMES, STORE_CODE_TEXT, type SignedPart, type StoreRefusal } from './core/messages.js';
+export { signedPayload, type SignatureVerifier } from './core/signed.js';
 export { KadNode, type NodeEvent, type DoneEvent, type DropReason, type LookupCost, type LookupStep, type FindNodeResult, type GetResult, type PutResult, type JoinResult, type PingResult, type AddSourceResult, type FindSourcesResult, type SourceFound } from './core/index.js';
 export { keywordsOf, publishFile, search, type FileEntry, type PublishResult, type SearchResult, type SourcesApi } from './net/keywords.js';
 export { DEFAULT_CONFIG, UDP_DEFAULTS, resolveConfig, type KadConfig, SECOND, MINUTE, HOUR } from './core/config.js';

@@ -6,17 +6,21 @@
 import { createInterface } from 'node:readline';
 import { UdpNode } from '../net/udp-node.js';
 import type { RateLimitOptions } from '../net/rate-limit.js';
+import { signedKey } from '../net/ed25519.js';
 import { formatCost } from './format.js';
 import { runSourceCommand } from './node-sources.js';
 import { UsageError, flagHelp, intFlag, parseFlags, resolveKad, type FlagSpecs } from './flags.js';
 
 const HELP = `Commands:
-  I <key> <value>   store value under key (the value is the rest of the line)
+  I <key> <value>   store value under key (the value is the rest of the line); first value wins
+  IS <name> <value> store a signed value: key = SHA-1(this node's public key + name), seq grows
+                    with each IS, and only this node's key pair can replace it
   G <key>           get the value of key
   A <key> <value>   add value to the sources set under key (many values per key; the rest of the line)
   F <key>           find every source value under key: one per line, then count, nodes, cost
   P <name>          publish a file for keyword search (the rest of the line; hash = SHA-1 of the name)
   K <word>...       search files whose names have every word: "name  hash" per match, then a summary
+  GS <name> [pk]    get the signed value named name of public key pk (hex; default this node's)
   S                 show this node's state: ID, contacts per bucket, records held, address book, datagram counts
   Q                 quit
   help              this list`;
@@ -134,6 +138,31 @@ export async function runCommand(node: UdpNode, line: string, out: (line: string
         // A copy on this node alone is not in the DHT: say so instead of "Stored".
         if (r.acked === 0) out(`Not stored: no other node acknowledged ${key}${r.stored > 0 ? ' (only this node holds it)' : ''} (${formatCost(r)})`);
         else out(`Stored ${key} on ${r.stored} node${r.stored === 1 ? '' : 's'} (${formatCost(r)})`);
+        return false;
+      }
+      case 'IS':
+      case 'is': {
+        const name = rest[0];
+        const value = trimmed.replace(/^\S+\s+\S+\s?/, '');
+        if (!name || rest.length < 2) {
+          out('Usage: IS <name> <value>');
+          return false;
+        }
+        const r = await node.putSigned(node.signingKeys, name, value);
+        out(`Stored signed ${name} (seq ${r.seq}, key ${r.keyHex}) on ${r.stored} node${r.stored === 1 ? '' : 's'} (${formatCost(r)})`);
+        return false;
+      }
+      case 'GS':
+      case 'gs': {
+        if (rest.length < 1 || rest.length > 2 || (rest[1] !== undefined && !/^[0-9a-f]{64}$/i.test(rest[1]))) {
+          out('Usage: GS <name> [public key as 64 hex digits]');
+          return false;
+        }
+        const pk = rest[1] ? Uint8Array.from(Buffer.from(rest[1], 'hex')) : node.signingKeys.publicKey;
+        const r = await node.get(signedKey(pk, new TextEncoder().encode(rest[0]!)));
+        if (!r.found) out(`Not found (${formatCost(r)})`);
+        else if (!r.signed) out(`Not a signed value: ignored (${formatCost(r)})`);
+        else out(`${new TextDecoder().decode(r.value)} (seq ${r.version}, ${formatCost(r)})`);
         return false;
       }
       case 'G':

@@ -41,8 +41,16 @@ export interface KadConfig {
   replicate: boolean;
   /** Largest value accepted, in bytes. */
   maxValueBytes: number;
-  /** Records a node holds at most; further STOREs are refused and counted. */
+  /** Records a node holds at most; when full, the oldest record of the group holding most bytes is evicted. */
   maxRecords: number;
+  /** Bytes a node's store holds at most (values, keys, signatures and ~200 bytes of overhead a record). */
+  maxStoreBytes: number;
+  /** Share (0, 1] of maxRecords and of maxStoreBytes one quota group (a /24, a /64, a publisher key) may hold. */
+  storeSourceShare: number;
+  /** Refuse a STORE that carries no valid write token for the sender's address (BEP 5). */
+  requireWriteTokens: boolean;
+  /** Write-token secrets rotate this often; a token is accepted for one rotation after (BEP 5: 5 min). */
+  writeTokenRotateMs: number;
   /** Store the value on the closest node that did not return it after a successful FIND_VALUE. */
   cacheOnLookupPath: boolean;
   /**
@@ -88,6 +96,13 @@ export const DEFAULT_CONFIG: Readonly<KadConfig> = Object.freeze({
   replicate: true,
   maxValueBytes: 1024,
   maxRecords: 100_000,
+  // OpenDHT's default storage limit: room for ~50,000 full 1 KiB values, far more than a node's share of any swarm run.
+  maxStoreBytes: 64 * 1024 * 1024,
+  // One /24 may hold 1/8 of a node: a flood from one network leaves 7/8 to everyone else.
+  storeSourceShare: 0.125,
+  // Off by default: the swarm's peers are not spoofable and tokens would cost draws and bytes; UdpNode turns it on.
+  requireWriteTokens: false,
+  writeTokenRotateMs: 5 * MINUTE,
   cacheOnLookupPath: true,
   verifyAddresses: false,
   amplificationFactor: 3,
@@ -104,6 +119,7 @@ export const DEFAULT_CONFIG: Readonly<KadConfig> = Object.freeze({
 /** What a UDP node runs with unless told otherwise: every address checked, libtorrent's diversity limits. */
 export const UDP_DEFAULTS: Readonly<Partial<KadConfig>> = Object.freeze({
   verifyAddresses: true,
+  requireWriteTokens: true,
   maxPerSubnetPerBucket: 1,
   maxPerIp: 1,
 });
@@ -129,7 +145,7 @@ export function resolveConfig(partial: Partial<KadConfig> = {}): KadConfig {
   const given = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined)) as Partial<KadConfig>;
   const c: KadConfig = { ...DEFAULT_CONFIG, ...given };
   if (given.replicas === undefined) c.replicas = c.k;
-  for (const name of ['replicate', 'cacheOnLookupPath', 'verifyAddresses'] as const) {
+  for (const name of ['replicate', 'cacheOnLookupPath', 'verifyAddresses', 'requireWriteTokens'] as const) {
     if (typeof c[name] !== 'boolean') throw new Error(`config: ${name} must be true or false, got ${String(c[name])}`);
   }
   const int = (name: keyof KadConfig, lo: number, hi: number): void => {
@@ -161,10 +177,12 @@ export function resolveConfig(partial: Partial<KadConfig> = {}): KadConfig {
       `config: maxSourceValueBytes (${c.maxSourceValueBytes}) + ${SOURCE_ENTRY_OVERHEAD_BYTES} bytes of entry header must fit in sourceReplyBytes (${c.sourceReplyBytes}), or a value could never be read`,
     );
   }
+  if (!(c.maxStoreBytes >= 0)) throw new Error(`config: maxStoreBytes must be a non-negative number of bytes, got ${c.maxStoreBytes}`);
+  if (!(c.storeSourceShare > 0 && c.storeSourceShare <= 1)) throw new Error(`config: storeSourceShare must be in (0, 1], got ${c.storeSourceShare}`);
   if (!(c.bucketPingIntervalMs >= 0) || !Number.isFinite(c.bucketPingIntervalMs)) {
     throw new Error(`config: bucketPingIntervalMs must be a non-negative number of milliseconds, got ${c.bucketPingIntervalMs}`);
   }
-  for (const name of ['initialTimeoutMs', 'minTimeoutMs', 'maxTimeoutMs', 'expireMs', 'replicateMs', 'republishMs', 'refreshMs'] as const) {
+  for (const name of ['initialTimeoutMs', 'minTimeoutMs', 'maxTimeoutMs', 'expireMs', 'replicateMs', 'republishMs', 'refreshMs', 'writeTokenRotateMs'] as const) {
     if (!(c[name] > 0) || !Number.isFinite(c[name])) throw new Error(`config: ${name} must be a positive number of milliseconds, got ${c[name]}`);
   }
   if (c.minTimeoutMs > c.maxTimeoutMs) throw new Error(`config: minTimeoutMs (${c.minTimeoutMs}) exceeds maxTimeoutMs (${c.maxTimeoutMs})`);

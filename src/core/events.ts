@@ -7,7 +7,7 @@
  * event carrying the token the caller passed. Events are in the order things
  * happened inside the node; they are read-only to the host.
  */
-import { MessageType } from './messages.js';
+import type { MessageType, SignedPart, StoreRefusal } from './messages.js';
 
 export type DropReason =
   | 'unmatched-reply'
@@ -16,6 +16,16 @@ export type DropReason =
   | 'value-too-large'
   | 'store-older-version'
   | 'store-full'
+  /** A STORE of a different value under a key held unsigned (or unsigned onto a signed one). */
+  | 'store-conflict'
+  /** A STORE for a new record from a quota group that already holds its share. */
+  | 'store-source-over-quota'
+  /** A STORE without a valid write token for the sender's address (requireWriteTokens). */
+  | 'store-bad-token'
+  /** A signed STORE whose signature or key did not verify (or no verifier is installed). */
+  | 'store-bad-signature'
+  /** A VALUE reply carrying a signed record that did not verify: the lookup goes on without it. */
+  | 'value-bad-signature'
   | 'late-reply'
   /** An ADD_SOURCE refused: the key holds maxSourcesPerKey values already. */
   | 'sources-per-key-full'
@@ -66,6 +76,8 @@ export interface GetResult extends LookupCost {
   found: boolean;
   value?: Uint8Array;
   version?: number;
+  /** The signature parts when the value found is a signed record (verified before it was taken). */
+  signed?: SignedPart;
 }
 
 export interface PutResult extends LookupCost {
@@ -77,6 +89,8 @@ export interface PutResult extends LookupCost {
    */
   acked: number;
   version: number;
+  /** Nodes that refused the STORE, by reason (STORE_ACK's code); absent when none did. */
+  refused?: Partial<Record<StoreRefusal, number>>;
 }
 
 export interface AddSourceResult extends LookupCost {

@@ -43,7 +43,7 @@ export function replicate(s: NodeState, now: number): void {
   for (const r of s.records.map.values()) {
     if (r.cached || r.expiresAt <= now || now - r.storedAt < s.config.replicateMs) continue;
     r.storedAt = now;
-    storeAtClosest(s, r.key, r.value, r.version, r.expiresAt - now, now, null);
+    storeAtClosest(s, r.key, r.value, r.version, r.expiresAt - now, now, null, r.signed);
   }
 }
 
@@ -53,7 +53,7 @@ export function republish(s: NodeState, now: number): void {
   for (const p of s.published?.values() ?? []) {
     if (p.republishAt <= now) {
       p.republishAt = now + s.config.republishMs;
-      storeAtClosest(s, p.key, p.value, p.version, s.config.expireMs, now, null);
+      storeAtClosest(s, p.key, p.value, p.version, s.config.expireMs, now, null, p.signed);
     }
     next = Math.min(next, p.republishAt);
   }

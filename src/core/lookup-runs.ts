@@ -41,6 +41,8 @@ export function startLookup(
     value: null,
     version: 0,
     ttl: 0,
+    signed: null,
+    tokens: null,
     valueDepth: 0,
     valueFrom: -1,
     timeoutWait: 0,
@@ -109,9 +111,20 @@ export function lookupAnswered(s: NodeState, p: Pending<Run>, msg: Reply, now: n
   if (l.finished) return;
   const depth = l.depthOf(p.peer);
   if (depth < 0) return;
+  if ((msg.type === MessageType.Nodes || msg.type === MessageType.Value) && msg.token && msg.token.length > 0) {
+    (run.tokens ??= new Map()).set(p.peer, msg.token);
+  }
+  if (msg.type === MessageType.Value && msg.signed && !s.verifier?.verify(run.key, msg.value, msg.version, msg.signed)) {
+    // A forged or mangled signed value: counted, and the lookup goes on as if the peer knew none.
+    s.drop('value-bad-signature');
+    l.onSuccess(p.peer);
+    pump(s, run, now);
+    return;
+  }
   if (msg.type === MessageType.Value) {
     l.onSuccess(p.peer);
     run.value = msg.value;
+    run.signed = msg.signed ?? null;
     run.version = msg.version;
     run.ttl = msg.ttl;
     run.valueDepth = depth;

@@ -33,23 +33,70 @@ export interface Pong {
   type: MessageType.Pong;
   rpc: number;
 }
+/**
+ * What makes a record mutable and unhijackable (BEP 44): the publisher's ed25519 public key,
+ * a salt, and the signature over (salt, seq, value) (see signed.ts). The record's key is
+ * SHA-1(publicKey ‖ salt) and its version is the sequence number.
+ */
+export interface SignedPart {
+  /** 32 bytes. */
+  publicKey: Uint8Array;
+  /** 0..64 bytes, as BEP 44. */
+  salt: Uint8Array;
+  /** 64 bytes. */
+  signature: Uint8Array;
+}
+
+/**
+ * Why a node refused a STORE, as STORE_ACK carries it (0 = stored). The texts in
+ * STORE_CODE_TEXT are what the library's put errors say.
+ */
+export const enum StoreCode {
+  Ok = 0,
+  /** It holds a different unsigned value for the key, or a signed one with an equal or higher seq. */
+  Conflict = 1,
+  Full = 2,
+  SourceOverQuota = 3,
+  ValueTooLarge = 4,
+  BadToken = 5,
+  BadSignature = 6,
+}
+
+export const STORE_CODE_NAMES = ['stored', 'conflict', 'full', 'source-over-quota', 'value-too-large', 'bad-token', 'bad-signature'] as const;
+export type StoreRefusal = Exclude<(typeof STORE_CODE_NAMES)[number], 'stored'>;
+
+export const STORE_CODE_TEXT: Readonly<Record<StoreRefusal, string>> = Object.freeze({
+  conflict: 'the node holds a different value for this key (an unsigned record is never replaced; use a signed put to update) or a signed one with an equal or higher sequence number',
+  full: 'the node\'s store is full and nothing could be evicted',
+  'source-over-quota': 'the sender\'s address group (/24 IPv4, /64 IPv6) or publisher key already holds its share of the node\'s store',
+  'value-too-large': 'the value is larger than the node accepts',
+  'bad-token': 'the STORE carried no valid write token for the sender\'s address (tokens come from a NODES or VALUE reply and last 5 to 10 minutes)',
+  'bad-signature': 'the signature or the key (SHA-1 of public key and salt) did not verify',
+});
+
 export interface Store {
   type: MessageType.Store;
   rpc: number;
   key: Uint8Array;
   value: Uint8Array;
-  /** Publisher's version: a stored record is only replaced by a higher one. */
+  /** Publisher's version (a signed record's seq). Unsigned: informational; signed: only a higher seq replaces. */
   version: number;
   /** Milliseconds the record has left to live; replication keeps the original expiry. */
   ttl: number;
   /** A cached copy placed on a lookup path, not a replica. */
   cache: boolean;
+  /** The write token the receiver handed the sender in a NODES or VALUE reply (absent or empty: none). */
+  token?: Uint8Array;
+  /** Present for a signed (mutable) record. */
+  signed?: SignedPart;
 }
 export interface StoreAck {
   type: MessageType.StoreAck;
   rpc: number;
-  /** False when the node refused the record (an older version, or it is full). */
+  /** False when the node refused the record; `code` says why. */
   ok: boolean;
+  /** StoreCode; absent on a message built without one (then ok decides: 0 or Conflict). */
+  code?: StoreCode;
 }
 export interface FindNode {
   type: MessageType.FindNode;
@@ -60,6 +107,8 @@ export interface Nodes {
   type: MessageType.Nodes;
   rpc: number;
   contacts: Uint32Array;
+  /** Write token for the requester's address (absent or empty when the node requires none). */
+  token?: Uint8Array;
 }
 export interface FindValue {
   type: MessageType.FindValue;
@@ -72,6 +121,10 @@ export interface Value {
   value: Uint8Array;
   version: number;
   ttl: number;
+  /** Write token for the requester's address, as in NODES. */
+  token?: Uint8Array;
+  /** Present when the record is signed: the getter verifies it before trusting the value. */
+  signed?: SignedPart;
 }
 
 /** Adds `value` to the set under `key`; the set holds one copy per (publisher, value). */

@@ -9,11 +9,14 @@ import type { LookupStep } from './events.js';
 import type { Lookup } from './lookup.js';
 import type { SourceEntry } from './messages.js';
 import type { PeerIds } from './peers.js';
+import type { SignedPart } from './messages.js';
 import type { Random } from './random.js';
 import type { RecordStore } from './records.js';
 import type { RoutingTable } from './routing-table.js';
 import type { SourceStore } from './sources.js';
 import { RequestTable } from './rpc-table.js';
+import type { SignatureVerifier } from './signed.js';
+import { WriteTokens } from './write-tokens.js';
 
 export const SEC = 1000;
 
@@ -23,6 +26,7 @@ export interface Published {
   value: Uint8Array;
   version: number;
   republishAt: number;
+  signed: SignedPart | null;
 }
 
 /**
@@ -51,6 +55,10 @@ export class NodeState extends RequestTable<Run> {
   up = true;
   /** Address validation state, when config.verifyAddresses is on (address-check.ts). */
   check: AddressCheck | null = null;
+  /** Made on the first token issued or checked (requireWriteTokens), so nodes without draw nothing. */
+  private writeTokens: WriteTokens | null = null;
+  /** Checks signed records; injected by the host (null: signed records are refused). */
+  verifier: SignatureVerifier | null = null;
 
   constructor(
     /** This node's handle in `peers`. */
@@ -63,6 +71,10 @@ export class NodeState extends RequestTable<Run> {
     readonly epoch: number,
   ) {
     super(table, config, rng);
+  }
+
+  get tokens(): WriteTokens {
+    return (this.writeTokens ??= new WriteTokens(this.rng, this.config.writeTokenRotateMs));
   }
 }
 
@@ -83,6 +95,10 @@ export interface Run {
   value: Uint8Array | null;
   version: number;
   ttl: number;
+  /** The signature parts of the value found, when it is signed. */
+  signed: SignedPart | null;
+  /** Write tokens from the replies, by peer (null until a reply carries one). */
+  tokens: Map<number, Uint8Array> | null;
   valueDepth: number;
   valueFrom: number;
   timeoutWait: number;

@@ -20,7 +20,8 @@ import { KadConfig } from './config.js';
 import type { DropReason, NodeEvent } from './events.js';
 import { sweep, refresh, replicate, republish } from './jobs.js';
 import { Run, cutShort, lookupAnswered, lookupTimedOut } from './lookup-runs.js';
-import { Message, MessageType, isRequest } from './messages.js';
+import { Message, MessageType, isRequest, type SignedPart } from './messages.js';
+import type { SignatureVerifier } from './signed.js';
 import { NodeState, secondsSinceEpoch } from './node-state.js';
 import * as ops from './operations.js';
 import { addSource, findSources } from './source-ops.js';
@@ -232,6 +233,20 @@ export class KadNode {
   /** Stores the value on the `replicas` closest nodes and remembers it for republishing. Throws RangeError for a value over maxValueBytes. */
   put(key: Uint8Array, value: Uint8Array, now: number, op = 0, version?: number): void {
     ops.put(this.s, key, value, now, op, version);
+  }
+
+  /**
+   * Stores a signed (mutable) record: `key` must be SHA-1(publicKey ‖ salt) and `signed` the
+   * publisher's signature over (salt, seq, value), made by the host (src/net/ed25519.ts); nodes
+   * replace it only with a valid one of higher seq.
+   */
+  putSigned(key: Uint8Array, value: Uint8Array, seq: number, signed: SignedPart, now: number, op = 0): void {
+    ops.put(this.s, key, value, now, op, seq, signed);
+  }
+
+  /** The host's signature checker for signed records (none: every signed record is refused). */
+  set verifier(v: SignatureVerifier | null) {
+    this.s.verifier = v;
   }
 
   ping(peer: number, now: number, op = 0): void {

@@ -10,7 +10,7 @@ import { DoneEvent, GetResult, JoinResult, PutResult } from './events.js';
 import { ID_WORDS, compareDistance, idToWords, writeIdWords } from './id.js';
 import { LookupKind } from './lookup.js';
 import { LookupCost } from './events.js';
-import { MessageType, Reply, Request } from './messages.js';
+import { MessageType, Reply, Request, STORE_CODE_NAMES, SignedPart, StoreCode, StoreRefusal } from './messages.js';
 import { NodeState } from './node-state.js';
 import { keyString } from './records.js';
 import { Purpose, Waiter, request } from './rpc-table.js';
@@ -70,6 +70,7 @@ export function get(s: NodeState, key: Uint8Array, now: number, op: number): voi
   const local = s.records?.get(keyString(key), now);
   if (local) {
     const result: GetResult = { found: true, value: local.value, version: local.version, depth: 0, rpcs: 0, timeouts: 0, timeoutWait: 0, duration: 0, responded: 0 };
+    if (local.signed) result.signed = local.signed;
     done(s, { type: 'done', op, kind: 'get', result });
     return;
   }
@@ -85,6 +86,7 @@ export function get(s: NodeState, key: Uint8Array, now: number, op: number): voi
       s.event({ type: 'lookup', kind: 'find-value', cost });
       if (found && s.config.cacheOnLookupPath) cacheOnPath(s, run, end);
       const result: GetResult = found ? { ...cost, found, value: run.value!, version: run.version } : { ...cost, found };
+      if (found && run.signed) result.signed = run.signed;
       done(s, { type: 'done', op, kind: 'get', result });
     },
     key,
@@ -94,50 +96,74 @@ export function get(s: NodeState, key: Uint8Array, now: number, op: number): voi
 function cacheOnPath(s: NodeState, run: Run, now: number): void {
   const peer = run.lookup.closestSucceeded(run.valueFrom);
   if (peer < 0) return;
-  const msg: Request = { type: MessageType.Store, rpc: 0, key: run.key, value: run.value!, version: run.version, ttl: run.ttl, cache: true };
+  const msg = storeMessage(run.key, run.value!, run.version, run.ttl, true, run.tokens?.get(peer), run.signed);
   request(s, peer, msg, Purpose.Store, now, null, null);
 }
 
-/** Stores the value on the `replicas` closest nodes and remembers it for republishing. */
-export function put(s: NodeState, key: Uint8Array, value: Uint8Array, now: number, op: number, version?: number): void {
+/** A STORE; the token and the signature parts only when there are some (the swarm's messages keep one shape). */
+function storeMessage(key: Uint8Array, value: Uint8Array, version: number, ttl: number, cache: boolean, token: Uint8Array | undefined, signed: SignedPart | null): Request {
+  const msg: Request = { type: MessageType.Store, rpc: 0, key, value, version, ttl, cache };
+  if (token) msg.token = token;
+  if (signed) msg.signed = signed;
+  return msg;
+}
+
+/**
+ * Stores the value on the `replicas` closest nodes and remembers it for republishing. A signed
+ * record (`signed` given, made by the host: the core holds no keys) uses `version` as its seq.
+ */
+export function put(s: NodeState, key: Uint8Array, value: Uint8Array, now: number, op: number, version?: number, signed: SignedPart | null = null): void {
   const c = s.config;
   if (value.length > c.maxValueBytes) {
     throw new RangeError(`value is ${value.length} bytes; the limit is ${c.maxValueBytes}`);
   }
+  if (signed && version === undefined) throw new RangeError('a signed put needs its sequence number');
   const v = version ?? Math.max(s.lastVersion + 1, Math.floor(now));
-  s.lastVersion = Math.max(s.lastVersion, v);
+  if (!signed) s.lastVersion = Math.max(s.lastVersion, v);
   if (c.replicate) {
     if (!s.published) s.published = new Map();
     const republishAt = now + c.republishMs;
-    s.published.set(keyString(key), { key, value, version: v, republishAt });
+    s.published.set(keyString(key), { key, value, version: v, republishAt, signed });
     s.lowerTimer(TimerKind.Republish, republishAt);
   }
-  storeAtClosest(s, key, value, v, c.expireMs, now, op);
+  storeAtClosest(s, key, value, v, c.expireMs, now, op, signed);
 }
 
-/** Finds the closest nodes to the key and STOREs the record there (and here, when this node is among them). */
-export function storeAtClosest(s: NodeState, key: Uint8Array, value: Uint8Array, version: number, ttl: number, now: number, op: number | null): void {
+/**
+ * Finds the closest nodes to the key and STOREs the record there (and here, when this node is
+ * among them), each with the write token its NODES reply carried.
+ */
+export function storeAtClosest(
+  s: NodeState,
+  key: Uint8Array,
+  value: Uint8Array,
+  version: number,
+  ttl: number,
+  now: number,
+  op: number | null,
+  signed: SignedPart | null = null,
+): void {
   const keyWords = idToWords(key);
   startLookup(s, LookupKind.FindNode, keyWords, now, (run, t) => {
     const replicas = s.config.replicas;
     let targets = run.lookup.results(replicas);
     const base = costOf(run, t, closestDepth(run));
     let stored = 0;
+    let refused: PutResult['refused'];
     // The storing node is a node like any other: it keeps a replica when it is among the closest.
     const last = targets[targets.length - 1];
     if (targets.length < replicas || compareDistance(s.peers.words, s.self * ID_WORDS, last! * ID_WORDS, keyWords, 0) < 0) {
-      if (accept(s, key, value, version, ttl, false, t)) stored++;
+      const code = accept(s, key, value, version, ttl, false, t, undefined, signed);
+      if (code === StoreCode.Ok) stored++;
+      else refused = countRefusal(refused, code);
       targets = targets.slice(0, replicas - 1);
     }
     if (targets.length === 0) {
-      if (op !== null) done(s, { type: 'done', op, kind: 'put', result: { ...base, stored, acked: 0, version } });
+      if (op !== null) done(s, { type: 'done', op, kind: 'put', result: withRefused({ ...base, stored, acked: 0, version }, refused) });
       return;
     }
-    const batch = new StoreBatch(s, op, base, run.startedAt, targets.length, stored, version);
-    for (const peer of targets) {
-      const msg: Request = { type: MessageType.Store, rpc: 0, key, value, version, ttl, cache: false };
-      request(s, peer, msg, Purpose.Store, t, null, batch);
-    }
+    const batch = new StoreBatch(s, op, base, run.startedAt, targets.length, stored, version, refused);
+    for (const peer of targets) request(s, peer, storeMessage(key, value, version, ttl, false, run.tokens?.get(peer), signed), Purpose.Store, t, null, batch);
   });
 }
 
@@ -156,22 +182,39 @@ class StoreBatch implements Waiter {
     private readonly sent: number,
     private stored: number,
     private readonly version: number,
+    private refused: PutResult['refused'],
   ) {
     this.left = sent;
     this.timeouts = base.timeouts;
   }
 
   settle(reply: Reply | null, end: number): void {
-    if (reply && reply.type === MessageType.StoreAck && reply.ok) {
-      this.stored++;
-      this.acked++;
+    if (reply && reply.type === MessageType.StoreAck) {
+      if (reply.ok) {
+        this.stored++;
+        this.acked++;
+      } else this.refused = countRefusal(this.refused, reply.code ?? StoreCode.Conflict);
     }
     if (!reply) this.timeouts++;
     if (--this.left !== 0 || this.op === null) return;
     const { base, stored, acked, version } = this;
     const result: PutResult = { ...base, rpcs: base.rpcs + this.sent, timeouts: this.timeouts, duration: end - this.startedAt, stored, acked, version };
-    done(this.s, { type: 'done', op: this.op, kind: 'put', result });
+    done(this.s, { type: 'done', op: this.op, kind: 'put', result: withRefused(result, this.refused) });
   }
+}
+
+/** Adds one refusal with `code` to the counts (made on the first; a code past the known ones counts as conflict). */
+function countRefusal(refused: PutResult['refused'], code: number): NonNullable<PutResult['refused']> {
+  const name = (STORE_CODE_NAMES[code] ?? 'conflict') as StoreRefusal | 'stored';
+  const out = refused ?? {};
+  const key: StoreRefusal = name === 'stored' ? 'conflict' : name;
+  out[key] = (out[key] ?? 0) + 1;
+  return out;
+}
+
+function withRefused(result: PutResult, refused: PutResult['refused']): PutResult {
+  if (refused) result.refused = refused;
+  return result;
 }
 
 /** A user PING: alive with the round trip, or not alive (rttMs -1) on timeout or stop. */

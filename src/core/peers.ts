@@ -48,6 +48,22 @@ export class PeerIds {
     if (handle >= this.count) this.count = handle + 1;
   }
 
+  /**
+   * A dense u32 key for the peer's address, mixed into its write tokens (write-tokens.ts). The
+   * swarm's handle is its node index and its address; the UDP AddressBook hashes IP and port.
+   */
+  addressKey(handle: number): number {
+    return handle;
+  }
+
+  /**
+   * The peer's quota group (records.ts): peers behind one network share one share of a store.
+   * The swarm's nodes are one each; the UDP AddressBook hashes the /24 (IPv4) or /64 (IPv6).
+   */
+  groupKey(handle: number): number {
+    return handle;
+  }
+
   idOf(handle: number): Uint8Array {
     return readIdBytes(this.words, handle * ID_WORDS);
   }

@@ -20,6 +20,20 @@ export class Random {
     for (let i = 0; i < 12; i++) this.nextU32();
   }
 
+  /**
+   * A stream whose whole 128-bit state is given (e.g. from node:crypto on UDP, where secrets such
+   * as write-token keys must not be recoverable from a 32-bit seed).
+   */
+  static fromState(words: ArrayLike<number>): Random {
+    const r = new Random(0);
+    r.a = words[0]! >>> 0;
+    r.b = words[1]! >>> 0;
+    r.c = words[2]! >>> 0;
+    r.d = (words[3]! >>> 0) | 1;
+    for (let i = 0; i < 12; i++) r.nextU32();
+    return r;
+  }
+
   nextU32(): number {
     const t = (((this.a + this.b) >>> 0) + this.d) >>> 0;
     this.d = (this.d + 1) >>> 0;

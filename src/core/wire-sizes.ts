@@ -9,6 +9,7 @@
  * exceeded by the real bytes.
  */
 import { MessageType, type Request } from './messages.js';
+import { TOKEN_BYTES } from './write-tokens.js';
 
 // record id (1) + sender ID as bin8 (2 + 20) + rpc as uint32 (5)
 const HEADER_MAX = 1 + 22 + 5;
@@ -16,10 +17,15 @@ const HEADER_MAX = 1 + 22 + 5;
 const HEADER_MIN = 1 + 22 + 1;
 const ID_FIELD = 22;
 const FLOAT64 = 9;
+// A reply's write token (write-tokens.ts: 8 bytes; an empty bin when tokens are off).
+const TOKEN_FIELD_MAX = 2 + TOKEN_BYTES;
+// A signed record's public key (32), salt (at most 64) and signature (64), each a bin field.
+const SIGNED_PART_MAX = 2 + 32 + 2 + 64 + 2 + 64;
 
 export const PING_BYTES_MAX = HEADER_MAX;
 export const PONG_BYTES_MAX = HEADER_MAX;
-export const STORE_ACK_BYTES_MAX = HEADER_MAX + 1;
+// ok flag, and the refusal code (0..255: one or two bytes)
+export const STORE_ACK_BYTES_MAX = HEADER_MAX + 1 + 2;
 
 /** Bytes of a msgpack bin field holding n bytes. */
 export function binFieldBytes(n: number): number {
@@ -28,12 +34,12 @@ export function binFieldBytes(n: number): number {
 
 /** Upper bound of a NODES reply whose contact list takes `contactBytes` bytes. */
 export function nodesBytesMax(contactBytes: number): number {
-  return HEADER_MAX + binFieldBytes(contactBytes);
+  return HEADER_MAX + binFieldBytes(contactBytes) + TOKEN_FIELD_MAX;
 }
 
-/** Upper bound of a VALUE reply carrying `valueBytes`. */
-export function valueBytesMax(valueBytes: number): number {
-  return HEADER_MAX + binFieldBytes(valueBytes) + FLOAT64 + FLOAT64;
+/** Upper bound of a VALUE reply carrying `valueBytes` (and the signature parts of a signed record). */
+export function valueBytesMax(valueBytes: number, signed = false): number {
+  return HEADER_MAX + binFieldBytes(valueBytes) + FLOAT64 + FLOAT64 + TOKEN_FIELD_MAX + (signed ? SIGNED_PART_MAX : 0);
 }
 
 /** Upper bound of a SOURCES reply with `entryBytes` of values and no contacts (a u32 cursor). */

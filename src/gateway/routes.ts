@@ -3,6 +3,8 @@
  *
  *   PUT  /kv/:key[?via=N]   body = value (≤ maxValueBytes) → 201 {depth, rpcs, ms, stored, acked, …} when at
  *                             least one node other than the asker acknowledged it; 503 otherwise
+ *                           | 409 every node refused (e.g. the key holds another unsigned value)
+ *        ?signed=1          a record signed by the gateway's key pair (≤ 1,000 bytes), replaceable by it only
  *   GET  /kv/:key[?via=N]   → 200 value | 404 not found | 503 too few nodes answered;
  *                             X-Depth, X-RPCs, X-Ms, X-Via, X-Responded headers on all three
  *   POST /sources/:key[?via=N]  body = one value (≤ maxSourceValueBytes) added to the key's set
@@ -22,8 +24,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { idToHex } from '../core/id.js';
 import { keyFromString } from '../core/key.js';
+import { STORE_CODE_TEXT, type StoreRefusal } from '../core/messages.js';
+import { MAX_SALT_BYTES } from '../core/signed.js';
 import type { KvResult } from '../swarm/control.js';
 import { requireAdmin } from './admin-auth.js';
+import { MAX_SIGNED_VALUE_BYTES } from '../wire/limits.js';
+import { recordKey, signKv } from './signed-kv.js';
 import { dashboardHtml } from './dashboard.js';
 import type { RouteContext } from './route-context.js';
 import { HttpError, isValidUtf8, parseKey, parseNodeIndex, parseTarget, readBody, sendJson, sendText } from './http-util.js';
@@ -101,6 +107,16 @@ export async function handle(gw: RouteContext, req: IncomingMessage, res: Server
 
 // ------------------------------------------------------------------ /kv
 
+/** ?signed=1 (or true): the key names a record signed by this gateway's key pair (signed-kv.ts). */
+function signedFlag(req: IncomingMessage): boolean {
+  const v = parseTarget(req.url).query.get('signed');
+  if (v === null || v === '0' || v === 'false') return false;
+  if (v === '1' || v === 'true' || v === '') return true;
+  throw new HttpError(400, `signed must be 1 or 0, got "${v.slice(0, 20)}"`);
+}
+
+const utf8Length = (s: string): number => Buffer.byteLength(s, 'utf8');
+
 function costHeaders(r: KvResult, via: number): Record<string, string> {
   return {
     'X-Depth': String(r.depth),
@@ -122,7 +138,7 @@ function enoughResponders(gw: RouteContext): number {
 
 async function getKv(gw: RouteContext, req: IncomingMessage, res: ServerResponse, raw: string): Promise<void> {
   const key = parseKey(raw);
-  const id = keyFromString(key);
+  const id = recordKey(key, signedFlag(req));
   const hex = idToHex(id);
   const op: LookupOp = gw.known.has(hex) ? 'get-present' : 'get-absent';
   const node = asker(gw, req, op);
@@ -131,6 +147,7 @@ async function getKv(gw: RouteContext, req: IncomingMessage, res: ServerResponse
   if (r.found && r.value) {
     gw.metrics.recordLookup(op, 'ok', r);
     const value = r.value instanceof Uint8Array ? r.value : new Uint8Array(r.value);
+    if (r.signer) Object.assign(headers, { 'X-Signed-By': r.signer.publicKey, 'X-Seq': String(r.signer.seq) });
     sendText(res, 200, isValidUtf8(value) ? 'text/plain; charset=utf-8' : 'application/octet-stream', value, headers);
     return;
   }
@@ -147,18 +164,32 @@ async function getKv(gw: RouteContext, req: IncomingMessage, res: ServerResponse
 async function putKv(gw: RouteContext, req: IncomingMessage, res: ServerResponse, raw: string): Promise<void> {
   const key = parseKey(raw);
   const node = asker(gw, req, 'put');
-  const value = await readBody(req, gw.config.maxValueBytes, 'the value');
+  const signed = signedFlag(req);
+  const value = await readBody(req, signed ? Math.min(MAX_SIGNED_VALUE_BYTES, gw.config.maxValueBytes) : gw.config.maxValueBytes, 'the value');
   if (value.length === 0) throw new HttpError(400, 'missing body: PUT /kv/:key takes the value as the request body');
-  const id = keyFromString(key);
+  if (signed && utf8Length(key) > MAX_SALT_BYTES) throw new HttpError(400, `a signed key is at most ${MAX_SALT_BYTES} bytes (it is the BEP 44 salt), got ${utf8Length(key)}`);
+  const id = recordKey(key, signed);
   const hex = idToHex(id);
-  const r = await lookup(gw, 'put', () => gw.swarm.putKv(node, id, new Uint8Array(value.buffer, value.byteOffset, value.byteLength)));
+  const bytes = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  const sig = signed ? signKv(key, bytes) : undefined;
+  const r = await lookup(gw, 'put', () => gw.swarm.putKv(node, id, bytes, sig));
   const headers = costHeaders(r, node);
   const replicas = { stored: r.stored, acked: r.acked };
   // A copy on the asking node alone is not in the DHT (it goes when that node goes): 201 needs another node's ack.
   if (r.acked > 0) {
     gw.metrics.recordLookup('put', 'ok', r);
     gw.rememberKey(hex);
-    sendJson(res, 201, { key, id: hex, ...replicas, ...cost(r, node) }, { ...headers, 'X-Acked': String(r.acked), Location: `/kv/${encodeURIComponent(key)}` });
+    const extra = sig ? { signed: true, seq: sig.seq, publicKey: Buffer.from(sig.part.publicKey).toString('hex') } : {};
+    const location = `/kv/${encodeURIComponent(key)}${signed ? '?signed=1' : ''}`;
+    sendJson(res, 201, { key, id: hex, ...replicas, ...extra, ...(r.refused ? { refused: r.refused } : {}), ...cost(r, node) }, { ...headers, 'X-Acked': String(r.acked), Location: location });
+    return;
+  }
+  if (r.refused) {
+    // Every node that answered said no: tell why (an unsigned key keeps its first value, say). The
+    // DHT answered correctly, so this is the client's conflict (a 4xx), not a failed lookup.
+    const reasons = Object.entries(r.refused) as Array<[StoreRefusal, number]>;
+    const error = `refused by ${reasons.reduce((n, [, c]) => n + c, 0)} node(s): ${reasons.map(([why, c]) => `${c} × ${why} (${STORE_CODE_TEXT[why]})`).join('; ')}`;
+    sendJson(res, 409, { error, key, id: hex, stored: 0, refused: r.refused, ...cost(r, node) }, headers);
     return;
   }
   gw.metrics.recordLookup('put', 'unavailable', r);

@@ -7,7 +7,7 @@
  * callback. The core is never re-entered while it is handling an input: callbacks run after
  * the call has returned.
  */
-import type { Message } from '../core/messages.js';
+import type { Message, SignedPart } from '../core/messages.js';
 import type { DoneEvent, KadNode, NodeEvent } from '../core/index.js';
 
 /** Where a node's messages go: the transport encodes, delays or loses them. */
@@ -119,6 +119,18 @@ export class HostLoop {
     const op = this.track(done);
     try {
       this.nodes[slot]!.addSource(key, value, now, op);
+    } catch (err) {
+      this.pending.delete(op);
+      throw err;
+    }
+    this.drain(slot, now);
+  }
+
+  /** A signed put (the host signed it; see KadNode.putSigned). Throws like put. */
+  putSigned(slot: number, key: Uint8Array, value: Uint8Array, seq: number, signed: SignedPart, now: number, done?: Done<ResultOf<'put'>>): void {
+    const op = this.track(done);
+    try {
+      this.nodes[slot]!.putSigned(key, value, seq, signed, now, op);
     } catch (err) {
       this.pending.delete(op);
       throw err;

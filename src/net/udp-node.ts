@@ -56,6 +56,11 @@ import {
 import { CryptoRandom } from './crypto-random.js';
 import { RateLimiter, resolveRateLimit, type RateLimitOptions } from './rate-limit.js';
 import { DatagramAccounts, type AccountsSnapshot, type DropScope } from './datagram-accounts.js';
+import { MAX_SIGNED_VALUE_BYTES } from '../wire/limits.js';
+import { ed25519Verifier, type SigningKeyPair } from './ed25519.js';
+import { SignedPuts, refusedIfNone, type PreparedSigned, type UdpPutSignedResult } from './signed-puts.js';
+
+export { StoreRefusedError, type UdpPutSignedResult } from './signed-puts.js';
 
 export interface UdpNodeOptions {
   /** "host:port" or "[v6]:port" to listen on; port 0 picks a free one. */
@@ -63,11 +68,15 @@ export interface UdpNodeOptions {
   /** The node's 20-byte ID; from node:crypto when absent (derived from `seed` when one is given). */
   id?: Uint8Array;
   /**
-   * Seed of the node's random streams (RPC ids, refresh targets) and, without `id`, of its ID:
-   * reproducible, hence predictable — for tests. Absent, every draw comes from node:crypto.
+   * Seed of the node's random streams (RPC ids, refresh targets, write-token secrets) and,
+   * without `id`, of its ID: reproducible, hence predictable — for tests. Absent, every draw comes
+   * from node:crypto, so RPC ids and token secrets cannot be guessed.
    */
   seed?: number;
-  /** Protocol settings over the UDP defaults (UDP_DEFAULTS: address validation and IP-diversity limits on). */
+  /**
+   * Protocol settings over the UDP defaults (UDP_DEFAULTS: address validation, IP-diversity limits
+   * and write tokens on).
+   */
   config?: Partial<KadConfig>;
   /** Loopback (127.0.0.0/8, ::1) counts as one IP per port for the diversity limits, so local swarms work (default true). */
   loopbackPerPort?: boolean;
@@ -105,6 +114,8 @@ interface Probed {
 export interface UdpGetResult extends Omit<GetResult, 'value'> {
   value?: Uint8Array;
 }
+
+export type { SigningKeyPair };
 
 export interface UdpFindNodeResult extends Omit<FindNodeResult, 'closest'> {
   closest: Contact[];
@@ -164,6 +175,7 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements Outbox, Wake
   private readonly rng: Random;
   /** Rejecters of operations in flight, so close() settles them instead of leaving them hanging. */
   private readonly inFlight = new Set<(err: Error) => void>();
+  private readonly signing = new SignedPuts();
 
   private constructor(
     private readonly socket: dgram.Socket,
@@ -191,6 +203,7 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements Outbox, Wake
     const sizes = { contactBytes: (h: number) => CONTACT_BYTES[this.book.addressOf(h).kind] };
     this.core = new KadNode(0, this.book, config, seed === undefined ? new CryptoRandom() : new Random(seed, 1), now(), sizes);
     this.book.referee = this.core;
+    this.core.verifier = ed25519Verifier;
     this.loop = new HostLoop(1, this, this, this);
     this.loop.attach(0, this.core);
     socket.on('message', (buf, rinfo) => this.ingest(buf, { kind: rinfo.family === 'IPv6' ? 'ipv6' : 'ipv4', host: rinfo.address, port: rinfo.port }));
@@ -260,7 +273,31 @@ export class UdpNode extends EventEmitter<UdpNodeEvents> implements Outbox, Wake
     if (v.length > this.config.maxValueBytes) {
       return Promise.reject(new RangeError(`value is ${v.length} bytes; the limit is ${this.config.maxValueBytes}`));
     }
-    return this.op((done) => this.loop.put(0, k, v, now(), done));
+    return this.op<PutResult>((done) => this.loop.put(0, k, v, now(), done)).then(refusedIfNone);
+  }
+
+  /**
+   * Stores a signed, mutable record (BEP 44) under SHA-1(public key ‖ salt): only a record
+   * signed with the same key and a higher seq replaces it anywhere. `seq` defaults to the
+   * greater of the last seq this node signed for the key + 1 and the wall clock in ms, so it
+   * grows across restarts. Values are at most 1,000 bytes (BEP 44), the salt at most 64.
+   */
+  putSigned(keys: SigningKeyPair, salt: string | Uint8Array | undefined, value: string | Uint8Array, seq?: number): Promise<UdpPutSignedResult> {
+    const v = toBytes(value);
+    let p: PreparedSigned;
+    try {
+      p = this.signing.prepare(keys, toBytes(salt ?? new Uint8Array(0)), v, seq, Math.min(MAX_SIGNED_VALUE_BYTES, this.config.maxValueBytes));
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+    return this.op<PutResult>((done) => this.loop.putSigned(0, p.key, v, p.seq, p.signed, now(), done))
+      .then(refusedIfNone)
+      .then((r) => ({ ...r, key: p.key, keyHex: idToHex(p.key), seq: p.seq }));
+  }
+
+  /** This node's own signing key pair (made on first use; the REPL's IS command signs with it). */
+  get signingKeys(): SigningKeyPair {
+    return this.signing.ownKeys;
   }
 
   get(key: string | Uint8Array): Promise<UdpGetResult> {

@@ -13,7 +13,8 @@
  * counter, and events are ordered by (time, global index of the causing node, that number).
  */
 import { resolveConfig, type KadConfig } from '../core/config.js';
-import { MESSAGE_TYPE_NAMES, type Message } from '../core/messages.js';
+import { MESSAGE_TYPE_NAMES, type Message, type SignedPart } from '../core/messages.js';
+import { ed25519Verifier } from '../net/ed25519.js';
 import type { PeerIds } from '../core/peers.js';
 import { Random, deriveSeed } from '../core/random.js';
 import type { Clock } from '../host/clock.js';
@@ -130,6 +131,8 @@ export class Cluster implements Outbox, WakeQueue, EventSink {
   spawn(slot: number): KadNode {
     const i = slot * this.shards + this.index;
     const node = new KadNode(i, this.peers, this.config, new Random(deriveSeed(this.seed, i), 1), this.clock.now());
+    // The real check: it costs only when a signed record arrives (the gateway's signed puts).
+    node.verifier = ed25519Verifier;
     if (slot >= this.seqs.length) this.growSeqs(slot + 1);
     this.loop.attach(slot, node);
     return node;
@@ -154,6 +157,10 @@ export class Cluster implements Outbox, WakeQueue, EventSink {
   }
   findSources(i: number, key: Uint8Array, done?: Done<Extract<DoneEvent, { kind: 'find-sources' }>['result']>): void {
     this.loop.findSources(this.slotOf(i), key, this.clock.now(), done);
+  }
+  /** A signed put from node i (signed by the caller: see src/net/ed25519.ts). */
+  putSigned(i: number, key: Uint8Array, value: Uint8Array, seq: number, signed: SignedPart, done?: Done<Extract<DoneEvent, { kind: 'put' }>['result']>): void {
+    this.loop.putSigned(this.slotOf(i), key, value, seq, signed, this.clock.now(), done);
   }
   stop(i: number): void {
     this.loop.stop(this.slotOf(i), this.clock.now());

@@ -4,7 +4,8 @@
  * and long commands send progress messages in between.
  */
 import type { KadConfig } from '../core/config.js';
-import type { LookupStep } from '../core/index.js';
+import type { LookupStep, PutResult } from '../core/index.js';
+import type { SignedPart } from '../core/messages.js';
 import type { RingMesh } from '../net/ring-mesh.js';
 import type { NetworkModel } from '../sim/network-model.js';
 import type { BarrierMemory } from './barrier.js';
@@ -39,7 +40,7 @@ export type Command =
   | { id: number; op: 'ops'; kind: OpKind; nodes: Int32Array; items: Int32Array; concurrency: number; sample: number; trace: number }
   | { id: number; op: 'kill'; nodes: Int32Array }
   | { id: number; op: 'revive'; nodes: Int32Array; bootstraps: number[]; fresh: boolean }
-  | { id: number; op: 'put-kv'; node: number; key: Uint8Array; value: Uint8Array }
+  | { id: number; op: 'put-kv'; node: number; key: Uint8Array; value: Uint8Array; signed?: SignedKv }
   | { id: number; op: 'get-kv'; node: number; key: Uint8Array }
   | { id: number; op: 'add-source'; node: number; key: Uint8Array; value: Uint8Array }
   | { id: number; op: 'find-sources'; node: number; key: Uint8Array }
@@ -157,6 +158,12 @@ export type Reply =
   | { id: number; ok: false; error: string }
   | { progress: number; done: number };
 
+/** A signed put's seq and signature parts (the gateway signs; the shard's node stores). */
+export interface SignedKv {
+  seq: number;
+  part: SignedPart;
+}
+
 /** One put or get on behalf of a user (the HTTP gateway), with its cost. */
 export interface KvResult {
   ok: boolean;
@@ -171,6 +178,10 @@ export interface KvResult {
   timeouts: number;
   duration: number;
   responded: number;
+  /** A put: nodes that refused it, by reason (absent when none did). */
+  refused?: PutResult['refused'];
+  /** A get that found a signed record: its publisher's public key (hex) and seq. */
+  signer?: { publicKey: string; seq: number };
 }
 
 /** One findSources on behalf of a user (the gateway): the values with their publishers, and the cost. */
@@ -182,6 +193,10 @@ export interface SourcesKvResult {
   timeouts: number;
   duration: number;
   responded: number;
+  /** A put: nodes that refused it, by reason (absent when none did). */
+  refused?: PutResult['refused'];
+  /** A get that found a signed record: its publisher's public key (hex) and seq. */
+  signer?: { publicKey: string; seq: number };
 }
 
 export interface NodeInfo {

@@ -6,13 +6,14 @@
  */
 import { getHeapStatistics } from 'node:v8';
 import { ID_WORDS } from '../core/id.js';
-import type { GetResult, LookupCost } from '../core/index.js';
+import type { GetResult, LookupCost, PutResult } from '../core/index.js';
 import {
   emptyOpsResult,
   type HealthNode,
   type HealthResult,
   type JoinBatchResult,
   type KvResult,
+  type SignedKv,
   type NodeInfo,
   type OpKind,
   type OpsResult,
@@ -225,11 +226,17 @@ export async function revive(shard: Shard, nodes: Int32Array, bootstraps: number
   return down.length;
 }
 
-export function putKv(shard: Shard, node: number, key: Uint8Array, value: Uint8Array): Promise<KvResult> {
+export function putKv(shard: Shard, node: number, key: Uint8Array, value: Uint8Array, signed?: SignedKv): Promise<KvResult> {
   return new Promise((resolve) => {
     const n = shard.node(node);
     if (!n.up) throw new Error(`node ${node} is down`);
-    shard.put(node, key, value, (r) => resolve({ ok: r.acked > 0, found: false, value: null, stored: r.stored, acked: r.acked, depth: r.depth, rpcs: r.rpcs, timeouts: r.timeouts, duration: r.duration, responded: r.responded }));
+    const done = (r: PutResult): void => {
+      const out: KvResult = { ok: r.acked > 0, found: false, value: null, stored: r.stored, acked: r.acked, depth: r.depth, rpcs: r.rpcs, timeouts: r.timeouts, duration: r.duration, responded: r.responded };
+      if (r.refused) out.refused = r.refused;
+      resolve(out);
+    };
+    if (signed) shard.putSigned(node, key, value, signed.seq, signed.part, done);
+    else shard.put(node, key, value, done);
     shard.ringOwnBell();
   });
 }
@@ -238,7 +245,11 @@ export function getKv(shard: Shard, node: number, key: Uint8Array): Promise<KvRe
   return new Promise((resolve) => {
     const n = shard.node(node);
     if (!n.up) throw new Error(`node ${node} is down`);
-    shard.get(node, key, (r) => resolve({ ok: true, found: r.found, value: r.value ?? null, stored: 0, acked: 0, depth: r.depth, rpcs: r.rpcs, timeouts: r.timeouts, duration: r.duration, responded: r.responded }));
+    shard.get(node, key, (r) => {
+      const out: KvResult = { ok: true, found: r.found, value: r.value ?? null, stored: 0, acked: 0, depth: r.depth, rpcs: r.rpcs, timeouts: r.timeouts, duration: r.duration, responded: r.responded };
+      if (r.signed) out.signer = { publicKey: Buffer.from(r.signed.publicKey).toString('hex'), seq: r.version! };
+      resolve(out);
+    });
     shard.ringOwnBell();
   });
 }

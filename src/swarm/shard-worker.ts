@@ -52,7 +52,7 @@ export default async function runShard(setup: ShardSetup): Promise<string> {
       case 'revive':
         return revive(shard, cmd.nodes, cmd.bootstraps, cmd.fresh);
       case 'put-kv':
-        return putKv(shard, cmd.node, cmd.key, cmd.value);
+        return putKv(shard, cmd.node, cmd.key, cmd.value, cmd.signed);
       case 'get-kv':
         return getKv(shard, cmd.node, cmd.key);
       case 'add-source':

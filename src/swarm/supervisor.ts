@@ -19,7 +19,7 @@ import { checkLimits } from '../wire/limits.js';
 import { ID_WORDS, writeIdWords } from '../core/id.js';
 import { createRingMesh, type RingMesh } from '../net/ring-mesh.js';
 import { copyOpsRow, emptyOpsResult } from './control.js';
-import type { Command, HealthResult, JoinBatchResult, KvResult, NodeInfo, OpKind, OpsResult, Reply, ShardSetup, ShardStats, SourcesKvResult, SpawnResult } from './control.js';
+import type { Command, HealthResult, JoinBatchResult, KvResult, NodeInfo, SignedKv, OpKind, OpsResult, Reply, ShardSetup, ShardStats, SourcesKvResult, SpawnResult } from './control.js';
 import type { NetworkModel } from '../sim/network-model.js';
 import { shardOf } from '../sim/placement.js';
 import { abortBarrier, createBarrier, type BarrierMemory } from './barrier.js';
@@ -249,8 +249,8 @@ export class Swarm {
   }
 
   /** Stores value under key (20 bytes) through a real DHT put from `node`. */
-  putKv(node: number, key: Uint8Array, value: Uint8Array): Promise<KvResult> {
-    return this.command<KvResult>(shardOf(node, this.workers), { op: 'put-kv', node, key, value });
+  putKv(node: number, key: Uint8Array, value: Uint8Array, signed?: SignedKv): Promise<KvResult> {
+    return this.command<KvResult>(shardOf(node, this.workers), signed ? { op: 'put-kv', node, key, value, signed } : { op: 'put-kv', node, key, value });
   }
 
   getKv(node: number, key: Uint8Array): Promise<KvResult> {

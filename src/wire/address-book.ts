@@ -30,6 +30,12 @@ export const DEFAULT_ADDRESS_BOOK_CAPACITY = 65_536;
 const SLOT = MAX_ADDRESS_BYTES;
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
+function fnv(bytes: Uint8Array, from: number, to: number): number {
+  let h = 0x811c9dc5;
+  for (let i = from; i < to; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193) >>> 0;
+  return h;
+}
+
 /** Whoever holds handles the book must not reclaim (the node's core: KadNode.isReferenced). */
 export interface HandleReferee {
   isReferenced(handle: number): boolean;
@@ -110,6 +116,22 @@ export class AddressBook extends PeerIds implements ContactWriter, ContactReader
   /** True while `handle` still names the peer it named when its generation was `generation`. */
   isCurrent(handle: number, generation: number): boolean {
     return handle < this.count && this.generations[handle] === generation;
+  }
+
+  /** FNV-1a of the peer's tagged address (IP and port): the key its write tokens are bound to. */
+  override addressKey(handle: number): number {
+    const from = handle * SLOT;
+    return fnv(this.addresses, from, from + 1 + addressBodyBytes(this.addresses[from]!));
+  }
+
+  /**
+   * The peer's quota group: FNV-1a of its tag and network prefix, /24 for IPv4 and /64 for
+   * IPv6 (OpenDHT and libtorrent count per network, as one host often holds a whole prefix).
+   */
+  override groupKey(handle: number): number {
+    const from = handle * SLOT;
+    const tag = this.addresses[from]!;
+    return fnv(this.addresses, from, from + 1 + (tag === AddressTag.IPv4 ? 3 : tag === AddressTag.IPv6 ? 8 : 4));
   }
 
   addressOf(handle: number): Address {

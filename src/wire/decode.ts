@@ -26,9 +26,10 @@ import { MessageType, type Message } from '../core/messages.js';
 import { BAD_CONTACT, countContacts, readContactList } from './contact-list.js';
 import type { ContactReader } from './contacts.js';
 import { isBytes, isId, isTtl, isU32, isVersion } from './fields.js';
-import { DEFAULT_MAX_CONTACTS, DEFAULT_MAX_VALUE_BYTES, MAX_DATAGRAM_BYTES } from './limits.js';
-import { createDecoder, FIRST_RECORD_ID, MESSAGE_STRUCTURES } from './structures.js';
+import { DEFAULT_MAX_CONTACTS, DEFAULT_MAX_VALUE_BYTES, MAX_DATAGRAM_BYTES, MAX_TOKEN_BYTES } from './limits.js';
+import { createDecoder, FIRST_RECORD_ID, MESSAGE_STRUCTURES, SIGNED_STORE_RECORD, SIGNED_VALUE_RECORD } from './structures.js';
 import { readSourceEntries } from './source-entries.js';
+import type { SignedPart } from '../core/messages.js';
 
 export type DropReason =
   | 'too-large' // datagram above maxDatagramBytes
@@ -131,6 +132,20 @@ export function decodeStaged(bytes: Uint8Array, limits: DecodeLimits = DEFAULT_D
   return build(type as MessageType, rec, nodes ? from.slice() : from, limits);
 }
 
+/** A token field: bytes of at most MAX_TOKEN_BYTES; `copy` for one read in place (NODES). Undefined when bad. */
+function tokenOf(v: unknown, copy: boolean): Uint8Array | null | undefined {
+  if (!isBytes(v) || v.length > MAX_TOKEN_BYTES) return undefined;
+  if (v.length === 0) return null;
+  return copy ? v.slice() : v;
+}
+
+/** The signature parts of a signed record, or undefined when their sizes are not BEP 44's. */
+function signedOf(rec: Record<string, unknown>): SignedPart | undefined {
+  const { publicKey, salt, signature } = rec;
+  if (!isBytes(publicKey) || publicKey.length !== 32 || !isBytes(salt) || salt.length > 64 || !isBytes(signature) || signature.length !== 64) return undefined;
+  return { publicKey, salt, signature };
+}
+
 function build(type: MessageType, rec: Record<string, unknown>, senderId: Uint8Array, limits: DecodeLimits): Decoded {
   let message: Message;
   let contactList: Uint8Array | null = null;
@@ -148,19 +163,28 @@ function build(type: MessageType, rec: Record<string, unknown>, senderId: Uint8A
       message = { type, rpc };
       break;
     }
-    case MessageType.Store: {
-      const { store: rpc, key, data: value, version, ttl, cache } = rec;
-      if (!isU32(rpc) || !isId(key) || !isBytes(value) || !isVersion(version) || !isTtl(ttl) || typeof cache !== 'boolean') {
+    case MessageType.Store:
+    case SIGNED_STORE_RECORD as MessageType: {
+      const isSigned = (type as number) === SIGNED_STORE_RECORD;
+      const { key, data: value, version, ttl, cache } = rec;
+      const rpc = isSigned ? rec.signedStore : rec.store;
+      const token = tokenOf(rec.token, false);
+      if (!isU32(rpc) || !isId(key) || !isBytes(value) || !isVersion(version) || !isTtl(ttl) || typeof cache !== 'boolean' || token === undefined) {
         return drop('bad-field');
       }
+      const signed = isSigned ? signedOf(rec) : undefined;
+      if (isSigned && !signed) return drop('bad-field');
       if (value.length > limits.maxValueBytes) return drop('value-too-large');
-      message = { type, rpc, key, value, version, ttl, cache };
+      const store: Message = { type: MessageType.Store, rpc, key, value, version, ttl, cache };
+      if (token) store.token = token;
+      if (signed) store.signed = signed;
+      message = store;
       break;
     }
     case MessageType.StoreAck: {
-      const { storeAck: rpc, ok } = rec;
-      if (!isU32(rpc) || typeof ok !== 'boolean') return drop('bad-field');
-      message = { type, rpc, ok };
+      const { storeAck: rpc, ok, code } = rec;
+      if (!isU32(rpc) || typeof ok !== 'boolean' || !isU32(code) || code > 255 || (code === 0) !== ok) return drop('bad-field');
+      message = { type, rpc, ok, code };
       break;
     }
     case MessageType.FindNode: {
@@ -171,12 +195,13 @@ function build(type: MessageType, rec: Record<string, unknown>, senderId: Uint8A
     }
     case MessageType.Nodes: {
       const { nodes: rpc, contacts: list } = rec;
-      if (!isU32(rpc) || !isBytes(list)) return drop('bad-field');
+      const token = tokenOf(rec.token, true);
+      if (!isU32(rpc) || !isBytes(list) || token === undefined) return drop('bad-field');
       const count = countContacts(list, limits.maxContacts);
       if (count < 0) return drop(count === BAD_CONTACT ? 'bad-contact' : 'too-many-contacts');
       contactList = list;
       contactCount = count;
-      message = { type, rpc, contacts: NO_CONTACTS };
+      message = token ? { type, rpc, contacts: NO_CONTACTS, token } : { type, rpc, contacts: NO_CONTACTS };
       break;
     }
     case MessageType.FindValue: {
@@ -185,11 +210,20 @@ function build(type: MessageType, rec: Record<string, unknown>, senderId: Uint8A
       message = { type, rpc, key };
       break;
     }
-    case MessageType.Value: {
-      const { value: rpc, data: value, version, ttl } = rec;
-      if (!isU32(rpc) || !isBytes(value) || !isVersion(version) || !isTtl(ttl)) return drop('bad-field');
+    case MessageType.Value:
+    case SIGNED_VALUE_RECORD as MessageType: {
+      const isSigned = (type as number) === SIGNED_VALUE_RECORD;
+      const { data: value, version, ttl } = rec;
+      const rpc = isSigned ? rec.signedValue : rec.value;
+      const token = tokenOf(rec.token, false);
+      if (!isU32(rpc) || !isBytes(value) || !isVersion(version) || !isTtl(ttl) || token === undefined) return drop('bad-field');
+      const signed = isSigned ? signedOf(rec) : undefined;
+      if (isSigned && !signed) return drop('bad-field');
       if (value.length > limits.maxValueBytes) return drop('value-too-large');
-      message = { type, rpc, value, version, ttl };
+      const reply: Message = { type: MessageType.Value, rpc, value, version, ttl };
+      if (token) reply.token = token;
+      if (signed) reply.signed = signed;
+      message = reply;
       break;
     }
     case MessageType.AddSource: {

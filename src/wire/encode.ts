@@ -12,10 +12,13 @@ import { MessageType, type Message } from '../core/messages.js';
 import { MAX_CONTACT_BYTES } from './address.js';
 import type { ContactWriter } from './contacts.js';
 import { isBytes, isId, isTtl, isU32, isVersion } from './fields.js';
-import { MAX_DATAGRAM_BYTES } from './limits.js';
+import { MAX_DATAGRAM_BYTES, MAX_TOKEN_BYTES } from './limits.js';
 import { RecordWriter } from './record-writer.js';
 import { writeSourceEntries } from './source-entries.js';
-import { FIRST_RECORD_ID } from './structures.js';
+import { FIRST_RECORD_ID, SIGNED_STORE_RECORD, SIGNED_VALUE_RECORD } from './structures.js';
+import type { SignedPart } from '../core/messages.js';
+
+const NO_TOKEN = new Uint8Array(0);
 
 // Room for the largest value the codec allows plus headers, so an oversized
 // message is measured and refused rather than written past the end.
@@ -43,7 +46,9 @@ export function encodeMessage(senderId: Uint8Array, msg: Message, contacts: Cont
  */
 export function encodeMessageView(senderWords: Uint32Array, senderAt: number, msg: Message, contacts: ContactWriter): Uint8Array {
   if (!isU32(msg.rpc)) throw new TypeError(`rpc must be a u32, got ${msg.rpc}`);
-  const w = writer.start(FIRST_RECORD_ID + msg.type).binFromWords(senderWords, senderAt).number(msg.rpc);
+  const signed = (msg.type === MessageType.Store || msg.type === MessageType.Value) && msg.signed !== undefined;
+  const record = !signed ? msg.type : msg.type === MessageType.Store ? SIGNED_STORE_RECORD : SIGNED_VALUE_RECORD;
+  const w = writer.start(FIRST_RECORD_ID + record).binFromWords(senderWords, senderAt).number(msg.rpc);
   switch (msg.type) {
     case MessageType.Ping:
     case MessageType.Pong:
@@ -52,17 +57,22 @@ export function encodeMessageView(senderWords: Uint32Array, senderAt: number, ms
       check(isId(msg.key), 'STORE key must be 20 bytes');
       check(isBytes(msg.value), 'STORE value must be a Uint8Array');
       checkRecord(msg.version, msg.ttl);
-      w.bin(msg.key).bin(msg.value).number(msg.version).number(msg.ttl).bool(msg.cache === true);
+      w.bin(msg.key).bin(msg.value).number(msg.version).number(msg.ttl).bool(msg.cache === true).bin(token(msg.token));
+      if (msg.signed) writeSigned(msg.signed);
       break;
-    case MessageType.StoreAck:
-      w.bool(msg.ok === true);
+    case MessageType.StoreAck: {
+      const code = msg.code ?? (msg.ok ? 0 : 1);
+      check(isU32(code) && code <= 255 && (code === 0) === (msg.ok === true), `STORE_ACK code must be 0 exactly when ok, got ok ${msg.ok} code ${code}`);
+      w.bool(msg.ok === true).number(code);
       break;
+    }
     case MessageType.FindNode:
       check(isId(msg.target), 'FIND_NODE target must be 20 bytes');
       w.bin(msg.target);
       break;
     case MessageType.Nodes:
       writeContacts(w, msg.contacts, contacts);
+      w.bin(token(msg.token));
       break;
     case MessageType.FindValue:
       check(isId(msg.key), 'FIND_VALUE key must be 20 bytes');
@@ -71,7 +81,8 @@ export function encodeMessageView(senderWords: Uint32Array, senderAt: number, ms
     case MessageType.Value:
       check(isBytes(msg.value), 'VALUE value must be a Uint8Array');
       checkRecord(msg.version, msg.ttl);
-      w.bin(msg.value).number(msg.version).number(msg.ttl);
+      w.bin(msg.value).number(msg.version).number(msg.ttl).bin(token(msg.token));
+      if (msg.signed) writeSigned(msg.signed);
       break;
     case MessageType.AddSource:
       check(isId(msg.key), 'ADD_SOURCE key must be 20 bytes');
@@ -113,6 +124,19 @@ function writeContacts(w: RecordWriter, handles: Uint32Array, contacts: ContactW
     at = contacts.writeContact(handles[i]!, scratch, at);
   }
   w.binAfter(start, at - start);
+}
+
+function token(t: Uint8Array | undefined): Uint8Array {
+  if (t === undefined) return NO_TOKEN;
+  check(isBytes(t) && t.length <= MAX_TOKEN_BYTES, `a write token is at most ${MAX_TOKEN_BYTES} bytes`);
+  return t;
+}
+
+function writeSigned(p: SignedPart): void {
+  check(isBytes(p.publicKey) && p.publicKey.length === 32, 'a signed record\'s public key is 32 bytes');
+  check(isBytes(p.salt) && p.salt.length <= 64, 'a signed record\'s salt is at most 64 bytes');
+  check(isBytes(p.signature) && p.signature.length === 64, 'a signed record\'s signature is 64 bytes');
+  writer.bin(p.publicKey).bin(p.salt).bin(p.signature);
 }
 
 function check(ok: boolean, message: string): void {

@@ -13,6 +13,10 @@ import { CONTACT_BYTES, type AddressKind } from './address.js';
 export const MAX_DATAGRAM_BYTES = 1400;
 /** Bytes per stored value unless configured otherwise. */
 export const DEFAULT_MAX_VALUE_BYTES = 1024;
+/** A write token's longest form on the wire (ours are 8 bytes; room for other hash sizes). */
+export const MAX_TOKEN_BYTES = 32;
+/** BEP 44's limit on a signed value, kept so a signed STORE always fits a datagram. */
+export const MAX_SIGNED_VALUE_BYTES = 1000;
 /** Contacts accepted in one NODES reply unless configured otherwise (a node should pass its k). */
 export const DEFAULT_MAX_CONTACTS = 64;
 
@@ -29,16 +33,26 @@ export function binFieldBytes(n: number): number {
   return n + (n < 0x100 ? 2 : n < 0x10000 ? 3 : 5);
 }
 
+/** Our write token (8 bytes) as a bin field. */
+const TOKEN = 10;
+/** Public key, salt of up to 64 bytes and signature, as bin fields. */
+const SIGNED_PARTS = 34 + 66 + 66;
+
 export function nodesReplyBytes(k: number, contactBytes: number): number {
-  return RECORD_ID + ID_FIELD + U32 + binFieldBytes(k * contactBytes);
+  return RECORD_ID + ID_FIELD + U32 + binFieldBytes(k * contactBytes) + TOKEN;
 }
 
 export function storeBytes(valueBytes: number): number {
-  return RECORD_ID + ID_FIELD + U32 + ID_FIELD + binFieldBytes(valueBytes) + FLOAT64 + FLOAT64 + BOOL;
+  return RECORD_ID + ID_FIELD + U32 + ID_FIELD + binFieldBytes(valueBytes) + FLOAT64 + FLOAT64 + BOOL + TOKEN;
+}
+
+/** A signed STORE: fits a datagram for any value up to MAX_SIGNED_VALUE_BYTES (1,262 bytes at most). */
+export function signedStoreBytes(valueBytes: number): number {
+  return storeBytes(valueBytes) + SIGNED_PARTS;
 }
 
 export function valueReplyBytes(valueBytes: number): number {
-  return RECORD_ID + ID_FIELD + U32 + binFieldBytes(valueBytes) + FLOAT64 + FLOAT64;
+  return RECORD_ID + ID_FIELD + U32 + binFieldBytes(valueBytes) + FLOAT64 + FLOAT64 + TOKEN;
 }
 
 /** Headers of a SOURCES reply around its `sourceReplyBytes` of values and contacts (two bin16 headers, rpc and cursor as u32). */

@@ -22,21 +22,30 @@ import { Packr, Unpackr } from 'msgpackr';
 
 export const FIRST_RECORD_ID = 0x40;
 
-/** Index = MessageType. Key order is the encoding order. */
+/** Wire records past the core's message types: the signed forms of STORE and VALUE (8–10 belong to the sources records). */
+export const SIGNED_STORE_RECORD = 11;
+export const SIGNED_VALUE_RECORD = 12;
+
+/**
+ * Index = record number (MessageType for 0–7). Key order is the encoding order. `token` is a
+ * write token (empty when none); a signed record adds the publisher's key, salt and signature.
+ */
 export const MESSAGE_STRUCTURES: readonly (readonly string[])[] = Object.freeze(
   [
     ['from', 'ping'],
     ['from', 'pong'],
-    ['from', 'store', 'key', 'data', 'version', 'ttl', 'cache'],
-    ['from', 'storeAck', 'ok'],
+    ['from', 'store', 'key', 'data', 'version', 'ttl', 'cache', 'token'],
+    ['from', 'storeAck', 'ok', 'code'],
     ['from', 'findNode', 'target'],
-    ['from', 'nodes', 'contacts'],
+    ['from', 'nodes', 'contacts', 'token'],
     ['from', 'findValue', 'key'],
-    ['from', 'value', 'data', 'version', 'ttl'],
+    ['from', 'value', 'data', 'version', 'ttl', 'token'],
     ['from', 'addSource', 'key', 'data', 'publisher', 'ttl'],
     ['from', 'findSources', 'key', 'cursor'],
     // entries: one bin of [u16 length][value][20-byte publisher ID][u32 ttl ms] per value (source-entries.ts).
     ['from', 'sources', 'entries', 'next', 'contacts'],
+    ['from', 'signedStore', 'key', 'data', 'version', 'ttl', 'cache', 'token', 'publicKey', 'salt', 'signature'],
+    ['from', 'signedValue', 'data', 'version', 'ttl', 'token', 'publicKey', 'salt', 'signature'],
   ].map((keys) => Object.freeze(keys)),
 );
 

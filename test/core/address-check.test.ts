@@ -108,7 +108,7 @@ describe('an unverified requester', () => {
     const out = transmits(node);
     expect(out.map((t) => t.msg.type)).toEqual([MessageType.Nodes, MessageType.Ping]);
     // A padded request (wire/padding.ts sizes it) gets the value.
-    node.handle(STRANGER + 1, { type: MessageType.FindValue, rpc: 3, key }, 0, 370);
+    node.handle(STRANGER + 1, { type: MessageType.FindValue, rpc: 3, key }, 0, 371);
     expect(transmits(node).map((t) => t.msg.type)).toEqual([MessageType.Value, MessageType.Ping]);
     node.handle(STRANGER, { type: MessageType.Pong, rpc: out[1]!.msg.rpc }, 10);
     node.handle(STRANGER, { type: MessageType.FindValue, rpc: 4, key }, 20, 46);

@@ -1,7 +1,7 @@
 /**
  * The protocol end to end on a 1,000-node in-process network (virtual time,
  * no sockets): lookups against a brute-force sort of all IDs, stores read
- * back, absent keys, overwrites, silent nodes and determinism.
+ * back, absent keys, refused overwrites, silent nodes and determinism.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SimNetwork } from '../../src/sim/sim-network.js';
@@ -61,19 +61,24 @@ describe('a 1,000-node network', () => {
     }
   });
 
-  it('returns the newer value everywhere after an overwrite, and an older version cannot come back', () => {
+  it('keeps the first unsigned value everywhere: a different one, even with a higher or the maximum version, is refused as a conflict', () => {
     const key = keyFromString('overwritten');
     const first = net.put(3, key, text('old'));
+    expect(first.stored).toBe(20);
     net.advance(1000);
+    const before = net.drops.get('store-conflict') ?? 0;
     const second = net.put(4, key, text('new'));
     expect(second.version).toBeGreaterThan(first.version);
-    expect(second.stored).toBe(20);
-    for (let i = 0; i < N; i += 7) expect(str(net.get(i, key).value)).toBe('new');
-    // A late STORE of the old version (say, a lagging replicator) is refused everywhere.
-    const again = net.put(5, key, text('old'), first.version);
-    expect(again.stored).toBe(0);
-    expect(net.drops.get('store-older-version')).toBeGreaterThanOrEqual(20);
-    for (let i = 1; i < N; i += 13) expect(str(net.get(i, key).value)).toBe('new');
+    expect(second.stored).toBe(0);
+    expect(second.refused).toEqual({ conflict: 20 });
+    const attack = net.put(5, key, text('attacker'), Number.MAX_SAFE_INTEGER);
+    expect(attack.stored).toBe(0);
+    expect(net.drops.get('store-conflict')! - before).toBe(40);
+    for (let i = 0; i < N; i += 7) expect(str(net.get(i, key).value)).toBe('old');
+    // The owner's republish (same value, its own version) still refreshes every replica.
+    const again = net.put(3, key, text('old'), first.version);
+    expect(again.stored).toBe(20);
+    expect(again.refused).toBeUndefined();
   });
 });
 

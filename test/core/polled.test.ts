@@ -104,7 +104,7 @@ describe('the timer table', () => {
     const node = setup(2);
     const store = (rpc: number): Message => ({ type: MessageType.Store, rpc, key: keyFromString(`k${rpc}`), value: Uint8Array.of(1), version: 1, ttl: config.expireMs, cache: false });
     node.handle(B, store(7), 0);
-    expect(transmits(node)).toEqual([{ to: B, msg: { type: MessageType.StoreAck, rpc: 7, ok: true } }]);
+    expect(transmits(node)).toEqual([{ to: B, msg: { type: MessageType.StoreAck, rpc: 7, ok: true, code: 0 } }]);
     // The first replica arms replication with ±25 % jitter, before the record's expiry.
     const wake = node.pollTimeout();
     expect(wake).toBeGreaterThanOrEqual(0.75 * config.replicateMs);

@@ -21,6 +21,7 @@ describe('node handler fuzz', () => {
     expect(s.addressBook.reclaimed).toBeGreaterThan(1000);
     expect(s.records).toBeLessThanOrEqual(500);
     expect(s.drops['unmatched-reply']).toBeGreaterThan(1000);
-    expect(r.honest).toEqual({ joined: true, stored: 2, readBack: true });
+    expect(r.honest).toMatchObject({ joined: true, readBack: true });
+    expect(r.honest.stored).toBeGreaterThanOrEqual(2); // the writer and at least one other node
   });
 });

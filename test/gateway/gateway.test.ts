@@ -65,6 +65,35 @@ async function stillServing(tag: string): Promise<void> {
   expect(got.body).toBe(`ok ${tag}`);
 }
 
+describe('signed kv', () => {
+  it('PUT ?signed=1 stores a record signed by the gateway; a later signed put replaces it, an unsigned overwrite is 409 with the reason', async () => {
+    const first = await raw('PUT', '/kv/profile?signed=1', 'one');
+    expect(first.status).toBe(201);
+    const j1 = JSON.parse(first.body) as { signed: boolean; seq: number; publicKey: string; stored: number };
+    expect(j1.signed).toBe(true);
+    expect(j1.publicKey).toMatch(/^[0-9a-f]{64}$/);
+    expect(j1.stored).toBeGreaterThan(0);
+    expect(first.headers.location).toBe('/kv/profile?signed=1');
+    const second = await raw('PUT', '/kv/profile?signed=1', 'two');
+    expect(second.status).toBe(201);
+    const j2 = JSON.parse(second.body) as { seq: number };
+    expect(j2.seq).toBeGreaterThan(j1.seq);
+    const got = await raw('GET', '/kv/profile?signed=1&via=5');
+    expect(got.status).toBe(200);
+    expect(got.body).toBe('two');
+    expect(got.headers['x-signed-by']).toBe(j1.publicKey);
+    expect(got.headers['x-seq']).toBe(String(j2.seq));
+
+    expect((await raw('PUT', '/kv/plain-once', 'first')).status).toBe(201);
+    const again = await raw('PUT', '/kv/plain-once', 'second');
+    expect(again.status).toBe(409);
+    expect(JSON.parse(again.body).error).toMatch(/^refused by \d+ node\(s\): \d+ × conflict \(the node holds a different value for this key/);
+    expect((await raw('GET', '/kv/plain-once')).body).toBe('first');
+    expect((await raw('PUT', '/kv/x?signed=2', 'v')).status).toBe(400);
+    expect((await raw('PUT', '/kv/big?signed=1', 'x'.repeat(1001))).status).toBe(413);
+  });
+});
+
 describe('kv', () => {
   it('put then get returns the value, with the lookup cost as JSON and in headers', async () => {
     const put = await get(`${base}kv/greeting`, { method: 'PUT', body: 'hello, swarm' });
@@ -94,7 +123,7 @@ describe('kv', () => {
     expect(await r.text()).toBe('déjà vu');
   });
 
-  it('a value of exactly the size limit is accepted; a later put replaces the value', async () => {
+  it('a value of exactly the size limit is accepted and read back', async () => {
     const v = 'v'.repeat(1024);
     expect((await get(`${base}kv/max-size`, { method: 'PUT', body: v })).status).toBe(201);
     expect(await (await get(`${base}kv/max-size`)).text()).toBe(v);

@@ -58,10 +58,10 @@ function requests(): Array<[string, Message, number]> {
   return [
     ['PING', { type: MessageType.Ping, rpc: 0xfedc_ba98 }, 0],
     ['FIND_NODE', { type: MessageType.FindNode, rpc: 0xfedc_ba98, target: rng.bytes(20) }, 0],
-    ['FIND_NODE padded to 200 B', { type: MessageType.FindNode, rpc: 0xfedc_ba98, target: rng.bytes(20) }, 200],
+    ['FIND_NODE padded to 203 B', { type: MessageType.FindNode, rpc: 0xfedc_ba98, target: rng.bytes(20) }, 203],
     ['FIND_VALUE, absent key', { type: MessageType.FindValue, rpc: 0xfedc_ba98, key: rng.bytes(20) }, 0],
     ['FIND_VALUE, 1,024-byte value', { type: MessageType.FindValue, rpc: 0xfedc_ba98, key: keyFromString('big') }, 0],
-    ['FIND_VALUE, 1,024-byte value, padded to 367 B', { type: MessageType.FindValue, rpc: 0xfedc_ba98, key: keyFromString('big') }, 367],
+    ['FIND_VALUE, 1,024-byte value, padded to 371 B', { type: MessageType.FindValue, rpc: 0xfedc_ba98, key: keyFromString('big') }, 371],
     ['STORE, 100-byte value', { type: MessageType.Store, rpc: 0xfedc_ba98, key: rng.bytes(20), value: rng.bytes(100), version: 1, ttl: 60_000, cache: false }, 0],
     // The smallest requests there are (a 1-byte rpc): the 46-byte FIND_NODE.
     ['FIND_NODE, 1-byte rpc', { type: MessageType.FindNode, rpc: 7, target: rng.bytes(20) }, 0],

@@ -4,7 +4,7 @@ import { Random } from '../../src/core/random.js';
 import type { ContactReader } from '../../src/wire/contacts.js';
 import { decodeMessage, DEFAULT_DECODE_LIMITS, type Decoded, type DropReason } from '../../src/wire/decode.js';
 import { encodeMessage } from '../../src/wire/encode.js';
-import { createEncoder, FIRST_RECORD_ID } from '../../src/wire/structures.js';
+import { createEncoder, FIRST_RECORD_ID, MESSAGE_STRUCTURES } from '../../src/wire/structures.js';
 import { handles, indexContacts, sampleMessages, senderId } from './fixtures.js';
 
 const contacts = indexContacts(100);
@@ -66,7 +66,7 @@ describe('framing', () => {
 
   it('refuses an unknown message type', () => {
     const ping = pack({ from: id(), ping: 1 });
-    for (const first of [FIRST_RECORD_ID + 11, 0x7f]) {
+    for (const first of [FIRST_RECORD_ID + MESSAGE_STRUCTURES.length, 0x7f]) {
       ping[0] = first;
       expect(reason(decodeMessage(ping, contacts))).toBe('unknown-type');
     }
@@ -99,8 +99,18 @@ describe('fields', () => {
     ['key of 19 bytes', { from: id(), findValue: 1, key: id(19) }, 'bad-field'],
     ['target of 21 bytes', { from: id(), findNode: 1, target: id(21) }, 'bad-field'],
     ['target missing (nil)', { from: id(), findNode: 1, target: null }, 'bad-field'],
-    ['ok as a number', { from: id(), storeAck: 1, ok: 1 }, 'bad-field'],
-    ['contacts as an array', { from: id(), nodes: 1, contacts: [1, 2] }, 'bad-field'],
+    ['ok as a number', { from: id(), storeAck: 1, ok: 1, code: 0 }, 'bad-field'],
+    ['store-ack ok with a refusal code', { from: id(), storeAck: 1, ok: true, code: 3 }, 'bad-field'],
+    ['store-ack refused with code 0', { from: id(), storeAck: 1, ok: false, code: 0 }, 'bad-field'],
+    ['store-ack code above 255', { from: id(), storeAck: 1, ok: false, code: 256 }, 'bad-field'],
+    ['contacts as an array', { from: id(), nodes: 1, contacts: [1, 2], token: id(0) }, 'bad-field'],
+    ['nodes token of 33 bytes', { from: id(), nodes: 1, contacts: id(0), token: id(33) }, 'bad-field'],
+    ['nodes token as a string', { from: id(), nodes: 1, contacts: id(0), token: 'abc' }, 'bad-field'],
+    ['store token as a number', store({ token: 5 }), 'bad-field'],
+    ['signed store public key of 31 bytes', signedStore({ publicKey: id(31) }), 'bad-field'],
+    ['signed store signature of 63 bytes', signedStore({ signature: id(63) }), 'bad-field'],
+    ['signed store salt of 65 bytes', signedStore({ salt: id(65) }), 'bad-field'],
+    ['signed value salt as a string', { from: id(), signedValue: 1, data: id(), version: 1, ttl: 1, token: id(0), publicKey: id(32), salt: 'x', signature: id(64) }, 'bad-field'],
     ['store value as a string', store({ data: 'abc' }), 'bad-field'],
     ['store version negative', store({ version: -1 }), 'bad-field'],
     ['store version fractional', store({ version: 1.5 }), 'bad-field'],
@@ -111,8 +121,8 @@ describe('fields', () => {
     ['store ttl infinite', store({ ttl: Infinity }), 'bad-field'],
     ['store cache as a number', store({ cache: 0 }), 'bad-field'],
     ['store value over the limit', store({ data: new Uint8Array(1025) }), 'value-too-large'],
-    ['value reply over the limit', { from: id(), value: 1, data: new Uint8Array(1025), version: 1, ttl: 1 }, 'value-too-large'],
-    ['value reply ttl as a string', { from: id(), value: 1, data: id(), version: 1, ttl: '1' }, 'bad-field'],
+    ['value reply over the limit', { from: id(), value: 1, data: new Uint8Array(1025), version: 1, ttl: 1, token: id(0) }, 'value-too-large'],
+    ['value reply ttl as a string', { from: id(), value: 1, data: id(), version: 1, ttl: '1', token: id(0) }, 'bad-field'],
     ['add-source publisher of 19 bytes', { from: id(), addSource: 1, key: id(), data: id(3), publisher: id(19), ttl: 1 }, 'bad-field'],
     ['add-source ttl negative', { from: id(), addSource: 1, key: id(), data: id(3), publisher: id(), ttl: -1 }, 'bad-field'],
     ['add-source value over the limit', { from: id(), addSource: 1, key: id(), data: new Uint8Array(1025), publisher: id(), ttl: 1 }, 'value-too-large'],
@@ -133,6 +143,11 @@ describe('fields', () => {
     expect(reason(decodeMessage(bytes, contacts))).toBe(expected);
   });
 
+  it('reads a well-formed signed STORE (the codec checks sizes; the node checks the signature)', () => {
+    const out = decodeMessage(pack(signedStore({})), contacts);
+    expect(out).toMatchObject({ ok: true, message: { type: MessageType.Store, token: id(8), signed: { publicKey: id(32), salt: id(0), signature: id(64) } } });
+  });
+
   it('accepts a uint64 version within the safe range (another encoder may write one)', () => {
     expect(reason(decodeMessage(pack(store({ version: 2n ** 40n })), contacts))).toBe('ok');
   });
@@ -150,7 +165,7 @@ describe('contact lists', () => {
     c[20] = tag;
     return c;
   };
-  const nodes = (list: Uint8Array) => pack({ from: id(), nodes: 1, contacts: list });
+  const nodes = (list: Uint8Array) => pack({ from: id(), nodes: 1, contacts: list, token: id(0) });
   const counting = (): ContactReader & { calls: number } => ({
     calls: 0,
     readContact() {
@@ -190,12 +205,17 @@ describe('contact lists', () => {
   it('does not call the reader when another field is bad', () => {
     const reader = counting();
     const list = Uint8Array.from([...contact(0, 4)]);
-    expect(reason(decodeMessage(pack({ from: id(), nodes: -1, contacts: list }), reader))).toBe('bad-field');
+    expect(reason(decodeMessage(pack({ from: id(), nodes: -1, contacts: list, token: id(0) }), reader))).toBe('bad-field');
     expect(reader.calls).toBe(0);
   });
 });
 
 function store(over: Record<string, unknown>): object {
   // Spread keeps the structure's key order: overridden keys stay in place.
-  return { ...{ from: id(), store: 1, key: id(), data: id(100), version: 1, ttl: 1000, cache: false }, ...over };
+  return { ...{ from: id(), store: 1, key: id(), data: id(100), version: 1, ttl: 1000, cache: false, token: id(0) }, ...over };
+}
+
+function signedStore(over: Record<string, unknown>): object {
+  const base = { from: id(), signedStore: 1, key: id(), data: id(100), version: 1, ttl: 1000, cache: false, token: id(8), publicKey: id(32), salt: id(0), signature: id(64) };
+  return { ...base, ...over };
 }

@@ -4,8 +4,8 @@ import { decodeMessage } from '../../src/wire/decode.js';
 import { encodeMessage } from '../../src/wire/encode.js';
 import { CONTACT_BYTES } from '../../src/wire/address.js';
 import { nodesReplyBytes } from '../../src/wire/limits.js';
-import { createDecoder, createEncoder, FIRST_RECORD_ID, MESSAGE_STRUCTURES } from '../../src/wire/structures.js';
-import { addressBook, handles, indexContacts, sampleMessages, senderId } from './fixtures.js';
+import { createDecoder, createEncoder, FIRST_RECORD_ID, MESSAGE_STRUCTURES, SIGNED_STORE_RECORD, SIGNED_VALUE_RECORD } from '../../src/wire/structures.js';
+import { addressBook, handles, indexContacts, sampleMessages, senderId, signedSamples } from './fixtures.js';
 
 const tables = [
   { name: 'IndexContacts', contacts: indexContacts(100), list: handles(40, 20) },
@@ -18,9 +18,11 @@ function resolved(msg: Message): { contactList: null; contactCount: number } {
 }
 
 describe.each(tables)('round trip with $name', ({ contacts, list }) => {
-  it.each(sampleMessages(list).map((m) => [MESSAGE_TYPE_NAMES[m.type], m] as const))('%s', (_name, msg) => {
+  const all = [...sampleMessages(list), ...signedSamples()];
+  it.each(all.map((m) => [`${'signed' in m ? 'signed ' : ''}${MESSAGE_TYPE_NAMES[m.type]}`, m] as const))('%s', (_name, msg) => {
     const bytes = encodeMessage(senderId, msg, contacts);
-    expect(bytes[0]).toBe(FIRST_RECORD_ID + msg.type); // one of the shared records, not a plain map
+    const record = !('signed' in msg) ? msg.type : msg.type === MessageType.Store ? SIGNED_STORE_RECORD : SIGNED_VALUE_RECORD;
+    expect(bytes[0]).toBe(FIRST_RECORD_ID + record); // one of the shared records, not a plain map
     const out = decodeMessage(bytes, contacts);
     expect(out).toEqual({ ok: true, senderId, message: msg, droppedContacts: 0, ...resolved(msg) });
   });
@@ -28,7 +30,7 @@ describe.each(tables)('round trip with $name', ({ contacts, list }) => {
 
 describe('decoded fields', () => {
   const contacts = indexContacts();
-  it.each(sampleMessages(handles(0, 20)).map((m) => [MESSAGE_TYPE_NAMES[m.type], m] as const))(
+  it.each([...sampleMessages(handles(0, 20)), ...signedSamples()].map((m) => [`${'signed' in m ? 'signed ' : ''}${MESSAGE_TYPE_NAMES[m.type]}`, m] as const))(
     '%s: are not views into the input (a reused ring slot)',
     (_name, msg) => {
       const slot = new Uint8Array(encodeMessage(senderId, msg, contacts));
@@ -84,7 +86,7 @@ describe('shared structures', () => {
 
 describe('encoded sizes', () => {
   it('a 20-contact NODES reply with index addresses is compact', () => {
-    const msg: Message = { type: MessageType.Nodes, rpc: 0xffffffff, contacts: handles(0, 20) };
+    const msg: Message = { type: MessageType.Nodes, rpc: 0xffffffff, contacts: handles(0, 20), token: new Uint8Array(8) };
     const bytes = encodeMessage(senderId, msg, indexContacts());
     console.log(`NODES, 20 index contacts: ${bytes.length} bytes`);
     expect(bytes.length).toBe(nodesReplyBytes(20, CONTACT_BYTES.index));

@@ -35,16 +35,16 @@ export function handles(from: number, count: number): Uint32Array {
   return Uint32Array.from({ length: count }, (_, i) => from + i);
 }
 
-/** One message of every type; NODES carries `contacts`. */
+/** One message of every type (and the signed forms of STORE and VALUE); NODES carries `contacts`. */
 export function sampleMessages(contacts: Uint32Array): Message[] {
   const r = new Random(3);
   return [
     { type: MessageType.Ping, rpc: 1 },
     { type: MessageType.Pong, rpc: 0xffffffff },
-    { type: MessageType.Store, rpc: 7, key: r.bytes(20), value: r.bytes(100), version: 2 ** 40, ttl: 86_400_000, cache: true },
-    { type: MessageType.StoreAck, rpc: 8, ok: false },
+    { type: MessageType.Store, rpc: 7, key: r.bytes(20), value: r.bytes(100), version: 2 ** 40, ttl: 86_400_000, cache: true, token: r.bytes(8) },
+    { type: MessageType.StoreAck, rpc: 8, ok: false, code: 3 },
     { type: MessageType.FindNode, rpc: 9, target: r.bytes(20) },
-    { type: MessageType.Nodes, rpc: 10, contacts },
+    { type: MessageType.Nodes, rpc: 10, contacts, token: r.bytes(8) },
     { type: MessageType.FindValue, rpc: 11, key: r.bytes(20) },
     { type: MessageType.Value, rpc: 12, value: r.bytes(1024), version: 3, ttl: 1.5 },
     { type: MessageType.AddSource, rpc: 13, key: r.bytes(20), value: r.bytes(300), publisher: r.bytes(20), ttl: 3_600_000.5 },
@@ -60,5 +60,15 @@ export function sampleMessages(contacts: Uint32Array): Message[] {
       next: 9,
       contacts: contacts.subarray(0, 10),
     },
+  ];
+}
+
+/** A signed STORE and a signed VALUE (BEP 44 parts with their real sizes; the signature is not checked by the codec). */
+export function signedSamples(): Message[] {
+  const r = new Random(5);
+  const signed = { publicKey: r.bytes(32), salt: r.bytes(64), signature: r.bytes(64) };
+  return [
+    { type: MessageType.Store, rpc: 13, key: r.bytes(20), value: r.bytes(1000), version: 2 ** 53 - 1, ttl: 60_000, cache: false, token: r.bytes(8), signed },
+    { type: MessageType.Value, rpc: 14, value: r.bytes(1000), version: 7, ttl: 1.5, signed },
   ];
 }

@@ -9,6 +9,8 @@ import {
   MAX_DATAGRAM_BYTES,
   nodesReplyBytes,
   storeBytes,
+  signedStoreBytes,
+  MAX_SIGNED_VALUE_BYTES,
   valueReplyBytes,
 } from '../../src/wire/limits.js';
 import { handles, senderId } from './fixtures.js';
@@ -24,13 +26,13 @@ describe('checkLimits', () => {
   });
 
   it('refuses k = 60 with IPv6, naming k, the sizes and the 1400-byte limit', () => {
-    expect(() => checkLimits({ k: 60, addressKind: 'udp' })).toThrow(/k = 60.*39 bytes.*needs 2371 bytes.*1400-byte/);
-    expect(() => checkLimits({ k: 60, addressKind: 'ipv6' })).toThrow(/use k <= 35/);
+    expect(() => checkLimits({ k: 60, addressKind: 'udp' })).toThrow(/k = 60.*39 bytes.*needs 2381 bytes.*1400-byte/);
+    expect(() => checkLimits({ k: 60, addressKind: 'ipv6' })).toThrow(/use k <= 34/);
   });
 
   it('refuses a value that cannot fit in a STORE', () => {
-    expect(() => checkLimits({ k: 20, maxValueBytes: 1400, addressKind: 'index' })).toThrow(/maxValueBytes = 1400.*1400-byte.*<= 1328/);
-    expect(() => checkLimits({ k: 20, maxValueBytes: 1328, addressKind: 'index' })).not.toThrow();
+    expect(() => checkLimits({ k: 20, maxValueBytes: 1400, addressKind: 'index' })).toThrow(/maxValueBytes = 1400.*1400-byte.*<= 1318/);
+    expect(() => checkLimits({ k: 20, maxValueBytes: 1318, addressKind: 'index' })).not.toThrow();
   });
 
   it('refuses nonsense', () => {
@@ -44,25 +46,34 @@ describe('worst-case sizes match real encodings', () => {
   const rpc = 0xffffffff;
   const version = 2 ** 53 - 1;
   const ttl = 0.5;
+  const token = new Uint8Array(8);
 
   it('NODES with the largest addresses', () => {
     const book = new AddressBook(senderId, parseAddress('[::1]:1'));
-    for (let i = 1; i <= 35; i++) book.handleFor(new Uint8Array(20).fill(i), parseAddress(`[fe80::${i}]:4000`));
-    for (const k of [0, 1, 9, 10, 20, 35]) {
-      const bytes = encodeMessage(senderId, { type: MessageType.Nodes, rpc, contacts: handles(1, k) }, book);
+    for (let i = 1; i <= 34; i++) book.handleFor(new Uint8Array(20).fill(i), parseAddress(`[fe80::${i}]:4000`));
+    for (const k of [0, 1, 9, 10, 20, 34]) {
+      const bytes = encodeMessage(senderId, { type: MessageType.Nodes, rpc, contacts: handles(1, k), token }, book);
       expect(bytes.length).toBe(nodesReplyBytes(k, CONTACT_BYTES.ipv6));
     }
   });
 
   it('STORE and VALUE', () => {
-    for (const n of [0, 200, 300, 1024, 1328]) {
+    for (const n of [0, 200, 300, 1024, 1318]) {
       const value = new Uint8Array(n);
       const key = senderId;
-      const store = encodeMessage(senderId, { type: MessageType.Store, rpc, key, value, version, ttl, cache: true }, book0());
+      const store = encodeMessage(senderId, { type: MessageType.Store, rpc, key, value, version, ttl, cache: true, token }, book0());
       expect(store.length).toBe(storeBytes(n));
-      const reply = encodeMessage(senderId, { type: MessageType.Value, rpc, value, version, ttl }, book0());
+      const reply = encodeMessage(senderId, { type: MessageType.Value, rpc, value, version, ttl, token }, book0());
       expect(reply.length).toBe(valueReplyBytes(n));
     }
+  });
+
+  it('a signed STORE with the largest salt and a BEP 44-sized value fits a datagram', () => {
+    const signed = { publicKey: new Uint8Array(32), salt: new Uint8Array(64), signature: new Uint8Array(64) };
+    const value = new Uint8Array(MAX_SIGNED_VALUE_BYTES);
+    const store = encodeMessage(senderId, { type: MessageType.Store, rpc, key: senderId, value, version, ttl, cache: true, token, signed }, book0());
+    expect(store.length).toBe(signedStoreBytes(MAX_SIGNED_VALUE_BYTES));
+    expect(store.length).toBeLessThanOrEqual(1400);
   });
 
   it('encode refuses a datagram over the limit', () => {

@@ -19,6 +19,16 @@ const pick = <T>(xs: T[]): T => xs[rng.int(xs.length)]!;
 const num = (): number => (rng.next() < 0.5 ? pick(numbers) : rng.int(2 ** 32));
 const bytes = (max: number): Uint8Array => rng.bytes(rng.int(max + 1));
 
+const maybeToken = (): Uint8Array | undefined => (rng.next() < 0.5 ? rng.bytes(8) : undefined);
+const maybeSigned = () => (rng.next() < 0.3 ? { publicKey: rng.bytes(32), salt: bytes(64), signature: rng.bytes(64) } : undefined);
+const EMPTY = new Uint8Array(0);
+
+/** Adds the optional fields only when drawn, as the core builds its messages. */
+function withOptional<T extends object>(m: T, extra: Record<string, unknown>): T {
+  for (const [k, v] of Object.entries(extra)) if (v !== undefined) (m as Record<string, unknown>)[k] = v;
+  return m;
+}
+
 function randomMessage(): Message {
   const rpc = rng.next() < 0.3 ? pick(numbers.filter((n) => n <= 0xffffffff && Number.isInteger(n))) : rng.nextU32();
   switch (rng.int(11) as MessageType) {
@@ -27,13 +37,15 @@ function randomMessage(): Message {
     case MessageType.Pong:
       return { type: MessageType.Pong, rpc };
     case MessageType.Store:
-      return { type: MessageType.Store, rpc, key: rng.bytes(20), value: bytes(1024), version: Math.floor(num()), ttl: num(), cache: rng.next() < 0.5 };
-    case MessageType.StoreAck:
-      return { type: MessageType.StoreAck, rpc, ok: rng.next() < 0.5 };
+      return withOptional({ type: MessageType.Store, rpc, key: rng.bytes(20), value: bytes(1024), version: Math.floor(num()), ttl: num(), cache: rng.next() < 0.5 }, { token: maybeToken(), signed: maybeSigned() });
+    case MessageType.StoreAck: {
+      const code = rng.int(7);
+      return { type: MessageType.StoreAck, rpc, ok: code === 0, code };
+    }
     case MessageType.FindNode:
       return { type: MessageType.FindNode, rpc, target: rng.bytes(20) };
     case MessageType.Nodes:
-      return { type: MessageType.Nodes, rpc, contacts: Uint32Array.from({ length: rng.int(21) }, () => rng.int(64)) };
+      return withOptional({ type: MessageType.Nodes, rpc, contacts: Uint32Array.from({ length: rng.int(21) }, () => rng.int(64)) }, { token: maybeToken() });
     case MessageType.FindValue:
       return { type: MessageType.FindValue, rpc, key: rng.bytes(20) };
     case MessageType.AddSource:
@@ -47,7 +59,7 @@ function randomMessage(): Message {
       return { type: MessageType.Sources, rpc, entries, next: rng.next() < 0.5 ? 0 : rng.nextU32(), contacts: Uint32Array.from({ length: n }, () => rng.int(64)) };
     }
     default:
-      return { type: MessageType.Value, rpc, value: bytes(1024), version: Math.floor(num()), ttl: num() };
+      return withOptional({ type: MessageType.Value, rpc, value: bytes(1024), version: Math.floor(num()), ttl: num() }, { token: maybeToken(), signed: maybeSigned() });
   }
 }
 
@@ -59,20 +71,28 @@ function asRecord(from: Uint8Array, m: Message): object {
     case MessageType.Pong:
       return { from, pong: m.rpc };
     case MessageType.Store:
-      return { from, store: m.rpc, key: m.key, data: m.value, version: m.version, ttl: m.ttl, cache: m.cache };
+      if (m.signed) {
+        const { publicKey, salt, signature } = m.signed;
+        return { from, signedStore: m.rpc, key: m.key, data: m.value, version: m.version, ttl: m.ttl, cache: m.cache, token: m.token ?? EMPTY, publicKey, salt, signature };
+      }
+      return { from, store: m.rpc, key: m.key, data: m.value, version: m.version, ttl: m.ttl, cache: m.cache, token: m.token ?? EMPTY };
     case MessageType.StoreAck:
-      return { from, storeAck: m.rpc, ok: m.ok };
+      return { from, storeAck: m.rpc, ok: m.ok, code: m.code };
     case MessageType.FindNode:
       return { from, findNode: m.rpc, target: m.target };
     case MessageType.Nodes: {
       const list = new Uint8Array(m.contacts.length * 25);
       m.contacts.forEach((h, i) => contacts.writeContact(h, list, i * 25));
-      return { from, nodes: m.rpc, contacts: list };
+      return { from, nodes: m.rpc, contacts: list, token: m.token ?? EMPTY };
     }
     case MessageType.FindValue:
       return { from, findValue: m.rpc, key: m.key };
     case MessageType.Value:
-      return { from, value: m.rpc, data: m.value, version: m.version, ttl: m.ttl };
+      if (m.signed) {
+        const { publicKey, salt, signature } = m.signed;
+        return { from, signedValue: m.rpc, data: m.value, version: m.version, ttl: m.ttl, token: m.token ?? EMPTY, publicKey, salt, signature };
+      }
+      return { from, value: m.rpc, data: m.value, version: m.version, ttl: m.ttl, token: m.token ?? EMPTY };
     case MessageType.AddSource:
       return { from, addSource: m.rpc, key: m.key, data: m.value, publisher: m.publisher, ttl: m.ttl };
     case MessageType.FindSources:
