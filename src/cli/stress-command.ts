@@ -13,7 +13,7 @@ import { formatStressReport, stressPlots, stressHtml } from '../report/stress-re
 import { buildRepeatedReport } from '../report/figures.js';
 import { openEventLog } from './events.js';
 import { repeatStress, runLine, writeRepeatedOut } from './repeat.js';
-import { EXIT, UsageError, choiceFlag, commandUsage, intFlag as int, latencyFlag, numberFlag, parseFlags, ratioFlag as ratio, resolveKad, type FlagSpecs } from './flags.js';
+import { BITS_FLAG, EXIT, bitsFlag, UsageError, choiceFlag, commandUsage, intFlag as int, latencyFlag, numberFlag, parseFlags, ratioFlag as ratio, resolveKad, type FlagSpecs } from './flags.js';
 import { checkMemory } from './memory-check.js';
 import { RUN_FLAGS } from './run-flags.js';
 
@@ -25,6 +25,7 @@ const STRESS_FLAGS = {
   keys: { type: 'string', arg: 'K', help: 'keys stored, then read back (default = nodes)' },
   k: { type: 'string', arg: 'K', help: 'bucket size and replication factor (default 20)' },
   alpha: { type: 'string', arg: 'A', help: 'lookup parallelism (default 3)' },
+  bits: BITS_FLAG,
   concurrency: { type: 'string', arg: 'C', default: '256', help: 'lookups in flight across the swarm' },
   'join-concurrency': { type: 'string', arg: 'C', default: '256', help: 'joins in flight across the swarm' },
   seed: { type: 'string', arg: 'S', default: '1', help: 'same seed, same IDs, keys and workload' },
@@ -77,6 +78,7 @@ export async function stressCommand(argv: string[]): Promise<number> {
     ...kad,
     ...(values.k !== undefined ? { k: int('k', values.k, 1) } : {}),
     ...(values.alpha !== undefined ? { alpha: int('alpha', values.alpha, 1) } : {}),
+    ...bitsFlag(values.bits),
   };
   const resolved = resolveKad(config);
   const opts: StressOptions = {
