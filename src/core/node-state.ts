@@ -5,6 +5,7 @@
  */
 import type { KadConfig } from './config.js';
 import type { LookupStep } from './events.js';
+import type { HandOverQueue } from './hand-over.js';
 import type { Lookup } from './lookup.js';
 import type { PeerIds } from './peers.js';
 import type { Random } from './random.js';
@@ -30,8 +31,12 @@ export class NodeState extends RequestTable<Run> {
   /** Created with the first record / the first put (most swarm nodes hold few). */
   records: RecordStore | null = null;
   published: Map<string, Published> | null = null;
+  /** Hand-overs waiting for the pacing budget (hand-over.ts); null while none waits. */
+  handOver: HandOverQueue | null = null;
   lastVersion = 0;
   joined = false;
+  /** A join is running: the table is still filling, so it is no picture of who is closest (no hand-over meanwhile). */
+  joining = false;
   /** Set by traceNextLookup(): the next lookup records its steps. */
   traceNext = false;
   /** False between stop() and resume(): the node neither answers nor acts. */
@@ -69,5 +74,7 @@ export interface Run {
   trace: LookupStep[] | null;
   /** How many of the table's closest contacts have been offered to the lookup. */
   seeded: number;
+  /** Multiplies the timeout of its requests: 1, or 2^attempt for a retried join self-lookup. */
+  timeoutScale: number;
   finish: (run: Run, now: number) => void;
 }

@@ -42,13 +42,14 @@ export interface UdpFindNodeResult extends Omit<FindNodeResult, 'closest'> {
   closest: Contact[];
 }
 
-/** Events a user can observe: 'drop' (reason), 'stored', 'timeout', 'lookup', 'cache-hit'. */
+/** Events a user can observe: 'drop' (reason), 'stored', 'timeout', 'lookup', 'cache-hit', 'hand-over' (a STORE sent to a newcomer). */
 export interface UdpNodeEvents {
   drop: [reason: string];
   stored: [ev: Extract<NodeEvent, { type: 'stored' }>];
   timeout: [ev: Extract<NodeEvent, { type: 'timeout' }>];
   lookup: [ev: Extract<NodeEvent, { type: 'lookup' }>];
   'cache-hit': [ev: Extract<NodeEvent, { type: 'cache-hit' }>];
+  'hand-over': [ev: Extract<NodeEvent, { type: 'hand-over' }>];
 }
 
 const utf8 = new TextEncoder();

@@ -44,7 +44,7 @@ export interface ChurnResult {
   finds: { count: number; depth: Summary; rpcs: Summary; timeouts: Summary; latencyMs: Summary; depthCounts: Array<[number, number]>; exact: number; checked: number };
   bytesPerNode: number;
   /** Routing tables at the end, over the up nodes: mean contacts and buckets per node. */
-  table: { nodes: number; contactsPerNode: number; bucketsPerNode: number };
+  table?: { nodes: number; contactsPerNode: number; bucketsPerNode: number };
   /** Messages sent, by type. */
   traffic: Record<string, number>;
 }

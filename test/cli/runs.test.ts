@@ -51,6 +51,8 @@ const EVERY_SETTING: KadConfig = {
   maxValueBytes: 1000,
   maxRecords: 50_000,
   cacheOnLookupPath: false,
+  handOverPerSecond: 5,
+  joinAttempts: 4,
 };
 
 const dir = mkdtempSync(join(tmpdir(), 'kadswarm-runs-'));
