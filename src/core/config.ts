@@ -51,7 +51,7 @@ export interface KadConfig {
   handOverPerSecond: number;
   /**
    * Self-lookups a join makes at most while nobody answers (the bootstrap exchange was lost), each
-   * waiting twice as long as the one before, up to maxTimeoutMs. 16 keeps a join through one
+   * waiting twice as long as the one before (at most 4 times the first, and at most maxTimeoutMs). 16 keeps a join through one
    * bootstrap at 30 % loss (51 % of exchanges lost) failing less than once in 40,000.
    */
   joinAttempts: number;

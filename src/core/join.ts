@@ -6,7 +6,7 @@
  * Two things make it hold up where the plain recipe does not:
  * - Lost bootstrap exchanges: a self-lookup that nobody answered is tried again, seeded with the
  *   bootstrap contacts (the table no longer offers them after one failure), each attempt waiting
- *   twice as long for its replies, up to `joinAttempts` attempts. Only when all of them go
+ *   twice as long for its replies (at most 4 times the first), up to `joinAttempts` attempts. Only when all of them go
  *   unanswered does the join fail.
  * - Small answers: the far ranges to refresh are the table's buckets beyond the nearest one, plus
  *   every range still inside bucket 0 that lies farther than the k-th nearest contact. A
@@ -23,6 +23,12 @@ import type { NodeState } from './node-state.js';
 import { leadingZeros } from './table-split.js';
 import { TimerKind } from './timers.js';
 
+/**
+ * A retry waits 2, 4, then 4 times the first timeout: long enough for a slow reply to come in,
+ * short enough that a join whose exchanges are lost (not late) is not kept waiting for minutes.
+ */
+const MAX_BACKOFF_DOUBLINGS = 2;
+
 export function join(s: NodeState, bootstraps: number[], now: number, op: number): void {
   const boot = bootstraps.filter((b) => b !== s.self);
   s.joining = true;
@@ -34,7 +40,7 @@ export function join(s: NodeState, bootstraps: number[], now: number, op: number
     rpcs += run.lookup.rpcs;
     const responded = run.lookup.succeededCount();
     if (responded === 0 && s.up && boot.length > 0 && ++attempt < s.config.joinAttempts) {
-      startLookup(s, LookupKind.FindNode, self, t, afterSelfLookup, undefined, boot, 2 ** attempt);
+      startLookup(s, LookupKind.FindNode, self, t, afterSelfLookup, undefined, boot, 2 ** Math.min(attempt, MAX_BACKOFF_DOUBLINGS));
       return;
     }
     const finish = (end: number): void => {
