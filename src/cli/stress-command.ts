@@ -72,12 +72,13 @@ export async function stressCommand(argv: string[]): Promise<number> {
   const zipf = numberFlag('zipf', values.zipf, 0);
   const cpuProfileDir = values['cpu-prof'] ? resolve(values['cpu-prof']) : undefined;
   const config = {
-    // Real time on a loaded machine: a reply can wait behind thousands of messages, so the ceiling is
-    // generous and the adaptive timeout (srtt + 4·rttvar) follows the load. The floor stays low: every
-    // lost message costs a lookup one timeout, and a 2 s floor made a 30 %-loss run of 2,000 nodes
-    // take 663 s (each lookup waited out ~13 timeouts; BENCHMARKS.md "Joins under loss").
+    // Real time on a loaded machine: a reply can wait behind thousands of messages, so timeouts start
+    // generous — on a lossless network every timeout is a slow reply, never a lost one. With --loss,
+    // every lost message costs a lookup one timeout: a 2 s floor made a 30 %-loss run of 2,000 nodes
+    // take 663 s (each lookup waited out ~13 of them; BENCHMARKS.md "Joins under loss"), so the floor
+    // drops to 250 ms and the adaptive timeout (srtt + 4·rttvar) follows the load above it.
     // Virtual time has no such wait: the protocol's own defaults apply.
-    ...(clock === 'real' ? { minTimeoutMs: 250, maxTimeoutMs: 10_000, initialTimeoutMs: 1000 } : {}),
+    ...(clock === 'real' ? (network.loss > 0 ? { minTimeoutMs: 250, maxTimeoutMs: 10_000, initialTimeoutMs: 1000 } : { minTimeoutMs: 2000, maxTimeoutMs: 10_000, initialTimeoutMs: 5000 }) : {}),
     ...kad,
     ...(values.k !== undefined ? { k: int('k', values.k, 1) } : {}),
     ...(values.alpha !== undefined ? { alpha: int('alpha', values.alpha, 1) } : {}),
