@@ -24,25 +24,12 @@
 import { ID_WORDS, compareDistance, writeIdWords } from './id.js';
 import { MessageType } from './messages.js';
 import type { NodeState } from './node-state.js';
-import type { StoredRecord } from './records.js';
 import { Purpose, request } from './rpc-table.js';
+import { HandOverQueue } from './hand-over-queue.js';
 import { TimerKind } from './timers.js';
 
 /** The queue holds at most this many seconds of the budget. */
 const QUEUE_SECONDS = 60;
-
-/** One node's pacing state; created with its first hand-over. */
-export class HandOverQueue {
-  tokens: number;
-  refilledAt: number;
-  readonly peers: number[] = [];
-  readonly records: StoredRecord[] = [];
-
-  constructor(perSecond: number, now: number) {
-    this.tokens = perSecond;
-    this.refilledAt = now;
-  }
-}
 
 // Scratch shared by every node of the thread (the core is single-threaded and this does not re-enter).
 const near = { buf: new Uint32Array(0) };

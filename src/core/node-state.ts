@@ -5,7 +5,7 @@
  */
 import type { KadConfig } from './config.js';
 import type { LookupStep } from './events.js';
-import type { HandOverQueue } from './hand-over.js';
+import type { HandOverQueue } from './hand-over-queue.js';
 import type { Lookup } from './lookup.js';
 import type { PeerIds } from './peers.js';
 import type { Random } from './random.js';
