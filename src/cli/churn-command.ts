@@ -11,7 +11,7 @@ import { MINUTE, SECOND, type KadConfig } from '../core/config.js';
 import { runChurn, type ChurnOptions, type ChurnResult } from '../swarm/churn-run.js';
 import { churnHtml, churnJson, churnPlots, formatChurnRun, sweepCsv, sweepHtml, sweepParams, sweepPlots, type SweepPoint } from '../report/churn-report.js';
 import { repeatedSweepPoint, sweepSuccess } from '../report/sweep-intervals.js';
-import { EXIT, UsageError, choiceFlag, commandUsage, durationFlag as duration, intFlag as int, latencyFlag, numberFlag, parseFlags, ratioFlag, resolveKad, type FlagSpecs } from './flags.js';
+import { BITS_FLAG, EXIT, bitsFlag, UsageError, choiceFlag, commandUsage, durationFlag as duration, intFlag as int, latencyFlag, numberFlag, parseFlags, ratioFlag, resolveKad, type FlagSpecs } from './flags.js';
 import { checkMemory } from './memory-check.js';
 import { RUN_FLAGS } from './run-flags.js';
 import { phaseProgress } from './progress.js';
@@ -23,6 +23,7 @@ const CHURN_FLAGS = {
   workers: { type: 'string', arg: 'W', default: '1', help: 'shards; the run is the same for any W' },
   k: { type: 'string', arg: 'K', help: 'bucket size (default 20)' },
   alpha: { type: 'string', arg: 'A', help: 'lookup parallelism (default 3)' },
+  bits: BITS_FLAG,
   replicas: { type: 'string', arg: 'R', help: 'nodes a value is stored on (default k)' },
   'no-replicate': { type: 'boolean', help: 'turn replication and republishing off' },
   uptime: { type: 'string', arg: 'T', default: '30m', help: 'mean uptime, a duration (ms, s, m, h); 0 = no churn' },
@@ -82,6 +83,7 @@ export async function churnCommand(argv: string[]): Promise<number> {
   const kadConfig: Partial<KadConfig> = { ...kad };
   if (values.k !== undefined) kadConfig.k = int('k', values.k, 1);
   if (values.alpha !== undefined) kadConfig.alpha = int('alpha', values.alpha, 1);
+  Object.assign(kadConfig, bitsFlag(values.bits));
   if (values['no-replicate']) kadConfig.replicate = false;
   if (values.replicas) kadConfig.replicas = int('replicas', values.replicas, 1);
   if (values['replicate-every']) kadConfig.replicateMs = duration('replicate-every', values['replicate-every']);

@@ -86,6 +86,23 @@ export function choiceFlag<T extends string>(name: string, v: string, choices: r
   return v as T;
 }
 
+/**
+ * --bits B of stress, churn and serve: the core's bitsPerStep (paper §4.2, accelerated lookups).
+ * Each routing step then fixes B bits of the target instead of one, so a lookup takes about
+ * log_{2^B} n steps, for tables about (2^B − 1)/B times as many buckets. 5 is the bound: past it
+ * a node keeps 2^B − 1 buckets per level and the tables outgrow the memory the swarm is sized for.
+ */
+export const BITS_FLAG = {
+  type: 'string',
+  arg: 'B',
+  help: 'bits per routing step, 1..5 (accelerated lookups, paper §4.2: depth ≈ log_{2^B} n, larger tables); 1 = plain Kademlia (default 1)',
+} as const satisfies FlagSpec;
+
+/** The KadConfig part of --bits: nothing when the flag is absent (the config file or the default decides). */
+export function bitsFlag(v: string | undefined): { bitsPerStep?: number } {
+  return v === undefined ? {} : { bitsPerStep: intFlag('bits', v, 1, 5) };
+}
+
 /** One flag: what parseArgs needs, plus its line in --help. */
 export interface FlagSpec {
   type: 'string' | 'boolean';

@@ -10,7 +10,7 @@ import { availableParallelism } from 'node:os';
 import { launchGateway, SERVE_TIMEOUTS } from '../gateway/launch.js';
 import type { NetworkModel } from '../sim/network-model.js';
 import { phaseProgress } from './progress.js';
-import { EXIT, adminTokenFlag, flagHelp, intFlag as int, latencyFlag, parseFlags, ratioFlag, resolveKad, type FlagSpecs } from './flags.js';
+import { BITS_FLAG, EXIT, adminTokenFlag, bitsFlag, flagHelp, intFlag as int, latencyFlag, parseFlags, ratioFlag, resolveKad, type FlagSpecs } from './flags.js';
 import { checkMemory } from './memory-check.js';
 
 /** The flags of kadswarm serve: the parser and the --help lines (flags.ts). */
@@ -22,6 +22,7 @@ const SERVE_FLAGS = {
   workers: { type: 'string', arg: 'W', help: 'shards = worker threads (default: number of cores)' },
   k: { type: 'string', arg: 'K', default: '20', help: 'bucket size and replication factor' },
   alpha: { type: 'string', arg: 'A', default: '3', help: 'lookup parallelism' },
+  bits: BITS_FLAG,
   seed: { type: 'string', arg: 'S', default: '1', help: 'same seed, same node IDs' },
   latency: { type: 'string', arg: 'L', default: '0', help: 'one-way latency: 0, 20ms, 20-200ms, pareto:20-2000ms' },
   loss: { type: 'string', arg: 'P', default: '0', help: 'fraction of messages lost, 0..1' },
@@ -99,7 +100,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const seed = int('seed', values.seed, 0);
   const nodes = int('nodes', values.nodes, 1);
   const network: NetworkModel = { latency: latencyFlag('latency', values.latency), loss, jitter: 0.1, seed };
-  const config = resolveKad({ k: int('k', values.k, 1), alpha: int('alpha', values.alpha, 1), ...SERVE_TIMEOUTS });
+  const config = resolveKad({ k: int('k', values.k, 1), alpha: int('alpha', values.alpha, 1), ...bitsFlag(values.bits), ...SERVE_TIMEOUTS });
   const workers = values.workers ? int('workers', values.workers, 1) : undefined;
   const joinConcurrency = int('join-concurrency', values['join-concurrency'], 1);
   const port = int('port', values.port, 0, 65535);

@@ -13,7 +13,7 @@ import { formatStressReport, stressPlots, stressHtml } from '../report/stress-re
 import { buildRepeatedReport } from '../report/figures.js';
 import { openEventLog } from './events.js';
 import { repeatStress, runLine, writeRepeatedOut } from './repeat.js';
-import { EXIT, UsageError, choiceFlag, commandUsage, intFlag as int, latencyFlag, numberFlag, parseFlags, ratioFlag as ratio, resolveKad, type FlagSpecs } from './flags.js';
+import { BITS_FLAG, EXIT, bitsFlag, UsageError, choiceFlag, commandUsage, intFlag as int, latencyFlag, numberFlag, parseFlags, ratioFlag as ratio, resolveKad, type FlagSpecs } from './flags.js';
 import { checkMemory } from './memory-check.js';
 import { RUN_FLAGS } from './run-flags.js';
 
@@ -25,6 +25,7 @@ const STRESS_FLAGS = {
   keys: { type: 'string', arg: 'K', help: 'keys stored, then read back (default = nodes)' },
   k: { type: 'string', arg: 'K', help: 'bucket size and replication factor (default 20)' },
   alpha: { type: 'string', arg: 'A', help: 'lookup parallelism (default 3)' },
+  bits: BITS_FLAG,
   concurrency: { type: 'string', arg: 'C', default: '256', help: 'lookups in flight across the swarm' },
   'join-concurrency': { type: 'string', arg: 'C', default: '256', help: 'joins in flight across the swarm' },
   seed: { type: 'string', arg: 'S', default: '1', help: 'same seed, same IDs, keys and workload' },
@@ -72,11 +73,16 @@ export async function stressCommand(argv: string[]): Promise<number> {
   const cpuProfileDir = values['cpu-prof'] ? resolve(values['cpu-prof']) : undefined;
   const config = {
     // Real time on a loaded machine: a reply can wait behind thousands of messages, so timeouts start
-    // generous. Virtual time has no such wait: the protocol's own defaults apply.
-    ...(clock === 'real' ? { minTimeoutMs: 2000, maxTimeoutMs: 10_000, initialTimeoutMs: 5000 } : {}),
+    // generous — on a lossless network every timeout is a slow reply, never a lost one. With --loss,
+    // every lost message costs a lookup one timeout: a 2 s floor made a 30 %-loss run of 2,000 nodes
+    // take 663 s (each lookup waited out ~13 of them; BENCHMARKS.md "Joins under loss"), so the floor
+    // drops to 250 ms and the adaptive timeout (srtt + 4·rttvar) follows the load above it.
+    // Virtual time has no such wait: the protocol's own defaults apply.
+    ...(clock === 'real' ? (network.loss > 0 ? { minTimeoutMs: 250, maxTimeoutMs: 10_000, initialTimeoutMs: 1000 } : { minTimeoutMs: 2000, maxTimeoutMs: 10_000, initialTimeoutMs: 5000 }) : {}),
     ...kad,
     ...(values.k !== undefined ? { k: int('k', values.k, 1) } : {}),
     ...(values.alpha !== undefined ? { alpha: int('alpha', values.alpha, 1) } : {}),
+    ...bitsFlag(values.bits),
   };
   const resolved = resolveKad(config);
   const opts: StressOptions = {

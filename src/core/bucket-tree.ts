@@ -165,6 +165,11 @@ export class BucketTree {
     return listReplacements(this.data, bucket * this.block, this.k);
   }
 
+  /** Prefix length of the bucket's range: bucket 0 at depth d holds every distance below 2^(160 − d). */
+  bucketDepth(bucket: number): number {
+    return this.data[bucket * this.block + HDR]! & 0xff;
+  }
+
   bucketSize(bucket: number): number {
     return (this.data[bucket * this.block + HDR]! >>> 8) & 0xff;
   }

@@ -146,6 +146,8 @@ export type NodeEvent =
   | { type: 'lookup'; kind: 'find-node' | 'find-value' | 'find-sources'; cost: LookupCost }
   /** This node answered a FIND_VALUE from a cached copy. */
   | { type: 'cache-hit'; key: Uint8Array }
+  /** This node sent a STORE of `key` to `peer`, a newcomer among the key's k closest (hand-over.ts). */
+  | { type: 'hand-over'; peer: number; key: Uint8Array }
   /** A message or record was refused (replaces the old host.drop). */
   | { type: 'drop'; reason: DropReason }
   | DoneEvent;

@@ -21,6 +21,11 @@ export type { Run } from './node-state.js';
 
 export const IGNORE_RESULT: Run['finish'] = () => {};
 
+/**
+ * Starts a lookup seeded from the table's k closest contacts to `target`. A retry passes `seeds`
+ * (contacts that failed once, which the table no longer offers: the bootstrap of a join whose
+ * exchange was lost) and a `timeoutScale` above 1 for its requests.
+ */
 export function startLookup(
   s: NodeState,
   kind: LookupKind,
@@ -29,9 +34,12 @@ export function startLookup(
   finish: Run['finish'],
   key?: Uint8Array,
   gather: SourceCollector | null = null,
+  seeds?: readonly number[],
+  timeoutScale = 1,
 ): Run {
   const k = s.config.k;
   const lookup = new Lookup(kind, s.peers, target, 0, k, s.config.alpha, 2 * k, s.self);
+  if (seeds) for (const peer of seeds) lookup.add(peer, 1);
   const seeded = offerClosest(s, lookup, k);
   s.table.touchBucketFor(target, 0, secondsSinceEpoch(s, now));
   const run: Run = {
@@ -49,6 +57,7 @@ export function startLookup(
     trace: s.traceNext ? [] : null,
     seeded,
     gather,
+    timeoutScale,
     finish,
   };
   s.traceNext = false;
@@ -80,7 +89,7 @@ function pump(s: NodeState, run: Run, now: number): void {
           ? { type: MessageType.FindSources, rpc: 0, key: run.key, cursor: 0 }
           : { type: MessageType.FindNode, rpc: 0, target: run.key };
     // The iterator keeps the request's own deadline: a host that ticks late still sees it expire.
-    l.setDeadline(peer, request(s, peer, msg, Purpose.Lookup, now, run, null));
+    l.setDeadline(peer, request(s, peer, msg, Purpose.Lookup, now, run, null, run.timeoutScale));
     run.trace?.push({ t: now - run.startedAt, step: 'query', peer, depth: l.depthOf(peer), inflight: l.inflight });
   }
 }

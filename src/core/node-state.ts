@@ -6,6 +6,7 @@
 import type { AddressCheck } from './address-check.js';
 import type { KadConfig } from './config.js';
 import type { LookupStep } from './events.js';
+import type { HandOverQueue } from './hand-over-queue.js';
 import type { Lookup } from './lookup.js';
 import type { SourceEntry } from './messages.js';
 import type { PeerIds } from './peers.js';
@@ -47,8 +48,12 @@ export class NodeState extends RequestTable<Run> {
   /** The sources kind (sources.ts): values held, and own values republished. */
   sources: SourceStore | null = null;
   publishedSources: Map<string, PublishedSource> | null = null;
+  /** Hand-overs waiting for the pacing budget (hand-over.ts); null while none waits. */
+  handOver: HandOverQueue | null = null;
   lastVersion = 0;
   joined = false;
+  /** A join is running: the table is still filling, so it is no picture of who is closest (no hand-over meanwhile). */
+  joining = false;
   /** Set by traceNextLookup(): the next lookup records its steps. */
   traceNext = false;
   /** False between stop() and resume(): the node neither answers nor acts. */
@@ -107,5 +112,7 @@ export interface Run {
   seeded: number;
   /** A findSources run's collector (null for every other lookup). */
   gather: SourceCollector | null;
+  /** Multiplies the timeout of its requests: 1, or 2^attempt for a retried join self-lookup. */
+  timeoutScale: number;
   finish: (run: Run, now: number) => void;
 }

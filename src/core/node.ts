@@ -23,6 +23,8 @@ import { Run, cutShort, lookupAnswered, lookupTimedOut } from './lookup-runs.js'
 import { Message, MessageType, isRequest, type SignedPart } from './messages.js';
 import type { SignatureVerifier } from './signed.js';
 import { NodeState, secondsSinceEpoch } from './node-state.js';
+import { drainHandOvers, handOverTo } from './hand-over.js';
+import { join } from './join.js';
 import * as ops from './operations.js';
 import { addSource, findSources } from './source-ops.js';
 import type { SourceStore } from './sources.js';
@@ -157,6 +159,7 @@ export class KadNode {
     if (now >= s.timer(TimerKind.Refresh)) refresh(s, now);
     if (now >= s.timer(TimerKind.Replicate)) replicate(s, now);
     if (now >= s.timer(TimerKind.Republish)) republish(s, now);
+    if (now >= s.timer(TimerKind.HandOver)) drainHandOvers(s, now);
     s.rearm();
   }
 
@@ -202,6 +205,8 @@ export class KadNode {
     s.up = false;
     const pending = s.takeAllRequests();
     s.dormant = true;
+    s.handOver = null; // queued hand-overs are forgotten, as a crashed process would
+    s.setTimer(TimerKind.HandOver, Infinity);
     for (const p of pending) {
       if (p.purpose === Purpose.Verify) s.check?.probeEnded(p.peer);
       else if (p.run) cutShort(p.run, now);
@@ -218,7 +223,7 @@ export class KadNode {
 
   /** Joins through the bootstrap contacts: self-lookup, then refresh of every bucket beyond the nearest neighbour. */
   join(bootstraps: number[], now: number, op = 0): void {
-    ops.join(this.s, bootstraps, now, op);
+    join(this.s, bootstraps, now, op);
   }
 
   findNode(target: Uint8Array, now: number, op = 0): void {
@@ -316,9 +321,11 @@ export class KadNode {
   }
 
   private heardFrom(peer: number, rtt: number, now: number): void {
-    if (this.table.observe(peer, rtt, secondsSinceEpoch(this.s, now)) === Observe.Ping) {
-      request(this.s, this.table.pingTarget, { type: MessageType.Ping, rpc: 0 }, Purpose.BucketPing, now, null, null);
+    const table = this.table;
+    if (table.observe(peer, rtt, secondsSinceEpoch(this.s, now)) === Observe.Ping) {
+      request(this.s, table.pingTarget, { type: MessageType.Ping, rpc: 0 }, Purpose.BucketPing, now, null, null);
     }
+    if (table.added && this.s.records !== null) handOverTo(this.s, peer, now);
   }
 
   // ---------------------------------------------------------------- queries

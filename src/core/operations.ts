@@ -1,12 +1,12 @@
 /**
- * The operations a node runs: join, findNode, get (with caching on the
- * lookup path), put / storeAtClosest, ping. Each user operation ends with
+ * The operations a node runs: findNode, get (with caching on the
+ * lookup path), put / storeAtClosest, ping (join is in join.ts). Each user operation ends with
  * exactly one 'done' event carrying the caller's token, queued on the outbox
  * at the point the old core called its callback, so everything that followed
  * that call still follows it. Internal runs (replication, republish) pass
  * op = null and emit no 'done'.
  */
-import { DoneEvent, GetResult, JoinResult, PutResult } from './events.js';
+import { DoneEvent, GetResult, PutResult } from './events.js';
 import { ID_WORDS, compareDistance, idToWords, writeIdWords } from './id.js';
 import { LookupKind } from './lookup.js';
 import { LookupCost } from './events.js';
@@ -21,39 +21,6 @@ import { TimerKind } from './timers.js';
 
 function done(s: NodeState, ev: DoneEvent): void {
   s.event(ev);
-}
-
-/** Joins through the bootstrap contacts: self-lookup, then refresh of every bucket beyond the nearest neighbour. */
-export function join(s: NodeState, bootstraps: number[], now: number, op: number): void {
-  for (const b of bootstraps) if (b !== s.self) s.table.observe(b);
-  const self = idToWords(s.peers.idOf(s.self));
-  let rpcs = 0;
-  startLookup(s, LookupKind.FindNode, self, now, (run, t) => {
-    rpcs += run.lookup.rpcs;
-    const responded = run.lookup.succeededCount();
-    const nearest = s.table.nearestBucket();
-    const targets: Uint32Array[] = [];
-    for (let b = nearest + 1; b < s.table.bucketCount; b++) {
-      const target = new Uint32Array(ID_WORDS);
-      s.table.randomIdInBucket(b, target, () => s.rng.nextU32());
-      targets.push(target);
-    }
-    const finish = (end: number): void => {
-      s.joined = responded > 0;
-      s.lowerTimer(TimerKind.Refresh, end + s.config.refreshMs);
-      s.rearm();
-      const result: JoinResult = { ok: responded > 0, contacts: s.table.size, rpcs, duration: end - now };
-      done(s, { type: 'done', op, kind: 'join', result });
-    };
-    let left = targets.length;
-    if (left === 0 || responded === 0) return finish(t);
-    for (const target of targets) {
-      startLookup(s, LookupKind.FindNode, target, t, (r, end) => {
-        rpcs += r.lookup.rpcs;
-        if (--left === 0) finish(end);
-      });
-    }
-  });
 }
 
 export function findNode(s: NodeState, target: Uint8Array, now: number, op: number): void {

@@ -60,6 +60,8 @@ export class RoutingTable extends BucketTree {
   private readonly limits: AdmissionLimits;
   /** The handle ping-checked when Observe.Ping is returned. */
   pingTarget = -1;
+  /** True when the last observe() put the peer into a bucket it was not in (hand-over to new nodes reads it). */
+  added = false;
   /** Cached depth of the smallest subtree holding the k nearest contacts (newcomer not counted); -1 = stale. */
   private nearDepth = -1;
 
@@ -79,6 +81,7 @@ export class RoutingTable extends BucketTree {
    * estimate; `nowSec` (seconds since the node's epoch) paces eviction pings.
    */
   observe(handle: number, rttMs = -1, nowSec = 0): Observe {
+    this.added = false;
     if (handle === this.self) return Observe.Self;
     this.measure(handle);
     const peers = this.peers;
@@ -110,6 +113,7 @@ export class RoutingTable extends BucketTree {
       if (count < this.k) {
         appendContact(this.data, at, this.k, handle, rttMs >= 0 ? packRtt(0, rttMs, rttMs / 2) : 0);
         this.nearDepth = -1;
+        this.added = true;
         dropReplacement(this.data, at, this.k, handle);
         return Observe.Done;
       }
@@ -123,7 +127,8 @@ export class RoutingTable extends BucketTree {
       const staleSlot = firstStaleContact(this.data, at, this.k);
       if (staleSlot >= 0) {
         if (this.r === 0) { this.removeSlot(bucket, staleSlot); continue; } // no cache: free the slot, then add
-        this.replaceSlot(bucket, staleSlot);
+        this.replaceSlot(bucket, staleSlot); // the newest replacement: the newcomer
+        this.added = true;
         return Observe.Done;
       }
       if ((hdr >>> 24) & FLAG_PINGING) return Observe.Done;

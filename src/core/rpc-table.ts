@@ -81,14 +81,16 @@ export class RequestTable<R extends LookupRef = LookupRef> extends NodeTimers {
   }
 
   /** Sends `msg` to `peer` as a new request and records it. */
-  openRequest(peer: number, msg: Request, purpose: Purpose, now: number, run: R | null, waiter: Waiter | null): Pending<R> {
+  openRequest(peer: number, msg: Request, purpose: Purpose, now: number, run: R | null, waiter: Waiter | null, timeoutScale = 1): Pending<R> {
     let rpc = this.rng.nextU32();
     const pending = (this.pending ??= new Map());
     while (pending.has(rpc)) rpc = this.rng.nextU32();
     msg.rpc = rpc;
     // A verification PING waits as long as any request may: a slow honest peer that misses it
     // stays out of the table until its next request, while a spoofed one costs only a pending entry.
-    const deadline = now + (purpose === Purpose.Verify ? this.config.maxTimeoutMs : this.timeoutFor(peer));
+    // A retry waits longer (timeoutScale 2, 4, …: RFC 6298's backoff), never past maxTimeoutMs.
+    const timeout = this.timeoutFor(peer);
+    const deadline = now + (purpose === Purpose.Verify ? this.config.maxTimeoutMs : timeoutScale === 1 ? timeout : Math.min(this.config.maxTimeoutMs, timeout * timeoutScale));
     const p: Pending<R> = { rpc, peer, request: msg.type, sentAt: now, deadline, purpose, run, waiter, late: false };
     pending.set(rpc, p);
     this.send(peer, msg);
@@ -230,10 +232,11 @@ export function request<R extends LookupRef>(
   now: number,
   run: R | null,
   waiter: Waiter | null,
+  timeoutScale = 1,
 ): number {
   if (!s.up) {
     waiter?.settle(null, now);
     return -1;
   }
-  return s.openRequest(peer, msg, purpose, now, run, waiter).deadline;
+  return s.openRequest(peer, msg, purpose, now, run, waiter, timeoutScale).deadline;
 }

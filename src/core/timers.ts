@@ -1,6 +1,6 @@
 /**
  * The node's deadlines, one slot per kind of timer, so the host's next wake-up (pollTimeout) is
- * a minimum over five numbers. The Rpc slot is never later than the earliest pending request
+ * a minimum over six numbers. The Rpc slot is never later than the earliest pending request
  * deadline (the request table lowers it for every request and makes it exact at each tick);
  * the others are written by the maintenance jobs. Infinity means "not set".
  *
@@ -25,9 +25,11 @@ export const enum TimerKind {
   Replicate = 2,
   Republish = 3,
   Expire = 4,
+  /** The next hand-over STORE the pacing budget allows (hand-over.ts). */
+  HandOver = 5,
 }
 
-const KINDS = 5;
+const KINDS = 6;
 
 const NODES_PER_SLAB = 1024;
 let slab = new Float64Array(0);

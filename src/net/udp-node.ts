@@ -124,7 +124,7 @@ export interface UdpFindNodeResult extends Omit<FindNodeResult, 'closest'> {
 /**
  * Events a user can observe: 'drop' (reason, scope, count: a datagram's outcome, something
  * refused inside or outside one, or dropped contacts; see datagram-accounts.ts), 'stored',
- * 'timeout', 'lookup', 'cache-hit'.
+ * 'timeout', 'lookup', 'cache-hit', 'hand-over' (a STORE sent to a newcomer).
  */
 export interface UdpNodeEvents {
   drop: [reason: string, scope: DropScope, count: number];
@@ -132,6 +132,7 @@ export interface UdpNodeEvents {
   timeout: [ev: Extract<NodeEvent, { type: 'timeout' }>];
   lookup: [ev: Extract<NodeEvent, { type: 'lookup' }>];
   'cache-hit': [ev: Extract<NodeEvent, { type: 'cache-hit' }>];
+  'hand-over': [ev: Extract<NodeEvent, { type: 'hand-over' }>];
 }
 
 const utf8 = new TextEncoder();

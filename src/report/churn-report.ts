@@ -89,6 +89,7 @@ export function formatChurnRun(r: ChurnResult): string {
   }
   out.push(`Traffic: ${Object.entries(r.traffic).map(([t, c]) => `${t} ${fmt(c, 0)}`).join(', ')}`);
   out.push(`Memory: ${fmt(r.bytesPerNode, 0)} bytes per node (JS heap + typed arrays)`);
+  if (r.table && r.table.nodes > 0) out.push(`Routing tables (${fmt(r.table.nodes, 0)} up nodes): ${fmt(r.table.contactsPerNode, 1)} contacts and ${fmt(r.table.bucketsPerNode, 1)} buckets per node (mean)`);
   return out.join('\n');
 }
 

@@ -67,6 +67,8 @@ export interface StressReport {
     perShard: Array<{ shard: number; messages: number; messagesPerSec: number; framesOut: number; framesIn: number; local: number; backpressure: number; busyRatio: number }>;
     drops: Record<string, number>;
     cacheHits: number;
+    /** STOREs sent to newcomers by hand-over (included in byType.STORE). */
+    handOvers: number;
     timeoutWaitMs: number;
   };
   memory: { bytesPerNodeAtSpawn: number; bytesPerNodeAfterJoin: number; bytesPerNodeAfterRun: number; heapBytes: number; typedArrayBytes: number; rssBytes: number };
@@ -131,6 +133,7 @@ export function buildStressReport(r: StressResult, env: RunEnvironment): StressR
   const drops: Record<string, number> = {};
   let messages = 0;
   let cacheHits = 0;
+  let handOvers = 0;
   let heap = 0;
   let typed = 0;
   for (const s of r.stats) {
@@ -142,6 +145,7 @@ export function buildStressReport(r: StressResult, env: RunEnvironment): StressR
     });
     for (const [reason, c] of Object.entries(s.drops)) drops[reason] = (drops[reason] ?? 0) + c;
     cacheHits += s.cacheHits;
+    handOvers += s.handOvers ?? 0;
     heap += s.heapUsed;
     typed += s.typedArrayBytes;
   }
@@ -160,7 +164,7 @@ export function buildStressReport(r: StressResult, env: RunEnvironment): StressR
   let replicas = 0;
   const storeRows = phase('store').rows!;
   for (let i = 0; i < storeRows.stored.length; i++) replicas += storeRows.stored[i]!;
-  const ideal = o.config.k === 20 && o.config.alpha === 3;
+  const ideal = o.config.k === 20 && o.config.alpha === 3 && (o.config.bitsPerStep ?? 1) === 1;
   const resolved = resolveConfig(o.config);
   return {
     meta: {
@@ -177,6 +181,7 @@ export function buildStressReport(r: StressResult, env: RunEnvironment): StressR
         keys: o.keys,
         k: o.config.k,
         alpha: o.config.alpha,
+        bits: resolveConfig(o.config).bitsPerStep,
         concurrency: o.concurrency,
         joinConcurrency: o.joinConcurrency,
         latency: formatLatency(o.network.latency),
@@ -227,6 +232,7 @@ export function buildStressReport(r: StressResult, env: RunEnvironment): StressR
       }),
       drops,
       cacheHits,
+      handOvers,
       timeoutWaitMs: Object.values(lookups).reduce((a, l) => a + l.timeoutWaitMs, 0),
     },
     memory: {
@@ -247,7 +253,7 @@ export function formatStressReport(rep: StressReport): string {
   const f = rep.meta.flags as Record<string, unknown>;
   const out: string[] = [];
   out.push('');
-  out.push(`kadswarm stress — ${fmt(f.nodes as number, 0)} nodes on ${f.workers} workers, k = ${f.k}, α = ${f.alpha}, latency ${f.latency}, loss ${f.loss}, seed ${rep.meta.seed}`);
+  out.push(`kadswarm stress — ${fmt(f.nodes as number, 0)} nodes on ${f.workers} workers, k = ${f.k}, α = ${f.alpha}, B = ${f.bits ?? 1}, latency ${f.latency}, loss ${f.loss}, seed ${rep.meta.seed}`);
   out.push(`${rep.meta.node}, ${rep.meta.cores} cores, ${formatBytes(rep.meta.memoryBytes as number)}; commit ${rep.meta.commit}; total ${(rep.totalWallMs / 1000).toFixed(1)} s`);
   out.push('');
   const virtual = rep.meta.clock === 'virtual';
@@ -281,7 +287,8 @@ export function formatStressReport(rep: StressReport): string {
   out.push('');
   const fn = rep.findNode;
   const ref = fn.reference ? ` (reference for ideal tables: ${fmt(fn.reference.depth, 2)} and ${fmt(fn.reference.rpcs, 0)})` : ' (no reference figures for these k and α)';
-  out.push(`FIND_NODE: closest node found at mean depth ${fmt(fn.meanDepth, 2)}, ${fmt(fn.meanRpcs, 1)} RPCs per lookup${ref}`);
+  const bucketsPerNode = rep.health.buckets / Math.max(1, rep.health.nodes);
+  out.push(`FIND_NODE: closest node found at mean depth ${fmt(fn.meanDepth, 2)}, ${fmt(fn.meanRpcs, 1)} RPCs per lookup, ${fmt(bucketsPerNode, 1)} buckets per node (B = ${f.bits ?? 1})${ref}`);
   out.push(`FIND_NODE correctness: ${fn.exact}/${fn.checked} results equal the true k closest nodes (${pct(fn.exactRatio)})`);
   out.push(formatReplicaLine(rep.store.replicas, rep.lookups.store.successRatio));
   const h = rep.health;
@@ -291,7 +298,7 @@ export function formatStressReport(rep: StressReport): string {
   );
   out.push('');
   const t = rep.traffic;
-  out.push(`Traffic: ${fmt(t.messages, 0)} messages — ${Object.entries(t.byType).map(([k, v]) => `${k} ${fmt(v, 0)}`).join(', ')}`);
+  out.push(`Traffic: ${fmt(t.messages, 0)} messages — ${Object.entries(t.byType).map(([k, v]) => `${k} ${fmt(v, 0)}`).join(', ')}; hand-over STOREs to newcomers ${fmt(t.handOvers ?? 0, 0)}`);
   out.push(formatTable(['shard', 'messages', 'msg/s', 'frames out', 'frames in', 'local', 'ring full', 'busy'], t.perShard.map((s) => [s.shard, s.messages, fmt(s.messagesPerSec, 0), s.framesOut, s.framesIn, s.local, s.backpressure, pct(s.busyRatio)])));
   out.push(`Cache hits ${fmt(t.cacheHits, 0)}; time lookups waited on timeouts ${fmt(t.timeoutWaitMs / 1000, 1)} s; dropped: ${Object.keys(t.drops).length ? Object.entries(t.drops).map(([k, v]) => `${k} ${v}`).join(', ') : 'none'}`);
   out.push('');

@@ -66,6 +66,8 @@ export class ClusterStats {
   localMessages = 0;
   delivered = 0;
   cacheHits = 0;
+  /** STOREs sent to newcomers by hand-over (counted in sent[] too, as STOREs). */
+  handOvers = 0;
   handlerErrors = 0;
 }
 
@@ -283,6 +285,7 @@ export class Cluster implements Outbox, WakeQueue, EventSink {
       return this.count(ev.reason);
     }
     if (ev.type === 'cache-hit') this.stats.cacheHits++;
+    else if (ev.type === 'hand-over') this.stats.handOvers++;
     this.onEvent?.(node, ev);
   }
 

@@ -43,6 +43,8 @@ export interface ChurnResult {
   buckets: Array<{ startMs: number; gets: number; success: number; upNodes: number; staleShare: number; meanReplicas: number; keysWithoutReplica: number }>;
   finds: { count: number; depth: Summary; rpcs: Summary; timeouts: Summary; latencyMs: Summary; depthCounts: Array<[number, number]>; exact: number; checked: number };
   bytesPerNode: number;
+  /** Routing tables at the end, over the up nodes: mean contacts and buckets per node. */
+  table?: { nodes: number; contactsPerNode: number; bucketsPerNode: number };
   /** Messages sent, by type. */
   traffic: Record<string, number>;
 }
@@ -74,6 +76,9 @@ export async function runChurn(o: ChurnOptions, onProgress?: (share: number) => 
           result.traffic[MESSAGE_TYPE_NAMES[t]!] = (result.traffic[MESSAGE_TYPE_NAMES[t]!] ?? 0) + c;
         });
       }
+      const tables = (await swarm.health([])).reduce((a, h) => ({ nodes: a.nodes + h.nodes, contacts: a.contacts + h.contacts, buckets: a.buckets + h.buckets }), { nodes: 0, contacts: 0, buckets: 0 });
+      const per = Math.max(1, tables.nodes);
+      result.table = { nodes: tables.nodes, contactsPerNode: tables.contacts / per, bucketsPerNode: tables.buckets / per };
       return result;
     };
     return await Promise.race([run(), swarm.failed]);
@@ -199,5 +204,6 @@ function merge(
     finds: { count: fDepth.count, depth: fDepth.summary(), rpcs: fRpcs.summary(), timeouts: fTimeouts.summary(), latencyMs: fLatency.summary(), depthCounts: fDepth.countsByValue(), exact, checked },
     bytesPerNode: slope + grownBytes / o.nodes,
     traffic: {},
+    table: { nodes: 0, contactsPerNode: 0, bucketsPerNode: 0 },
   };
 }

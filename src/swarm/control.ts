@@ -122,6 +122,8 @@ export interface ShardStats {
   backpressure: number;
   delivered: number;
   cacheHits: number;
+  /** Hand-over STOREs to newcomers (also counted under STORE in `sent`). */
+  handOvers: number;
   handlerErrors: number;
   busyMs: number;
   heapUsed: number;

@@ -199,6 +199,7 @@ export class Shard extends Cluster implements RemoteLinks {
       backpressure: this.backpressure,
       delivered: s.delivered,
       cacheHits: s.cacheHits,
+      handOvers: s.handOvers,
       handlerErrors: s.handlerErrors,
       busyMs: this.busyMs,
       heapUsed: getHeapStatistics().used_heap_size,

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UsageError, choiceFlag, durationFlag, flagHelp, intFlag, latencyFlag, numberFlag, parseFlags, ratioFlag } from '../../src/cli/flags.js';
+import { UsageError, bitsFlag, choiceFlag, durationFlag, flagHelp, intFlag, latencyFlag, numberFlag, parseFlags, ratioFlag } from '../../src/cli/flags.js';
 import { closestName } from '../../src/core/names.js';
 
 describe('flag parsers', () => {
@@ -42,6 +42,23 @@ describe('flag parsers', () => {
     expect(choiceFlag('restart', 'fresh', ['keep', 'fresh'] as const)).toBe('fresh');
     expect(() => choiceFlag('restart', 'crash', ['keep', 'fresh'] as const)).toThrow('--restart must be keep or fresh, got "crash"');
     expect(() => choiceFlag('mode', 'x', ['a', 'b', 'c'] as const)).toThrow('--mode must be one of a, b, c, got "x"');
+  });
+
+  it('--bits B maps to bitsPerStep in 1..5; absent, it leaves the setting to the config file or the default', () => {
+    expect(bitsFlag('4')).toEqual({ bitsPerStep: 4 });
+    expect(bitsFlag(undefined)).toEqual({});
+    expect(() => bitsFlag('6')).toThrow('--bits must be an integer in 1..5, got "6"');
+    expect(() => bitsFlag('0')).toThrow(UsageError);
+  });
+
+  it('stress, churn and serve take --bits and refuse a B out of range as bad usage (exit code 2)', async () => {
+    const main = new URL('../../dist/src/cli/main.js', import.meta.url).pathname;
+    for (const command of ['stress', 'churn', 'serve']) {
+      const run = promisify(execFile)(process.execPath, [main, command, '--bits', '9', ...(command === 'serve' ? [] : ['--out', '/tmp/kadswarm-flags-test'])]);
+      await expect(run).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--bits must be an integer in 1..5, got "9"') });
+      const help = await promisify(execFile)(process.execPath, [main, command, '--help']);
+      expect(help.stdout).toMatch(/--bits B\s+bits per routing step, 1\.\.5/);
+    }
   });
 
   it('npm run churn refuses a bad rate as bad usage (exit code 2) with the message, before starting anything', async () => {
@@ -96,7 +113,7 @@ describe('parseFlags', () => {
   it('--config refuses an unknown key or setting by name with the valid ones, and files that do not parse', () => {
     expect(() => parseFlags('t', ['--config', file({ nodez: 5 })], specs)).toThrow(/unknown key "nodez" \(did you mean "nodes"\?\); the keys are kad, nodes, join-concurrency, seed, sweep \(/);
     expect(() => parseFlags('t', ['--config', file({ kad: { bitsPerstep: 2 } })], specs)).toThrow(
-      /: config: unknown setting "bitsPerstep" \(did you mean "bitsPerStep"\?\); the settings are k, alpha, bitsPerStep, .*cacheOnLookupPath, verifyAddresses, .*maxPerIp, maxSourcesPerKey, .*sourceReplyBytes/,
+      /: config: unknown setting "bitsPerstep" \(did you mean "bitsPerStep"\?\); the settings are k, alpha, bitsPerStep, .*cacheOnLookupPath, verifyAddresses, .*maxPerIp, maxSourcesPerKey, .*sourceReplyBytes, .*joinAttempts/,
     );
     expect(() => parseFlags('t', ['--config', file('{"nodes": 5,')], specs)).toThrow(/not valid JSON/);
     expect(() => parseFlags('t', ['--config', file([1])], specs)).toThrow(/must be a JSON object/);

@@ -64,6 +64,8 @@ const EVERY_SETTING: KadConfig = {
   maxSourceBytesPerKey: 32_768,
   maxSourceValueBytes: 300,
   sourceReplyBytes: 1200,
+  handOverPerSecond: 5,
+  joinAttempts: 4,
 };
 
 const dir = mkdtempSync(join(tmpdir(), 'kadswarm-runs-'));

@@ -58,6 +58,9 @@ describe('resolveConfig refusals', () => {
     [{ replicas: 0 }, /replicas must be an integer in 1\.\.255, got 0/],
     [{ k: 8, replicas: 256 }, /replicas must be an integer/],
     [{ maxValueBytes: -1 }, /maxValueBytes/],
+    [{ handOverPerSecond: -1 }, /handOverPerSecond must be an integer in 0\.\.1000000, got -1/],
+    [{ joinAttempts: 0 }, /joinAttempts must be an integer in 1\.\.64, got 0/],
+    [{ joinAttempts: 1.5 }, /joinAttempts must be an integer in 1\.\.64, got 1\.5/],
     [{ maxValueBytes: 65537 }, /maxValueBytes/],
     [{ maxRecords: -1 }, /maxRecords/],
     [{ maxRecords: 1.5 }, /maxRecords/],
@@ -104,7 +107,7 @@ describe('resolveConfig unknown keys', () => {
   it('refuses a key that is no setting, with the nearest name and the list of settings', () => {
     const typo = { bitsPerstep: 2 } as unknown as Partial<KadConfig>;
     expect(() => resolveConfig(typo)).toThrow('config: unknown setting "bitsPerstep" (did you mean "bitsPerStep"?); the settings are k, alpha, bitsPerStep,');
-    expect(() => resolveConfig({ colour: 'red' } as unknown as Partial<KadConfig>)).toThrow(/^config: unknown setting "colour"; the settings are k, alpha, .*cacheOnLookupPath, verifyAddresses, .*maxPerIp, maxSourcesPerKey, .*sourceReplyBytes/);
+    expect(() => resolveConfig({ colour: 'red' } as unknown as Partial<KadConfig>)).toThrow(/^config: unknown setting "colour"; the settings are k, alpha, .*cacheOnLookupPath, verifyAddresses, .*maxPerIp, maxSourcesPerKey, .*sourceReplyBytes, .*joinAttempts/);
   });
 });
 

@@ -1,0 +1,106 @@
+/**
+ * Joins that always fill the table and joins under loss, on the in-process network (virtual time):
+ * every newcomer ends its join with contacts in the far half of the ID space (whose IDs differ from
+ * its own in the top bit), even when its self-lookup heard from k or fewer nodes; and at 30 % loss
+ * every join succeeds, the lost bootstrap exchanges being retried.
+ */
+import { describe, expect, it } from 'vitest';
+import { SimNetwork } from '../../src/sim/sim-network.js';
+import { ID_WORDS } from '../../src/core/id.js';
+import { randomIdAtPrefix } from '../../src/core/join.js';
+import { Random } from '../../src/core/random.js';
+import { range, trueClosest } from '../helpers/brute-force.js';
+
+/** Far-half contacts (IDs that differ from the node's own in the top bit) in node i's table now. */
+function farHalf(net: SimNetwork, i: number): number {
+  const w = net.peers.words;
+  return net.nodes[i]!.table.contacts().filter((h) => ((w[h * ID_WORDS]! ^ w[i * ID_WORDS]!) & 0x80000000) !== 0).length;
+}
+
+/**
+ * Joins nodes 1..n-1 through node 0, 50 at a time (as SimNetwork.joinAll), and returns the
+ * newcomers that had no far-half contact at the moment their join ended (later joiners fill
+ * tables in, so the end of the whole run would hide it).
+ */
+function joinAndCheck(net: SimNetwork, n: number): { failed: number; lacking: number[] } {
+  let next = 1;
+  let active = 0;
+  let done = 0;
+  let failed = 0;
+  const lacking: number[] = [];
+  const start = (): void => {
+    while (active < 50 && next < n) {
+      const i = next++;
+      active++;
+      net.cluster.join(i, [0], (r) => {
+        if (!r.ok) failed++;
+        if (farHalf(net, i) === 0) lacking.push(i);
+        active--;
+        done++;
+        start();
+      });
+    }
+  };
+  start();
+  net.run(() => done === n - 1);
+  return { failed, lacking };
+}
+
+describe('joins fill the far half of the table', () => {
+  for (const n of [201, 1001]) {
+    it(`every one of ${n - 1} newcomers has contacts in the far half after its join`, () => {
+      const net = new SimNetwork({ seed: 3, checkInvariants: false });
+      for (let i = 0; i < n; i++) net.addNode();
+      const { failed, lacking } = joinAndCheck(net, n);
+      expect(failed).toBe(0);
+      expect(lacking).toEqual([]);
+      // And lookups stay exact: 100 random targets from random nodes against a brute-force sort.
+      const rng = new Random(17);
+      let exact = 0;
+      for (let q = 0; q < 100; q++) {
+        const asker = rng.int(n);
+        const target = rng.bytes(20);
+        const got = net.findNode(asker, target).closest;
+        if (JSON.stringify(got) === JSON.stringify(trueClosest(net.peers, range(n).filter((h) => h !== asker), target, 20))) exact++;
+      }
+      expect(exact).toBe(100);
+    });
+  }
+
+  it('randomIdAtPrefix draws IDs that share exactly the asked number of leading bits', () => {
+    const ids = new Uint32Array(ID_WORDS);
+    const rng = new Random(5);
+    for (let w = 0; w < ID_WORDS; w++) ids[w] = rng.nextU32();
+    const out = new Uint32Array(ID_WORDS);
+    for (const p of [0, 1, 5, 31, 32, 33, 100, 159]) {
+      randomIdAtPrefix(ids, 0, p, out, () => rng.nextU32());
+      let shared = 0;
+      for (let w = 0; w < ID_WORDS; w++) {
+        const d = (out[w]! ^ ids[w]!) >>> 0;
+        if (d === 0) { shared += 32; continue; }
+        shared += Math.clz32(d);
+        break;
+      }
+      expect(shared).toBe(p);
+    }
+  });
+});
+
+describe('joins under loss', () => {
+  it('300 nodes at 30 % loss: every join succeeds (lost bootstrap exchanges are retried)', () => {
+    const net = new SimNetwork({ seed: 4, network: { loss: 0.3 }, checkInvariants: false });
+    for (let i = 0; i < 300; i++) net.addNode();
+    const joins = net.joinAll(0, 1, 300);
+    expect(joins.filter((j) => !j.ok).length).toBe(0);
+    // Retries happened: about half the bootstrap exchanges are lost at this loss (request or reply).
+    expect(net.drops.get('lost') ?? 0).toBeGreaterThan(0);
+    for (let i = 1; i < 300; i++) expect(net.nodes[i]!.table.size).toBeGreaterThan(20);
+  });
+
+  it('with joinAttempts 1 (no retry) the same network fails joins: the retry is what makes them succeed', () => {
+    const net = new SimNetwork({ seed: 4, network: { loss: 0.3 }, config: { joinAttempts: 1 }, checkInvariants: false });
+    for (let i = 0; i < 300; i++) net.addNode();
+    const failed = net.joinAll(0, 1, 300).filter((j) => !j.ok).length;
+    expect(failed).toBeGreaterThan(50);
+  });
+});
