@@ -137,6 +137,8 @@ export interface AddSource {
   publisher: Uint8Array;
   /** Milliseconds the value has left to live; replication keeps the original expiry. */
   ttl: number;
+  /** The holder's write token for this sender (requireWriteTokens), as for STORE. */
+  token?: Uint8Array;
 }
 export interface FindSources {
   type: MessageType.FindSources;

@@ -7,10 +7,10 @@
  * A value is identified by (publisher ID, value); the publisher is an ID, not a handle, because
  * replication carries it from node to node and handles are local to each node.
  */
-import type { AddSourceResult, FindSourcesResult, LookupCost, SourceFound } from './events.js';
+import type { AddSourceResult, DropReason, FindSourcesResult, LookupCost, SourceFound } from './events.js';
 import { ID_WORDS, compareDistance, idToWords, writeIdWords } from './id.js';
 import { LookupKind } from './lookup.js';
-import { MessageType, type AddSource, type FindSources, type Reply, type SourceEntry } from './messages.js';
+import { MessageType, StoreCode, type AddSource, type FindSources, type Reply, type SourceEntry } from './messages.js';
 import type { NodeState, Run, SourceCollector } from './node-state.js';
 import { keyString } from './records.js';
 import { Purpose, request, type Waiter } from './rpc-table.js';
@@ -27,8 +27,15 @@ const NO_CONTACTS = new Uint32Array(0);
 // ------------------------------------------------------------------ answering
 
 export function answerAddSource(s: NodeState, from: number, msg: AddSource, now: number): void {
-  const ok = acceptSource(s, msg.key, msg.value, msg.publisher, msg.ttl, now);
-  s.send(from, { type: MessageType.StoreAck, rpc: msg.rpc, ok });
+  let code: StoreCode;
+  // As for STORE (answers.ts): without the token a spoofed source cannot store, nor spend another's share.
+  if (s.config.requireWriteTokens && !s.tokens.valid(s.peers.addressKey(from), msg.token, now)) {
+    s.drop('store-bad-token');
+    code = StoreCode.BadToken;
+  } else {
+    code = acceptSource(s, msg.key, msg.value, msg.publisher, msg.ttl, now, s.peers.groupKey(from));
+  }
+  s.send(from, { type: MessageType.StoreAck, rpc: msg.rpc, ok: code === StoreCode.Ok, code });
 }
 
 /** One page of the values held under the key; the first page (cursor 0) also carries the closest contacts. */
@@ -49,27 +56,37 @@ export function answerFindSources(s: NodeState, from: number, msg: FindSources, 
 }
 
 /** Keeps one source value unless it is too large or a per-key cap is reached (each refusal is one drop reason). */
-export function acceptSource(s: NodeState, key: Uint8Array, value: Uint8Array, publisher: Uint8Array, ttl: number, now: number): boolean {
+/** Each refusal of the sources store: its drop reason and STORE_ACK code. */
+const SOURCE_REFUSALS: Partial<Record<SourceOutcome, [DropReason, StoreCode]>> = {
+  [SourceOutcome.TooManyValues]: ['sources-per-key-full', StoreCode.Full],
+  [SourceOutcome.TooManyBytes]: ['source-bytes-per-key-full', StoreCode.Full],
+  [SourceOutcome.Full]: ['store-full', StoreCode.Full],
+  [SourceOutcome.OverQuota]: ['store-source-over-quota', StoreCode.SourceOverQuota],
+};
+
+/**
+ * Keeps one source value unless it is too large, a per-key cap is reached, the store is full or
+ * the sender's group (`group`: PeerIds.groupKey; the node's own adds pass its own) holds its share;
+ * each refusal is one drop reason and its STORE_ACK code.
+ */
+export function acceptSource(s: NodeState, key: Uint8Array, value: Uint8Array, publisher: Uint8Array, ttl: number, now: number, group: number): StoreCode {
   const c = s.config;
   if (value.length > c.maxSourceValueBytes) {
     s.drop('value-too-large');
-    return false;
+    return StoreCode.ValueTooLarge;
   }
   const life = Math.min(ttl, c.expireMs);
   if (!s.sources) s.sources = new SourceStore(c);
-  const outcome = s.sources.add(key, value, publisher, now + life, now);
-  if (outcome === SourceOutcome.TooManyValues) {
-    s.drop('sources-per-key-full');
-    return false;
-  }
-  if (outcome === SourceOutcome.TooManyBytes) {
-    s.drop('source-bytes-per-key-full');
-    return false;
+  const outcome = s.sources.add(key, value, publisher, now + life, now, group);
+  const refusal = SOURCE_REFUSALS[outcome];
+  if (refusal) {
+    s.drop(refusal[0]);
+    return refusal[1];
   }
   s.lowerTimer(TimerKind.Expire, now + life);
   if (c.replicate && s.timer(TimerKind.Replicate) === Infinity) s.setTimer(TimerKind.Replicate, now + replicationDelay(c, s.rng));
   s.rearm();
-  return true;
+  return StoreCode.Ok;
 }
 
 // ------------------------------------------------------------------ operations
@@ -99,7 +116,7 @@ export function storeSourcesAtClosest(s: NodeState, key: Uint8Array, entries: So
     const batch = new SourceBatch(s, op, base, run.startedAt);
     const last = targets[targets.length - 1];
     if (targets.length < replicas || compareDistance(s.peers.words, s.self * ID_WORDS, last! * ID_WORDS, keyWords, 0) < 0) {
-      for (const e of entries) batch.count(acceptSource(s, key, e.value, e.publisher, e.ttl, t));
+      for (const e of entries) batch.count(acceptSource(s, key, e.value, e.publisher, e.ttl, t, s.peers.groupKey(s.self)) === StoreCode.Ok);
       targets = targets.slice(0, replicas - 1);
     }
     batch.left = targets.length * entries.length;
@@ -108,6 +125,8 @@ export function storeSourcesAtClosest(s: NodeState, key: Uint8Array, entries: So
     for (const peer of targets) {
       for (const e of entries) {
         const msg: AddSource = { type: MessageType.AddSource, rpc: 0, key, value: e.value, publisher: e.publisher, ttl: e.ttl };
+        const token = run.tokens?.get(peer); // from the lookup's NODES reply (requireWriteTokens)
+        if (token) msg.token = token;
         request(s, peer, msg, Purpose.Store, t, null, batch);
       }
     }

@@ -16,6 +16,8 @@ import type { SourceEntry } from './messages.js';
 export interface SourceValue {
   value: Uint8Array;
   publisher: Uint8Array;
+  /** Quota group of the node that stored it (PeerIds.groupKey: its /24 or /64). */
+  group: number;
   expiresAt: number;
   /** When an ADD_SOURCE for this value last arrived; replication skips recently stored ones. */
   storedAt: number;
@@ -39,12 +41,23 @@ export const enum SourceOutcome {
   TooManyValues = 2,
   /** The value would take the key past maxSourceBytesPerKey. */
   TooManyBytes = 3,
+  /** The node holds maxStoreBytes of source values already. */
+  Full = 4,
+  /** The sender's group holds its storeSourceShare of maxStoreBytes already. */
+  OverQuota = 5,
 }
 
 export interface SourceCaps {
   maxSourcesPerKey: number;
   maxSourceBytesPerKey: number;
+  /** The whole sources store's bound (the same figure as the single-value store's, kept apart). */
+  maxStoreBytes: number;
+  /** One group's part of maxStoreBytes (1: no share). */
+  storeSourceShare: number;
 }
+
+/** What one value costs the store's bound: its bytes and its entry's publisher, length and ttl. */
+const costOf = (v: { value: Uint8Array }): number => v.value.length + SOURCE_ENTRY_OVERHEAD_BYTES;
 
 /** Why holders refuse a value, for the error a publisher shows when every holder did (they only say no). */
 export function sourceRefusal(refused: number, caps: SourceCaps): string {
@@ -64,6 +77,9 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 
 export class SourceStore {
   readonly map = new Map<string, SourceSet>();
+  /** Bytes held in all (costOf each value), and per quota group: a flood of fresh keys meets both bounds. */
+  bytes = 0;
+  private readonly groups = new Map<number, number>();
 
   constructor(private readonly caps: SourceCaps) {}
 
@@ -80,7 +96,7 @@ export class SourceStore {
     return set.values.length > 0 ? set : undefined;
   }
 
-  add(key: Uint8Array, value: Uint8Array, publisher: Uint8Array, expiresAt: number, now: number): SourceOutcome {
+  add(key: Uint8Array, value: Uint8Array, publisher: Uint8Array, expiresAt: number, now: number, group = 0): SourceOutcome {
     const k = keyString(key);
     let set = this.get(k, now);
     const old = set?.values.find((v) => sameBytes(v.publisher, publisher) && sameBytes(v.value, value));
@@ -92,9 +108,17 @@ export class SourceStore {
     if (set && set.values.length >= this.caps.maxSourcesPerKey) return SourceOutcome.TooManyValues;
     if (!set && this.caps.maxSourcesPerKey === 0) return SourceOutcome.TooManyValues;
     if ((set?.bytes ?? 0) + value.length > this.caps.maxSourceBytesPerKey) return SourceOutcome.TooManyBytes;
+    const cost = costOf({ value });
+    // Expired values must not hold room that live ones need.
+    if (this.bytes + cost > this.caps.maxStoreBytes) this.sweep(now);
+    if (this.bytes + cost > this.caps.maxStoreBytes) return SourceOutcome.Full;
+    const held = this.groups.get(group) ?? 0;
+    if (this.caps.storeSourceShare < 1 && held + cost > this.caps.storeSourceShare * this.caps.maxStoreBytes) return SourceOutcome.OverQuota;
     if (!set) this.map.set(k, (set = { key, values: [], bytes: 0, nextSeq: 1 }));
-    set.values.push({ value, publisher, expiresAt, storedAt: now, seq: set.nextSeq++ });
+    set.values.push({ value, publisher, group, expiresAt, storedAt: now, seq: set.nextSeq++ });
     set.bytes += value.length;
+    this.bytes += cost;
+    this.groups.set(group, held + cost);
     return SourceOutcome.Stored;
   }
 
@@ -127,10 +151,22 @@ export class SourceStore {
     return next;
   }
 
+  /** Bytes one group holds (for tests and reports). */
+  groupBytes(group: number): number {
+    return this.groups.get(group) ?? 0;
+  }
+
   private prune(k: string, set: SourceSet, now: number): void {
     let bytes = 0;
     set.values = set.values.filter((v) => {
-      if (v.expiresAt <= now) return false;
+      if (v.expiresAt <= now) {
+        const cost = costOf(v);
+        this.bytes -= cost;
+        const left = (this.groups.get(v.group) ?? 0) - cost;
+        if (left > 0) this.groups.set(v.group, left);
+        else this.groups.delete(v.group);
+        return false;
+      }
       bytes += v.value.length;
       return true;
     });

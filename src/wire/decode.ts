@@ -228,9 +228,10 @@ function build(type: MessageType, rec: Record<string, unknown>, senderId: Uint8A
     }
     case MessageType.AddSource: {
       const { addSource: rpc, key, data: value, publisher, ttl } = rec;
-      if (!isU32(rpc) || !isId(key) || !isBytes(value) || !isId(publisher) || !isTtl(ttl)) return drop('bad-field');
+      const token = tokenOf(rec.token, false);
+      if (!isU32(rpc) || !isId(key) || !isBytes(value) || !isId(publisher) || !isTtl(ttl) || token === undefined) return drop('bad-field');
       if (value.length > limits.maxValueBytes) return drop('value-too-large');
-      message = { type, rpc, key, value, publisher, ttl };
+      message = token ? { type, rpc, key, value, publisher, ttl, token } : { type, rpc, key, value, publisher, ttl };
       break;
     }
     case MessageType.FindSources: {

@@ -89,7 +89,7 @@ export function encodeMessageView(senderWords: Uint32Array, senderAt: number, ms
       check(isBytes(msg.value), 'ADD_SOURCE value must be a Uint8Array');
       check(isId(msg.publisher), 'ADD_SOURCE publisher must be a 20-byte ID');
       check(isTtl(msg.ttl), `ttl must be a non-negative finite number, got ${msg.ttl}`);
-      w.bin(msg.key).bin(msg.value).bin(msg.publisher).number(msg.ttl);
+      w.bin(msg.key).bin(msg.value).bin(msg.publisher).number(msg.ttl).bin(token(msg.token));
       break;
     case MessageType.FindSources:
       check(isId(msg.key), 'FIND_SOURCES key must be 20 bytes');

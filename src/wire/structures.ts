@@ -40,7 +40,7 @@ export const MESSAGE_STRUCTURES: readonly (readonly string[])[] = Object.freeze(
     ['from', 'nodes', 'contacts', 'token'],
     ['from', 'findValue', 'key'],
     ['from', 'value', 'data', 'version', 'ttl', 'token'],
-    ['from', 'addSource', 'key', 'data', 'publisher', 'ttl'],
+    ['from', 'addSource', 'key', 'data', 'publisher', 'ttl', 'token'],
     ['from', 'findSources', 'key', 'cursor'],
     // entries: one bin of [u16 length][value][20-byte publisher ID][u32 ttl ms] per value (source-entries.ts).
     ['from', 'sources', 'entries', 'next', 'contacts'],

@@ -16,10 +16,31 @@ const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const dec = (b: Uint8Array): string => new TextDecoder().decode(b);
 const key = new Uint8Array(20).fill(4);
 const pub = (n: number): Uint8Array => new Uint8Array(20).fill(n);
+const NO_QUOTA = { maxStoreBytes: 1e9, storeSourceShare: 1 };
 
 describe('SourceStore', () => {
+  it('bounds a flood of fresh keys: one group gets its share, another still stores, the whole store its cap', () => {
+    const cost = 10 + SOURCE_ENTRY_OVERHEAD_BYTES; // a 10-byte value with its entry header
+    const s = new SourceStore({ maxSourcesPerKey: 256, maxSourceBytesPerKey: 65536, maxStoreBytes: 100 * cost, storeSourceShare: 0.25 });
+    const fresh = (i: number): Uint8Array => new Random(i + 1).bytes(20);
+    const outcomes = Array.from({ length: 1000 }, (_, i) => s.add(fresh(i), enc('0123456789'), pub(9), 1000, 0, 7));
+    expect(outcomes.filter((o) => o === SourceOutcome.Stored).length).toBe(25); // a quarter of 100 values
+    expect(outcomes.filter((o) => o === SourceOutcome.OverQuota).length).toBe(975);
+    expect(s.groupBytes(7)).toBe(25 * cost);
+    // Other groups fill the rest, and then the store is full for everyone.
+    let stored = 0;
+    for (let g = 100; g < 110; g++) for (let i = 0; i < 25; i++) if (s.add(fresh(g * 1000 + i), enc('0123456789'), pub(g), 1000, 0, g) === SourceOutcome.Stored) stored++;
+    expect(stored).toBe(75);
+    expect(s.bytes).toBe(100 * cost);
+    expect(s.add(fresh(999_999), enc('0123456789'), pub(1), 1000, 0, 1)).toBe(SourceOutcome.Full);
+    // Expired values give their room back (the group's share too).
+    expect(s.add(fresh(999_998), enc('0123456789'), pub(1), 2000, 1000, 1)).toBe(SourceOutcome.Stored);
+    expect(s.groupBytes(7)).toBe(0);
+    expect(s.bytes).toBe(cost);
+  });
+
   it('keeps one value per (publisher, value); a repeat refreshes its expiry, never shortens it', () => {
-    const s = new SourceStore({ maxSourcesPerKey: 10, maxSourceBytesPerKey: 1000 });
+    const s = new SourceStore({ ...NO_QUOTA, maxSourcesPerKey: 10, maxSourceBytesPerKey: 1000 });
     expect(s.add(key, enc('a'), pub(1), 100, 0)).toBe(SourceOutcome.Stored);
     expect(s.add(key, enc('a'), pub(2), 100, 0)).toBe(SourceOutcome.Stored);
     expect(s.add(key, enc('b'), pub(1), 100, 0)).toBe(SourceOutcome.Stored);
@@ -31,7 +52,7 @@ describe('SourceStore', () => {
   });
 
   it('refuses past maxSourcesPerKey and past maxSourceBytesPerKey; an expired value frees its place', () => {
-    const s = new SourceStore({ maxSourcesPerKey: 2, maxSourceBytesPerKey: 10 });
+    const s = new SourceStore({ ...NO_QUOTA, maxSourcesPerKey: 2, maxSourceBytesPerKey: 10 });
     expect(s.add(key, enc('1234'), pub(1), 50, 0)).toBe(SourceOutcome.Stored);
     expect(s.add(key, enc('5678'), pub(2), 100, 0)).toBe(SourceOutcome.Stored);
     expect(s.add(key, enc('9'), pub(3), 100, 0)).toBe(SourceOutcome.TooManyValues);
@@ -44,7 +65,7 @@ describe('SourceStore', () => {
   });
 
   it('pages by budget with cursors that survive a value expiring between two pages', () => {
-    const s = new SourceStore({ maxSourcesPerKey: 100, maxSourceBytesPerKey: 10_000 });
+    const s = new SourceStore({ ...NO_QUOTA, maxSourcesPerKey: 100, maxSourceBytesPerKey: 10_000 });
     for (let i = 0; i < 10; i++) s.add(key, enc(`v${i}`), pub(i), i === 3 ? 50 : 1000, 0);
     const cost = 2 + SOURCE_ENTRY_OVERHEAD_BYTES;
     const first = s.page(key, 0, 4 * cost, 10);

@@ -94,7 +94,7 @@ function asRecord(from: Uint8Array, m: Message): object {
       }
       return { from, value: m.rpc, data: m.value, version: m.version, ttl: m.ttl, token: m.token ?? EMPTY };
     case MessageType.AddSource:
-      return { from, addSource: m.rpc, key: m.key, data: m.value, publisher: m.publisher, ttl: m.ttl };
+      return { from, addSource: m.rpc, key: m.key, data: m.value, publisher: m.publisher, ttl: m.ttl, token: m.token ?? EMPTY };
     case MessageType.FindSources:
       return { from, findSources: m.rpc, key: m.key, cursor: m.cursor };
     case MessageType.Sources: {
