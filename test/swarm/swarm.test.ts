@@ -154,7 +154,7 @@ describe('stress run: 2,000 nodes, zero latency', () => {
   });
 
   it('1 and 2 workers get the same workload for the same seed: joiners, storers, askers, keys, targets', () => {
-    // The 15 other bootstrap nodes' join (together, through node 0) + the bulk join; store, get, get-absent, find-node.
+    // The 15 other bootstrap nodes' join (together, through node 0 and one another) + the bulk join; store, get, get-absent, find-node.
     expect(calls2.filter((c) => c[0] === 'join')).toHaveLength(2);
     expect(calls2.filter((c) => c[0] !== 'join').map((c) => c[0])).toEqual(['put', 'get', 'get-absent', 'find']);
     expect(calls1).toEqual(calls2);
