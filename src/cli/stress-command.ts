@@ -83,8 +83,9 @@ export async function stressCommand(argv: string[]): Promise<number> {
     // down to a 50 ms floor, and a newcomer with no sample yet waits 250 ms: a 250 ms floor and 1 s
     // initial timeout still made the 2,000-node run at 30 % loss take 194 s, while the replies come
     // back in milliseconds (latency 0). The adaptive timeout and the wait for a late reply stop at
-    // 2 s: one RTT sample taken while the machine stalled inflates rttvar for many samples. Together
-    // 63 s → 48 s on a quiet machine (BENCHMARKS.md "Joins under loss", second step).
+    // 2 s: one RTT sample taken while the machine stalled inflates rttvar for many samples. Measured
+    // 194 s → 63 s (floor, first timeout) → 48 s (the 2 s cap) on a quiet machine (BENCHMARKS.md
+    // "Joins under loss", second step).
     // Virtual time has no such wait: the protocol's own defaults apply.
     ...(clock === 'real' ? (network.loss > 0 ? LOSSY_REAL_TIMEOUTS : { minTimeoutMs: 2000, maxTimeoutMs: 10_000, initialTimeoutMs: 5000 }) : {}),
     ...kad,
