@@ -92,6 +92,21 @@ describe('--config', () => {
     expect(r.stdout).toMatch(/k = 10, α = 2/);
   }, 150_000);
 
+  it('stress in real time: timeouts 50 ms / 250 ms / 2 s with --loss, 2 s / 5 s / 10 s without, and --config "kad" overrides them', async () => {
+    type Timeouts = Pick<KadConfig, 'minTimeoutMs' | 'initialTimeoutMs' | 'maxTimeoutMs'>;
+    const timeoutsOf = async (name: string, args: string[]): Promise<Timeouts> => {
+      const out = join(dir, name);
+      const r = await kadswarm(['stress', '--nodes', '40', '--keys', '10', '--workers', '1', '--min-success', '0', '--out', out, ...args]);
+      expect(r.code, r.stderr).toBe(0);
+      const { minTimeoutMs, initialTimeoutMs, maxTimeoutMs } = (JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as { meta: { config: KadConfig } }).meta.config;
+      return { minTimeoutMs, initialTimeoutMs, maxTimeoutMs };
+    };
+    expect(await timeoutsOf('lossy', ['--loss', '0.3'])).toEqual({ minTimeoutMs: 50, initialTimeoutMs: 250, maxTimeoutMs: 2000 });
+    expect(await timeoutsOf('lossless', [])).toEqual({ minTimeoutMs: 2000, initialTimeoutMs: 5000, maxTimeoutMs: 10_000 });
+    const file = configFile('timeouts.json', { kad: { minTimeoutMs: 120 } });
+    expect(await timeoutsOf('lossy-config', ['--loss', '0.3', '--config', file])).toEqual({ minTimeoutMs: 120, initialTimeoutMs: 250, maxTimeoutMs: 2000 });
+  }, 150_000);
+
   it('churn: every KadConfig setting reaches churn.json meta.config; a flag (--k) overrides the file', async () => {
     const file = configFile('churn.json', { nodes: 60, duration: '10m', keys: 10, 'get-rate': 0.5, kad: EVERY_SETTING });
     const out = join(dir, 'churn');

@@ -154,8 +154,16 @@ describe('stress run: 2,000 nodes, zero latency', () => {
   });
 
   it('1 and 2 workers get the same workload for the same seed: joiners, storers, askers, keys, targets', () => {
-    // The 15 other bootstrap nodes' join (together, through node 0) + the bulk join; store, get, get-absent, find-node.
-    expect(calls2.filter((c) => c[0] === 'join')).toHaveLength(2);
+    // The 15 other bootstrap nodes' join (together, through node 0 and one another) + the bulk join; store, get, get-absent, find-node.
+    const joins = calls2.filter((c) => c[0] === 'join');
+    expect(joins).toHaveLength(2);
+    // The bootstrap nodes are offered all 16 (each then joins through three others, never itself:
+    // test/swarm/join-via.test.ts), not node 0 alone; everyone else joins through the same 16.
+    const [boot, bulk] = joins as [string, number[], number[]][];
+    expect(boot[1]).toHaveLength(15);
+    expect(boot[2]).toEqual([boot[2][0], ...boot[1]]);
+    expect(bulk[2]).toEqual(boot[2]);
+    expect(bulk[1]).toHaveLength(2000 - 16);
     expect(calls2.filter((c) => c[0] !== 'join').map((c) => c[0])).toEqual(['put', 'get', 'get-absent', 'find']);
     expect(calls1).toEqual(calls2);
     // Sanity: the choices are random nodes, not all the same one.
