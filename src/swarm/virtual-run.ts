@@ -197,7 +197,7 @@ export function runVirtual(shard: Shard, p: VirtualParams, barrierMem: BarrierMe
     for (let row = 0; row < ph.nodes.length; row++) {
       const node = ph.nodes[row]!;
       if (!mine(node)) continue;
-      shard.at(joinEnd + ph.startMs + row * ph.spacingMs, node, () => startOp(shard, ph.kind, ph.nodes, ph.items, row, out, ph.sample, ph.trace, seed, () => {}));
+      shard.at(joinEnd + ph.startMs + row * ph.spacingMs, node, () => startOp(shard, ph.kind, ph.nodes, ph.items, row, out, ph.sample, ph.trace, seed, () => {}, ph.files));
     }
     return out;
   });
