@@ -12,6 +12,7 @@ import type { NetworkModel } from '../sim/network-model.js';
 import { minLatency } from '../sim/network-model.js';
 import { IdOracle } from '../sim/oracle.js';
 import { Swarm } from './supervisor.js';
+import { mergeChurnFiles, type ChurnFilesResult } from './churn-files.js';
 import { FIND_COLS, GET_COLS, GET_CUT_SHORT, measuredStartMs, trueClosestFor, type VirtualParams } from './virtual-run.js';
 
 export interface ChurnOptions {
@@ -45,6 +46,8 @@ export interface ChurnResult {
   bytesPerNode: number;
   /** Messages sent, by type. */
   traffic: Record<string, number>;
+  /** `--workload files`: source lookups and keyword searches under churn. */
+  files?: ChurnFilesResult;
 }
 
 export async function runChurn(o: ChurnOptions, onProgress?: (share: number) => void): Promise<ChurnResult> {
@@ -183,6 +186,7 @@ function merge(
     sum = (sum + s.traceSum) >>> 0;
     messages += s.traceCount;
   }
+  const files = p.files ? mergeChurnFiles(shards, o.seed, o.nodes, p.files, measuredStartMs(p, o.nodes), p.durationMs, p.bucketMs) : undefined;
   const spawnNodes = spawned.reduce((a, s) => a + s.nodes - s.firstNodes, 0);
   const slope = spawned.reduce((a, s) => a + s.bytesAtAll - s.bytesAtFirst, 0) / Math.max(1, spawnNodes);
   return {
@@ -199,5 +203,6 @@ function merge(
     finds: { count: fDepth.count, depth: fDepth.summary(), rpcs: fRpcs.summary(), timeouts: fTimeouts.summary(), latencyMs: fLatency.summary(), depthCounts: fDepth.countsByValue(), exact, checked },
     bytesPerNode: slope + grownBytes / o.nodes,
     traffic: {},
+    ...(files ? { files } : {}),
   };
 }

@@ -9,6 +9,7 @@ import type { RingMesh } from '../net/ring-mesh.js';
 import type { NetworkModel } from '../sim/network-model.js';
 import type { BarrierMemory } from './barrier.js';
 import type { FilesSpec } from './files-workload.js';
+import type { ChurnFilesParams } from './virtual-files.js';
 
 export interface ShardSetup {
   shard: number;
@@ -242,6 +243,8 @@ export interface VirtualParams {
    * `row` starts at startMs + row × spacingMs (times after the joins).
    */
   phases?: VirtualPhase[];
+  /** The file workload under churn (virtual-files.ts). */
+  files?: ChurnFilesParams;
 }
 
 export interface VirtualPhase {

@@ -51,7 +51,7 @@ export function startFileOp(shard: Shard, kind: 'publish' | 'find-sources' | 'se
 
 function isPublisherOf(shard: Shard, value: Uint8Array, f: number, w: FileWorkload): boolean {
   const s = w.spec.sources;
-  for (let j = f * s; j < f * s + s; j++) if (shard.peers.hasId(w.publishers[j]!, value)) return true;
+  for (let j = f * s; j < f * s + s; j++) if (w.publishers[j]! >= 0 && shard.peers.hasId(w.publishers[j]!, value)) return true;
   return false;
 }
 

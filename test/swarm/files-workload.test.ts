@@ -10,7 +10,11 @@ import { parseLatency } from '../../src/sim/network-model.js';
 import { fileWorkload } from '../../src/swarm/files-workload.js';
 import { buildStressReport, formatStressReport, stressHtml } from '../../src/report/stress-report.js';
 
+import { churnOptions } from './churn-options.js';
+import { formatChurnRun } from '../../src/report/churn-report.js';
+
 type StressRun = typeof import('../../src/swarm/stress-run.js');
+type ChurnRun = typeof import('../../src/swarm/churn-run.js');
 
 describe('the file workload', () => {
   it('is the same list for the same seed: 2–5 distinct words a name, hash = SHA-1 of the name, distinct publishers, truth by brute force', () => {
@@ -104,4 +108,28 @@ describe('the file workload', () => {
     expect(formatStressReport(rep)).toContain('Keyword search: recall 100.00%');
     expect(stressHtml(rep)).toContain('<h2>File sharing</h2>');
   }, 120_000);
+
+  it('under churn: source-lookup success and search recall overall and per bucket, the same run for 1 and 2 workers', async () => {
+    const mod = (await import(new URL('../../dist/src/swarm/churn-run.js', import.meta.url).href)) as ChurnRun;
+    const options = (workers: number) => {
+      const o = churnOptions({ workers, seed: 8, nodes: 300, minutes: 30 });
+      return { ...o, params: { ...o.params, keys: 0, getRate: 0, files: { files: 30, sources: 3, rate: 0.5, publishSpacingMs: 10 } } };
+    };
+    const one = await mod.runChurn(options(1));
+    const two = await mod.runChurn(options(2));
+    expect(two.traceHash).toBe(one.traceHash);
+    expect(two.traceChain).toBe(one.traceChain);
+    const f = one.files!;
+    expect(two.files).toEqual(f);
+    // Half a lookup and half a search a second for the 29 minutes after publishing: ~870 of each, less those cut short.
+    expect(f.lookups.count + f.lookups.cutShort).toBeGreaterThan(700);
+    expect(f.searches.count + f.searches.cutShort).toBeGreaterThan(700);
+    expect(f.lookups.success).toBeGreaterThan(0.95);
+    expect(f.searches.recall).toBeGreaterThan(0.9);
+    expect(f.searches.precision).toBe(1);
+    expect(f.buckets).toHaveLength(2);
+    expect(f.buckets.reduce((a, b) => a + b.lookups, 0)).toBe(f.lookups.count);
+    expect(f.buckets.reduce((a, b) => a + b.searches, 0)).toBe(f.searches.count);
+    expect(formatChurnRun(one)).toMatch(/Keyword searches: [\d,]+, recall \d/);
+  }, 180_000);
 });
