@@ -8,8 +8,7 @@ import type { LookupStep } from '../core/index.js';
 import type { RingMesh } from '../net/ring-mesh.js';
 import type { NetworkModel } from '../sim/network-model.js';
 import type { BarrierMemory } from './barrier.js';
-import type { FilesSpec } from './files-workload.js';
-import type { ChurnFilesParams } from './virtual-files.js';
+import type { ChurnFilesParams, FilesSpec } from './files-workload.js';
 
 export interface ShardSetup {
   shard: number;

@@ -18,6 +18,14 @@ export interface FilesSpec {
   sources: number;
 }
 
+/** The file workload under churn (virtual-files.ts). */
+export interface ChurnFilesParams extends FilesSpec {
+  /** Source lookups per second of virtual time, and as many keyword searches. */
+  rate: number;
+  /** ms between two publishes at the start of the measured part. */
+  publishSpacingMs: number;
+}
+
 /**
  * Word popularity: Zipf with this exponent over a vocabulary of WORDS_PER_FILE × files words. Mild
  * on purpose: every publisher adds its own entry under each word (one per publisher and value), so

@@ -10,15 +10,9 @@ import { randomUpNode, type ChurnSchedule } from '../sim/churn-model.js';
 import { shardOf } from '../sim/placement.js';
 import { emptyOpsResult, type OpsResult } from './control.js';
 import { startFileOp } from './file-ops.js';
-import { fileWorkload, type FilesSpec, type FileWorkload } from './files-workload.js';
+import { fileWorkload, type ChurnFilesParams, type FileWorkload } from './files-workload.js';
 import type { Shard } from './shard.js';
 
-export interface ChurnFilesParams extends FilesSpec {
-  /** Source lookups per second of virtual time, and as many keyword searches. */
-  rate: number;
-  /** ms between two publishes at the start of the measured part. */
-  publishSpacingMs: number;
-}
 
 /** The operations of a churn run's file workload, the same list on every shard. */
 export interface ChurnFilePlan {
