@@ -11,7 +11,7 @@ import { MINUTE, SECOND, type KadConfig } from '../core/config.js';
 import { runChurn, type ChurnOptions, type ChurnResult } from '../swarm/churn-run.js';
 import { churnHtml, churnJson, churnPlots, formatChurnRun, sweepCsv, sweepHtml, sweepParams, sweepPlots, type SweepPoint } from '../report/churn-report.js';
 import { repeatedSweepPoint, sweepSuccess } from '../report/sweep-intervals.js';
-import { BITS_FLAG, EXIT, bitsFlag, UsageError, choiceFlag, commandUsage, durationFlag as duration, intFlag as int, latencyFlag, numberFlag, parseFlags, ratioFlag, resolveKad, type FlagSpecs } from './flags.js';
+import { BITS_FLAG, EXIT, bitsFlag, UsageError, filesWorkloadFlags, choiceFlag, commandUsage, durationFlag as duration, intFlag as int, latencyFlag, numberFlag, parseFlags, ratioFlag, resolveKad, type FlagSpecs } from './flags.js';
 import { checkMemory } from './memory-check.js';
 import { RUN_FLAGS } from './run-flags.js';
 import { phaseProgress } from './progress.js';
@@ -50,6 +50,9 @@ const CHURN_FLAGS = {
   'max-heap-mb': RUN_FLAGS['max-heap-mb'],
   force: RUN_FLAGS.force,
   'check-invariants': RUN_FLAGS['check-invariants'],
+  workload: RUN_FLAGS.workload,
+  files: RUN_FLAGS.files,
+  sources: RUN_FLAGS.sources,
   help: { type: 'boolean', short: 'h', help: 'this help' },
 } as const satisfies FlagSpecs;
 
@@ -57,6 +60,7 @@ export const CHURN_USAGE = commandUsage('churn', CHURN_FLAGS, [
   'kadswarm churn --nodes 1000 --uptime 20m --duration 2h',
   'kadswarm churn --nodes 100000 --join oracle --finds 10000 --workers 2',
   'kadswarm churn --config churn.json --restart fresh --json churn.json',
+  'kadswarm churn --nodes 1000 --workload files --files 100 --sources 3 --duration 2h',
 ], '0 ok, 1 joins failed, 2 bad usage.');
 
 export async function churnCommand(argv: string[]): Promise<number> {
@@ -73,6 +77,9 @@ export async function churnCommand(argv: string[]): Promise<number> {
   const uptimeMs = duration('uptime', values.uptime);
   const runs = int('runs', values.runs, 1);
   if (runs > 1 && !values.sweep) throw new UsageError('--runs needs --sweep (a single churn run is not repeated yet)');
+  // Source lookups and searches each come at --get-rate per second, after the files are published.
+  const files = filesWorkloadFlags(values, int('nodes', values.nodes, 2));
+  if (files && (values.sweep || finds > 0)) throw new UsageError(`--workload files is for a single churn run, not with ${values.sweep ? '--sweep' : '--finds'}`);
   // --json -: stdout carries the JSON, so the text goes to stderr.
   const log = values.json === '-' ? console.error : console.log;
   const writeJson = (json: string): void => {
@@ -118,6 +125,7 @@ export async function churnCommand(argv: string[]): Promise<number> {
         finds,
         findCheck: Math.min(finds, 1000),
         bucketMs: duration('bucket', values.bucket),
+        ...(files ? { files: { ...files, rate: getRate, publishSpacingMs: 10 } } : {}),
       },
     };
   };

@@ -272,3 +272,19 @@ export function resolveKad(partial: Partial<KadConfig>, addressKind: 'index' | '
     throw new UsageError((err as Error).message.replace(/^(?!config: )/, 'config: '));
   }
 }
+
+/**
+ * --workload, --files and --sources (stress and churn): the file workload's spec, or null for the
+ * default workload; --files and --sources mean nothing without --workload files.
+ */
+export function filesWorkloadFlags(values: { workload?: string; files?: string; sources?: string }, nodes: number): { files: number; sources: number } | null {
+  const workload = choiceFlag('workload', values.workload ?? 'default', ['default', 'files'] as const);
+  if (workload !== 'files') {
+    for (const f of ['files', 'sources'] as const) if (values[f] !== undefined) throw new UsageError(`--${f} needs --workload files`);
+    return null;
+  }
+  const files = values.files !== undefined ? intFlag('files', values.files, 1) : Math.max(1, Math.floor(nodes / 10));
+  const sources = intFlag('sources', values.sources ?? '3', 1, 255);
+  if (sources > nodes) throw new UsageError(`--sources ${sources} needs at least ${sources} nodes (each file's publishers are distinct nodes), got --nodes ${nodes}`);
+  return { files, sources };
+}

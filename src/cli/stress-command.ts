@@ -13,7 +13,7 @@ import { formatStressReport, stressPlots, stressHtml } from '../report/stress-re
 import { buildRepeatedReport } from '../report/figures.js';
 import { openEventLog } from './events.js';
 import { repeatStress, runLine, writeRepeatedOut } from './repeat.js';
-import { BITS_FLAG, EXIT, bitsFlag, UsageError, choiceFlag, commandUsage, intFlag as int, latencyFlag, numberFlag, parseFlags, ratioFlag as ratio, resolveKad, type FlagSpecs } from './flags.js';
+import { BITS_FLAG, EXIT, bitsFlag, UsageError, filesWorkloadFlags, choiceFlag, commandUsage, intFlag as int, latencyFlag, numberFlag, parseFlags, ratioFlag as ratio, resolveKad, type FlagSpecs } from './flags.js';
 import { checkMemory } from './memory-check.js';
 import { RUN_FLAGS } from './run-flags.js';
 
@@ -45,6 +45,9 @@ const STRESS_FLAGS = {
   force: RUN_FLAGS.force,
   'cpu-prof': { type: 'string', arg: '[DIR]', help: 'write .cpuprofile files for the supervisor and every shard (default profiles/)' },
   'check-invariants': RUN_FLAGS['check-invariants'],
+  workload: RUN_FLAGS.workload,
+  files: RUN_FLAGS.files,
+  sources: RUN_FLAGS.sources,
   'fault-shard': { type: 'string' },
   'fault-after': { type: 'string' },
   help: { type: 'boolean', short: 'h', help: 'this help' },
@@ -58,6 +61,7 @@ export const STRESS_USAGE = commandUsage('stress', STRESS_FLAGS, [
   'kadswarm stress --nodes 20000 --clock virtual --latency pareto:20-2000ms --loss 0.01',
   'kadswarm stress --config swarm.json --nodes 2000 --max-p99-ms 500 --json report.json',
   'kadswarm stress --nodes 5000 --runs 5 --csv results/ --json runs.json',
+  'kadswarm stress --nodes 10000 --workload files --files 1000 --sources 3',
 ], '0 ok, 1 the run failed a check (joins, --min-success, --max-p99-ms), 2 bad usage.');
 
 export async function stressCommand(argv: string[]): Promise<number> {
@@ -94,6 +98,7 @@ export async function stressCommand(argv: string[]): Promise<number> {
     ...bitsFlag(values.bits),
   };
   const resolved = resolveKad(config);
+  const files = filesWorkloadFlags(values, nodes);
   const opts: StressOptions = {
     nodes,
     keys: values.keys ? int('keys', values.keys, 1) : nodes,
@@ -109,6 +114,7 @@ export async function stressCommand(argv: string[]): Promise<number> {
     clock,
     bootstraps: 16,
     checkInvariants: values['check-invariants'] === true,
+    ...(files ? { files } : {}),
     ...(values.workers ? { workers: int('workers', values.workers, 1) } : {}),
     ...(cpuProfileDir ? { cpuProfileDir } : {}),
     ...(values['max-heap-mb'] ? { maxHeapMb: int('max-heap-mb', values['max-heap-mb'], 64) } : {}),

@@ -87,6 +87,7 @@ export function formatChurnRun(r: ChurnResult): string {
     if (f.checked) out.push(`Correctness: ${f.exact}/${f.checked} results equal the true k closest live nodes (${pct(f.exact / f.checked)})`);
     if (r.options.params.join === 'oracle') out.push('Routing tables were filled from the sorted list of all IDs (--join oracle): joins were not simulated.');
   }
+  if (r.files) out.push(...formatChurnFiles(r.files), '');
   out.push(`Traffic: ${Object.entries(r.traffic).map(([t, c]) => `${t} ${fmt(c, 0)}`).join(', ')}`);
   out.push(`Memory: ${fmt(r.bytesPerNode, 0)} bytes per node (JS heap + typed arrays)`);
   if (r.table && r.table.nodes > 0) out.push(`Routing tables (${fmt(r.table.nodes, 0)} up nodes): ${fmt(r.table.contactsPerNode, 1)} contacts and ${fmt(r.table.bucketsPerNode, 1)} buckets per node (mean)`);
@@ -130,6 +131,21 @@ export function churnPlots(r: ChurnResult): Record<string, string> {
 }
 
 /** The single run's page: parameters, the summary, then each chart (its spec beside it as a file). */
+/** The file workload under churn: source-lookup success and search recall, overall and per bucket. */
+function formatChurnFiles(f: NonNullable<ChurnResult['files']>): string[] {
+  const l = f.lookups;
+  const s = f.searches;
+  return [
+    `File sharing: ${f.files} files, each published by ${f.sourcesPublished} nodes when the measured part starts`,
+    `Source lookups: ${fmt(l.count, 0)}, success ${pct(l.success)} (at least one real source found); real sources per lookup mean ${fmt(l.meanSources, 2)} of ${f.sourcesPublished}, all of them for ${pct(l.allFoundRatio)}; RPCs mean ${fmt(l.rpcs.mean, 1)}, latency p50/p95/p99 ${fmt(l.latencyMs.p50, 0)}/${fmt(l.latencyMs.p95, 0)}/${fmt(l.latencyMs.p99, 0)} ms; cut short ${l.cutShort}`,
+    `Keyword searches: ${fmt(s.count, 0)}, recall ${pct(s.recall)}, precision ${pct(s.precision)}, exact result for ${pct(s.exactRatio)}; RPCs mean ${fmt(s.rpcs.mean, 1)}, latency p50/p95/p99 ${fmt(s.latencyMs.p50, 0)}/${fmt(s.latencyMs.p95, 0)}/${fmt(s.latencyMs.p99, 0)} ms; cut short ${s.cutShort}`,
+    formatTable(
+      ['from', 'source lookups', 'success', 'searches', 'recall'],
+      f.buckets.map((b) => [minutes(b.startMs), b.lookups, pct(b.lookupSuccess), b.searches, pct(b.recall)]),
+    ),
+  ];
+}
+
 export function churnHtml(r: ChurnResult): string {
   return htmlReport({ title: 'kadswarm churn run', params: describeRun(r), sections: [{ heading: 'Summary', pre: formatChurnRun(r) }, ...svgSections(churnPlots(r))] });
 }

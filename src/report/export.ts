@@ -8,6 +8,7 @@
 import { idToHex } from '../core/id.js';
 import type { StressResult } from '../swarm/stress-run.js';
 import { absentKeyName, findTarget, keyName } from '../swarm/workload.js';
+import { fileWorkload } from '../swarm/files-workload.js';
 import type { StressReport } from './stress-report.js';
 
 type Cell = string | number | null | undefined;
@@ -32,7 +33,8 @@ export const OPERATION_COLUMNS = ['run', 'seed', 'phase', 'kind', 'row', 'node',
  * One row per operation of every phase but spawn, in phase order: joins
  * (node, RPCs and latency; `ok` is not kept per join, only the failed count in
  * phases.csv), then store, get, get-absent and find-node. `key` is the key's
- * name (key17, absent3) or, for find-node, the target ID in hex.
+ * name (key17, absent3) or, for find-node, the target ID in hex; for the file workload's
+ * publish and find-sources the file's hash, for search the query's words.
  * `latency_ms` is virtual time under --clock virtual.
  */
 export function operationsCsv(r: StressResult, run: number): CsvTable {
@@ -48,7 +50,14 @@ export function operationsCsv(r: StressResult, run: number): CsvTable {
     }
     const o = p.rows;
     if (!o) continue;
-    const key = (item: number): string => (p.kind === 'get-absent' ? absentKeyName(item) : p.kind === 'find' ? idToHex(findTarget(seed, item)) : keyName(item));
+    const files = r.options.files ? fileWorkload(seed, r.options.nodes, r.options.files) : null;
+    const key = (item: number): string => {
+      // The file workload: the file's hash, or a search's words.
+      if (files && p.kind === 'publish') return files.hex[Math.floor(item / files.spec.sources)]!;
+      if (files && p.kind === 'find-sources') return files.hex[item]!;
+      if (files && p.kind === 'search') return files.queries[item]!.join(' ');
+      return p.kind === 'get-absent' ? absentKeyName(item) : p.kind === 'find' ? idToHex(findTarget(seed, item)) : keyName(item);
+    };
     for (let j = 0; j < p.count; j++) {
       const item = p.items ? p.items[j]! : j;
       rows.push(csvLine([run, seed, p.name, p.kind, j, p.nodes?.[j], item, key(item), o.depth[j], o.rpcs[j], o.timeouts[j], o.timeoutWait[j], o.duration[j], o.ok[j], p.kind === 'put' ? o.stored[j] : null, p.kind === 'put' ? o.acked[j] : null]));

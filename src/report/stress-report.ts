@@ -14,6 +14,7 @@ import { LOG_HISTOGRAM_ERROR, LogHistogram } from '../sim/histograms.js';
 import { barPlot, linePlot, svgSections } from './vega.js';
 import { fmt, formatBytes, formatTable } from './table.js';
 import { formatReplicaLine, replicaFigures, replicaTable, type ReplicaFigures } from './replicas.js';
+import { filesCostTable, filesFigures, filesLines, formatFilesReport, type FilesFigures } from './files-report.js';
 
 export interface LookupPhase {
   name: string;
@@ -72,6 +73,8 @@ export interface StressReport {
     timeoutWaitMs: number;
   };
   memory: { bytesPerNodeAtSpawn: number; bytesPerNodeAfterJoin: number; bytesPerNodeAfterRun: number; heapBytes: number; typedArrayBytes: number; rssBytes: number };
+  /** `--workload files` only. */
+  files?: FilesFigures;
   totalWallMs: number;
 }
 
@@ -187,6 +190,7 @@ export function buildStressReport(r: StressResult, env: RunEnvironment): StressR
         latency: formatLatency(o.network.latency),
         loss: o.network.loss,
         zipf: o.zipf,
+        ...(o.files ? { workload: 'files', files: o.files.files, sources: o.files.sources } : {}),
       },
       // Every protocol setting the run used, defaults filled in the same way the swarm fills them.
       config: resolved,
@@ -243,6 +247,7 @@ export function buildStressReport(r: StressResult, env: RunEnvironment): StressR
       typedArrayBytes: typed,
       rssBytes: r.rssBytes,
     },
+    ...(o.files ? { files: filesFigures(o.seed, o.nodes, o.files, r.phases, r.stats) } : {}),
     totalWallMs: r.totalWallMs,
   };
 }
@@ -285,6 +290,7 @@ export function formatStressReport(rep: StressReport): string {
     ),
   );
   out.push('');
+  if (rep.files) out.push(formatFilesReport(rep.files), '');
   const fn = rep.findNode;
   const ref = fn.reference ? ` (reference for ideal tables: ${fmt(fn.reference.depth, 2)} and ${fmt(fn.reference.rpcs, 0)})` : ' (no reference figures for these k and α)';
   const bucketsPerNode = rep.health.buckets / Math.max(1, rep.health.nodes);
@@ -430,6 +436,7 @@ export function stressHtml(rep: StressReport): string {
         text: formatReplicaLine(rep.store.replicas, rep.lookups.store.successRatio),
         table: replicaTable(rep.store.replicas),
       },
+      ...(rep.files ? [{ heading: 'File sharing', text: filesLines(rep.files).join('\n\n'), table: filesCostTable(rep.files) }] : []),
       ...svgSections(plots),
     ],
   });

@@ -13,7 +13,7 @@
  * counter, and events are ordered by (time, global index of the causing node, that number).
  */
 import { resolveConfig, type KadConfig } from '../core/config.js';
-import { MESSAGE_TYPE_NAMES, type Message, type SignedPart } from '../core/messages.js';
+import { MESSAGE_TYPE_NAMES, MessageType, type Message, type SignedPart } from '../core/messages.js';
 import { ed25519Verifier } from '../net/ed25519.js';
 import type { PeerIds } from '../core/peers.js';
 import { Random, deriveSeed } from '../core/random.js';
@@ -69,6 +69,12 @@ export class ClusterStats {
   /** STOREs sent to newcomers by hand-over (counted in sent[] too, as STOREs). */
   handOvers = 0;
   handlerErrors = 0;
+  /** SOURCES replies sent and their encoded bytes (the file workload's bytes per reply). */
+  sourcesReplies = 0;
+  sourcesReplyBytes = 0;
+  sourcesReplyMaxBytes = 0;
+  /** FIND_SOURCES delivered per local slot (hot-key load); grown on the first one. */
+  findSourcesReceived = new Uint32Array(0);
 }
 
 export class Cluster implements Outbox, WakeQueue, EventSink {
@@ -183,6 +189,7 @@ export class Cluster implements Outbox, WakeQueue, EventSink {
     } catch {
       return this.count('encode-error'); // a bug, counted rather than thrown into the loop
     }
+    if (msg.type === MessageType.Sources) this.countSourcesReply(bytes.length);
     const at = this.clock.now() + messageLatency(this.network, from, to, h);
     const dest = shardOf(to, this.shards);
     if (dest === this.index) {
@@ -235,6 +242,7 @@ export class Cluster implements Outbox, WakeQueue, EventSink {
     const slot = this.slotOf(to);
     this.trace?.add(slot, to, now, from, msg.rpc, msg.type);
     if (!this.loop.nodes[slot] || shardOf(to, this.shards) !== this.index) return this.count('no-such-node');
+    if (msg.type === MessageType.FindSources) this.countFindSources(slot);
     if (this.invariants) return this.invariants.deliver(this, slot, from, to, msg, now);
     this.loop.deliver(slot, from, msg, now);
   }
@@ -296,6 +304,23 @@ export class Cluster implements Outbox, WakeQueue, EventSink {
 
   count(reason: string, n = 1): void {
     this.stats.drops.set(reason, (this.stats.drops.get(reason) ?? 0) + n);
+  }
+
+  private countSourcesReply(bytes: number): void {
+    const s = this.stats;
+    s.sourcesReplies++;
+    s.sourcesReplyBytes += bytes;
+    if (bytes > s.sourcesReplyMaxBytes) s.sourcesReplyMaxBytes = bytes;
+  }
+
+  private countFindSources(slot: number): void {
+    const s = this.stats;
+    if (slot >= s.findSourcesReceived.length) {
+      const grown = new Uint32Array(Math.max(slot + 1, this.loop.nodes.length));
+      grown.set(s.findSourcesReceived);
+      s.findSourcesReceived = grown;
+    }
+    s.findSourcesReceived[slot]!++;
   }
 
   /** The next number of the event counter of local node `node` (global index). */

@@ -12,6 +12,7 @@ import type { NetworkModel } from '../sim/network-model.js';
 import { minLatency } from '../sim/network-model.js';
 import { IdOracle } from '../sim/oracle.js';
 import { Swarm } from './supervisor.js';
+import { mergeChurnFiles, type ChurnFilesResult } from './churn-files.js';
 import { FIND_COLS, GET_COLS, GET_CUT_SHORT, measuredStartMs, trueClosestFor, type VirtualParams } from './virtual-run.js';
 
 export interface ChurnOptions {
@@ -47,6 +48,8 @@ export interface ChurnResult {
   table?: { nodes: number; contactsPerNode: number; bucketsPerNode: number };
   /** Messages sent, by type. */
   traffic: Record<string, number>;
+  /** `--workload files`: source lookups and keyword searches under churn. */
+  files?: ChurnFilesResult;
 }
 
 export async function runChurn(o: ChurnOptions, onProgress?: (share: number) => void): Promise<ChurnResult> {
@@ -188,6 +191,7 @@ function merge(
     sum = (sum + s.traceSum) >>> 0;
     messages += s.traceCount;
   }
+  const files = p.files ? mergeChurnFiles(shards, o.seed, o.nodes, p.files, measuredStartMs(p, o.nodes), p.durationMs, p.bucketMs) : undefined;
   const spawnNodes = spawned.reduce((a, s) => a + s.nodes - s.firstNodes, 0);
   const slope = spawned.reduce((a, s) => a + s.bytesAtAll - s.bytesAtFirst, 0) / Math.max(1, spawnNodes);
   return {
@@ -205,5 +209,6 @@ function merge(
     bytesPerNode: slope + grownBytes / o.nodes,
     traffic: {},
     table: { nodes: 0, contactsPerNode: 0, bucketsPerNode: 0 },
+    ...(files ? { files } : {}),
   };
 }

@@ -9,6 +9,7 @@ import type { SignedPart } from '../core/messages.js';
 import type { RingMesh } from '../net/ring-mesh.js';
 import type { NetworkModel } from '../sim/network-model.js';
 import type { BarrierMemory } from './barrier.js';
+import type { ChurnFilesParams, FilesSpec } from './files-workload.js';
 
 export interface ShardSetup {
   shard: number;
@@ -32,12 +33,13 @@ export interface ShardSetup {
   barrier?: BarrierMemory;
 }
 
-export type OpKind = 'put' | 'get' | 'get-absent' | 'find';
+/** The file workload (files-workload.ts) adds 'publish' (a file's source and keyword entries), 'find-sources' and 'search'. */
+export type OpKind = 'put' | 'get' | 'get-absent' | 'find' | 'publish' | 'find-sources' | 'search';
 
 export type Command =
   | { id: number; op: 'spawn' }
   | { id: number; op: 'join'; nodes: Int32Array; bootstraps: number[]; concurrency: number }
-  | { id: number; op: 'ops'; kind: OpKind; nodes: Int32Array; items: Int32Array; concurrency: number; sample: number; trace: number }
+  | { id: number; op: 'ops'; kind: OpKind; nodes: Int32Array; items: Int32Array; concurrency: number; sample: number; trace: number; files?: FilesSpec }
   | { id: number; op: 'kill'; nodes: Int32Array }
   | { id: number; op: 'revive'; nodes: Int32Array; bootstraps: number[]; fresh: boolean }
   | { id: number; op: 'put-kv'; node: number; key: Uint8Array; value: Uint8Array; signed?: SignedKv }
@@ -81,6 +83,10 @@ export interface OpsResult {
   closest: Int32Array;
   /** Step-by-step traces of the first `trace` operations (row index, asking node, steps). */
   traces: Array<{ row: number; node: number; steps: LookupStep[] }>;
+  /** find-sources: distinct values found; search: distinct matches returned. */
+  found: Uint32Array;
+  /** Of those, the real ones: the file's own publishers, or files of the workload that match the query. */
+  correct: Uint32Array;
 }
 
 /** Rows for n operations, all zero; `sample` rows of k closest handles, −1 padded. */
@@ -96,6 +102,8 @@ export function emptyOpsResult(n: number, sample: number, k: number): OpsResult 
     acked: new Uint8Array(n),
     closest: new Int32Array(Math.min(sample, n) * k).fill(-1),
     traces: [],
+    found: new Uint32Array(n),
+    correct: new Uint32Array(n),
   };
 }
 
@@ -109,6 +117,8 @@ export function copyOpsRow(from: OpsResult, j: number, to: OpsResult, pos: numbe
   to.ok[pos] = from.ok[j]!;
   to.stored[pos] = from.stored[j]!;
   to.acked[pos] = from.acked[j]!;
+  to.found[pos] = from.found[j]!;
+  to.correct[pos] = from.correct[j]!;
   if (pos < sample) to.closest.set(from.closest.subarray(j * k, j * k + k), pos * k);
 }
 
@@ -128,6 +138,10 @@ export interface ShardStats {
   busyMs: number;
   heapUsed: number;
   typedArrayBytes: number;
+  /** SOURCES replies sent: count, bytes on the wire summed, the largest (absent when none was sent). */
+  sourcesReplies?: { count: number; bytes: number; maxBytes: number };
+  /** FIND_SOURCES received per local node, as [node, count] pairs of the nodes that got any (hot-key load). */
+  findSourcesReceived?: Array<[number, number]>;
 }
 
 export interface HealthResult {
@@ -245,6 +259,8 @@ export interface VirtualParams {
    * `row` starts at startMs + row × spacingMs (times after the joins).
    */
   phases?: VirtualPhase[];
+  /** The file workload under churn (virtual-files.ts). */
+  files?: ChurnFilesParams;
 }
 
 export interface VirtualPhase {
@@ -255,4 +271,6 @@ export interface VirtualPhase {
   trace: number;
   startMs: number;
   spacingMs: number;
+  /** The file workload's phases. */
+  files?: FilesSpec;
 }

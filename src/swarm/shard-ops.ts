@@ -26,6 +26,8 @@ import { IdOracle } from '../sim/oracle.js';
 import { localSlot } from '../sim/placement.js';
 import type { Shard } from './shard.js';
 import { absentKey, findTarget, presentKey, valueBytes } from './workload.js';
+import { fileWorkload, type FilesSpec } from './files-workload.js';
+import { startFileOp } from './file-ops.js';
 
 export function spawnAll(shard: Shard): SpawnResult {
   const total = shard.nodes.length;
@@ -101,13 +103,13 @@ export async function joinBatch(shard: Shard, nodes: Int32Array, bootstraps: num
   return { failed, rpcs, durations };
 }
 
-export async function runOps(shard: Shard, kind: OpKind, nodes: Int32Array, items: Int32Array, concurrency: number, sample: number, trace: number, seed: number, onProgress: (done: number) => void): Promise<OpsResult> {
+export async function runOps(shard: Shard, kind: OpKind, nodes: Int32Array, items: Int32Array, concurrency: number, sample: number, trace: number, seed: number, onProgress: (done: number) => void, files?: FilesSpec): Promise<OpsResult> {
   const out = emptyOpsResult(nodes.length, sample, shard.config.k);
   await runBounded(
     nodes.length,
     concurrency,
     (i, done) => {
-      startOp(shard, kind, nodes, items, i, out, sample, trace, seed, done);
+      startOp(shard, kind, nodes, items, i, out, sample, trace, seed, done, files);
       shard.ringOwnBell();
     },
     onProgress,
@@ -121,7 +123,7 @@ export async function runOps(shard: Shard, kind: OpKind, nodes: Int32Array, item
  * Shared by the real-time runner (bounded concurrency) and the virtual-time
  * driver (operations at scheduled instants).
  */
-export function startOp(shard: Shard, kind: OpKind, nodes: Int32Array, items: Int32Array, row: number, out: OpsResult, sample: number, trace: number, seed: number, done: () => void): void {
+export function startOp(shard: Shard, kind: OpKind, nodes: Int32Array, items: Int32Array, row: number, out: OpsResult, sample: number, trace: number, seed: number, done: () => void, files?: FilesSpec): void {
   const k = shard.config.k;
   const i = row;
   const record = (c: LookupCost, ok: boolean): void => {
@@ -158,6 +160,12 @@ export function startOp(shard: Shard, kind: OpKind, nodes: Int32Array, items: In
         if (i < sample) for (let j = 0; j < Math.min(k, r.closest.length); j++) out.closest[i * k + j] = r.closest[j]!;
         record(r, r.closest.length > 0);
       });
+      break;
+    case 'publish':
+    case 'find-sources':
+    case 'search':
+      if (!files) throw new Error(`${kind} needs the file workload's spec`);
+      startFileOp(shard, kind, node, item, i, out, fileWorkload(seed, shard.total, files), record);
       break;
   }
 }

@@ -46,7 +46,7 @@ export default async function runShard(setup: ShardSetup): Promise<string> {
       case 'join':
         return joinBatch(shard, cmd.nodes, cmd.bootstraps, cmd.concurrency, progress(cmd.id));
       case 'ops':
-        return runOps(shard, cmd.kind, cmd.nodes, cmd.items, cmd.concurrency, cmd.sample, cmd.trace, setup.seed, progress(cmd.id));
+        return runOps(shard, cmd.kind, cmd.nodes, cmd.items, cmd.concurrency, cmd.sample, cmd.trace, setup.seed, progress(cmd.id), cmd.files);
       case 'kill':
         return kill(shard, cmd.nodes);
       case 'revive':

@@ -204,6 +204,15 @@ export class Shard extends Cluster implements RemoteLinks {
       busyMs: this.busyMs,
       heapUsed: getHeapStatistics().used_heap_size,
       typedArrayBytes: typed,
+      ...(s.sourcesReplies > 0 ? { sourcesReplies: { count: s.sourcesReplies, bytes: s.sourcesReplyBytes, maxBytes: s.sourcesReplyMaxBytes } } : {}),
+      ...(s.findSourcesReceived.length > 0 ? { findSourcesReceived: receivedPairs(s.findSourcesReceived, this.index, this.shards) } : {}),
     };
   }
+}
+
+/** Nodes that received any FIND_SOURCES, as [global node, count]; slot s of shard i is node s × shards + i. */
+function receivedPairs(counts: Uint32Array, index: number, shards: number): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (let slot = 0; slot < counts.length; slot++) if (counts[slot]! > 0) out.push([slot * shards + index, counts[slot]!]);
+  return out;
 }

@@ -18,6 +18,7 @@ import type { PhaseObserver } from './observer.js';
 import { IdOracle } from '../sim/oracle.js';
 import { Swarm } from './supervisor.js';
 import { findTarget, Zipf } from './workload.js';
+import { fileWorkload, type FilesSpec } from './files-workload.js';
 
 export interface StressOptions {
   nodes: number;
@@ -43,9 +44,20 @@ export interface StressOptions {
   fault?: { shard: number; afterMessages: number };
   /** Check the simulator's invariants after every event; a broken one ends the run with the seed and the event. */
   checkInvariants?: boolean;
+  /** `--workload files`: after the default phases, publish, find-sources and search (files-workload.ts). */
+  files?: FilesSpec;
 }
 
 export type { PhaseObserver } from './observer.js';
+
+interface PlannedPhase {
+  name: string;
+  kind: OpKind;
+  nodes: number[];
+  items: number[];
+  sample: number;
+  files?: FilesSpec;
+}
 
 export interface PhaseResult {
   name: string;
@@ -149,12 +161,22 @@ async function phases(swarm: Swarm, opts: StressOptions, observer: PhaseObserver
   const absentAskers = Array.from({ length: keys }, randomNode);
   const askers = Array.from({ length: keys }, randomNode);
   const sample = Math.min(opts.checkSample, keys);
-  const plan: Array<{ name: string; kind: OpKind; nodes: number[]; items: number[]; sample: number }> = [
+  const plan: PlannedPhase[] = [
     { name: 'store', kind: 'put', nodes: storers, items: range(keys), sample: 0 },
     { name: 'get', kind: 'get', nodes: getters, items: getItems, sample: 0 },
     { name: 'get-absent', kind: 'get-absent', nodes: absentAskers, items: range(keys), sample: 0 },
     { name: 'find-node', kind: 'find', nodes: askers, items: range(keys), sample },
   ];
+  // The file workload draws from its own stream, so the default phases stay as they were.
+  if (opts.files) {
+    const w = fileWorkload(opts.seed, n, opts.files);
+    const files = opts.files;
+    plan.push(
+      { name: 'publish', kind: 'publish', nodes: Array.from(w.publishers), items: range(w.publishers.length), sample: 0, files },
+      { name: 'find-sources', kind: 'find-sources', nodes: Array.from(w.lookupAskers), items: range(files.files), sample: 0, files },
+      { name: 'search', kind: 'search', nodes: Array.from(w.searchAskers), items: range(files.files), sample: 0, files },
+    );
+  }
   const bootstraps = Array.from({ length: Math.min(opts.bootstraps, n) }, (_, i) => i);
   let afterJoin: ShardStats[];
   let traceHash: string | undefined;
@@ -166,8 +188,8 @@ async function phases(swarm: Swarm, opts: StressOptions, observer: PhaseObserver
     afterJoin = await swarm.stats(true);
     phases.push({ name: 'join', kind: 'join', wallMs: joined.wallMs, count: n - 1, joinFailed: joined.value.failed, joinRpcs: joined.value.rpcs, joinDurations: joined.value.durations });
     for (const ph of plan) {
-      const trace = ph.kind === 'put' ? 0 : opts.trace;
-      const r = await timed(ph.name, ph.nodes.length, () => swarm.ops(ph.kind, ph.nodes, ph.items, opts.concurrency, ph.sample, k, (d) => observer.progress(d), trace));
+      const trace = ph.kind === 'put' || ph.kind === 'publish' ? 0 : opts.trace;
+      const r = await timed(ph.name, ph.nodes.length, () => swarm.ops(ph.kind, ph.nodes, ph.items, opts.concurrency, ph.sample, k, (d) => observer.progress(d), trace, ph.files));
       phases.push({ name: ph.name, kind: ph.kind, wallMs: r.wallMs, count: ph.nodes.length, rows: r.value, nodes: Int32Array.from(ph.nodes), items: Int32Array.from(ph.items) });
     }
   }
@@ -224,7 +246,7 @@ async function phases(swarm: Swarm, opts: StressOptions, observer: PhaseObserver
 async function virtualPhases(
   swarm: Swarm,
   opts: StressOptions,
-  plan: Array<{ name: string; kind: OpKind; nodes: number[]; items: number[]; sample: number }>,
+  plan: PlannedPhase[],
   phases: PhaseResult[],
   observer: PhaseObserver,
 ): Promise<{ afterJoin: ShardStats[]; traceHash: string; traceChain: string }> {
@@ -258,8 +280,10 @@ async function virtualPhases(
   const spacingMs = lookupMs / opts.concurrency;
   let start = 0;
   const vphases: VirtualPhase[] = plan.map((ph) => {
-    const v: VirtualPhase = { kind: ph.kind, nodes: Int32Array.from(ph.nodes), items: Int32Array.from(ph.items), sample: ph.sample, trace: ph.kind === 'put' ? 0 : opts.trace, startMs: start, spacingMs };
-    start += ph.nodes.length * spacingMs + drainMs;
+    const trace = ph.kind === 'put' || ph.kind === 'publish' ? 0 : opts.trace;
+    const v: VirtualPhase = { kind: ph.kind, nodes: Int32Array.from(ph.nodes), items: Int32Array.from(ph.items), sample: ph.sample, trace, startMs: start, spacingMs, ...(ph.files ? { files: ph.files } : {}) };
+    // A publish is 1 + words stores one after the other: its phase gets that many lookups' time.
+    start += ph.nodes.length * spacingMs + drainMs + (ph.kind === 'publish' ? 6 * lookupMs : 0);
     return v;
   });
   const total = plan.reduce((a, ph) => a + ph.nodes.length, 0);

@@ -25,6 +25,7 @@ import { shardOf } from '../sim/placement.js';
 import { abortBarrier, createBarrier, type BarrierMemory } from './barrier.js';
 import type { VirtualParams, VirtualShardResult } from './virtual-run.js';
 import { nodeId } from './workload.js';
+import type { FilesSpec } from './files-workload.js';
 
 export interface SwarmOptions {
   nodes: number;
@@ -204,7 +205,7 @@ export class Swarm {
   }
 
   /** Runs operation `kind` for item[i] from node[i]; rows come back in the same order. */
-  async ops(kind: OpKind, nodes: number[], items: number[], concurrency: number, sample: number, k: number, onProgress?: (done: number) => void, trace = 0): Promise<OpsResult> {
+  async ops(kind: OpKind, nodes: number[], items: number[], concurrency: number, sample: number, k: number, onProgress?: (done: number) => void, trace = 0, files?: FilesSpec): Promise<OpsResult> {
     const parts = this.split(nodes);
     // The first `sample` operations of the run are the sampled ones, wherever they run.
     const results = await this.all<OpsResult>(
@@ -218,6 +219,7 @@ export class Swarm {
               concurrency: this.share(concurrency),
               sample: parts[s]!.filter((p) => p < sample).length,
               trace: parts[s]!.filter((p) => p < trace).length,
+              ...(files ? { files } : {}),
             }
           : null,
       onProgress,

@@ -29,6 +29,7 @@ import { startOp } from './shard-ops.js';
 import type { Shard } from './shard.js';
 import { findTarget, presentKey, valueBytes } from './workload.js';
 import { formatChain } from '../sim/trace-hash.js';
+import { planChurnFiles, scheduleChurnFiles } from './virtual-files.js';
 
 export interface VirtualShardResult {
   shard: number;
@@ -50,6 +51,8 @@ export interface VirtualShardResult {
   windows: number;
   /** Rows of each phase (only this shard's rows are filled). */
   phaseRows: OpsResult[];
+  /** The file workload under churn: one row per lookup or search (only this shard's filled), and the plan's time, kind and item of each. */
+  files?: { rows: OpsResult; at: Float64Array; kind: Uint8Array; item: Int32Array };
   /** Per node index: RPCs and virtual duration of its join (this shard's nodes only). */
   joinRpcs: Float64Array;
   joinDurations: Float64Array;
@@ -60,6 +63,8 @@ export const GET_COLS = 6;
 export const FIND_COLS = 6;
 /** The `ok` column of a get whose asking node left before it ended: not a DHT outcome, counted apart. */
 export const GET_CUT_SHORT = -1;
+/** The same for a file lookup or search (its `ok` is a byte). */
+export const FILE_CUT_SHORT = 255;
 
 /**
  * A putting node stays up at least this long after its put starts. A put whose own node leaves
@@ -197,10 +202,13 @@ export function runVirtual(shard: Shard, p: VirtualParams, barrierMem: BarrierMe
     for (let row = 0; row < ph.nodes.length; row++) {
       const node = ph.nodes[row]!;
       if (!mine(node)) continue;
-      shard.at(joinEnd + ph.startMs + row * ph.spacingMs, node, () => startOp(shard, ph.kind, ph.nodes, ph.items, row, out, ph.sample, ph.trace, seed, () => {}));
+      shard.at(joinEnd + ph.startMs + row * ph.spacingMs, node, () => startOp(shard, ph.kind, ph.nodes, ph.items, row, out, ph.sample, ph.trace, seed, () => {}, ph.files));
     }
     return out;
   });
+
+  const filePlan = p.files ? planChurnFiles(seed, n, p.files, schedule, joinEnd, end) : null;
+  const fileRows = filePlan ? scheduleChurnFiles(shard, filePlan, FILE_CUT_SHORT) : null;
 
   // Samples every bucket: up nodes, stale contacts, live replicas per key.
   const buckets = Math.max(1, Math.ceil(p.durationMs / p.bucketMs));
@@ -262,6 +270,7 @@ export function runVirtual(shard: Shard, p: VirtualParams, barrierMem: BarrierMe
     endTime: end,
     windows,
     phaseRows,
+    ...(filePlan && fileRows ? { files: { rows: fileRows, at: filePlan.opAt, kind: filePlan.opKind, item: filePlan.opItem } } : {}),
     joinRpcs,
     joinDurations,
     joinEnd,

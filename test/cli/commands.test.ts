@@ -87,6 +87,11 @@ describe('kadswarm', () => {
     expect((await kadswarm('stress', '--nodes')).stderr).toBe('stress: --nodes needs a value; see kadswarm stress --help\n');
   });
 
+  it('the file workload\'s flags are refused before anything runs: --files without --workload files, --sources 0', async () => {
+    expect(await kadswarm('stress', '--nodes', '100', '--files', '10')).toEqual({ code: 2, stdout: '', stderr: 'stress: --files needs --workload files\n' });
+    expect(await kadswarm('stress', '--nodes', '100', '--workload', 'files', '--sources', '0')).toEqual({ code: 2, stdout: '', stderr: 'stress: --sources must be an integer in 1..255, got "0"\n' });
+  });
+
   it('every --help shows examples, and stress and churn list the memory and threshold flags with their units', async () => {
     for (const name of COMMANDS) expect((await kadswarm(name, '--help')).stdout).toMatch(/\nExamples:\n  (kadswarm|printf|curl) /);
     const stress = (await kadswarm('stress', '--help')).stdout;

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UsageError, bitsFlag, choiceFlag, durationFlag, flagHelp, intFlag, latencyFlag, numberFlag, parseFlags, ratioFlag } from '../../src/cli/flags.js';
+import { UsageError, bitsFlag, choiceFlag, durationFlag, filesWorkloadFlags, flagHelp, intFlag, latencyFlag, numberFlag, parseFlags, ratioFlag } from '../../src/cli/flags.js';
 import { closestName } from '../../src/core/names.js';
 
 describe('flag parsers', () => {
@@ -133,5 +133,19 @@ describe('parseFlags', () => {
   it('latency: the accepted forms named', () => {
     expect(latencyFlag('latency', '20-200ms')).toEqual({ kind: 'uniform', minMs: 20, maxMs: 200 });
     expect(() => latencyFlag('latency', 'fast')).toThrow(/^--latency must be 0, a fixed latency .* pareto:MIN-MAX\[:SHAPE\] \(pareto:20-2000ms\); got "fast"/);
+  });
+
+  it('the file workload: --files and --sources only with --workload files, defaults nodes / 10 and 3, refusals named', () => {
+    expect(filesWorkloadFlags({}, 1000)).toBeNull();
+    expect(filesWorkloadFlags({ workload: 'default' }, 1000)).toBeNull();
+    expect(filesWorkloadFlags({ workload: 'files' }, 1000)).toEqual({ files: 100, sources: 3 });
+    expect(filesWorkloadFlags({ workload: 'files' }, 5)).toEqual({ files: 1, sources: 3 });
+    expect(filesWorkloadFlags({ workload: 'files', files: '40', sources: '7' }, 1000)).toEqual({ files: 40, sources: 7 });
+    expect(() => filesWorkloadFlags({ files: '40' }, 1000)).toThrow(new UsageError('--files needs --workload files'));
+    expect(() => filesWorkloadFlags({ workload: 'default', sources: '2' }, 1000)).toThrow(new UsageError('--sources needs --workload files'));
+    expect(() => filesWorkloadFlags({ workload: 'file' }, 1000)).toThrow('--workload must be default or files, got "file"');
+    expect(() => filesWorkloadFlags({ workload: 'files', sources: '0' }, 1000)).toThrow('--sources must be an integer in 1..255, got "0"');
+    expect(() => filesWorkloadFlags({ workload: 'files', files: '0' }, 1000)).toThrow('--files must be an integer >= 1, got "0"');
+    expect(() => filesWorkloadFlags({ workload: 'files', sources: '4' }, 3)).toThrow("--sources 4 needs at least 4 nodes (each file's publishers are distinct nodes), got --nodes 3");
   });
 });
