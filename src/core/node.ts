@@ -10,20 +10,20 @@
  * caller's `op` token), stop / resume, addContact. Outputs: pollTransmit
  * (+ transmitTo), pollTimeout, pollEvent. See index.ts for the host contract.
  *
- * This class ties the parts together; the work is in answers.ts (requests
- * this node answers), rpc-table.ts (requests it made), lookup-runs.ts and
- * operations.ts (what it runs), jobs.ts (maintenance) and timers.ts.
+ * This class ties the parts together; the work is in peer-input.ts (what a
+ * message or a request's timeout does), answers.ts (requests this node
+ * answers), rpc-table.ts (requests it made), lookup-runs.ts and operations.ts
+ * (what it runs), jobs.ts (maintenance) and timers.ts.
  */
 import { AddressCheck } from './address-check.js';
-import { answer } from './answers.js';
 import { KadConfig } from './config.js';
 import type { DropReason, NodeEvent } from './events.js';
 import { sweep, refresh, replicate, republish } from './jobs.js';
-import { Run, cutShort, lookupAnswered, lookupTimedOut } from './lookup-runs.js';
-import { Message, MessageType, isRequest, type SignedPart } from './messages.js';
+import { Run, cutShort } from './lookup-runs.js';
+import type { Message, MessageType, SignedPart } from './messages.js';
 import type { SignatureVerifier } from './signed.js';
-import { NodeState, secondsSinceEpoch } from './node-state.js';
-import { drainHandOvers, handOverTo } from './hand-over.js';
+import { NodeState } from './node-state.js';
+import { drainHandOvers } from './hand-over.js';
 import { join } from './join.js';
 import * as ops from './operations.js';
 import { addSource, findSources } from './source-ops.js';
@@ -31,12 +31,11 @@ import type { SourceStore } from './sources.js';
 import { PeerIds } from './peers.js';
 import { Random } from './random.js';
 import type { RecordStore } from './records.js';
-import { Observe, RoutingTable } from './routing-table.js';
-import { Pending, Purpose, request } from './rpc-table.js';
+import { RoutingTable } from './routing-table.js';
+import { handleMessage, requestTimedOut } from './peer-input.js';
+import { Pending, Purpose } from './rpc-table.js';
 import { TimerKind } from './timers.js';
-import { answerUnverified } from './unverified.js';
 import { INDEX_CONTACTS, type ContactSizes } from './wire-sizes.js';
-
 
 export class KadNode {
   // Everything lives in the one state object (see outbox.ts): a node is this wrapper and it.
@@ -115,36 +114,7 @@ export class KadNode {
    * it: with verifyAddresses on, it sets what may be sent back to an unverified sender.
    */
   handle(from: number, msg: Message, now: number, bytes = -1): void {
-    const s = this.s;
-    if (!s.up) return;
-    // By ID as well as by handle where handles may repeat IDs: over UDP another address may claim this node's ID.
-    if (from === this.self || (this.peers.repeatsIds && this.peers.sameId(from, this.self))) {
-      this.s.drop('from-self');
-      return;
-    }
-    if (isRequest(msg)) {
-      const check = s.check;
-      if (check === null) {
-        this.heardFrom(from, -1, now);
-        answer(s, from, msg, now);
-      } else if (check.isVerified(from)) {
-        this.heardFrom(from, -1, now);
-        answer(s, from, msg, now);
-        check.answeredRequest(from);
-      } else {
-        answerUnverified(s, check, from, msg, now, bytes);
-      }
-      return;
-    }
-    const p = s.answered(from, msg, now);
-    if (!p) return;
-    // It answered our rpc at the address we sent it to: the address is real.
-    s.check?.verify(from);
-    const rtt = now - p.sentAt;
-    if (p.purpose === Purpose.BucketPing) this.table.pingResult(from, true, rtt);
-    else this.heardFrom(from, rtt, now);
-    if (p.purpose === Purpose.Lookup) lookupAnswered(s, p, msg, now);
-    else p.waiter?.settle(msg, now);
+    handleMessage(this.s, from, msg, now, bytes);
   }
 
   /** Fires what is due at `now`: request timeouts (in the order sent), then expiry, refresh, replication, republish. */
@@ -299,33 +269,7 @@ export class KadNode {
 
   /** @internal The request table's callback for a request past its deadline (see RequestTable.expireRequests). */
   onRequestTimeout(p: Pending<Run>, now: number): void {
-    const s = this.s;
-    if (p.purpose === Purpose.Verify) {
-      // A source that never answers is what a spoofed one looks like: nothing to report.
-      s.check?.probeEnded(p.peer);
-      return;
-    }
-    this.s.event({ type: 'timeout', peer: p.peer, request: p.request });
-    if (p.purpose === Purpose.BucketPing) {
-      this.table.pingResult(p.peer, false);
-      return;
-    }
-    this.table.fail(p.peer);
-    if (p.purpose === Purpose.Lookup) {
-      // Free the slot now, but keep listening: a slow answer still counts if the lookup is running.
-      s.markLate(p, now);
-      lookupTimedOut(s, p, now);
-      return;
-    }
-    p.waiter?.settle(null, now);
-  }
-
-  private heardFrom(peer: number, rtt: number, now: number): void {
-    const table = this.table;
-    if (table.observe(peer, rtt, secondsSinceEpoch(this.s, now)) === Observe.Ping) {
-      request(this.s, table.pingTarget, { type: MessageType.Ping, rpc: 0 }, Purpose.BucketPing, now, null, null);
-    }
-    if (table.added && this.s.records !== null) handOverTo(this.s, peer, now);
+    requestTimedOut(this.s, p, now);
   }
 
   // ---------------------------------------------------------------- queries
