@@ -7,6 +7,7 @@
 import { resolveConfig } from '../core/config.js';
 import { MESSAGE_TYPE_NAMES, MessageType } from '../core/messages.js';
 import type { StressResult } from '../swarm/stress-run.js';
+import type { MessageAccounts } from '../swarm/control.js';
 import { formatLatency } from '../sim/network-model.js';
 import { htmlReport } from './html.js';
 import { Samples, type Summary } from '../sim/samples.js';
@@ -67,6 +68,11 @@ export interface StressReport {
     byType: Record<string, number>;
     perShard: Array<{ shard: number; messages: number; messagesPerSec: number; framesOut: number; framesIn: number; local: number; backpressure: number; busyRatio: number }>;
     drops: Record<string, number>;
+    /**
+     * Every message that reached a node, summed over shards: received === handled + Σ refused +
+     * queued (each message has one outcome; `drops` also counts refusals inside handled ones).
+     */
+    accounts: MessageAccounts;
     cacheHits: number;
     /** STOREs sent to newcomers by hand-over (included in byType.STORE). */
     handOvers: number;
@@ -134,6 +140,7 @@ export function buildStressReport(r: StressResult, env: RunEnvironment): StressR
   const lookups = { store: lookup('store'), get: lookup('get'), 'get-absent': lookup('get-absent'), 'find-node': lookup('find-node') };
   const byType: Record<string, number> = {};
   const drops: Record<string, number> = {};
+  const accounts: MessageAccounts = { received: 0, handled: 0, refused: {}, queued: 0 };
   let messages = 0;
   let cacheHits = 0;
   let handOvers = 0;
@@ -147,6 +154,12 @@ export function buildStressReport(r: StressResult, env: RunEnvironment): StressR
       messages += c;
     });
     for (const [reason, c] of Object.entries(s.drops)) drops[reason] = (drops[reason] ?? 0) + c;
+    if (s.accounts) {
+      accounts.received += s.accounts.received;
+      accounts.handled += s.accounts.handled;
+      accounts.queued += s.accounts.queued;
+      for (const [reason, c] of Object.entries(s.accounts.refused)) accounts.refused[reason] = (accounts.refused[reason] ?? 0) + c;
+    }
     cacheHits += s.cacheHits;
     handOvers += s.handOvers ?? 0;
     heap += s.heapUsed;
@@ -235,6 +248,7 @@ export function buildStressReport(r: StressResult, env: RunEnvironment): StressR
         };
       }),
       drops,
+      accounts,
       cacheHits,
       handOvers,
       timeoutWaitMs: Object.values(lookups).reduce((a, l) => a + l.timeoutWaitMs, 0),
@@ -307,6 +321,12 @@ export function formatStressReport(rep: StressReport): string {
   out.push(`Traffic: ${fmt(t.messages, 0)} messages — ${Object.entries(t.byType).map(([k, v]) => `${k} ${fmt(v, 0)}`).join(', ')}; hand-over STOREs to newcomers ${fmt(t.handOvers ?? 0, 0)}`);
   out.push(formatTable(['shard', 'messages', 'msg/s', 'frames out', 'frames in', 'local', 'ring full', 'busy'], t.perShard.map((s) => [s.shard, s.messages, fmt(s.messagesPerSec, 0), s.framesOut, s.framesIn, s.local, s.backpressure, pct(s.busyRatio)])));
   out.push(`Cache hits ${fmt(t.cacheHits, 0)}; time lookups waited on timeouts ${fmt(t.timeoutWaitMs / 1000, 1)} s; dropped: ${Object.keys(t.drops).length ? Object.entries(t.drops).map(([k, v]) => `${k} ${v}`).join(', ') : 'none'}`);
+  const a = t.accounts;
+  const refused = Object.entries(a.refused);
+  const refusedSum = refused.reduce((n, [, c]) => n + c, 0);
+  out.push(
+    `Messages received ${fmt(a.received, 0)} = handled ${fmt(a.handled, 0)} + refused ${fmt(refusedSum, 0)}${refused.length ? ` (${refused.map(([k, v]) => `${k} ${v}`).join(', ')})` : ''} + still queued ${fmt(a.queued, 0)}`,
+  );
   out.push('');
   const m = rep.memory;
   out.push(

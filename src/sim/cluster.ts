@@ -19,7 +19,7 @@ import type { PeerIds } from '../core/peers.js';
 import { Random, deriveSeed } from '../core/random.js';
 import type { Clock } from '../host/clock.js';
 import { HostLoop, type Done, type EventSink, type Outbox, type WakeQueue } from '../host/host-loop.js';
-import { KadNode, type DoneEvent, type NodeEvent } from '../core/index.js';
+import { KadNode, MESSAGE_REFUSALS, type DoneEvent, type NodeEvent } from '../core/index.js';
 import { decodeMessage, encodeMessageView, IndexContacts, type DecodeLimits } from '../wire/index.js';
 import { EventQueue } from './event-queue.js';
 import type { InvariantChecker } from './invariants.js';
@@ -62,7 +62,18 @@ export interface ClusterOptions {
 
 export class ClusterStats {
   readonly sent = new Float64Array(MESSAGE_TYPE_NAMES.length);
+  /** Every drop by reason: a message's outcome, or something refused inside a handled one. */
   readonly drops = new Map<string, number>();
+  /**
+   * Exact accounts of the messages that reached this cluster (as UdpNode keeps them per
+   * datagram): each ends in one outcome, handled or one of `refusals`, unless it still waits in
+   * the queue, so received === handled + Σ refusals + queued at any time.
+   */
+  received = 0;
+  handled = 0;
+  readonly refusals = new Map<string, number>();
+  /** Messages decoded and queued, not yet delivered. */
+  queued = 0;
   localMessages = 0;
   delivered = 0;
   cacheHits = 0;
@@ -91,6 +102,9 @@ export class Cluster implements Outbox, WakeQueue, EventSink {
   /** Observer of node events (the workload runner, the simulator's users); optional. */
   onEvent: ((node: KadNode, ev: Exclude<NodeEvent, DoneEvent>) => void) | null = null;
   private readonly queue = new EventQueue<QueuedEvent>();
+  /** Set while a message is being delivered, and when the core refused it (see ClusterStats.refusals). */
+  private delivering = false;
+  private refusedNow = false;
   /** Local slot → the node's event counter (see the header). */
   private seqs: Uint32Array;
   /** The same for driver actions that concern no node (samples); every shard schedules them alike. */
@@ -211,25 +225,29 @@ export class Cluster implements Outbox, WakeQueue, EventSink {
     const msg = this.decode(bytes, from);
     if (!msg) return;
     const now = this.clock.now();
-    if (at <= now) this.deliver(from, to, msg, now);
-    else this.queue.push(at, { from, to, msg, action: null }, from + 1, seq);
+    if (at <= now) return this.deliver(from, to, msg, now);
+    this.stats.queued++;
+    this.queue.push(at, { from, to, msg, action: null }, from + 1, seq);
   }
 
   /** A message between two nodes of this cluster: always queued, so a handler never runs inside another's send. */
   private receiveLocal(bytes: Uint8Array, from: number, to: number, at: number, seq: number): void {
     const msg = this.decode(bytes, from);
-    if (msg) this.queue.push(at, { from, to, msg, action: null }, from + 1, seq);
+    if (!msg) return;
+    this.stats.queued++;
+    this.queue.push(at, { from, to, msg, action: null }, from + 1, seq);
   }
 
   private decode(bytes: Uint8Array, from: number): Message | null {
+    this.stats.received++;
     const d = decodeMessage(bytes, this.contacts, this.limits);
     if (!d.ok) {
-      this.count(d.reason);
+      this.refuse(d.reason);
       return null;
     }
     // The frame names the sender; its ID on the wire must agree.
     if (!this.peers.hasId(from, d.senderId)) {
-      this.count('sender-mismatch');
+      this.refuse('sender-mismatch');
       return null;
     }
     return d.message;
@@ -241,10 +259,25 @@ export class Cluster implements Outbox, WakeQueue, EventSink {
     }
     const slot = this.slotOf(to);
     this.trace?.add(slot, to, now, from, msg.rpc, msg.type);
-    if (!this.loop.nodes[slot] || shardOf(to, this.shards) !== this.index) return this.count('no-such-node');
+    const node = this.loop.nodes[slot];
+    if (!node || shardOf(to, this.shards) !== this.index) return this.refuse('no-such-node');
+    if (!node.up) return this.refuse('to-stopped-node'); // the core ignores it: a crashed process hears nothing
     if (msg.type === MessageType.FindSources) this.countFindSources(slot);
-    if (this.invariants) return this.invariants.deliver(this, slot, from, to, msg, now);
-    this.loop.deliver(slot, from, msg, now);
+    this.refusedNow = false;
+    this.delivering = true;
+    try {
+      if (this.invariants) this.invariants.deliver(this, slot, from, to, msg, now);
+      else this.loop.deliver(slot, from, msg, now);
+    } finally {
+      this.delivering = false;
+    }
+    if (!this.refusedNow) this.stats.handled++;
+  }
+
+  /** A message's one outcome when it is not handled (counted in `drops` too). */
+  private refuse(reason: string): void {
+    this.count(reason);
+    this.stats.refusals.set(reason, (this.stats.refusals.get(reason) ?? 0) + 1);
   }
 
   // ------------------------------------------------------------ wake-ups and driver actions
@@ -273,7 +306,10 @@ export class Cluster implements Outbox, WakeQueue, EventSink {
       const now = clock.eventTime(t);
       ran++;
       if (ev.action) ev.action();
-      else if (ev.msg) this.deliver(ev.from, ev.to, ev.msg, now);
+      else if (ev.msg) {
+        this.stats.queued--;
+        this.deliver(ev.from, ev.to, ev.msg, now);
+      }
       else if (this.invariants) this.invariants.wake(this, this.slotOf(ev.to), t, now);
       else this.loop.wake(this.slotOf(ev.to), t, now);
     }
@@ -290,6 +326,11 @@ export class Cluster implements Outbox, WakeQueue, EventSink {
   event(node: KadNode, ev: Exclude<NodeEvent, DoneEvent>): void {
     if (ev.type === 'drop') {
       this.invariants?.dropped(node.self, ev.reason);
+      // The core refused the whole message being delivered: that is its outcome (not handled).
+      if (this.delivering && MESSAGE_REFUSALS.has(ev.reason)) {
+        this.refusedNow = true;
+        return this.refuse(ev.reason);
+      }
       return this.count(ev.reason);
     }
     if (ev.type === 'cache-hit') this.stats.cacheHits++;
@@ -299,7 +340,9 @@ export class Cluster implements Outbox, WakeQueue, EventSink {
 
   handlerError(_node: KadNode, _err: unknown): void {
     this.stats.handlerErrors++;
-    this.count('handler-error');
+    if (!this.delivering) return this.count('handler-error');
+    this.refusedNow = true;
+    this.refuse('handler-error');
   }
 
   count(reason: string, n = 1): void {

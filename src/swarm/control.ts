@@ -122,10 +122,22 @@ export function copyOpsRow(from: OpsResult, j: number, to: OpsResult, pos: numbe
   if (pos < sample) to.closest.set(from.closest.subarray(j * k, j * k + k), pos * k);
 }
 
+/** A shard's exact message accounts: received === handled + Σ refused + queued (ClusterStats). */
+export interface MessageAccounts {
+  received: number;
+  handled: number;
+  /** Messages not handled, by their one reason. */
+  refused: Record<string, number>;
+  /** Decoded and waiting in the shard's queue when the snapshot was taken. */
+  queued: number;
+}
+
 export interface ShardStats {
   shard: number;
   sent: number[];
+  /** Every drop by reason: messages refused (see accounts) and refusals inside handled messages. */
   drops: Record<string, number>;
+  accounts: MessageAccounts;
   framesOut: number;
   framesIn: number;
   localMessages: number;

@@ -193,6 +193,7 @@ export class Shard extends Cluster implements RemoteLinks {
       shard: this.index,
       sent: Array.from(s.sent),
       drops: Object.fromEntries(s.drops),
+      accounts: { received: s.received, handled: s.handled, refused: Object.fromEntries(s.refusals), queued: s.queued },
       framesOut: this.framesOut,
       framesIn: this.framesIn,
       localMessages: s.localMessages,

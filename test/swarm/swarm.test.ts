@@ -153,6 +153,16 @@ describe('stress run: 2,000 nodes, zero latency', () => {
     expect(solo.localMessages).toBeGreaterThan(0);
   });
 
+  it('every message a shard received has one outcome: received = handled + refused + still queued, and the frames in are among them', () => {
+    for (const s of [shard(two.stats, 0), shard(two.stats, 1), shard(one.stats, 0)]) {
+      const a = s.accounts;
+      const refused = Object.values(a.refused).reduce((x, y) => x + y, 0);
+      expect(a.received).toBe(a.handled + refused + a.queued);
+      expect(a.received).toBe(s.framesIn + s.localMessages); // each arrival counted once, from a ring or from the shard itself
+      expect(a.handled).toBeGreaterThan(0.99 * a.received); // an honest, lossless run: nearly everything is handled
+    }
+  });
+
   it('1 and 2 workers get the same workload for the same seed: joiners, storers, askers, keys, targets', () => {
     // The 15 other bootstrap nodes' join (together, through node 0 and one another) + the bulk join; store, get, get-absent, find-node.
     const joins = calls2.filter((c) => c[0] === 'join');
