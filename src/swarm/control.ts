@@ -192,8 +192,17 @@ export interface SignedKv {
   part: SignedPart;
 }
 
+/** What a lookup on behalf of a user (the gateway) cost. */
+export interface KvCost {
+  depth: number;
+  rpcs: number;
+  timeouts: number;
+  duration: number;
+  responded: number;
+}
+
 /** One put or get on behalf of a user (the HTTP gateway), with its cost. */
-export interface KvResult {
+export interface KvResult extends KvCost {
   ok: boolean;
   found: boolean;
   value: Uint8Array | null;
@@ -201,11 +210,6 @@ export interface KvResult {
   stored: number;
   /** put: nodes other than the asker that acknowledged the STORE (the put succeeded when ≥ 1); get: 0. */
   acked: number;
-  depth: number;
-  rpcs: number;
-  timeouts: number;
-  duration: number;
-  responded: number;
   /** A put: nodes that refused it, by reason (absent when none did). */
   refused?: PutResult['refused'];
   /** A get that found a signed record: its publisher's public key (hex) and seq. */
@@ -213,18 +217,9 @@ export interface KvResult {
 }
 
 /** One findSources on behalf of a user (the gateway): the values with their publishers, and the cost. */
-export interface SourcesKvResult {
+export interface SourcesKvResult extends KvCost {
   values: Array<{ value: Uint8Array; publisher: string; ttlMs: number }>;
   contributors: number;
-  depth: number;
-  rpcs: number;
-  timeouts: number;
-  duration: number;
-  responded: number;
-  /** A put: nodes that refused it, by reason (absent when none did). */
-  refused?: PutResult['refused'];
-  /** A get that found a signed record: its publisher's public key (hex) and seq. */
-  signer?: { publicKey: string; seq: number };
 }
 
 export interface NodeInfo {
