@@ -8,7 +8,8 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runStress, type StressOptions, type StressResult } from '../swarm/stress-run.js';
-import { buildStressReport, formatStressReport, stressPlots, stressHtml, type StressReport } from '../report/stress-report.js';
+import { buildStressReport, formatStressReport, type StressReport } from '../report/stress-report.js';
+import { stressPlots, stressHtml } from '../report/stress-plots.js';
 import { stressCsvFiles } from '../report/export.js';
 import { buildRepeatedReport, formatRepeatedSummary, headlineFigures, summarizeRuns } from '../report/figures.js';
 import { htmlReport } from '../report/html.js';

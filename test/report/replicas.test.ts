@@ -9,11 +9,13 @@ import { parseLatency } from '../../src/sim/network-model.js';
 
 type StressRun = typeof import('../../src/swarm/stress-run.js');
 type Report = typeof import('../../src/report/stress-report.js');
+type Plots = typeof import('../../src/report/stress-plots.js');
 
 describe('acknowledged replicas in the stress report', () => {
   it('under --loss 0.3 the report gives the replica distribution the put results show, not a bare 100 %', async () => {
     const run = (await import(new URL('../../dist/src/swarm/stress-run.js', import.meta.url).href)) as StressRun;
     const report = (await import(new URL('../../dist/src/report/stress-report.js', import.meta.url).href)) as Report;
+    const plots = (await import(new URL('../../dist/src/report/stress-plots.js', import.meta.url).href)) as Plots;
     const quiet = { start() {}, progress() {}, end() {} };
     const r = await run.runStress(
       {
@@ -72,7 +74,7 @@ describe('acknowledged replicas in the stress report', () => {
     const line = text.split('\n').find((l) => l.startsWith('Stores: '))!;
     expect(line).toContain(`acknowledged replicas per put mean ${f.mean.toFixed(2)} of 20, p5 ${f.p5}`);
     expect(line).toContain(`${(f.belowHalfK * 100).toFixed(2)}% of puts below k/2 = 10`);
-    const html = report.stressHtml(rep);
+    const html = plots.stressHtml(rep);
     expect(html).toContain('<h2>Acknowledged replicas per put</h2>');
     expect(html).toContain('acknowledged replicas (other nodes)');
   }, 120_000);

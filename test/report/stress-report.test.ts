@@ -5,7 +5,8 @@
  * Vega-Lite spec beside it.
  */
 import { describe, expect, it } from 'vitest';
-import { buildStressReport, stressHtml, stressPlots } from '../../src/report/stress-report.js';
+import { buildStressReport } from '../../src/report/stress-report.js';
+import { stressHtml, stressPlots } from '../../src/report/stress-plots.js';
 import { emptyOpsResult } from '../../src/swarm/control.js';
 import type { PhaseResult, StressResult } from '../../src/swarm/stress-run.js';
 import { xmlError } from './xml.js';

@@ -8,7 +8,8 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parseLatency } from '../../src/sim/network-model.js';
 import { fileWorkload } from '../../src/swarm/files-workload.js';
-import { buildStressReport, formatStressReport, stressHtml } from '../../src/report/stress-report.js';
+import { buildStressReport, formatStressReport } from '../../src/report/stress-report.js';
+import { stressHtml } from '../../src/report/stress-plots.js';
 
 import { churnOptions } from './churn-options.js';
 import { formatChurnRun } from '../../src/report/churn-report.js';
