@@ -1,11 +1,9 @@
 /** The sources kind and keyword search over real UDP on 127.0.0.1: the library API, its cap error, and the REPL's A/F/P/K through a pipe. */
 import { createHash } from 'node:crypto';
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UdpNode } from '../../src/net/udp-node.js';
+import { runCli } from './repl-process.js';
 
-const CLI = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
 const dec = (b: Uint8Array): string => new TextDecoder().decode(b);
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const sha1 = (s: string): string => createHash('sha1').update(s, 'utf8').digest('hex');
@@ -34,37 +32,6 @@ describe('sources over UDP (library)', () => {
     expect(found.matches).toEqual([{ name: 'Holiday Photos 2024.zip', hash: sha1('Holiday Photos 2024.zip') }]);
   });
 });
-
-function runCli(args: string[], input: string | null): { lines: string[]; done: Promise<number>; kill: () => void; waitFor: (re: RegExp) => Promise<string> } {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-  const lines: string[] = [];
-  const waiters: Array<{ re: RegExp; resolve: (l: string) => void }> = [];
-  let buf = '';
-  child.stdout.on('data', (d: Buffer) => {
-    buf += d.toString();
-    let i: number;
-    while ((i = buf.indexOf('\n')) >= 0) {
-      const line = buf.slice(0, i);
-      buf = buf.slice(i + 1);
-      lines.push(line);
-      for (const w of [...waiters]) if (w.re.test(line)) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve(line);
-      }
-    }
-  });
-  if (input !== null) child.stdin.end(input);
-  const done = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
-  return {
-    lines,
-    done,
-    kill: () => child.kill('SIGTERM'),
-    waitFor: (re) => {
-      const hit = lines.find((l) => re.test(l));
-      return hit ? Promise.resolve(hit) : new Promise((resolve) => waiters.push({ re, resolve }));
-    },
-  };
-}
 
 describe('the REPL: A, F, P, K through a pipe', () => {
   it('adds two sources from one node and a third from another, lists them, publishes files and searches them', async () => {

@@ -1,12 +1,10 @@
 /** Real UDP on 127.0.0.1: nodes join, store and read back; the REPL is driven through piped input. */
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import dgram from 'node:dgram';
-import { fileURLToPath } from 'node:url';
 import { UdpNode } from '../../src/net/udp-node.js';
 import { Random } from '../../src/core/random.js';
+import { runCli } from './repl-process.js';
 
-const CLI = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
 
 describe('20 nodes over real UDP', () => {
   const nodes: UdpNode[] = [];
@@ -61,37 +59,6 @@ describe('20 nodes over real UDP', () => {
     expect((await victim.get('key4')).found).toBe(true);
   });
 });
-
-function runCli(args: string[], input: string | null): { lines: string[]; done: Promise<number>; kill: () => void; waitFor: (re: RegExp) => Promise<string> } {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-  const lines: string[] = [];
-  const waiters: Array<{ re: RegExp; resolve: (l: string) => void }> = [];
-  let buf = '';
-  child.stdout.on('data', (d: Buffer) => {
-    buf += d.toString();
-    let i: number;
-    while ((i = buf.indexOf('\n')) >= 0) {
-      const line = buf.slice(0, i);
-      buf = buf.slice(i + 1);
-      lines.push(line);
-      for (const w of [...waiters]) if (w.re.test(line)) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve(line);
-      }
-    }
-  });
-  if (input !== null) child.stdin.end(input);
-  const done = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
-  return {
-    lines,
-    done,
-    kill: () => child.kill('SIGTERM'),
-    waitFor: (re) => {
-      const hit = lines.find((l) => re.test(l));
-      return hit ? Promise.resolve(hit) : new Promise((resolve) => waiters.push({ re, resolve }));
-    },
-  };
-}
 
 describe('the REPL over piped standard input', () => {
   it('stores and gets end to end between two processes, and keeps serving after end of input', async () => {
