@@ -75,6 +75,13 @@ export async function benchCore(opts: { time?: number } = {}): Promise<Array<{ n
   batched('observe, random pool peer (mostly full buckets)', (i) => {
     sink += table.observe(pick[i]! / ID_WORDS);
   });
+  // The reference closest() replaces: every contact's distance, then a full sort (allocates per call).
+  const byDistance = (target: number) => (x: number, y: number) => compareDistance(ids, x * ID_WORDS, y * ID_WORDS, targets, target);
+  batched(`closest(target, 20) by full sort, reference (${members.length} contacts)`, (i) => {
+    const all = Array.from(members);
+    all.sort(byDistance(i * ID_WORDS));
+    sink += all[0]!;
+  });
   // One call = a fresh table filled to ~250 contacts (splits included); the row is per insert.
   bench.add(`routing-table insert (fresh table to ~${members.length} contacts)`, () => {
     const t = tableOf(pool, self);
@@ -88,11 +95,39 @@ export async function benchCore(opts: { time?: number } = {}): Promise<Array<{ n
     for (let i = 0; i < ADDS; i++) l.add(pick[i]! / ID_WORDS, 1 + (i >> 4));
     sink += l.size;
   });
+  // One call = one lookup's shortlist work as a node does it: seeded with 20, then 10 replies
+  // of 20 contacts, each answered peer handed out by next() first; the row is per reply.
+  const REPLIES = 10;
+  const replyContacts = Uint32Array.from({ length: REPLIES * 20 }, (_, i) => pick[(i * 7) & (OPERANDS - 1)]! / ID_WORDS);
+  bench.add(`shortlist round (next + onSuccess with 20 contacts, 40-slot list, ${REPLIES} replies)`, () => {
+    const l = new Lookup(LookupKind.FindNode, pool.peers, targets, 0, 20, 3, 40, self);
+    for (let i = 0; i < 20; i++) l.add(members[i]!, 1);
+    for (let r = 0; r < REPLIES; r++) {
+      const peer = l.next(0);
+      if (peer < 0) break;
+      l.onSuccess(peer, replyContacts.subarray(r * 20, r * 20 + 20));
+    }
+    sink += l.size;
+  });
+  // The reference the shortlist replaces: an array of candidates re-sorted after every reply.
+  bench.add(`shortlist round by array sort, reference (${REPLIES} replies)`, () => {
+    const list: number[] = [];
+    const seen = new Set<number>();
+    const cmp = byDistance(0);
+    for (let i = 0; i < 20; i++) if (!seen.has(members[i]!)) (seen.add(members[i]!), list.push(members[i]!));
+    list.sort(cmp);
+    for (let r = 0; r < REPLIES; r++) {
+      for (let c = r * 20; c < r * 20 + 20; c++) if (!seen.has(replyContacts[c]!)) (seen.add(replyContacts[c]!), list.push(replyContacts[c]!));
+      list.sort(cmp);
+      list.length = Math.min(list.length, 40);
+    }
+    sink += list.length;
+  });
   await bench.run();
   if (sink === 0.5) console.log(sink);
 
   const perCall = (name: string): number =>
-    name.startsWith('routing-table insert') ? inserts.length : name.startsWith('Lookup.add') ? ADDS : BATCH;
+    name.startsWith('routing-table insert') ? inserts.length : name.startsWith('Lookup.add') ? ADDS : name.startsWith('shortlist round') ? REPLIES : BATCH;
   return bench.tasks.map((task) => {
     const result = task.result;
     if (result.state !== 'completed') throw new Error(`benchmark ${task.name} ended ${result.state}`);

@@ -10,11 +10,15 @@
  * sends nothing and keeps no clock.
  *
  * Candidates are kept sorted by distance in typed arrays (`handles`, `states`,
- * `depths`: public for tests; callers use the queries). The lookup ends when
+ * `depths`: public for tests; callers use the queries), ranked by the top 53
+ * bits of their distance as one float (`keys`), with the full 160-bit
+ * comparison only when two keys are equal, so an insert shifts one float per
+ * candidate instead of five words. The arrays are sized for the capacity plus
+ * what may be in flight, so a lookup without failures never grows them. The lookup ends when
  * the k closest candidates that answered have all been queried and none
  * closer is in flight or left to ask; failed ones do not count toward the k.
  */
-import { ID_WORDS } from './id.js';
+import { ID_WORDS, compareDistance } from './id.js';
 import { InFlight } from './in-flight.js';
 import { PeerIds } from './peers.js';
 
@@ -41,8 +45,11 @@ export class Lookup {
   handles: Uint32Array;
   states: Uint8Array;
   depths: Uint8Array;
-  private dist: Uint32Array;
+  /** Distance from the target of each candidate, top 53 bits (see the header). */
+  private keys: Float64Array;
   size = 0;
+  /** Slot indexOf found last: a reply's peer is looked up twice in a row (depth, then success). */
+  private lastIndex = 0;
   /** Failed candidates stay (so a later reply naming them does not bring them back) but take no room. */
   private failed = 0;
   rpcs = 0;
@@ -66,10 +73,12 @@ export class Lookup {
     readonly self: number,
   ) {
     for (let w = 0; w < ID_WORDS; w++) this.target[w] = target[targetAt + w]!;
-    this.handles = new Uint32Array(capacity);
-    this.states = new Uint8Array(capacity);
-    this.depths = new Uint8Array(capacity);
-    this.dist = new Uint32Array(capacity * ID_WORDS);
+    // In-flight candidates take no room (evictFarthest): without failures the list holds at most capacity + α.
+    const slots = capacity + alpha;
+    this.handles = new Uint32Array(slots);
+    this.states = new Uint8Array(slots);
+    this.depths = new Uint8Array(slots);
+    this.keys = new Float64Array(slots);
     this.wait = new InFlight(alpha);
   }
 
@@ -95,7 +104,15 @@ export class Lookup {
 
   /** Slot of a candidate in the shortlist (slots move as candidates come and go), or -1. */
   indexOf(handle: number): number {
-    for (let i = 0; i < this.size; i++) if (this.handles[i] === handle) return i;
+    // A handle is in the list at most once, so the cached slot is right whenever it still holds it.
+    const c = this.lastIndex;
+    if (c < this.size && this.handles[c] === handle) return c;
+    for (let i = 0; i < this.size; i++) {
+      if (this.handles[i] === handle) {
+        this.lastIndex = i;
+        return i;
+      }
+    }
     return -1;
   }
 
@@ -112,21 +129,19 @@ export class Lookup {
     const me = this.self * ID_WORDS;
     if (ids[a] === ids[me] && this.peers.sameId(handle, this.self)) return;
     const t = this.target;
-    const d0 = (ids[a]! ^ t[0]!) >>> 0;
-    const d1 = (ids[a + 1]! ^ t[1]!) >>> 0;
-    const d2 = (ids[a + 2]! ^ t[2]!) >>> 0;
-    const d3 = (ids[a + 3]! ^ t[3]!) >>> 0;
-    const d4 = (ids[a + 4]! ^ t[4]!) >>> 0;
+    const key = ((ids[a]! ^ t[0]!) >>> 0) * 2097152 + (((ids[a + 1]! ^ t[1]!) >>> 0) >>> 11);
     // Failed and in-flight candidates take no room: see evictFarthest.
     const limit = this.capacity + this.failed + this.inflight;
-    let dist = this.dist;
+    const keys = this.keys;
+    const size = this.size;
     // Full and no closer than the farthest: most contacts of a late reply stop here.
-    if (this.size >= limit && cmp(d0, d1, d2, d3, d4, dist, (this.size - 1) * ID_WORDS) > 0) return;
+    if (size >= limit && this.compare(key, a, size - 1) > 0) return;
     let lo = 0;
-    let hi = this.size;
+    let hi = size;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const c = cmp(d0, d1, d2, d3, d4, dist, mid * ID_WORDS);
+      const k = keys[mid]!;
+      const c = key < k ? -1 : key > k ? 1 : this.compare(key, a, mid);
       if (c === 0) {
         // Same ID: the same candidate (or a duplicate ID under another address, ignored).
         if (this.handles[mid] === handle && depth < this.depths[mid]!) this.depths[mid] = depth;
@@ -135,30 +150,37 @@ export class Lookup {
       if (c > 0) lo = mid + 1;
       else hi = mid;
     }
-    let end = this.size;
+    let end = size;
     const last = this.states[end - 1];
     if (end >= limit && (last === PeerState.NotContacted || last === PeerState.Succeeded)) {
       end--; // full: the farthest gives way (the common case; no growth, no second shift)
     } else {
-      if (this.size === this.handles.length) dist = this.grow();
+      if (size === this.handles.length) this.grow();
       this.size++;
     }
-    if (end > lo) {
-      this.handles.copyWithin(lo + 1, lo, end);
-      this.states.copyWithin(lo + 1, lo, end);
-      this.depths.copyWithin(lo + 1, lo, end);
-      dist.copyWithin((lo + 1) * ID_WORDS, lo * ID_WORDS, end * ID_WORDS);
+    const handles = this.handles;
+    const states = this.states;
+    const depths = this.depths;
+    const ks = this.keys;
+    // A short shift: a plain loop beats three copyWithin calls at these lengths.
+    for (let i = end; i > lo; i--) {
+      handles[i] = handles[i - 1]!;
+      states[i] = states[i - 1]!;
+      depths[i] = depths[i - 1]!;
+      ks[i] = ks[i - 1]!;
     }
-    this.handles[lo] = handle;
-    this.states[lo] = PeerState.NotContacted;
-    this.depths[lo] = depth > 255 ? 255 : depth;
-    const at = lo * ID_WORDS;
-    dist[at] = d0;
-    dist[at + 1] = d1;
-    dist[at + 2] = d2;
-    dist[at + 3] = d3;
-    dist[at + 4] = d4;
+    handles[lo] = handle;
+    states[lo] = PeerState.NotContacted;
+    depths[lo] = depth > 255 ? 255 : depth;
+    ks[lo] = key;
     while (this.size > limit && this.evictFarthest());
+  }
+
+  /** Compares a newcomer (key `key`, ID words at `a`) with the candidate in `slot`: negative when the newcomer is closer, 0 for the same ID. */
+  private compare(key: number, a: number, slot: number): number {
+    const k = this.keys[slot]!;
+    if (key !== k) return key < k ? -1 : 1;
+    return compareDistance(this.peers.words, a, this.handles[slot]! * ID_WORDS, this.target, 0);
   }
 
   /**
@@ -177,7 +199,7 @@ export class Lookup {
       this.handles.copyWithin(j, j + 1, end);
       this.states.copyWithin(j, j + 1, end);
       this.depths.copyWithin(j, j + 1, end);
-      this.dist.copyWithin(j * ID_WORDS, (j + 1) * ID_WORDS, end * ID_WORDS);
+      this.keys.copyWithin(j, j + 1, end);
     }
     return true;
   }
@@ -261,22 +283,21 @@ export class Lookup {
     return true;
   }
 
-  /** Doubles the arrays (failed or in-flight candidates filled them); returns the new distance array. */
-  private grow(): Uint32Array {
+  /** Doubles the arrays (failed candidates filled them). */
+  private grow(): void {
     const n = this.handles.length * 2;
     const handles = new Uint32Array(n);
     const states = new Uint8Array(n);
     const depths = new Uint8Array(n);
-    const dist = new Uint32Array(n * ID_WORDS);
+    const keys = new Float64Array(n);
     handles.set(this.handles);
     states.set(this.states);
     depths.set(this.depths);
-    dist.set(this.dist);
+    keys.set(this.keys);
     this.handles = handles;
     this.states = states;
     this.depths = depths;
-    this.dist = dist;
-    return dist;
+    this.keys = keys;
   }
 
   /** The first `n` succeeded candidates, closest first. */
@@ -309,18 +330,4 @@ export class Lookup {
     for (let i = 0; i < this.size; i++) if (this.states[i] === PeerState.Succeeded) n++;
     return n;
   }
-}
-
-/** Compares the distance (d0..d4) with the one stored at `at`: negative when closer. */
-function cmp(d0: number, d1: number, d2: number, d3: number, d4: number, dist: Uint32Array, at: number): number {
-  let x = dist[at]!;
-  if (d0 !== x) return d0 < x ? -1 : 1;
-  x = dist[at + 1]!;
-  if (d1 !== x) return d1 < x ? -1 : 1;
-  x = dist[at + 2]!;
-  if (d2 !== x) return d2 < x ? -1 : 1;
-  x = dist[at + 3]!;
-  if (d3 !== x) return d3 < x ? -1 : 1;
-  x = dist[at + 4]!;
-  return d4 === x ? 0 : d4 < x ? -1 : 1;
 }

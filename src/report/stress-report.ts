@@ -64,7 +64,12 @@ export interface StressReport {
   traffic: {
     messages: number;
     byType: Record<string, number>;
-    perShard: Array<{ shard: number; messages: number; messagesPerSec: number; framesOut: number; framesIn: number; local: number; backpressure: number; busyRatio: number }>;
+    perShard: Array<{ shard: number; messages: number; messagesPerSec: number; framesOut: number; framesIn: number; local: number; backpressure: number; busyRatio: number; cpuMs: number | null }>;
+    /**
+     * Shard threads' CPU microseconds (forced report GCs left out) ÷ messages delivered, over the
+     * whole run from spawn to the last phase; null where the platform gives no per-thread CPU.
+     */
+    cpuPerMessageUs: number | null;
     drops: Record<string, number>;
     /**
      * Every message that reached a node, summed over shards: received === handled + Σ refused +
@@ -243,8 +248,10 @@ export function buildStressReport(r: StressResult, env: RunEnvironment): StressR
           local: s.localMessages,
           backpressure: s.backpressure,
           busyRatio: s.busyMs / r.totalWallMs,
+          cpuMs: s.cpuMs !== undefined && s.cpuMs >= 0 ? s.cpuMs : null,
         };
       }),
+      cpuPerMessageUs: cpuPerMessageUs(r.stats),
       drops,
       accounts,
       cacheHits,
@@ -262,6 +269,18 @@ export function buildStressReport(r: StressResult, env: RunEnvironment): StressR
     ...(o.files ? { files: filesFigures(o.seed, o.nodes, o.files, r.phases, r.stats) } : {}),
     totalWallMs: r.totalWallMs,
   };
+}
+
+/** Σ shard CPU µs ÷ Σ messages delivered; null when some shard could not read its thread's CPU time. */
+export function cpuPerMessageUs(stats: ReadonlyArray<{ cpuMs?: number; delivered: number }>): number | null {
+  let cpu = 0;
+  let delivered = 0;
+  for (const s of stats) {
+    if (s.cpuMs === undefined || s.cpuMs < 0) return null;
+    cpu += s.cpuMs;
+    delivered += s.delivered;
+  }
+  return delivered > 0 ? (cpu * 1000) / delivered : null;
 }
 
 const pct = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toFixed(2)}%` : 'n/a');
@@ -317,7 +336,14 @@ export function formatStressReport(rep: StressReport): string {
   out.push('');
   const t = rep.traffic;
   out.push(`Traffic: ${fmt(t.messages, 0)} messages — ${Object.entries(t.byType).map(([k, v]) => `${k} ${fmt(v, 0)}`).join(', ')}; hand-over STOREs to newcomers ${fmt(t.handOvers ?? 0, 0)}`);
-  out.push(formatTable(['shard', 'messages', 'msg/s', 'frames out', 'frames in', 'local', 'ring full', 'busy'], t.perShard.map((s) => [s.shard, s.messages, fmt(s.messagesPerSec, 0), s.framesOut, s.framesIn, s.local, s.backpressure, pct(s.busyRatio)])));
+  out.push(
+    formatTable(
+      ['shard', 'messages', 'msg/s', 'frames out', 'frames in', 'local', 'ring full', 'busy', 'CPU s'],
+      t.perShard.map((s) => [s.shard, s.messages, fmt(s.messagesPerSec, 0), s.framesOut, s.framesIn, s.local, s.backpressure, pct(s.busyRatio), s.cpuMs === null || s.cpuMs === undefined ? 'n/a' : fmt(s.cpuMs / 1000, 1)]),
+    ),
+  );
+  const cpm = t.cpuPerMessageUs;
+  out.push(`CPU per message: ${cpm === null || cpm === undefined ? 'n/a (no per-thread CPU time on this platform)' : `${fmt(cpm, 2)} µs`} (shard threads' CPU time ÷ messages delivered)`);
   out.push(`Cache hits ${fmt(t.cacheHits, 0)}; time lookups waited on timeouts ${fmt(t.timeoutWaitMs / 1000, 1)} s; dropped: ${Object.keys(t.drops).length ? Object.entries(t.drops).map(([k, v]) => `${k} ${v}`).join(', ') : 'none'}`);
   const a = t.accounts;
   const refused = Object.entries(a.refused);

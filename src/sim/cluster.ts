@@ -11,9 +11,11 @@
  * Same-instant order is fixed by the nodes' own behaviour: every event a node causes (a message
  * it sends, a wake-up it asks for, a driver action on it) takes the next number of that node's
  * counter, and events are ordered by (time, global index of the causing node, that number).
+ * The schedule (cluster-schedule.ts) keeps that order with no object per event; in real time
+ * same-shard messages due at once skip the heap, and runDue reads the clock once per call.
  */
 import { resolveConfig, type KadConfig } from '../core/config.js';
-import { MESSAGE_TYPE_NAMES, MessageType, type Message, type SignedPart } from '../core/messages.js';
+import { MessageType, type Message, type SignedPart } from '../core/messages.js';
 import { ed25519Verifier } from '../net/ed25519.js';
 import type { PeerIds } from '../core/peers.js';
 import { Random, deriveSeed } from '../core/random.js';
@@ -21,7 +23,8 @@ import type { Clock } from '../host/clock.js';
 import { HostLoop, type Done, type EventSink, type Outbox, type WakeQueue } from '../host/host-loop.js';
 import { KadNode, MESSAGE_REFUSALS, type DoneEvent, type NodeEvent } from '../core/index.js';
 import { decodeMessage, encodeMessageView, IndexContacts, type DecodeLimits } from '../wire/index.js';
-import { EventQueue } from './event-queue.js';
+import { ClusterSchedule, Due } from './cluster-schedule.js';
+import { ClusterStats } from './cluster-stats.js';
 import type { InvariantChecker } from './invariants.js';
 import { isLost, messageLatency, mix, type NetworkModel } from './network-model.js';
 import { localSlot, shardOf } from './placement.js';
@@ -32,13 +35,7 @@ export interface RemoteLinks {
   write(dest: number, from: number, to: number, at: number, bytes: Uint8Array, seq: number): void;
 }
 
-/** A queued event: a decoded message (msg set), a node's wake-up (msg and action null), or a driver action. */
-interface QueuedEvent {
-  from: number;
-  to: number;
-  msg: Message | null;
-  action: (() => void) | null;
-}
+export { ClusterStats } from './cluster-stats.js';
 
 export interface ClusterOptions {
   /** This cluster's shard index and the shard count (node i lives on shard i mod shards). */
@@ -60,34 +57,6 @@ export interface ClusterOptions {
   limits?: Partial<DecodeLimits>;
 }
 
-export class ClusterStats {
-  readonly sent = new Float64Array(MESSAGE_TYPE_NAMES.length);
-  /** Every drop by reason: a message's outcome, or something refused inside a handled one. */
-  readonly drops = new Map<string, number>();
-  /**
-   * Exact accounts of the messages that reached this cluster (as UdpNode keeps them per
-   * datagram): each ends in one outcome, handled or one of `refusals`, unless it still waits in
-   * the queue, so received === handled + Σ refusals + queued at any time.
-   */
-  received = 0;
-  handled = 0;
-  readonly refusals = new Map<string, number>();
-  /** Messages decoded and queued, not yet delivered. */
-  queued = 0;
-  localMessages = 0;
-  delivered = 0;
-  cacheHits = 0;
-  /** STOREs sent to newcomers by hand-over (counted in sent[] too, as STOREs). */
-  handOvers = 0;
-  handlerErrors = 0;
-  /** SOURCES replies sent and their encoded bytes (the file workload's bytes per reply). */
-  sourcesReplies = 0;
-  sourcesReplyBytes = 0;
-  sourcesReplyMaxBytes = 0;
-  /** FIND_SOURCES delivered per local slot (hot-key load); grown on the first one. */
-  findSourcesReceived = new Uint32Array(0);
-}
-
 export class Cluster implements Outbox, WakeQueue, EventSink {
   readonly index: number;
   readonly shards: number;
@@ -101,14 +70,13 @@ export class Cluster implements Outbox, WakeQueue, EventSink {
   readonly trace: TraceHash | null;
   /** Observer of node events (the workload runner, the simulator's users); optional. */
   onEvent: ((node: KadNode, ev: Exclude<NodeEvent, DoneEvent>) => void) | null = null;
-  private readonly queue = new EventQueue<QueuedEvent>();
+  private readonly events: ClusterSchedule;
+  /** While runDue or a direct delivery runs an event: its time, which sends then take as now. */
+  private inEvent = false;
+  private eventNow = 0;
   /** Set while a message is being delivered, and when the core refused it (see ClusterStats.refusals). */
   private delivering = false;
   private refusedNow = false;
-  /** Local slot → the node's event counter (see the header). */
-  private seqs: Uint32Array;
-  /** The same for driver actions that concern no node (samples); every shard schedules them alike. */
-  private globalSeq = 0;
   private readonly contacts: IndexContacts;
   private readonly limits: DecodeLimits;
   /** Set by a subclass that links shards (its own constructor runs after this one). */
@@ -130,7 +98,7 @@ export class Cluster implements Outbox, WakeQueue, EventSink {
     this.contacts = new IndexContacts(this.peers);
     this.limits = { maxDatagramBytes: 1400, maxValueBytes: Math.max(this.config.maxValueBytes, this.config.maxSourceValueBytes), maxContacts: Math.max(this.config.k, 20), ...o.limits };
     this.loop = new HostLoop(slots, this, this, this);
-    this.seqs = new Uint32Array(Math.max(1, slots));
+    this.events = new ClusterSchedule(slots);
     this.trace = o.trace ? new TraceHash(slots) : null;
   }
 
@@ -155,7 +123,6 @@ export class Cluster implements Outbox, WakeQueue, EventSink {
     const node = new KadNode(i, this.peers, this.config, new Random(deriveSeed(this.seed, i), 1), this.clock.now());
     // The real check: it costs only when a signed record arrives (the gateway's signed puts).
     node.verifier = ed25519Verifier;
-    if (slot >= this.seqs.length) this.growSeqs(slot + 1);
     this.loop.attach(slot, node);
     return node;
   }
@@ -193,22 +160,28 @@ export class Cluster implements Outbox, WakeQueue, EventSink {
   send(node: KadNode, to: number, msg: Message): void {
     this.stats.sent[msg.type]!++;
     const from = node.self;
-    const seq = this.nextSeq(from);
+    const seq = this.events.nextSeq(this.slotOf(from));
     this.invariants?.sent(from, to, msg);
-    const h = mix(this.seed, from, to, msg.rpc, msg.type);
-    if (isLost(this.network, h)) return this.count('lost');
+    const net = this.network;
+    let latency = 0;
+    // No loss and zero latency (the default real-time run): no hash, no latency arithmetic.
+    if (net.loss !== 0 || net.latency.kind !== 'constant' || net.latency.ms !== 0) {
+      const h = mix(this.seed, from, to, msg.rpc, msg.type);
+      if (isLost(net, h)) return this.count('lost');
+      latency = messageLatency(net, from, to, h);
+    }
     let bytes: Uint8Array;
     try {
       bytes = encodeMessageView(this.peers.words, from * 5, msg, this.contacts);
     } catch {
       return this.count('encode-error'); // a bug, counted rather than thrown into the loop
     }
-    if (msg.type === MessageType.Sources) this.countSourcesReply(bytes.length);
-    const at = this.clock.now() + messageLatency(this.network, from, to, h);
+    if (msg.type === MessageType.Sources) this.stats.sourcesReply(bytes.length);
+    const at = (this.inEvent ? this.eventNow : this.clock.now()) + latency;
     const dest = shardOf(to, this.shards);
     if (dest === this.index) {
       this.stats.localMessages++;
-      this.receiveLocal(bytes, from, to, at, seq);
+      this.receiveLocal(bytes, from, to, at, seq, latency === 0 && !this.clock.virtual);
     } else if (this.links) {
       this.links.write(dest, from, to, at, bytes, seq);
     } else {
@@ -225,17 +198,30 @@ export class Cluster implements Outbox, WakeQueue, EventSink {
     const msg = this.decode(bytes, from);
     if (!msg) return;
     const now = this.clock.now();
-    if (at <= now) return this.deliver(from, to, msg, now);
+    if (at <= now) {
+      const outer = this.inEvent;
+      this.inEvent = true;
+      this.eventNow = now;
+      try {
+        this.deliver(from, to, msg, now);
+      } finally {
+        this.inEvent = outer;
+      }
+      return;
+    }
     this.stats.queued++;
-    this.queue.push(at, { from, to, msg, action: null }, from + 1, seq);
+    this.events.pushMessage(at, from, to, msg, seq, false);
   }
 
-  /** A message between two nodes of this cluster: always queued, so a handler never runs inside another's send. */
-  private receiveLocal(bytes: Uint8Array, from: number, to: number, at: number, seq: number): void {
+  /**
+   * A message between two nodes of this cluster: always queued, so a handler never runs inside
+   * another's send; `dueNow` (real time, zero latency) puts it in the FIFO, whose times only grow.
+   */
+  private receiveLocal(bytes: Uint8Array, from: number, to: number, at: number, seq: number, dueNow: boolean): void {
     const msg = this.decode(bytes, from);
     if (!msg) return;
     this.stats.queued++;
-    this.queue.push(at, { from, to, msg, action: null }, from + 1, seq);
+    this.events.pushMessage(at, from, to, msg, seq, dueNow);
   }
 
   private decode(bytes: Uint8Array, from: number): Message | null {
@@ -262,7 +248,7 @@ export class Cluster implements Outbox, WakeQueue, EventSink {
     const node = this.loop.nodes[slot];
     if (!node || shardOf(to, this.shards) !== this.index) return this.refuse('no-such-node');
     if (!node.up) return this.refuse('to-stopped-node'); // the core ignores it: a crashed process hears nothing
-    if (msg.type === MessageType.FindSources) this.countFindSources(slot);
+    if (msg.type === MessageType.FindSources) this.stats.findSources(slot, this.loop.nodes.length);
     this.refusedNow = false;
     this.delivering = true;
     try {
@@ -276,21 +262,18 @@ export class Cluster implements Outbox, WakeQueue, EventSink {
 
   /** A message's one outcome when it is not handled (counted in `drops` too). */
   private refuse(reason: string): void {
-    this.count(reason);
-    this.stats.refusals.set(reason, (this.stats.refusals.get(reason) ?? 0) + 1);
+    this.stats.refuse(reason);
   }
 
   // ------------------------------------------------------------ wake-ups and driver actions
 
   schedule(slot: number, at: number): void {
-    const i = slot * this.shards + this.index;
-    this.queue.push(at, { from: -1, to: i, msg: null, action: null }, i + 1, this.seqs[slot]!++);
+    this.events.pushWake(at, slot * this.shards + this.index, slot);
   }
 
   /** Schedules a driver action for node `node` (-1: for no node) at `at`; same-instant actions run in the order scheduled. */
   at(at: number, node: number, action: () => void): void {
-    if (node < 0) this.queue.push(at, { from: -1, to: -1, msg: null, action }, 0, this.globalSeq++);
-    else this.queue.push(at, { from: -1, to: node, msg: null, action }, node + 1, this.nextSeq(node));
+    this.events.pushAction(at, node, node < 0 ? -1 : this.slotOf(node), action);
   }
 
   /**
@@ -301,25 +284,36 @@ export class Cluster implements Outbox, WakeQueue, EventSink {
   runDue(end: number, inclusive: boolean, budget = Infinity): number {
     let ran = 0;
     const clock = this.clock;
-    for (let t = this.queue.peekTime(); ran < budget && (t < end || (inclusive && t === end)); t = this.queue.peekTime()) {
-      const ev = this.queue.pop()!;
-      const now = clock.eventTime(t);
-      ran++;
-      if (ev.action) ev.action();
-      else if (ev.msg) {
-        this.stats.queued--;
-        this.deliver(ev.from, ev.to, ev.msg, now);
+    const virtual = clock.virtual;
+    // Real time: the clock read once per call; every event run here is due by then.
+    const wall = virtual ? 0 : clock.now();
+    const sch = this.events;
+    const outer = this.inEvent;
+    this.inEvent = true;
+    try {
+      for (; ran < budget; ran++) {
+        const due = sch.take(end, inclusive);
+        if (due === Due.None) break;
+        const t = sch.t;
+        const now = virtual ? clock.eventTime(t) : wall;
+        this.eventNow = now;
+        if (due === Due.Message) {
+          this.stats.queued--;
+          this.deliver(sch.from, sch.to, sch.message!, now);
+        } else if (due === Due.Wake) {
+          if (this.invariants) this.invariants.wake(this, this.slotOf(sch.to), t, now);
+          else this.loop.wake(this.slotOf(sch.to), t, now);
+        } else sch.action!();
       }
-      else if (this.invariants) this.invariants.wake(this, this.slotOf(ev.to), t, now);
-      else this.loop.wake(this.slotOf(ev.to), t, now);
+    } finally {
+      this.inEvent = outer;
     }
     return ran;
   }
 
   nextEventTime(): number {
-    return this.queue.peekTime();
+    return this.events.nextTime();
   }
-
 
   // ------------------------------------------------------------ events (EventSink)
 
@@ -346,34 +340,6 @@ export class Cluster implements Outbox, WakeQueue, EventSink {
   }
 
   count(reason: string, n = 1): void {
-    this.stats.drops.set(reason, (this.stats.drops.get(reason) ?? 0) + n);
-  }
-
-  private countSourcesReply(bytes: number): void {
-    const s = this.stats;
-    s.sourcesReplies++;
-    s.sourcesReplyBytes += bytes;
-    if (bytes > s.sourcesReplyMaxBytes) s.sourcesReplyMaxBytes = bytes;
-  }
-
-  private countFindSources(slot: number): void {
-    const s = this.stats;
-    if (slot >= s.findSourcesReceived.length) {
-      const grown = new Uint32Array(Math.max(slot + 1, this.loop.nodes.length));
-      grown.set(s.findSourcesReceived);
-      s.findSourcesReceived = grown;
-    }
-    s.findSourcesReceived[slot]!++;
-  }
-
-  /** The next number of the event counter of local node `node` (global index). */
-  private nextSeq(node: number): number {
-    return this.seqs[this.slotOf(node)]!++;
-  }
-
-  private growSeqs(slots: number): void {
-    const s = new Uint32Array(Math.max(slots, this.seqs.length * 2));
-    s.set(this.seqs);
-    this.seqs = s;
+    this.stats.count(reason, n);
   }
 }

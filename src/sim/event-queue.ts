@@ -8,14 +8,22 @@
  * node's event counter), so the order of same-instant events does not depend
  * on which shard inserted them first, and a run is the same whatever the
  * worker count.
+ *
+ * Each event also carries one integer `tag` beside its item (the shard's queue keeps a message
+ * and its receiver that way, with no event object per message); pop() leaves the popped
+ * event's key1 and tag in poppedKey1 and poppedTag.
  */
 export class EventQueue<T> {
   private times: Float64Array = new Float64Array(1024);
   private k1: Float64Array = new Float64Array(1024);
   private k2: Float64Array = new Float64Array(1024);
+  private tags: Int32Array = new Int32Array(1024);
   private items: (T | undefined)[] = [];
   private n = 0;
   private seq = 0;
+  /** key1 and tag of the event the last pop() returned. */
+  poppedKey1 = 0;
+  poppedTag = 0;
 
   get size(): number {
     return this.n;
@@ -27,7 +35,7 @@ export class EventQueue<T> {
   }
 
   /** Adds an event; without keys, ties keep insertion order. */
-  push(time: number, item: T, key1 = 0, key2 = -1): void {
+  push(time: number, item: T, key1 = 0, key2 = -1, tag = 0): void {
     if (this.n === this.times.length) this.grow();
     const k2 = key2 < 0 ? this.seq++ : key2;
     let i = this.n++;
@@ -40,6 +48,7 @@ export class EventQueue<T> {
     this.times[i] = time;
     this.k1[i] = key1;
     this.k2[i] = k2;
+    this.tags[i] = tag;
     this.items[i] = item;
   }
 
@@ -47,10 +56,13 @@ export class EventQueue<T> {
   pop(): T | undefined {
     if (this.n === 0) return undefined;
     const top = this.items[0];
+    this.poppedKey1 = this.k1[0]!;
+    this.poppedTag = this.tags[0]!;
     const last = --this.n;
     const t = this.times[last]!;
     const a = this.k1[last]!;
     const b = this.k2[last]!;
+    const tag = this.tags[last]!;
     const item = this.items[last];
     this.items[last] = undefined;
     let i = 0;
@@ -67,6 +79,7 @@ export class EventQueue<T> {
       this.times[i] = t;
       this.k1[i] = a;
       this.k2[i] = b;
+      this.tags[i] = tag;
       this.items[i] = item;
     }
     return top;
@@ -76,6 +89,7 @@ export class EventQueue<T> {
     this.times[to] = this.times[from]!;
     this.k1[to] = this.k1[from]!;
     this.k2[to] = this.k2[from]!;
+    this.tags[to] = this.tags[from]!;
     this.items[to] = this.items[from];
   }
 
@@ -89,6 +103,9 @@ export class EventQueue<T> {
     this.times = grow(this.times);
     this.k1 = grow(this.k1);
     this.k2 = grow(this.k2);
+    const tags = new Int32Array(size);
+    tags.set(this.tags);
+    this.tags = tags;
   }
 }
 

@@ -148,6 +148,8 @@ export interface ShardStats {
   handOvers: number;
   handlerErrors: number;
   busyMs: number;
+  /** CPU milliseconds the shard's thread has run since it started (src/swarm/thread-cpu.ts); -1 when the platform does not say. */
+  cpuMs?: number;
   heapUsed: number;
   typedArrayBytes: number;
   /** SOURCES replies sent: count, bytes on the wire summed, the largest (absent when none was sent). */

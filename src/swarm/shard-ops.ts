@@ -21,7 +21,6 @@ import {
   type SpawnResult,
 } from './control.js';
 import { idToHex } from '../core/id.js';
-import { forceGc } from './gc.js';
 import { IdOracle } from '../sim/oracle.js';
 import { localSlot } from '../sim/placement.js';
 import type { Shard } from './shard.js';
@@ -33,7 +32,7 @@ export function spawnAll(shard: Shard): SpawnResult {
   const total = shard.nodes.length;
   const first = Math.max(1, Math.floor(total / 10));
   const measure = (): number => {
-    forceGc();
+    shard.gcForReport();
     let typed = 0;
     for (const n of shard.nodes) if (n) typed += n.table.bytes;
     return getHeapStatistics().used_heap_size + typed;

@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { setImmediate as yieldNow } from 'node:timers/promises';
 import { abortBarrier, BarrierAborted, type BarrierMemory } from './barrier.js';
 import type { Command, Reply, ShardSetup, VirtualParams } from './control.js';
-import { forceGc } from './gc.js';
 import { startProfiler } from './profiler.js';
 import { Shard } from './shard.js';
 import { runVirtual } from './virtual-run.js';
@@ -65,7 +64,7 @@ export default async function runShard(setup: ShardSetup): Promise<string> {
         if (!setup.barrier) throw new Error('this swarm was not started with the virtual clock');
         return virtualRun(cmd.id, cmd.params, setup.barrier);
       case 'stats':
-        if (cmd.gc) forceGc();
+        if (cmd.gc) shard.gcForReport();
         return shard.snapshot();
       case 'health':
         return health(shard, cmd.sample);

@@ -17,6 +17,8 @@ import { Cluster, type RemoteLinks } from '../sim/cluster.js';
 import { InvariantChecker } from '../sim/invariants.js';
 import { nodesOnShard } from '../sim/placement.js';
 import type { ShardSetup, ShardStats } from './control.js';
+import { forceGc } from './gc.js';
+import { threadCpuMs } from './thread-cpu.js';
 
 interface Waiting {
   from: number;
@@ -38,6 +40,10 @@ export class Shard extends Cluster implements RemoteLinks {
   backpressure = 0;
   busyMs = 0;
   stopped = false;
+  /** The thread's CPU time when the shard was built (the worker's start-up is not the shard's work). */
+  private readonly cpuAtStart = Math.max(0, threadCpuMs());
+  /** CPU time of the GCs forced for memory figures (gcForReport), left out of cpuMs. */
+  private reportCpuMs = 0;
 
   constructor(setup: Omit<ShardSetup, 'port'>) {
     const slots = nodesOnShard(setup.shard, setup.shards, setup.nodes);
@@ -185,7 +191,18 @@ export class Shard extends Cluster implements RemoteLinks {
 
   // ------------------------------------------------------------ reports
 
-  snapshot(): ShardStats {
+  /**
+   * A full GC for a memory figure: its CPU time is the report's cost, not the swarm's, so it is
+   * left out of cpuMs.
+   */
+  gcForReport(): void {
+    const before = threadCpuMs();
+    forceGc();
+    if (before >= 0) this.reportCpuMs += threadCpuMs() - before;
+  }
+
+  /** `cpuMs`: the thread's CPU time, read by the caller before anything the snapshot itself costs (a forced GC). */
+  snapshot(cpuMs = threadCpuMs()): ShardStats {
     let typed = 0;
     for (const n of this.nodes) if (n) typed += n.table.bytes;
     const s = this.stats;
@@ -203,6 +220,7 @@ export class Shard extends Cluster implements RemoteLinks {
       handOvers: s.handOvers,
       handlerErrors: s.handlerErrors,
       busyMs: this.busyMs,
+      cpuMs: cpuMs >= 0 ? cpuMs - this.cpuAtStart - this.reportCpuMs : -1,
       heapUsed: getHeapStatistics().used_heap_size,
       typedArrayBytes: typed,
       ...(s.sourcesReplies > 0 ? { sourcesReplies: { count: s.sourcesReplies, bytes: s.sourcesReplyBytes, maxBytes: s.sourcesReplyMaxBytes } } : {}),
