@@ -59,7 +59,8 @@ export interface DecodedMessage {
   contactCount: number;
 }
 
-export type Decoded = DecodedMessage | { ok: false; reason: DropReason };
+type Drop = { ok: false; reason: DropReason };
+export type Decoded = DecodedMessage | Drop;
 
 const NO_CONTACTS = new Uint32Array(0);
 
@@ -76,8 +77,8 @@ export const DEFAULT_DECODE_LIMITS: Readonly<DecodeLimits> = Object.freeze({
 });
 
 // One frozen result per reason: dropping allocates nothing.
-const drops = new Map<DropReason, Decoded>();
-function drop(reason: DropReason): Decoded {
+const drops = new Map<DropReason, Drop>();
+function drop(reason: DropReason): Drop {
   let d = drops.get(reason);
   if (!d) drops.set(reason, (d = Object.freeze({ ok: false, reason })));
   return d;
@@ -111,6 +112,54 @@ export function resolveContacts(d: DecodedMessage, contacts: ContactReader): voi
  * contacts yet and carries its list in `contactList` (a view into `bytes`) for resolveContacts.
  */
 export function decodeStaged(bytes: Uint8Array, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Decoded {
+  const m = read(bytes, limits);
+  if (isDrop(m)) return m;
+  return { ok: true, senderId: copy(input, 0), message: m, droppedContacts: 0, contactList: stagedList, contactCount: stagedCount };
+}
+
+/**
+ * A reusable decode result for hosts that look at the sender once and hand the message on (the
+ * swarm): decodeInto fills it in place, so a datagram costs the Message and its fields only.
+ */
+export class DecodeScratch {
+  /** The sender's ID, rewritten by every decodeInto: copy it to keep it. */
+  readonly senderId = new Uint8Array(ID_BYTES);
+  message: Message | null = null;
+  droppedContacts = 0;
+}
+
+/**
+ * decodeMessage into `out`: null when the datagram is a message (in `out`, contacts resolved),
+ * else the reason to drop it (and `out.message` is null).
+ */
+export function decodeInto(bytes: Uint8Array, out: DecodeScratch, contacts: ContactReader, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): DropReason | null {
+  const m = read(bytes, limits);
+  if (isDrop(m)) {
+    out.message = null;
+    return m.reason;
+  }
+  out.senderId.set(input.subarray(binAt[0]!, binAt[0]! + ID_BYTES));
+  out.message = m;
+  out.droppedContacts = 0;
+  if (stagedList !== null && (m.type === MessageType.Nodes || m.type === MessageType.Sources)) {
+    const handles = readContactList(stagedList, stagedCount, contacts);
+    m.contacts = handles;
+    out.droppedContacts = stagedCount - handles.length;
+    stagedList = null;
+  }
+  return null;
+}
+
+/** Drops are the frozen results of drop(); no Message has a `reason`. */
+function isDrop(m: Message | Drop): m is Drop {
+  return 'reason' in m;
+}
+
+// The input of the last read(): a plain Uint8Array over the datagram (see read).
+let input: Uint8Array = new Uint8Array(0);
+
+/** Size, first byte, fields, checks: the message (staged contacts in stagedList) or a drop. */
+function read(bytes: Uint8Array, limits: DecodeLimits): Message | Drop {
   if (!(bytes instanceof Uint8Array)) return drop('malformed');
   if (bytes.length > limits.maxDatagramBytes) return drop('too-large');
   if (bytes.length === 0) return drop('truncated');
@@ -118,7 +167,7 @@ export function decodeStaged(bytes: Uint8Array, limits: DecodeLimits = DEFAULT_D
   if (type < 0 || type >= 0x40) return drop('malformed');
   if (type >= MESSAGE_STRUCTURES.length) return drop('unknown-type');
   // A Buffer's slice() returns a view: read a plain Uint8Array over the same bytes so copies are real copies.
-  const input = bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+  input = bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
   const end = readFields(input, 1, input.length, MESSAGE_STRUCTURES[type]!.length);
   if (end < 0) return drop(end === TRUNCATED ? 'truncated' : 'malformed');
   if (end < input.length) return drop('trailing-bytes');
@@ -170,10 +219,14 @@ function signedOf(b: Uint8Array, i: number): SignedPart {
 }
 
 /** Slots by record (structures.ts): 0 from, 1 rpc, then the record's fields in order. */
-function build(type: MessageType, b: Uint8Array, limits: DecodeLimits): Decoded {
+// The staged contact list of the message build() just returned (NODES, SOURCES), else null.
+let stagedList: Uint8Array | null = null;
+let stagedCount = 0;
+
+function build(type: MessageType, b: Uint8Array, limits: DecodeLimits): Message | Drop {
   let message: Message;
-  let contactList: Uint8Array | null = null;
-  let contactCount = 0;
+  stagedList = null;
+  stagedCount = 0;
   if (!isU32(1)) return drop('bad-field');
   const rpc = num[1]!;
   switch (type) {
@@ -213,8 +266,8 @@ function build(type: MessageType, b: Uint8Array, limits: DecodeLimits): Decoded 
       const list = view(b, 2);
       const count = countContacts(list, limits.maxContacts);
       if (count < 0) return drop(count === BAD_CONTACT ? 'bad-contact' : 'too-many-contacts');
-      contactList = list;
-      contactCount = count;
+      stagedList = list;
+      stagedCount = count;
       message = binLen[3]! > 0 ? { type, rpc, contacts: NO_CONTACTS, token: copy(b, 3) } : { type, rpc, contacts: NO_CONTACTS };
       break;
     }
@@ -262,13 +315,13 @@ function build(type: MessageType, b: Uint8Array, limits: DecodeLimits): Decoded 
       const count = countContacts(list, limits.maxContacts);
       if (count < 0) return drop(count === BAD_CONTACT ? 'bad-contact' : 'too-many-contacts');
       // Staged like NODES: its closer contacts are interned only once the reply is matched.
-      contactList = list;
-      contactCount = count;
+      stagedList = list;
+      stagedCount = count;
       message = { type, rpc, entries, next, contacts: NO_CONTACTS };
       break;
     }
     default:
       return drop('unknown-type');
   }
-  return { ok: true, senderId: copy(b, 0), message, droppedContacts: 0, contactList, contactCount };
+  return message;
 }
