@@ -1,17 +1,22 @@
 /**
  * Encode and decode cost per message type, with the contacts the swarm uses
  * (IndexContacts) and a 100-byte STORE. Each task runs BATCH operations per
- * call so sub-microsecond work stays well above timer resolution.
+ * call so sub-microsecond work stays well above timer resolution. The
+ * "(msgpackr, before)" rows decode with the msgpackr decoder that the
+ * hand-written one replaced (src/wire/decode-msgpackr.ts), side by side.
  */
 import { Bench } from 'tinybench';
 import { MESSAGE_TYPE_NAMES, MessageType, type Message } from '../src/core/messages.js';
 import { PeerIds } from '../src/core/peers.js';
 import { Random } from '../src/core/random.js';
 import { decodeMessage } from '../src/wire/decode.js';
+import { oracleDecodeMessage } from '../src/wire/decode-msgpackr.js';
 import { encodeMessage } from '../src/wire/encode.js';
 import { IndexContacts } from '../src/wire/index-contacts.js';
 
 const BATCH = 100;
+/** Types that also get a row for the msgpackr decoder (issue 14's comparison). */
+const BEFORE: ReadonlySet<MessageType> = new Set([MessageType.FindNode, MessageType.Nodes, MessageType.Value]);
 
 function fixtures(): { senderId: Uint8Array; contacts: IndexContacts; messages: Message[] } {
   const r = new Random(1);
@@ -45,6 +50,11 @@ export async function benchCodec(opts: { time?: number } = {}): Promise<Array<{ 
     bench.add(`decode ${label}`, () => {
       for (let i = 0; i < BATCH; i++) if (!decodeMessage(slot.subarray(0), contacts).ok) throw new Error(`decode ${label} failed`);
     });
+    if (BEFORE.has(msg.type)) {
+      bench.add(`decode ${label} (msgpackr, before)`, () => {
+        for (let i = 0; i < BATCH; i++) if (!oracleDecodeMessage(slot.subarray(0), contacts).ok) throw new Error(`decode ${label} failed`);
+      });
+    }
   }
   await bench.run();
   return bench.tasks.map((task) => {

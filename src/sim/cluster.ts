@@ -22,7 +22,7 @@ import { Random, deriveSeed } from '../core/random.js';
 import type { Clock } from '../host/clock.js';
 import { HostLoop, type Done, type EventSink, type Outbox, type WakeQueue } from '../host/host-loop.js';
 import { KadNode, MESSAGE_REFUSALS, type DoneEvent, type NodeEvent } from '../core/index.js';
-import { decodeMessage, encodeMessageView, IndexContacts, type DecodeLimits } from '../wire/index.js';
+import { decodeInto, DecodeScratch, encodeMessageView, IndexContacts, type DecodeLimits } from '../wire/index.js';
 import { ClusterSchedule, Due } from './cluster-schedule.js';
 import { ClusterStats } from './cluster-stats.js';
 import type { InvariantChecker } from './invariants.js';
@@ -78,6 +78,8 @@ export class Cluster implements Outbox, WakeQueue, EventSink {
   private delivering = false;
   private refusedNow = false;
   private readonly contacts: IndexContacts;
+  /** One decode result reused for every frame (the sender ID is checked at once, the message handed on). */
+  private readonly decoded = new DecodeScratch();
   private readonly limits: DecodeLimits;
   /** Set by a subclass that links shards (its own constructor runs after this one). */
   protected links: RemoteLinks | null;
@@ -226,9 +228,10 @@ export class Cluster implements Outbox, WakeQueue, EventSink {
 
   private decode(bytes: Uint8Array, from: number): Message | null {
     this.stats.received++;
-    const d = decodeMessage(bytes, this.contacts, this.limits);
-    if (!d.ok) {
-      this.refuse(d.reason);
+    const d = this.decoded;
+    const refused = decodeInto(bytes, d, this.contacts, this.limits);
+    if (refused !== null) {
+      this.refuse(refused);
       return null;
     }
     // The frame names the sender; its ID on the wire must agree.

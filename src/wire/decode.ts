@@ -4,32 +4,35 @@
  * reason the host can count.
  *
  * Order of work, cheapest refusal first: size, first byte (record id = type),
- * msgpackr, field checks, contact framing, and only then the ContactReader
- * (which may intern peers, so it never sees a message that is going to be
- * dropped).
+ * the record's fields (decode-fields.ts: read by hand into typed slots, as
+ * msgpackr would read them, so framing refusals come first), field checks,
+ * contact framing, and only then the ContactReader (which may intern peers, so
+ * it never sees a message that is going to be dropped). msgpackr is no longer
+ * on this path: it stays the test oracle (test/wire/decode-oracle.test.ts).
  *
  * Two steps for hosts that intern peers: decodeStaged checks everything but
  * resolves no contact (a NODES message comes back with no contacts and its
  * checked list in `contactList`), so the host can first ask the core whether
  * the reply answers a request; resolveContacts then interns them. An
  * unsolicited NODES reply thus never reaches the address book.
- * decodeMessage does both at once (the swarm, whose contacts are indices).
+ * decodeMessage does both at once (the swarm, whose contacts are indices): the
+ * contacts go from the datagram straight into a Uint32Array of handles (one
+ * shared slab, contact-list.ts), with no object per contact.
  *
- * Copies: the input may be a ring slot that is reused as soon as decode
- * returns, so no returned field may be a view into it. NODES is read in place
- * (its contact list is parsed before returning; only the sender ID is
- * copied), every other type with msgpackr's copyBuffers. Measured here against
- * copying the whole frame first: NODES 0.42 vs 0.73 µs, PING 0.31 vs 0.80 µs,
- * STORE (100-byte value) about the same.
+ * Objects: one Message and one result per accepted datagram, plus one
+ * Uint8Array per binary field the message keeps; nothing per field read and
+ * nothing for a drop. Copies: the input may be a ring slot that is reused as
+ * soon as decode returns, so no returned field is a view into it, except a
+ * staged contact list (resolved before the slot is reused).
  */
-import { MessageType, type Message } from '../core/messages.js';
+import { ID_BYTES } from '../core/id.js';
+import { MessageType, type Message, type SignedPart } from '../core/messages.js';
 import { BAD_CONTACT, countContacts, readContactList } from './contact-list.js';
 import type { ContactReader } from './contacts.js';
-import { isBytes, isId, isTtl, isU32, isVersion } from './fields.js';
+import { binAt, binLen, Kind, kind, num, readFields, TRUNCATED } from './decode-fields.js';
 import { DEFAULT_MAX_CONTACTS, DEFAULT_MAX_VALUE_BYTES, MAX_DATAGRAM_BYTES, MAX_TOKEN_BYTES } from './limits.js';
-import { createDecoder, FIRST_RECORD_ID, MESSAGE_STRUCTURES, SIGNED_STORE_RECORD, SIGNED_VALUE_RECORD } from './structures.js';
+import { FIRST_RECORD_ID, MESSAGE_STRUCTURES, SIGNED_STORE_RECORD, SIGNED_VALUE_RECORD } from './structures.js';
 import { readSourceEntries } from './source-entries.js';
-import type { SignedPart } from '../core/messages.js';
 
 export type DropReason =
   | 'too-large' // datagram above maxDatagramBytes
@@ -56,7 +59,8 @@ export interface DecodedMessage {
   contactCount: number;
 }
 
-export type Decoded = DecodedMessage | { ok: false; reason: DropReason };
+type Drop = { ok: false; reason: DropReason };
+export type Decoded = DecodedMessage | Drop;
 
 const NO_CONTACTS = new Uint32Array(0);
 
@@ -72,12 +76,9 @@ export const DEFAULT_DECODE_LIMITS: Readonly<DecodeLimits> = Object.freeze({
   maxContacts: DEFAULT_MAX_CONTACTS,
 });
 
-const copying = createDecoder(true);
-const inPlace = createDecoder(false);
-
 // One frozen result per reason: dropping allocates nothing.
-const drops = new Map<DropReason, Decoded>();
-function drop(reason: DropReason): Decoded {
+const drops = new Map<DropReason, Drop>();
+function drop(reason: DropReason): Drop {
   let d = drops.get(reason);
   if (!d) drops.set(reason, (d = Object.freeze({ ok: false, reason })));
   return d;
@@ -86,7 +87,6 @@ function drop(reason: DropReason): Decoded {
 /**
  * Decodes one datagram. Binary fields of the result (senderId, key, target,
  * value) are fresh Uint8Arrays, so the caller may reuse `bytes` at once.
- * msgpackr caches a DataView on the input object (`bytes.dataView`).
  */
 export function decodeMessage(bytes: Uint8Array, contacts: ContactReader, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Decoded {
   const d = decodeStaged(bytes, limits);
@@ -108,10 +108,58 @@ export function resolveContacts(d: DecodedMessage, contacts: ContactReader): voi
 }
 
 /**
- * Checks one datagram completely but resolves no contact: a NODES message has no contacts yet
- * and carries its list in `contactList` (a view into `bytes`) for resolveContacts.
+ * Checks one datagram completely but resolves no contact: a NODES or SOURCES message has no
+ * contacts yet and carries its list in `contactList` (a view into `bytes`) for resolveContacts.
  */
 export function decodeStaged(bytes: Uint8Array, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Decoded {
+  const m = read(bytes, limits);
+  if (isDrop(m)) return m;
+  return { ok: true, senderId: copy(input, 0), message: m, droppedContacts: 0, contactList: stagedList, contactCount: stagedCount };
+}
+
+/**
+ * A reusable decode result for hosts that look at the sender once and hand the message on (the
+ * swarm): decodeInto fills it in place, so a datagram costs the Message and its fields only.
+ */
+export class DecodeScratch {
+  /** The sender's ID, rewritten by every decodeInto: copy it to keep it. */
+  readonly senderId = new Uint8Array(ID_BYTES);
+  message: Message | null = null;
+  droppedContacts = 0;
+}
+
+/**
+ * decodeMessage into `out`: null when the datagram is a message (in `out`, contacts resolved),
+ * else the reason to drop it (and `out.message` is null).
+ */
+export function decodeInto(bytes: Uint8Array, out: DecodeScratch, contacts: ContactReader, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): DropReason | null {
+  const m = read(bytes, limits);
+  if (isDrop(m)) {
+    out.message = null;
+    return m.reason;
+  }
+  out.senderId.set(input.subarray(binAt[0]!, binAt[0]! + ID_BYTES));
+  out.message = m;
+  out.droppedContacts = 0;
+  if (stagedList !== null && (m.type === MessageType.Nodes || m.type === MessageType.Sources)) {
+    const handles = readContactList(stagedList, stagedCount, contacts);
+    m.contacts = handles;
+    out.droppedContacts = stagedCount - handles.length;
+    stagedList = null;
+  }
+  return null;
+}
+
+/** Drops are the frozen results of drop(); no Message has a `reason`. */
+function isDrop(m: Message | Drop): m is Drop {
+  return 'reason' in m;
+}
+
+// The input of the last read(): a plain Uint8Array over the datagram (see read).
+let input: Uint8Array = new Uint8Array(0);
+
+/** Size, first byte, fields, checks: the message (staged contacts in stagedList) or a drop. */
+function read(bytes: Uint8Array, limits: DecodeLimits): Message | Drop {
   if (!(bytes instanceof Uint8Array)) return drop('malformed');
   if (bytes.length > limits.maxDatagramBytes) return drop('too-large');
   if (bytes.length === 0) return drop('truncated');
@@ -119,152 +167,161 @@ export function decodeStaged(bytes: Uint8Array, limits: DecodeLimits = DEFAULT_D
   if (type < 0 || type >= 0x40) return drop('malformed');
   if (type >= MESSAGE_STRUCTURES.length) return drop('unknown-type');
   // A Buffer's slice() returns a view: read a plain Uint8Array over the same bytes so copies are real copies.
-  const input = bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
-  const nodes = type === MessageType.Nodes;
-  let rec: Record<string, unknown>;
-  try {
-    rec = (nodes ? inPlace : copying).unpack(input) as Record<string, unknown>;
-  } catch (error) {
-    return drop(classify(error));
-  }
-  const from = rec.from;
-  if (!isId(from)) return drop('bad-field');
-  return build(type as MessageType, rec, nodes ? from.slice() : from, limits);
+  input = bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+  const end = readFields(input, 1, input.length, MESSAGE_STRUCTURES[type]!.length);
+  if (end < 0) return drop(end === TRUNCATED ? 'truncated' : 'malformed');
+  if (end < input.length) return drop('trailing-bytes');
+  if (!isId(0)) return drop('bad-field');
+  return build(type as MessageType, input, limits);
 }
 
-/** A token field: bytes of at most MAX_TOKEN_BYTES; `copy` for one read in place (NODES). Undefined when bad. */
-function tokenOf(v: unknown, copy: boolean): Uint8Array | null | undefined {
-  if (!isBytes(v) || v.length > MAX_TOKEN_BYTES) return undefined;
-  if (v.length === 0) return null;
-  return copy ? v.slice() : v;
+// Checks on slot i of the record just read (decode-fields.ts); the same rules as fields.ts.
+function isU32(i: number): boolean {
+  const v = num[i]!;
+  return kind[i] === Kind.Num && Number.isInteger(v) && v >= 0 && v <= 0xffffffff;
+}
+function isVersion(i: number): boolean {
+  return kind[i] === Kind.Num && Number.isSafeInteger(num[i]) && num[i]! >= 0;
+}
+function isTtl(i: number): boolean {
+  return kind[i] === Kind.Num && Number.isFinite(num[i]) && num[i]! >= 0;
+}
+function isBool(i: number): boolean {
+  return kind[i] === Kind.Bool;
+}
+function isBytes(i: number): boolean {
+  return kind[i] === Kind.Bin;
+}
+function isId(i: number): boolean {
+  return kind[i] === Kind.Bin && binLen[i] === ID_BYTES;
 }
 
-/** The signature parts of a signed record, or undefined when their sizes are not BEP 44's. */
-function signedOf(rec: Record<string, unknown>): SignedPart | undefined {
-  const { publicKey, salt, signature } = rec;
-  if (!isBytes(publicKey) || publicKey.length !== 32 || !isBytes(salt) || salt.length > 64 || !isBytes(signature) || signature.length !== 64) return undefined;
-  return { publicKey, salt, signature };
+/** A fresh copy of binary slot i. */
+function copy(b: Uint8Array, i: number): Uint8Array {
+  return b.slice(binAt[i]!, binAt[i]! + binLen[i]!);
+}
+/** A view of binary slot i (valid while the input is). */
+function view(b: Uint8Array, i: number): Uint8Array {
+  return b.subarray(binAt[i]!, binAt[i]! + binLen[i]!);
 }
 
-function build(type: MessageType, rec: Record<string, unknown>, senderId: Uint8Array, limits: DecodeLimits): Decoded {
+/** A token slot is fine when it is bytes of at most MAX_TOKEN_BYTES (empty: no token). */
+function tokenOk(i: number): boolean {
+  return kind[i] === Kind.Bin && binLen[i]! <= MAX_TOKEN_BYTES;
+}
+
+/** The signature parts of a signed record start at slot i: BEP 44's sizes. */
+function signedOk(i: number): boolean {
+  return isBytes(i) && binLen[i] === 32 && isBytes(i + 1) && binLen[i + 1]! <= 64 && isBytes(i + 2) && binLen[i + 2] === 64;
+}
+function signedOf(b: Uint8Array, i: number): SignedPart {
+  return { publicKey: copy(b, i), salt: copy(b, i + 1), signature: copy(b, i + 2) };
+}
+
+/** Slots by record (structures.ts): 0 from, 1 rpc, then the record's fields in order. */
+// The staged contact list of the message build() just returned (NODES, SOURCES), else null.
+let stagedList: Uint8Array | null = null;
+let stagedCount = 0;
+
+function build(type: MessageType, b: Uint8Array, limits: DecodeLimits): Message | Drop {
   let message: Message;
-  let contactList: Uint8Array | null = null;
-  let contactCount = 0;
+  stagedList = null;
+  stagedCount = 0;
+  if (!isU32(1)) return drop('bad-field');
+  const rpc = num[1]!;
   switch (type) {
-    case MessageType.Ping: {
-      const rpc = rec.ping;
-      if (!isU32(rpc)) return drop('bad-field');
+    case MessageType.Ping:
+    case MessageType.Pong:
       message = { type, rpc };
       break;
-    }
-    case MessageType.Pong: {
-      const rpc = rec.pong;
-      if (!isU32(rpc)) return drop('bad-field');
-      message = { type, rpc };
-      break;
-    }
     case MessageType.Store:
     case SIGNED_STORE_RECORD as MessageType: {
+      // key 2, data 3, version 4, ttl 5, cache 6, token 7, signed parts 8–10
       const isSigned = (type as number) === SIGNED_STORE_RECORD;
-      const { key, data: value, version, ttl, cache } = rec;
-      const rpc = isSigned ? rec.signedStore : rec.store;
-      const token = tokenOf(rec.token, false);
-      if (!isU32(rpc) || !isId(key) || !isBytes(value) || !isVersion(version) || !isTtl(ttl) || typeof cache !== 'boolean' || token === undefined) {
-        return drop('bad-field');
-      }
-      const signed = isSigned ? signedOf(rec) : undefined;
-      if (isSigned && !signed) return drop('bad-field');
-      if (value.length > limits.maxValueBytes) return drop('value-too-large');
-      const store: Message = { type: MessageType.Store, rpc, key, value, version, ttl, cache };
-      if (token) store.token = token;
-      if (signed) store.signed = signed;
+      if (!isId(2) || !isBytes(3) || !isVersion(4) || !isTtl(5) || !isBool(6) || !tokenOk(7)) return drop('bad-field');
+      if (isSigned && !signedOk(8)) return drop('bad-field');
+      if (binLen[3]! > limits.maxValueBytes) return drop('value-too-large');
+      const store: Message = { type: MessageType.Store, rpc, key: copy(b, 2), value: copy(b, 3), version: num[4]!, ttl: num[5]!, cache: num[6] === 1 };
+      if (binLen[7]! > 0) store.token = copy(b, 7);
+      if (isSigned) store.signed = signedOf(b, 8);
       message = store;
       break;
     }
     case MessageType.StoreAck: {
-      const { storeAck: rpc, ok, code } = rec;
-      if (!isU32(rpc) || typeof ok !== 'boolean' || !isU32(code) || code > 255 || (code === 0) !== ok) return drop('bad-field');
+      // ok 2, code 3
+      if (!isBool(2) || !isU32(3)) return drop('bad-field');
+      const ok = num[2] === 1;
+      const code = num[3]!;
+      if (code > 255 || (code === 0) !== ok) return drop('bad-field');
       message = { type, rpc, ok, code };
       break;
     }
-    case MessageType.FindNode: {
-      const { findNode: rpc, target } = rec;
-      if (!isU32(rpc) || !isId(target)) return drop('bad-field');
-      message = { type, rpc, target };
+    case MessageType.FindNode:
+      if (!isId(2)) return drop('bad-field');
+      message = { type, rpc, target: copy(b, 2) };
       break;
-    }
     case MessageType.Nodes: {
-      const { nodes: rpc, contacts: list } = rec;
-      const token = tokenOf(rec.token, true);
-      if (!isU32(rpc) || !isBytes(list) || token === undefined) return drop('bad-field');
+      // contacts 2, token 3
+      if (!isBytes(2) || !tokenOk(3)) return drop('bad-field');
+      const list = view(b, 2);
       const count = countContacts(list, limits.maxContacts);
       if (count < 0) return drop(count === BAD_CONTACT ? 'bad-contact' : 'too-many-contacts');
-      contactList = list;
-      contactCount = count;
-      message = token ? { type, rpc, contacts: NO_CONTACTS, token } : { type, rpc, contacts: NO_CONTACTS };
+      stagedList = list;
+      stagedCount = count;
+      message = binLen[3]! > 0 ? { type, rpc, contacts: NO_CONTACTS, token: copy(b, 3) } : { type, rpc, contacts: NO_CONTACTS };
       break;
     }
-    case MessageType.FindValue: {
-      const { findValue: rpc, key } = rec;
-      if (!isU32(rpc) || !isId(key)) return drop('bad-field');
-      message = { type, rpc, key };
+    case MessageType.FindValue:
+      if (!isId(2)) return drop('bad-field');
+      message = { type, rpc, key: copy(b, 2) };
       break;
-    }
     case MessageType.Value:
     case SIGNED_VALUE_RECORD as MessageType: {
+      // data 2, version 3, ttl 4, token 5, signed parts 6–8
       const isSigned = (type as number) === SIGNED_VALUE_RECORD;
-      const { data: value, version, ttl } = rec;
-      const rpc = isSigned ? rec.signedValue : rec.value;
-      const token = tokenOf(rec.token, false);
-      if (!isU32(rpc) || !isBytes(value) || !isVersion(version) || !isTtl(ttl) || token === undefined) return drop('bad-field');
-      const signed = isSigned ? signedOf(rec) : undefined;
-      if (isSigned && !signed) return drop('bad-field');
-      if (value.length > limits.maxValueBytes) return drop('value-too-large');
-      const reply: Message = { type: MessageType.Value, rpc, value, version, ttl };
-      if (token) reply.token = token;
-      if (signed) reply.signed = signed;
+      if (!isBytes(2) || !isVersion(3) || !isTtl(4) || !tokenOk(5)) return drop('bad-field');
+      if (isSigned && !signedOk(6)) return drop('bad-field');
+      if (binLen[2]! > limits.maxValueBytes) return drop('value-too-large');
+      const reply: Message = { type: MessageType.Value, rpc, value: copy(b, 2), version: num[3]!, ttl: num[4]! };
+      if (binLen[5]! > 0) reply.token = copy(b, 5);
+      if (isSigned) reply.signed = signedOf(b, 6);
       message = reply;
       break;
     }
     case MessageType.AddSource: {
-      const { addSource: rpc, key, data: value, publisher, ttl } = rec;
-      const token = tokenOf(rec.token, false);
-      if (!isU32(rpc) || !isId(key) || !isBytes(value) || !isId(publisher) || !isTtl(ttl) || token === undefined) return drop('bad-field');
-      if (value.length > limits.maxValueBytes) return drop('value-too-large');
-      message = token ? { type, rpc, key, value, publisher, ttl, token } : { type, rpc, key, value, publisher, ttl };
+      // key 2, data 3, publisher 4, ttl 5, token 6
+      if (!isId(2) || !isBytes(3) || !isId(4) || !isTtl(5) || !tokenOk(6)) return drop('bad-field');
+      if (binLen[3]! > limits.maxValueBytes) return drop('value-too-large');
+      const key = copy(b, 2);
+      const value = copy(b, 3);
+      const publisher = copy(b, 4);
+      const ttl = num[5]!;
+      message = binLen[6]! > 0 ? { type, rpc, key, value, publisher, ttl, token: copy(b, 6) } : { type, rpc, key, value, publisher, ttl };
       break;
     }
-    case MessageType.FindSources: {
-      const { findSources: rpc, key, cursor } = rec;
-      if (!isU32(rpc) || !isId(key) || !isU32(cursor)) return drop('bad-field');
-      message = { type, rpc, key, cursor };
+    case MessageType.FindSources:
+      // key 2, cursor 3
+      if (!isId(2) || !isU32(3)) return drop('bad-field');
+      message = { type, rpc, key: copy(b, 2), cursor: num[3]! };
       break;
-    }
     case MessageType.Sources: {
-      const { sources: rpc, entries: list, next, contacts: cl } = rec;
-      if (!isU32(rpc) || !isBytes(list) || !isU32(next) || !isBytes(cl)) return drop('bad-field');
-      const entries = readSourceEntries(list, limits.maxValueBytes);
+      // entries 2, next 3, contacts 4
+      if (!isBytes(2) || !isU32(3) || !isBytes(4)) return drop('bad-field');
+      const next = num[3]!;
+      const list = view(b, 4);
+      // The entries' values and IDs are views into this one copy.
+      const entries = readSourceEntries(copy(b, 2), limits.maxValueBytes);
       if (typeof entries === 'string') return drop(entries);
-      const count = countContacts(cl, limits.maxContacts);
+      const count = countContacts(list, limits.maxContacts);
       if (count < 0) return drop(count === BAD_CONTACT ? 'bad-contact' : 'too-many-contacts');
       // Staged like NODES: its closer contacts are interned only once the reply is matched.
-      contactList = cl;
-      contactCount = count;
+      stagedList = list;
+      stagedCount = count;
       message = { type, rpc, entries, next, contacts: NO_CONTACTS };
       break;
     }
     default:
       return drop('unknown-type');
   }
-  return { ok: true, senderId, message, droppedContacts: 0, contactList, contactCount };
-}
-
-/** Maps a msgpackr error to a reason. `incomplete` is msgpackr's own flag for reading past the end. */
-function classify(error: unknown): DropReason {
-  if (error !== null && typeof error === 'object') {
-    if ((error as { incomplete?: boolean }).incomplete === true) return 'truncated';
-    const text = (error as { message?: unknown }).message;
-    if (typeof text === 'string' && text.startsWith('Data read, but end of buffer not reached')) return 'trailing-bytes';
-  }
-  return 'malformed';
+  return message;
 }

@@ -1,5 +1,5 @@
 /**
- * The wire layer: one msgpackr codec for UDP and the swarm rings, plus the two contact tables.
+ * The wire layer: one codec (msgpack records, written and read by hand) for UDP and the swarm rings, plus the two contact tables.
  *
  * In: the core's messages (src/core/messages.ts) and bytes from a socket or a ring.
  * Out: the same bytes on every transport; a decode that never throws (ok, or a drop reason).
@@ -9,7 +9,7 @@ export * from './address.js';
 export * from './contacts.js';
 export * from './limits.js';
 export { encodeMessage, encodeMessageView } from './encode.js';
-export { decodeMessage, decodeStaged, resolveContacts, DEFAULT_DECODE_LIMITS, type Decoded, type DecodedMessage, type DecodeLimits, type DropReason } from './decode.js';
+export { decodeInto, decodeMessage, decodeStaged, DecodeScratch, resolveContacts, DEFAULT_DECODE_LIMITS, type Decoded, type DecodedMessage, type DecodeLimits, type DropReason } from './decode.js';
 export { MESSAGE_STRUCTURES, FIRST_RECORD_ID, createEncoder, createDecoder } from './structures.js';
 export { IndexContacts } from './index-contacts.js';
 export { AddressBook, DEFAULT_ADDRESS_BOOK_CAPACITY, type HandleReferee } from './address-book.js';
