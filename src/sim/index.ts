@@ -8,7 +8,8 @@
  * - `SimNetwork`: a Cluster holding every node, on virtual time, with operations that run to
  *   completion (tests, experiments, the library's simulator).
  * - Models: network (latency, loss), placement (node → shard), churn, the ID oracle (true k
- *   closest), samples (summaries), histograms (fixed log buckets, < 1 % wide, shared with the gateway).
+ *   closest) and its table filler (`--join oracle`, oracle-fill.ts), samples (summaries),
+ *   histograms (fixed log buckets, < 1 % wide, shared with the gateway).
  *
  * In: operations, frames from other shards, driver actions. Out: frames for other shards
  * (`RemoteLinks`), counters, results. Never here: worker threads, rings, sockets, reports.

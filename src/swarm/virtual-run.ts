@@ -21,6 +21,7 @@ import { keyString } from '../core/records.js';
 import { Barrier, type BarrierMemory } from './barrier.js';
 import { ChurnSchedule, randomUpNode } from '../sim/churn-model.js';
 import { IdOracle } from '../sim/oracle.js';
+import { fillTablesFromOracle } from '../sim/oracle-fill.js';
 import { emptyOpsResult, type OpsResult, type VirtualParams } from './control.js';
 
 export type { VirtualParams, VirtualPhase } from './control.js';
@@ -277,51 +278,10 @@ export function runVirtual(shard: Shard, p: VirtualParams, barrierMem: BarrierMe
   };
 }
 
-/**
- * `--join oracle`: every routing table filled from the sorted list of all IDs,
- * as a converged network would have it: for each prefix length, up to k nodes
- * drawn from the subtree that shares exactly that prefix with the node.
- */
+/** `--join oracle`: every routing table filled from the sorted list of all IDs (how: sim/oracle-fill.ts). */
 function fillFromOracle(shard: Shard): void {
-  const n = shard.total;
-  const k = shard.config.k;
-  const oracle = new IdOracle(shard.peers.words, n);
-  const words = shard.peers.words;
-  const rank = new Uint32Array(n);
-  oracle.sorted.forEach((node, r) => (rank[node] = r));
-  for (const node of shard.nodes) {
-    if (!node) continue;
-    const rng = new Random(deriveSeed(shardSeed(shard), node.self), 0x6f72);
-    const self = node.self;
-    const me = rank[self]!;
-    // Walk the prefix tree around the node: at depth d, the sibling subtree is a contiguous run.
-    let lo = 0;
-    let hi = n;
-    for (let d = 0; d < 160 && hi - lo > 1; d++) {
-      // Split [lo, hi) by bit d: positions with bit d = 0 come first.
-      let a = lo;
-      let b = hi;
-      while (a < b) {
-        const mid = (a + b) >>> 1;
-        if (bit(words, oracle.sorted[mid]! * ID_WORDS, d)) b = mid;
-        else a = mid + 1;
-      }
-      const mineLow = me < a;
-      const [sLo, sHi] = mineLow ? [a, hi] : [lo, a];
-      const size = sHi - sLo;
-      const take = Math.min(k, size);
-      for (let c = 0; c < take; c++) {
-        const r = size <= k ? sLo + c : sLo + rng.int(size);
-        node.addContact(oracle.sorted[r]!);
-      }
-      if (mineLow) hi = a;
-      else lo = a;
-    }
-  }
-}
-
-function bit(words: Uint32Array, at: number, d: number): boolean {
-  return ((words[at + (d >>> 5)]! >>> (31 - (d & 31))) & 1) === 1;
+  const oracle = new IdOracle(shard.peers.words, shard.total);
+  fillTablesFromOracle(oracle, shard.nodes, shard.config.k, shard.config.bitsPerStep, shardSeed(shard));
 }
 
 function sameBytes(a: Uint8Array | undefined, b: Uint8Array): boolean {
