@@ -234,7 +234,7 @@ export function runVirtual(shard: Shard, p: VirtualParams, barrierMem: BarrierMe
   }
 
   // The window loop.
-  const barrier = new Barrier(barrierMem, shard.index);
+  const barrier = new Barrier(barrierMem, shard.meshIndex);
   let windows = 0;
   let lastReport = performance.now();
   let t = barrier.arriveMin(shard.nextEventTime());
