@@ -97,6 +97,7 @@ export class Coordinator implements RemoteShards {
   /** The run's current phase, named in failure messages; hosts learn it too. */
   phase(name: string): void {
     this.phaseName = name;
+    this.o.log(`coordinator: phase ${name}`);
     this.broadcast({ t: 'phase', name });
   }
 

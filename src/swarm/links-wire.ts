@@ -22,23 +22,42 @@ export const DATA_MARKER = 3;
 /** Per-frame bytes on a data link besides the message itself. */
 export const LINK_FRAME_HEADER = 24;
 
-/** Cuts a stream of [u32 length][body] messages into bodies; `push` hands each complete body on. */
+/**
+ * Cuts a stream of [u32 length][body] messages into bodies; `push` hands each complete body on.
+ * Chunks wait in a list until the message they belong to is complete, so a large batch arriving
+ * in many chunks is joined once, not once per chunk.
+ */
 export class Framer {
-  private buf: Buffer = Buffer.alloc(0);
+  private chunks: Buffer[] = [];
+  private total = 0;
+  /** Bytes (header included) of the message at the front, once its header arrived; 0 before. */
+  private need = 0;
 
   constructor(private readonly onBody: (body: Buffer) => void) {}
 
   push(chunk: Buffer): void {
-    this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
-    let at = 0;
-    while (this.buf.length - at >= 4) {
-      const len = this.buf.readUInt32LE(at);
-      if (this.buf.length - at - 4 < len) break;
-      const body = this.buf.subarray(at + 4, at + 4 + len);
-      at += 4 + len;
+    this.chunks.push(chunk);
+    this.total += chunk.length;
+    for (;;) {
+      if (this.need === 0) {
+        if (this.total < 4) return;
+        const head = this.chunks[0]!.length >= 4 ? this.chunks[0]! : this.joined();
+        this.need = 4 + head.readUInt32LE(0);
+      }
+      if (this.total < this.need) return;
+      const all = this.joined();
+      const body = all.subarray(4, this.need);
+      const rest = all.subarray(this.need);
+      this.chunks = rest.length ? [rest] : [];
+      this.total = rest.length;
+      this.need = 0;
       this.onBody(body);
     }
-    this.buf = at === this.buf.length ? Buffer.alloc(0) : this.buf.subarray(at);
+  }
+
+  private joined(): Buffer {
+    if (this.chunks.length > 1) this.chunks = [Buffer.concat(this.chunks, this.total)];
+    return this.chunks[0]!;
   }
 }
 
@@ -57,34 +76,43 @@ export function readControl<T>(body: Buffer): T {
   return deserialize(body) as T;
 }
 
-/** Accumulates the frames bound for one peer host until the next flush. */
+/** Accumulates the frames bound for one peer host until the next flush: one buffer, no object per frame. */
 export class FrameBatch {
-  private parts: Buffer[] = [];
-  private bytes = 0;
+  private static readonly HEAD = 9; // [u32 length][u8 FRAMES][u32 count]
+  private buf: Buffer = Buffer.allocUnsafe(1 << 16);
+  private len = FrameBatch.HEAD;
   count = 0;
 
   add(from: number, to: number, at: number, payload: Uint8Array, seq: number): void {
-    const h = Buffer.allocUnsafe(LINK_FRAME_HEADER);
-    h.writeUInt32LE(from, 0);
-    h.writeUInt32LE(to, 4);
-    h.writeUInt32LE(seq, 8);
-    h.writeDoubleLE(at, 12);
-    h.writeUInt32LE(payload.length, 20);
-    this.parts.push(h, Buffer.from(payload)); // a copy: `payload` is a ring slot
-    this.bytes += LINK_FRAME_HEADER + payload.length;
+    const need = this.len + LINK_FRAME_HEADER + payload.length;
+    if (need > this.buf.length) {
+      const grown = Buffer.allocUnsafe(Math.max(need, this.buf.length * 2));
+      this.buf.copy(grown, 0, 0, this.len);
+      this.buf = grown;
+    }
+    const b = this.buf;
+    let at0 = this.len;
+    b.writeUInt32LE(from, at0);
+    b.writeUInt32LE(to, at0 + 4);
+    b.writeUInt32LE(seq, at0 + 8);
+    b.writeDoubleLE(at, at0 + 12);
+    b.writeUInt32LE(payload.length, at0 + 20);
+    at0 += LINK_FRAME_HEADER;
+    b.set(payload, at0); // a copy: `payload` is a ring slot
+    this.len = at0 + payload.length;
     this.count++;
   }
 
-  /** The FRAMES message (null when empty); the batch is empty afterwards. Returns its bytes on the wire too. */
+  /** The FRAMES message, ready to write (null when empty); the batch is empty afterwards. */
   take(): Buffer | null {
     if (this.count === 0) return null;
-    const head = Buffer.allocUnsafe(9);
-    head.writeUInt32LE(5 + this.bytes, 0);
-    head.writeUInt8(DATA_FRAMES, 4);
-    head.writeUInt32LE(this.count, 5);
-    const out = Buffer.concat([head, ...this.parts]);
-    this.parts = [];
-    this.bytes = 0;
+    const out = this.buf.subarray(0, this.len);
+    out.writeUInt32LE(this.len - 4, 0);
+    out.writeUInt8(DATA_FRAMES, 4);
+    out.writeUInt32LE(this.count, 5);
+    // The socket keeps `out` until it is written: the next batch gets a buffer of its own.
+    this.buf = Buffer.allocUnsafe(Math.max(1 << 16, Math.min(this.buf.length, 1 << 22)));
+    this.len = FrameBatch.HEAD;
     this.count = 0;
     return out;
   }
