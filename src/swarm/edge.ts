@@ -214,11 +214,15 @@ export class Edge {
           await this.exchangeRound(timeoutMs);
           this.stats.barrierMs += performance.now() - t0;
           barrier.complete(0);
-          // Inbound frames still waiting for room: another round (written at its start, drained after it).
-          const local = Math.min(await barrier.shardsArrived(timeoutMs), this.backlog.every((b) => b.length === 0) ? 0 : -1);
-          if (barrier.complete(await crossHost(local)) === 0) break;
+          // The shards drained and say −1 (another round) or their next event time. Inbound frames
+          // still waiting here for room make another round too (written at its start, drained after).
+          const local = Math.min(await barrier.shardsArrived(timeoutMs), this.backlog.every((b) => b.length === 0) ? Infinity : -1);
+          const next = barrier.complete(await crossHost(local));
+          if (next >= 0) {
+            t = next;
+            break;
+          }
         }
-        t = barrier.complete(await crossHost(await barrier.shardsArrived(timeoutMs)));
       }
     } catch (err) {
       barrier.abort();

@@ -35,6 +35,7 @@ export interface HostOptions {
 
 export async function runHost(o: HostOptions): Promise<number> {
   const retryMs = o.connectRetryMs ?? CONNECT_RETRY_MS;
+  const startedAt = performance.now();
   const name = `host ${o.index}`;
   let phase = 'connect';
   let swarm: Swarm | null = null;
@@ -51,6 +52,7 @@ export async function runHost(o: HostOptions): Promise<number> {
     if (finished) return;
     finished = true;
     if (message) o.log(message);
+    if (edge && code === 0) o.log(`${name}: ${edgeSummary(edge, performance.now() - startedAt)}`);
     edge?.stop();
     for (const t of timers) clearInterval(t);
     for (const p of peers) p?.destroy();
@@ -240,6 +242,14 @@ export async function runHost(o: HostOptions): Promise<number> {
   return code;
 }
 
+/** The host's line at a clean end: what crossed its links, what the crossings cost, its memory. */
+function edgeSummary(edge: Edge, wallMs: number): string {
+  const s = edge.stats;
+  const mib = (b: number): string => (b / 2 ** 20).toFixed(1);
+  const crossing = s.crossings > 0 ? `; ${s.crossings} virtual-time crossings with the coordinator and ${s.rounds} exchange rounds with the peers, ${Math.round(s.barrierMs)} ms waiting in them (${((100 * s.barrierMs) / wallMs).toFixed(1)} % of ${(wallMs / 1000).toFixed(1)} s)` : '';
+  return `links: ${s.framesOut} frames in ${s.batchesOut} batches out (${mib(s.bytesOut)} MiB), ${s.framesIn} frames in (${mib(s.bytesIn)} MiB)${crossing}; peak RSS ${mib(process.resourceUsage().maxRSS * 1024)} MiB`;
+}
+
 /** Connects to host:port, retrying every 250 ms for up to `retryMs`. */
 export async function connectRetry(host: string, port: number, retryMs: number, cancelled: () => boolean): Promise<Socket> {
   const started = performance.now();
@@ -250,6 +260,8 @@ export async function connectRetry(host: string, port: number, retryMs: number, 
         const s = connect({ host, port });
         s.once('connect', () => {
           s.removeListener('error', reject);
+          // Crossings are small messages answered at once: Nagle + delayed ACK would hold each one ~40 ms.
+          s.setNoDelay(true);
           resolve(s);
         });
         s.once('error', reject);
