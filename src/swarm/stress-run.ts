@@ -317,7 +317,7 @@ async function virtualPhases(
   return { afterJoin, traceHash: `${hash.toString(16).padStart(8, '0')}:${ran.reduce((a, r) => a + r.traceCount, 0)}`, traceChain: combineChains(ran.map((r) => r.traceChain)) };
 }
 
-function startCoordinator(h: HostsSpec, run: Parameters<typeof Coordinator.start>[1]): Promise<Coordinator> {
+export function startCoordinator(h: HostsSpec, run: Parameters<typeof Coordinator.start>[1]): Promise<Coordinator> {
   const { fault: _fault, cpuProfileDir: _dir, ...rest } = run as typeof run & { fault?: unknown; cpuProfileDir?: string };
   return Coordinator.start({ hosts: h.count, listen: h.listen, version: h.version, log: h.log, ...(h.stallMs ? { stallMs: h.stallMs } : {}) }, rest);
 }
