@@ -8,6 +8,7 @@ import { runEnvironment } from './environment.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { MINUTE, SECOND, type KadConfig } from '../core/config.js';
+import { linksVersion } from './host-command.js';
 import { runChurn, type ChurnOptions, type ChurnResult } from '../swarm/churn-run.js';
 import { churnHtml, churnJson, churnPlots, formatChurnRun, sweepCsv, sweepHtml, sweepParams, sweepPlots, type SweepPoint } from '../report/churn-report.js';
 import { repeatedSweepPoint, sweepSuccess } from '../report/sweep-intervals.js';
@@ -43,6 +44,8 @@ const CHURN_FLAGS = {
   expire: { type: 'string', arg: 'T', help: 'record lifetime (default 24h)' },
   'refresh-every': { type: 'string', arg: 'T', help: 'bucket refresh interval (default 1h)' },
   bucket: { type: 'string', arg: 'T', default: '30m', help: 'report bucket' },
+  hosts: { type: 'string', arg: 'H', help: 'coordinate H `kadswarm host` processes (README "Running across machines"); --workers is then per host' },
+  listen: { type: 'string', arg: 'ADDR', default: '0.0.0.0:7400', help: 'with --hosts: host:port the coordinator listens on (:0 picks a free port)' },
   sweep: { type: 'boolean', help: 'uptime = downtime in {5,10,20,40,60,120} min × {k 1,2,3,5,20 with α 1; k 3 with α 3}' },
   json: { type: 'string', arg: 'FILE|-', help: 'also write the JSON report to FILE, or to stdout with - (the text then goes to stderr)' },
   runs: { type: 'string', arg: 'R', default: '1', help: 'with --sweep: every point on R networks (seed, seed+1, …), mean success and 95 % error bars' },
@@ -110,6 +113,7 @@ export async function churnCommand(argv: string[]): Promise<number> {
       config,
       network: { latency: latencyFlag('latency', values.latency), loss, jitter: 0.1, seed },
       checkInvariants: values['check-invariants'] === true,
+      ...(values.hosts !== undefined ? { hosts: { count: int('hosts', values.hosts, 1), listen: values.listen, version: linksVersion(), log: (line: string) => console.error(line) } } : {}),
       ...(values['max-heap-mb'] ? { maxHeapMb: int('max-heap-mb', values['max-heap-mb'], 64) } : {}),
       params: {
         durationMs: duration('duration', values.duration ?? (values.sweep ? '2h' : finds > 0 ? '10m' : '6h')),
@@ -131,7 +135,8 @@ export async function churnCommand(argv: string[]): Promise<number> {
   };
   // Every flag checked, and the memory estimated, before a folder is made or a run starts.
   const first = base(resolved.k, resolved.alpha, uptimeMs);
-  checkMemory({ nodes: first.nodes, workers: values.sweep ? 1 : first.workers, replicas: first.params.keys * resolved.replicas, parallel: values.sweep ? 2 : 1 }, values.force === true);
+  if (first.hosts && values.sweep) throw new UsageError('--hosts runs one churn run, not a --sweep');
+  if (!first.hosts) checkMemory({ nodes: first.nodes, workers: values.sweep ? 1 : first.workers, replicas: first.params.keys * resolved.replicas, parallel: values.sweep ? 2 : 1 }, values.force === true);
   const out = resolve(values.out ?? join('reports', `churn-${new Date().toISOString().replace(/[:.]/g, '-')}`));
   mkdirSync(out, { recursive: true });
 

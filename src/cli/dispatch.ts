@@ -24,6 +24,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'serve', summary: 'an HTTP gateway and live dashboard over a swarm', load: async () => (await import('./serve-command.js')).serveCommand },
   { name: 'node', summary: 'one real node on UDP with a line-oriented REPL', load: async () => (await import('./node-command.js')).nodeCommand },
   { name: 'bench', summary: 'microbenchmarks (ops/s) and bytes per node against the memory budget', load: async () => (await import('./bench-command.js')).benchCommand },
+  { name: 'host', summary: 'one host of a swarm across machines, driven by `kadswarm stress --hosts H` (README "Running across machines")', load: async () => (await import('./host-command.js')).hostCommand },
   { name: 'compare', summary: 'two stress reports side by side: each figure, the ratio, and whether the 95 % intervals differ', load: async () => (await import('./compare-command.js')).compareCommand },
 ];
 

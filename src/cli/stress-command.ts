@@ -17,6 +17,7 @@ import { repeatStress, runLine, writeRepeatedOut } from './repeat.js';
 import { BITS_FLAG, EXIT, bitsFlag, UsageError, filesWorkloadFlags, choiceFlag, commandUsage, intFlag as int, latencyFlag, numberFlag, parseFlags, ratioFlag as ratio, resolveKad, type FlagSpecs } from './flags.js';
 import { checkMemory } from './memory-check.js';
 import { RUN_FLAGS } from './run-flags.js';
+import { linksVersion } from './host-command.js';
 
 /** The flags of kadswarm stress: the parser and the --help lines (flags.ts). */
 const STRESS_FLAGS = {
@@ -49,6 +50,8 @@ const STRESS_FLAGS = {
   workload: RUN_FLAGS.workload,
   files: RUN_FLAGS.files,
   sources: RUN_FLAGS.sources,
+  hosts: { type: 'string', arg: 'H', help: 'coordinate H `kadswarm host` processes (README "Running across machines"); --workers is then per host' },
+  listen: { type: 'string', arg: 'ADDR', default: '0.0.0.0:7400', help: 'with --hosts: host:port the coordinator listens on (:0 picks a free port)' },
   'fault-shard': { type: 'string' },
   'fault-after': { type: 'string' },
   help: { type: 'boolean', short: 'h', help: 'this help' },
@@ -125,10 +128,16 @@ export async function stressCommand(argv: string[]): Promise<number> {
   const minSuccess = ratio('min-success', values['min-success']);
   const maxP99Ms = values['max-p99-ms'] !== undefined ? numberFlag('max-p99-ms', values['max-p99-ms'], 0) : Infinity;
   const runs = int('runs', values.runs, 1);
+  if (values.hosts !== undefined) {
+    const count = int('hosts', values.hosts, 1);
+    if (runs > 1) throw new UsageError('--hosts runs once: the hosts end with the run (drop --runs)');
+    if (opts.fault || cpuProfileDir) throw new UsageError('--hosts does not take --fault-shard or --cpu-prof');
+    opts.hosts = { count, listen: values.listen, version: linksVersion(), log: (line) => console.error(line) };
+  }
   if (values.json === '-' && values.ndjson === '-') throw new UsageError('--json - and --ndjson - cannot both write to stdout: send one to a file');
   // Stdout carries the JSON or the events: the text report goes to stderr so it cannot corrupt them.
   const log = values.json === '-' || values.ndjson === '-' ? console.error : console.log;
-  checkMemory({ nodes, workers: opts.workers ?? availableParallelism(), replicas: opts.keys * resolved.replicas }, values.force === true);
+  if (!opts.hosts) checkMemory({ nodes, workers: opts.workers ?? availableParallelism(), replicas: opts.keys * resolved.replicas }, values.force === true);
   if (cpuProfileDir) mkdirSync(cpuProfileDir, { recursive: true });
   const profiler = cpuProfileDir ? await startProfiler() : null;
 

@@ -19,6 +19,8 @@
 export interface BarrierMemory {
   shards: number;
   sab: SharedArrayBuffer;
+  /** Multi-host (issue 16): the last participant is the host's edge, on the main thread (edge-barrier.ts); shards wake it on arrival. */
+  edge?: boolean;
 }
 
 // Int32 words of the header; the float64 values start after it, 8-byte aligned.
@@ -80,7 +82,10 @@ export class Barrier {
     if (gen & ABORT_BIT) throw this.aborted();
     const slot = (gen & 1) * n;
     this.values[slot + this.shard] = value;
-    if (Atomics.add(this.ctl, COUNT, 1) === n - 1) {
+    const arrived = Atomics.add(this.ctl, COUNT, 1);
+    // With an edge (multi-host), the edge waits (async) for every shard, then completes the crossing itself.
+    if (this.mem.edge) Atomics.notify(this.ctl, COUNT);
+    if (!this.mem.edge && arrived === n - 1) {
       Atomics.store(this.ctl, COUNT, 0);
       // A compare-exchange rather than an add: an abort that set its bit meanwhile must win.
       if (Atomics.compareExchange(this.ctl, GEN, gen, (gen + 1) & GEN_MASK) !== gen) throw this.aborted();

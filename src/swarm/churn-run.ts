@@ -12,6 +12,7 @@ import type { NetworkModel } from '../sim/network-model.js';
 import { minLatency } from '../sim/network-model.js';
 import { IdOracle } from '../sim/oracle.js';
 import { Swarm } from './supervisor.js';
+import { startCoordinator, type HostsSpec } from './stress-run.js';
 import { mergeChurnFiles, type ChurnFilesResult } from './churn-files.js';
 import { FIND_COLS, GET_COLS, GET_CUT_SHORT, measuredStartMs, trueClosestFor, type VirtualParams } from './virtual-run.js';
 
@@ -25,6 +26,8 @@ export interface ChurnOptions {
   maxHeapMb?: number;
   /** Check the simulator's invariants after every event; a broken one ends the run with the seed and the event. */
   checkInvariants?: boolean;
+  /** Multi-host (issue 16): coordinate `count` hosts (coordinator.ts); `workers` is per host. */
+  hosts?: HostsSpec;
 }
 
 export interface ChurnResult {
@@ -56,16 +59,19 @@ export async function runChurn(o: ChurnOptions, onProgress?: (share: number) => 
   const t0 = performance.now();
   const windowMs = minLatency(o.network);
   if (!(windowMs > 0)) throw new Error('virtual time needs a minimum latency above zero (e.g. --latency 20-200ms)');
-  const swarm = Swarm.start({
+  const swarmOpts = {
     nodes: o.nodes,
     workers: o.workers,
     seed: o.seed,
     config: o.config,
     network: o.network,
-    clock: 'virtual',
+    clock: 'virtual' as const,
     ...(o.maxHeapMb ? { maxHeapMb: o.maxHeapMb } : {}),
     ...(o.checkInvariants ? { checkInvariants: true } : {}),
-  });
+  };
+  const coordinator = o.hosts ? await startCoordinator(o.hosts, swarmOpts) : null;
+  coordinator?.phase('simulating');
+  const swarm = Swarm.start(coordinator ? { ...swarmOpts, remote: coordinator } : swarmOpts);
   try {
     const run = async (): Promise<ChurnResult> => {
       const spawned = await swarm.spawn();

@@ -31,6 +31,12 @@ export interface ShardSetup {
   /** 'virtual': time advances from event to event under the virtual-time driver. */
   clock?: 'real' | 'virtual';
   barrier?: BarrierMemory;
+  /**
+   * Multi-host runs (issue 16): `shard`/`shards` are global (host × workers + worker), the mesh is
+   * this host's — `workers` shards plus the edge at mesh index `workers`, which carries every frame
+   * for a shard on another host. Local shard w is global shard base + w.
+   */
+  host?: { base: number; workers: number };
 }
 
 /** The file workload (files-workload.ts) adds 'publish' (a file's source and keyword entries), 'find-sources' and 'search'. */

@@ -35,6 +35,8 @@ export class Shard extends Cluster implements RemoteLinks {
   private readonly mesh: ReturnType<typeof attachRingMesh>;
   private readonly backlog: Waiting[][];
   private readonly dirty: Uint8Array;
+  /** Global shard → mesh index: itself on one host; on several, the local shards then the edge (issue 16). */
+  private readonly route: Int32Array;
   framesOut = 0;
   framesIn = 0;
   backpressure = 0;
@@ -66,19 +68,28 @@ export class Shard extends Cluster implements RemoteLinks {
     );
     this.links = this;
     this.total = setup.nodes;
-    this.mesh = attachRingMesh(setup.mesh, setup.shard);
-    this.backlog = Array.from({ length: setup.shards }, () => []);
-    this.dirty = new Uint8Array(setup.shards);
+    const base = setup.host?.base ?? 0;
+    const local = setup.host?.workers ?? setup.shards;
+    this.mesh = attachRingMesh(setup.mesh, setup.shard - base);
+    this.route = Int32Array.from({ length: setup.shards }, (_, g) => (g >= base && g < base + local ? g - base : local));
+    this.backlog = Array.from({ length: setup.mesh.shards }, () => []);
+    this.dirty = new Uint8Array(setup.mesh.shards);
   }
 
   now(): number {
     return this.clock.now();
   }
 
+  /** This shard's place in its host's mesh and barrier: the global index on one host. */
+  get meshIndex(): number {
+    return this.mesh.shard;
+  }
+
   // ------------------------------------------------------------ links (RemoteLinks)
 
   /** Writes a frame for another shard, or queues it behind a full ring (back-pressure, never a drop). */
-  write(dest: number, from: number, to: number, at: number, bytes: Uint8Array, seq: number): void {
+  write(shard: number, from: number, to: number, at: number, bytes: Uint8Array, seq: number): void {
+    const dest = this.route[shard]!;
     const backlog = this.backlog[dest]!;
     if (backlog.length > 0 || !this.mesh.outbox(dest).tryWriteFrame(from, to, at, bytes, seq)) {
       if (backlog.length === 0) this.backpressure++;
@@ -95,7 +106,8 @@ export class Shard extends Cluster implements RemoteLinks {
   };
 
   private drainInboxes(): void {
-    for (let s = 0; s < this.shards; s++) if (s !== this.index) this.mesh.inbox(s).drain(this.onFrame);
+    const me = this.mesh.shard;
+    for (let s = 0; s < this.mesh.shards; s++) if (s !== me) this.mesh.inbox(s).drain(this.onFrame);
   }
 
   // ------------------------------------------------------------ real time
@@ -125,7 +137,7 @@ export class Shard extends Cluster implements RemoteLinks {
   /** Retries backlogged frames in order and rings the bells of shards written to; false if some still wait. */
   private flush(): boolean {
     let clear = true;
-    for (let s = 0; s < this.shards; s++) {
+    for (let s = 0; s < this.mesh.shards; s++) {
       if (!this.writeBacklog(s)) clear = false;
       if (this.dirty[s]) {
         this.dirty[s] = 0;
@@ -174,7 +186,7 @@ export class Shard extends Cluster implements RemoteLinks {
   /** Exchange step of a virtual window: writes backlogged frames; true when none are left. */
   flushVirtual(): boolean {
     let clear = true;
-    for (let s = 0; s < this.shards; s++) if (!this.writeBacklog(s)) clear = false;
+    for (let s = 0; s < this.mesh.shards; s++) if (!this.writeBacklog(s)) clear = false;
     this.dirty.fill(0); // the barrier, not a doorbell, tells the other shards
     return clear;
   }

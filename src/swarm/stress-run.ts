@@ -19,6 +19,7 @@ import { IdOracle } from '../sim/oracle.js';
 import { Swarm } from './supervisor.js';
 import { findTarget, Zipf } from './workload.js';
 import { fileWorkload, type FilesSpec } from './files-workload.js';
+import { Coordinator } from './coordinator.js';
 
 export interface StressOptions {
   nodes: number;
@@ -46,6 +47,16 @@ export interface StressOptions {
   checkInvariants?: boolean;
   /** `--workload files`: after the default phases, publish, find-sources and search (files-workload.ts). */
   files?: FilesSpec;
+  /** Multi-host (issue 16): this process is the coordinator of `count` hosts (coordinator.ts); `workers` is per host. */
+  hosts?: HostsSpec;
+}
+
+export interface HostsSpec {
+  count: number;
+  listen: string;
+  version: string;
+  stallMs?: number;
+  log: (line: string) => void;
 }
 
 export type { PhaseObserver } from './observer.js';
@@ -98,7 +109,7 @@ export interface StressResult {
 
 export async function runStress(opts: StressOptions, observer: PhaseObserver): Promise<StressResult> {
   const t0 = performance.now();
-  const swarm = Swarm.start({
+  const swarmOpts = {
     nodes: opts.nodes,
     seed: opts.seed,
     config: opts.config,
@@ -109,7 +120,14 @@ export async function runStress(opts: StressOptions, observer: PhaseObserver): P
     ...(opts.fault ? { fault: opts.fault } : {}),
     ...(opts.clock === 'virtual' ? { clock: 'virtual' as const } : {}),
     ...(opts.checkInvariants ? { checkInvariants: true } : {}),
-  });
+  };
+  // Multi-host: the shards are the hosts'; the coordinator names the phase in any failure message.
+  const coordinator = opts.hosts ? await startCoordinator(opts.hosts, { ...swarmOpts, workers: opts.workers ?? 1 }) : null;
+  const swarm = Swarm.start(coordinator ? { ...swarmOpts, remote: coordinator } : swarmOpts);
+  if (coordinator) {
+    const inner = observer;
+    observer = { start: (name, total) => (coordinator.phase(name), inner.start(name, total)), progress: (d) => inner.progress(d), end: () => inner.end() };
+  }
   try {
     return await Promise.race([phases(swarm, opts, observer, t0), swarm.failed]);
   } finally {
@@ -297,6 +315,11 @@ async function virtualPhases(
   // Shards keep their trace sums across runs, so the last run's figures cover the whole trace.
   const hash = ran.reduce((a, r) => (a + r.traceSum) >>> 0, 0);
   return { afterJoin, traceHash: `${hash.toString(16).padStart(8, '0')}:${ran.reduce((a, r) => a + r.traceCount, 0)}`, traceChain: combineChains(ran.map((r) => r.traceChain)) };
+}
+
+export function startCoordinator(h: HostsSpec, run: Parameters<typeof Coordinator.start>[1]): Promise<Coordinator> {
+  const { fault: _fault, cpuProfileDir: _dir, ...rest } = run as typeof run & { fault?: unknown; cpuProfileDir?: string };
+  return Coordinator.start({ hosts: h.count, listen: h.listen, version: h.version, log: h.log, ...(h.stallMs ? { stallMs: h.stallMs } : {}) }, rest);
 }
 
 function meanLatency(m: NetworkModel): number {

@@ -44,6 +44,19 @@ export interface SwarmOptions {
   clock?: 'real' | 'virtual';
   /** Check the simulator's invariants after every event (off by default: a table walk per event). */
   checkInvariants?: boolean;
+  /** Multi-host (issue 16), on a host: these are host `index`'s shards of `hosts` × workers, plus an edge in the mesh and the barrier. */
+  edge?: { index: number; hosts: number };
+  /** Multi-host, on the coordinator: no threads here; commands go to the hosts' shards through `remote`. */
+  remote?: RemoteShards;
+}
+
+/** The coordinator's view of the shards of every host (coordinator.ts): global shard g is worker g mod W of host ⌊g / W⌋. */
+export interface RemoteShards {
+  readonly shards: number;
+  post(shard: number, cmd: Command): void;
+  /** Called once by the Swarm: where replies and a host's failure go. */
+  attach(onReply: (r: Reply) => void, onFailure: (err: Error) => void): void;
+  stop(): Promise<void>;
 }
 
 type CommandBody = Command extends infer C ? (C extends { id: number } ? Omit<C, 'id'> : never) : never;
@@ -57,24 +70,35 @@ interface Waiting {
 export class Swarm {
   readonly workers: number;
   readonly ids: Uint32Array;
-  private readonly pool: Piscina;
+  private readonly pool: Piscina | null;
   private readonly ports: MessagePort[] = [];
   private readonly tasks: Promise<unknown>[] = [];
   private readonly waiting = new Map<number, Waiting>();
   private nextId = 1;
   private failure: Error | null = null;
   private readonly barrier: BarrierMemory | undefined;
+  /** This host's rings (with an edge: the edge is participant `workers`). */
+  readonly mesh: RingMesh | null = null;
   /** Settles when a shard fails; a run can race its phases against it. */
   readonly failed: Promise<never>;
   private fail!: (e: Error) => void;
 
   private constructor(readonly opts: SwarmOptions) {
-    this.workers = Math.max(1, Math.min(opts.workers ?? availableParallelism(), opts.nodes));
+    this.workers = opts.remote ? opts.remote.shards : Math.max(1, Math.min(opts.workers ?? availableParallelism(), opts.nodes));
     const sab = new SharedArrayBuffer(opts.nodes * ID_WORDS * 4);
     this.ids = new Uint32Array(sab);
     for (let i = 0; i < opts.nodes; i++) writeIdWords(nodeId(opts.seed, i), this.ids, i * ID_WORDS);
     this.failed = new Promise<never>((_, reject) => (this.fail = reject));
     this.failed.catch(() => {});
+    if (opts.remote) {
+      this.pool = null;
+      this.barrier = undefined;
+      opts.remote.attach(
+        (r) => this.onReply(r),
+        (err) => this.onShardFailure(-1, err),
+      );
+      return;
+    }
     this.pool = new Piscina({
       filename: new URL('./shard-worker.js', import.meta.url).href,
       minThreads: this.workers,
@@ -86,15 +110,19 @@ export class Swarm {
       // of a small nursery promote them before they die.
       resourceLimits: { maxOldGenerationSizeMb: opts.maxHeapMb ?? 4096, maxYoungGenerationSizeMb: 64 },
     });
-    const mesh: RingMesh = createRingMesh(this.workers, opts.ringBytes ?? 1 << 22);
-    const barrier = (this.barrier = opts.clock === 'virtual' ? createBarrier(this.workers) : undefined);
+    // With an edge, one more participant in the mesh and the barrier: the host's main thread.
+    const edge = opts.edge;
+    const mesh: RingMesh = (this.mesh = createRingMesh(this.workers + (edge ? 1 : 0), opts.ringBytes ?? 1 << 22));
+    const barrier = (this.barrier = opts.clock === 'virtual' ? { ...createBarrier(this.workers + (edge ? 1 : 0)), ...(edge ? { edge: true } : {}) } : undefined);
+    const base = edge ? edge.index * this.workers : 0;
     for (let s = 0; s < this.workers; s++) {
       const { port1, port2 } = new MessageChannel();
       this.ports.push(port1);
       port1.on('message', (r: Reply) => this.onReply(r));
       const setup: ShardSetup = {
-        shard: s,
-        shards: this.workers,
+        shard: base + s,
+        shards: edge ? edge.hosts * this.workers : this.workers,
+        ...(edge ? { host: { base, workers: this.workers } } : {}),
         nodes: opts.nodes,
         seed: opts.seed,
         ids: sab,
@@ -118,7 +146,7 @@ export class Swarm {
     // Refuse a configuration whose replies cannot fit a datagram before any thread starts.
     const config = resolveConfig(opts.config);
     checkLimits({ k: config.k, maxValueBytes: config.maxValueBytes, addressKind: 'index' });
-    const workers = Math.max(1, Math.min(opts.workers ?? availableParallelism(), opts.nodes));
+    const workers = opts.remote ? opts.remote.shards : Math.max(1, Math.min(opts.workers ?? availableParallelism(), opts.nodes));
     if (opts.fault && !(opts.fault.shard >= 0 && opts.fault.shard < workers)) {
       throw new Error(`fault injection names shard ${opts.fault.shard}, but the swarm has shards 0..${workers - 1}`);
     }
@@ -136,7 +164,8 @@ export class Swarm {
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject, ...(onProgress ? { onProgress } : {}) });
-      this.ports[shard]!.postMessage({ ...body, id });
+      if (this.opts.remote) this.opts.remote.post(shard, { ...body, id } as Command);
+      else this.ports[shard]!.postMessage({ ...body, id });
     });
   }
 
@@ -156,7 +185,8 @@ export class Swarm {
     // Idempotent, and never blocks: wakes any shard waiting at the barrier for this one.
     if (this.barrier) abortBarrier(this.barrier, shard);
     if (this.failure) return;
-    this.failure = new Error(`shard ${shard} failed: ${err.message.replace(/^shard \d+: /, '')}`);
+    // shard −1: a host's failure, reported by the coordinator with its own message.
+    this.failure = shard < 0 ? err : new Error(`shard ${this.opts.edge ? this.opts.edge.index * this.workers + shard : shard} failed: ${err.message.replace(/^shard \d+: /, '')}`);
     for (const w of this.waiting.values()) w.reject(this.failure);
     this.waiting.clear();
     this.fail(this.failure);
@@ -295,7 +325,13 @@ export class Swarm {
       await Promise.allSettled(this.tasks);
     }
     for (const p of this.ports) p.close();
-    await this.pool.destroy();
+    if (this.opts.remote) await this.opts.remote.stop();
+    else await this.pool!.destroy();
+  }
+
+  /** The shared barrier memory of a virtual-clock swarm (a host's edge takes part in it). */
+  get barrierMemory(): BarrierMemory | undefined {
+    return this.barrier;
   }
 
   /** Positions of `nodes` grouped by the shard hosting each node, ascending within a shard. */

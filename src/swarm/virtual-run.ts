@@ -235,7 +235,7 @@ export function runVirtual(shard: Shard, p: VirtualParams, barrierMem: BarrierMe
   }
 
   // The window loop.
-  const barrier = new Barrier(barrierMem, shard.index);
+  const barrier = new Barrier(barrierMem, shard.meshIndex);
   let windows = 0;
   let lastReport = performance.now();
   let t = barrier.arriveMin(shard.nextEventTime());
@@ -243,13 +243,19 @@ export function runVirtual(shard: Shard, p: VirtualParams, barrierMem: BarrierMe
     shard.runUntil(Math.min(t + p.windowMs, end));
     windows++;
     // Exchange: write what waits, let everyone drain, repeat while any shard still has a backlog.
+    // The second crossing also agrees on the next window's start: a shard with a backlog says −1
+    // (another round), one without says its next event time (≥ 0), so the minimum is either.
+    // (One crossing per window fewer than asking separately; across hosts each is a round trip.)
     for (;;) {
       const clear = shard.flushVirtual();
       barrier.arriveMin(0);
       shard.drainVirtual();
-      if (barrier.arriveMin(clear ? 0 : -1) === 0) break;
+      const next = barrier.arriveMin(clear ? shard.nextEventTime() : -1);
+      if (next >= 0) {
+        t = next;
+        break;
+      }
     }
-    t = barrier.arriveMin(shard.nextEventTime());
     const wall = performance.now();
     if (wall - lastReport > 200) {
       lastReport = wall;
