@@ -21,6 +21,7 @@ import type { Clock } from '../host/clock.js';
 import { HostLoop, type Done, type EventSink, type Outbox, type WakeQueue } from '../host/host-loop.js';
 import { KadNode, MESSAGE_REFUSALS, type DoneEvent, type NodeEvent } from '../core/index.js';
 import { decodeMessage, encodeMessageView, IndexContacts, type DecodeLimits } from '../wire/index.js';
+import type { AdversaryActor } from './adversary.js';
 import { EventQueue } from './event-queue.js';
 import type { InvariantChecker } from './invariants.js';
 import { isLost, messageLatency, mix, type NetworkModel } from './network-model.js';
@@ -101,6 +102,8 @@ export class Cluster implements Outbox, WakeQueue, EventSink {
   readonly trace: TraceHash | null;
   /** Observer of node events (the workload runner, the simulator's users); optional. */
   onEvent: ((node: KadNode, ev: Exclude<NodeEvent, DoneEvent>) => void) | null = null;
+  /** Adversary nodes' attack (issue 13, adversary.ts): answers the requests sent to them instead of their core. */
+  adversary: AdversaryActor | null = null;
   private readonly queue = new EventQueue<QueuedEvent>();
   /** Set while a message is being delivered, and when the core refused it (see ClusterStats.refusals). */
   private delivering = false;
@@ -263,6 +266,10 @@ export class Cluster implements Outbox, WakeQueue, EventSink {
     if (!node || shardOf(to, this.shards) !== this.index) return this.refuse('no-such-node');
     if (!node.up) return this.refuse('to-stopped-node'); // the core ignores it: a crashed process hears nothing
     if (msg.type === MessageType.FindSources) this.countFindSources(slot);
+    if (this.adversary?.intercepts(to, msg)) {
+      this.stats.handled++;
+      return this.adversary.answer(this, node, from, msg);
+    }
     this.refusedNow = false;
     this.delivering = true;
     try {

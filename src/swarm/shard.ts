@@ -17,6 +17,7 @@ import { Cluster, type RemoteLinks } from '../sim/cluster.js';
 import { InvariantChecker } from '../sim/invariants.js';
 import { nodesOnShard } from '../sim/placement.js';
 import type { ShardSetup, ShardStats } from './control.js';
+import { attachAdversary } from './adversary-wiring.js';
 
 interface Waiting {
   from: number;
@@ -63,6 +64,7 @@ export class Shard extends Cluster implements RemoteLinks {
     this.mesh = attachRingMesh(setup.mesh, setup.shard);
     this.backlog = Array.from({ length: setup.shards }, () => []);
     this.dirty = new Uint8Array(setup.shards);
+    if (setup.adversary) attachAdversary(this, setup.adversary);
   }
 
   now(): number {

@@ -19,6 +19,8 @@ import { IdOracle } from '../sim/oracle.js';
 import { Swarm } from './supervisor.js';
 import { findTarget, Zipf } from './workload.js';
 import { fileWorkload, type FilesSpec } from './files-workload.js';
+import type { AdversaryPlan, AdversarySpec } from '../sim/adversary.js';
+import { adversaryFigures, honestAskers, stressAdversaries, type AdversaryRun } from './adversary-run.js';
 
 export interface StressOptions {
   nodes: number;
@@ -46,6 +48,8 @@ export interface StressOptions {
   checkInvariants?: boolean;
   /** `--workload files`: after the default phases, publish, find-sources and search (files-workload.ts). */
   files?: FilesSpec;
+  /** `--adversary F --attack KIND`: adversary nodes in the shards (issue 13; adversary-run.ts). */
+  adversary?: AdversarySpec;
 }
 
 export type { PhaseObserver } from './observer.js';
@@ -94,11 +98,15 @@ export interface StressResult {
   traceHash?: string;
   /** Virtual clock: the order-sensitive 64-bit hash (per node, chained over what it receives, summed over nodes). */
   traceChain?: string;
+  /** With adversaries: who they were and what the shards counted (src/report/adversary-report.ts reads it). */
+  adversary?: AdversaryRun;
 }
 
 export async function runStress(opts: StressOptions, observer: PhaseObserver): Promise<StressResult> {
   const t0 = performance.now();
+  const plan = opts.adversary ? stressAdversaries(opts.nodes, opts.seed, opts.adversary, opts.bootstraps) : undefined;
   const swarm = Swarm.start({
+    ...(plan ? { adversary: plan } : {}),
     nodes: opts.nodes,
     seed: opts.seed,
     config: opts.config,
@@ -111,13 +119,13 @@ export async function runStress(opts: StressOptions, observer: PhaseObserver): P
     ...(opts.checkInvariants ? { checkInvariants: true } : {}),
   });
   try {
-    return await Promise.race([phases(swarm, opts, observer, t0), swarm.failed]);
+    return await Promise.race([phases(swarm, opts, observer, t0, plan), swarm.failed]);
   } finally {
     await swarm.stop();
   }
 }
 
-async function phases(swarm: Swarm, opts: StressOptions, observer: PhaseObserver, t0: number): Promise<StressResult> {
+async function phases(swarm: Swarm, opts: StressOptions, observer: PhaseObserver, t0: number, advPlan?: AdversaryPlan): Promise<StressResult> {
   const n = opts.nodes;
   const k = opts.config.k;
   const rng = new Random(deriveSeed(opts.seed, 0x574e), 3);
@@ -161,6 +169,8 @@ async function phases(swarm: Swarm, opts: StressOptions, observer: PhaseObserver
   const absentAskers = Array.from({ length: keys }, randomNode);
   const askers = Array.from({ length: keys }, randomNode);
   const sample = Math.min(opts.checkSample, keys);
+  // Operations start only at honest nodes (drawn from a stream of their own: no adversaries, no change).
+  if (advPlan) honestAskers(advPlan, opts.seed, storers, getters, getItems, absentAskers, askers);
   const plan: PlannedPhase[] = [
     { name: 'store', kind: 'put', nodes: storers, items: range(keys), sample: 0 },
     { name: 'get', kind: 'get', nodes: getters, items: getItems, sample: 0 },
@@ -219,6 +229,7 @@ async function phases(swarm: Swarm, opts: StressOptions, observer: PhaseObserver
     { knowsNearest: 0, sampled: 0, emptyBuckets: 0, fullBuckets: 0, buckets: 0, contacts: 0, nodes: 0 },
   );
   const stats = await swarm.stats(true);
+  const adversary = advPlan ? await adversaryFigures(swarm, advPlan, opts.adversary!, phases, storers) : undefined;
   return {
     options: opts,
     workers: swarm.workers,
@@ -233,6 +244,7 @@ async function phases(swarm: Swarm, opts: StressOptions, observer: PhaseObserver
     rssBytes: process.memoryUsage().rss,
     totalWallMs: performance.now() - t0,
     ...(traceHash ? { traceHash, traceChain } : {}),
+    ...(adversary ? { adversary } : {}),
   };
 }
 

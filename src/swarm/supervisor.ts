@@ -19,12 +19,13 @@ import { checkLimits } from '../wire/limits.js';
 import { ID_WORDS, writeIdWords } from '../core/id.js';
 import { createRingMesh, type RingMesh } from '../net/ring-mesh.js';
 import { copyOpsRow, emptyOpsResult } from './control.js';
-import type { Command, HealthResult, JoinBatchResult, KvResult, NodeInfo, SignedKv, OpKind, OpsResult, Reply, ShardSetup, ShardStats, SourcesKvResult, SpawnResult } from './control.js';
+import type { AdversaryShardResult, Command, HealthResult, JoinBatchResult, KvResult, NodeInfo, SignedKv, OpKind, OpsResult, Reply, ShardSetup, ShardStats, SourcesKvResult, SpawnResult } from './control.js';
 import type { NetworkModel } from '../sim/network-model.js';
 import { shardOf } from '../sim/placement.js';
 import { abortBarrier, createBarrier, type BarrierMemory } from './barrier.js';
 import type { VirtualParams, VirtualShardResult } from './virtual-run.js';
 import { nodeId } from './workload.js';
+import type { AdversaryPlan } from '../sim/adversary.js';
 import type { FilesSpec } from './files-workload.js';
 
 export interface SwarmOptions {
@@ -44,6 +45,8 @@ export interface SwarmOptions {
   clock?: 'real' | 'virtual';
   /** Check the simulator's invariants after every event (off by default: a table walk per event). */
   checkInvariants?: boolean;
+  /** Adversary nodes (issue 13): their minted IDs replace the seed's before any node spawns. */
+  adversary?: AdversaryPlan;
 }
 
 type CommandBody = Command extends infer C ? (C extends { id: number } ? Omit<C, 'id'> : never) : never;
@@ -73,6 +76,8 @@ export class Swarm {
     const sab = new SharedArrayBuffer(opts.nodes * ID_WORDS * 4);
     this.ids = new Uint32Array(sab);
     for (let i = 0; i < opts.nodes; i++) writeIdWords(nodeId(opts.seed, i), this.ids, i * ID_WORDS);
+    const adv = opts.adversary;
+    if (adv) adv.minted.forEach((node, j) => writeIdWords(adv.ids.subarray(j * 20, j * 20 + 20), this.ids, node * ID_WORDS));
     this.failed = new Promise<never>((_, reject) => (this.fail = reject));
     this.failed.catch(() => {});
     this.pool = new Piscina({
@@ -106,6 +111,7 @@ export class Swarm {
         ...(opts.fault && opts.fault.shard === s ? { faultAfterMessages: opts.fault.afterMessages } : {}),
         ...(barrier ? { clock: 'virtual' as const, barrier } : {}),
         ...(opts.checkInvariants ? { checkInvariants: true } : {}),
+        ...(adv ? { adversary: adv } : {}),
       };
       const task = this.pool.run(setup, { transferList: [port2] as never });
       task.catch((err: Error) => this.onShardFailure(s, err));
@@ -286,6 +292,11 @@ export class Swarm {
   health(sample: number[]): Promise<HealthResult[]> {
     const parts = this.split(sample);
     return this.all<HealthResult>((s) => ({ op: 'health', sample: Int32Array.from(parts[s]!.map((p) => sample[p]!)) })) as Promise<HealthResult[]>;
+  }
+
+  /** Every shard's adversary figures (issue 13) for workload keys `items`, each put by `putters[j]`. */
+  adversary(items: number[], putters: number[]): Promise<AdversaryShardResult[]> {
+    return this.all<AdversaryShardResult>(() => ({ op: 'adversary', keys: Int32Array.from(items), except: Int32Array.from(putters) })) as Promise<AdversaryShardResult[]>;
   }
 
   /** Stops every shard and the pool; safe to call after a failure. */

@@ -1,0 +1,82 @@
+/**
+ * Issue 13's adversaries in a stress run: the plan from the seed (who, which IDs), honest-only
+ * askers, and the figures gathered from the shards at the end (honest tables' share of
+ * adversaries, the attack's answers, which puts landed on an honest node).
+ */
+import { Random, deriveSeed } from '../core/random.js';
+import type { AdversaryPlan, AdversarySpec } from '../sim/adversary.js';
+import { planAdversaries, type MintId } from '../sim/adversary-placement.js';
+import type { PhaseResult } from './stress-run.js';
+import type { Swarm } from './supervisor.js';
+import { presentKey } from './workload.js';
+
+export interface AdversaryRun {
+  spec: AdversarySpec;
+  adversaries: number;
+  /** Adversaries whose IDs were minted around the target keys. */
+  minted: number;
+  /** Contacts in honest running nodes' tables, and of them adversaries. */
+  tableContacts: number;
+  tableAdversaries: number;
+  /** Requests the attack answered / swallowed, by message type name index. */
+  answered: number[];
+  silenced: number[];
+  /** Per stored key: honest nodes other than its putter holding a replica at the end. */
+  honestHolders: Uint32Array;
+}
+
+/** The target keys are the workload's first T keys: key0 … key{T−1}. */
+export function targetKeyBytes(targets: number): Uint8Array {
+  const out = new Uint8Array(targets * 20);
+  for (let t = 0; t < targets; t++) out.set(presentKey(t), t * 20);
+  return out;
+}
+
+export function stressAdversaries(nodes: number, seed: number, spec: AdversarySpec, bootstraps: number, mint?: MintId): AdversaryPlan {
+  return planAdversaries({ nodes, seed, spec, targetKeys: targetKeyBytes(spec.targets), bootstraps: Math.min(bootstraps, nodes), ...(mint ? { mint } : {}) });
+}
+
+/**
+ * Replaces every adversary among the askers by an honest node (a getter also differs from its
+ * key's storer), drawn from a stream of its own so that a run without adversaries draws nothing.
+ */
+export function honestAskers(plan: AdversaryPlan, seed: number, storers: number[], getters: number[], getItems: number[], absentAskers: number[], askers: number[]): void {
+  const m = plan.members;
+  const n = m.length;
+  if (plan.list.length >= n) throw new Error('every node is an adversary: no honest node to ask from');
+  const rng = new Random(deriveSeed(seed, 0xad5), 7);
+  const honest = (x: number, not = -1): number => {
+    while (m[x] === 1 || x === not) x = rng.int(n);
+    return x;
+  };
+  for (let i = 0; i < storers.length; i++) storers[i] = honest(storers[i]!);
+  for (let i = 0; i < getters.length; i++) getters[i] = honest(getters[i]!, n > 1 ? storers[getItems[i]!]! : -1);
+  for (let i = 0; i < absentAskers.length; i++) absentAskers[i] = honest(absentAskers[i]!);
+  for (let i = 0; i < askers.length; i++) askers[i] = honest(askers[i]!);
+}
+
+/**
+ * Gathers the shards' figures and re-scores the store phase: with adversaries a put succeeds
+ * when some honest node other than the putter holds the value (an adversary's acknowledgement
+ * proves nothing).
+ */
+export async function adversaryFigures(swarm: Swarm, plan: AdversaryPlan, spec: AdversarySpec, phases: PhaseResult[], storers: number[]): Promise<AdversaryRun> {
+  const items = storers.map((_, i) => i);
+  const parts = await swarm.adversary(items, storers);
+  const holders = new Uint32Array(items.length);
+  let tableContacts = 0;
+  let tableAdversaries = 0;
+  const answered = new Array<number>(11).fill(0);
+  const silenced = new Array<number>(11).fill(0);
+  for (const p of parts) {
+    if (!p) continue;
+    tableContacts += p.tableContacts;
+    tableAdversaries += p.tableAdversaries;
+    p.answered.forEach((v, i) => (answered[i]! += v));
+    p.silenced.forEach((v, i) => (silenced[i]! += v));
+    for (let j = 0; j < holders.length; j++) holders[j]! += p.holders[j]!;
+  }
+  const store = phases.find((p) => p.name === 'store');
+  if (store?.rows) for (let j = 0; j < holders.length; j++) store.rows.ok[j] = holders[j]! > 0 ? 1 : 0;
+  return { spec, adversaries: plan.list.length, minted: plan.minted.length, tableContacts, tableAdversaries, answered, silenced, honestHolders: holders };
+}
