@@ -18,6 +18,7 @@ import { BITS_FLAG, EXIT, bitsFlag, UsageError, filesWorkloadFlags, choiceFlag, 
 import { checkMemory } from './memory-check.js';
 import { RUN_FLAGS } from './run-flags.js';
 import { ADVERSARY_FLAGS, adversarySpec } from './adversary-flags.js';
+import { SWEEP_ADVERSARY_FLAGS, adversarySweep, sweepGrid } from './adversary-sweep.js';
 
 /** The flags of kadswarm stress: the parser and the --help lines (flags.ts). */
 const STRESS_FLAGS = {
@@ -51,6 +52,7 @@ const STRESS_FLAGS = {
   files: RUN_FLAGS.files,
   sources: RUN_FLAGS.sources,
   ...ADVERSARY_FLAGS,
+  ...SWEEP_ADVERSARY_FLAGS,
   'fault-shard': { type: 'string' },
   'fault-after': { type: 'string' },
   help: { type: 'boolean', short: 'h', help: 'this help' },
@@ -102,7 +104,10 @@ export async function stressCommand(argv: string[]): Promise<number> {
   };
   const resolved = resolveKad(config);
   const files = filesWorkloadFlags(values, nodes);
-  const adversary = adversarySpec(values);
+  const sweeping = values['sweep-adversary'] === true;
+  // The sweep sets F and the attack per run: --adversary and --attack are its, not the user's.
+  if (sweeping && (values.adversary !== undefined || values.attack !== undefined)) throw new UsageError('--sweep-adversary sets --adversary and --attack itself: give --sweep-fractions and --sweep-attacks instead');
+  const adversary = sweeping ? undefined : adversarySpec(values);
   const opts: StressOptions = {
     nodes,
     keys: values.keys ? int('keys', values.keys, 1) : nodes,
@@ -136,6 +141,17 @@ export async function stressCommand(argv: string[]): Promise<number> {
   if (cpuProfileDir) mkdirSync(cpuProfileDir, { recursive: true });
   const profiler = cpuProfileDir ? await startProfiler() : null;
 
+  if (sweeping) {
+    const out = resolve(values.out ?? join('reports', `adversary-sweep-${new Date().toISOString().replace(/[:.]/g, '-')}`));
+    try {
+      await adversarySweep(opts, sweepGrid(values), out, log);
+    } catch (err) {
+      if (err instanceof UsageError) throw err;
+      console.error(`stress: ${(err as Error).message}`);
+      return EXIT.failed;
+    }
+    return EXIT.ok;
+  }
   const events = openEventLog(values.ndjson);
   let done;
   try {
