@@ -9,6 +9,7 @@
  * runs synchronously inside the node and may queue a 'done' event; it never
  * reaches the host.
  */
+import { hashesTo } from './content-check.js';
 import { LookupCost, LookupStep } from './events.js';
 import { readIdBytes } from './id.js';
 import { Lookup, LookupKind, NEXT_FINISHED, NEXT_WAIT } from './lookup.js';
@@ -126,6 +127,13 @@ export function lookupAnswered(s: NodeState, p: Pending<Run>, msg: Reply, now: n
   if (msg.type === MessageType.Value && msg.signed && !s.verifier?.verify(run.key, msg.value, msg.version, msg.signed)) {
     // A forged or mangled signed value: counted, and the lookup goes on as if the peer knew none.
     s.drop('value-bad-signature');
+    l.onSuccess(p.peer);
+    pump(s, run, now);
+    return;
+  }
+  if (msg.type === MessageType.Value && !msg.signed && s.config.contentAddressed && !hashesTo(msg.value, run.key)) {
+    // A value that is not the key's content (a forged one): counted, and the lookup goes on.
+    s.drop('value-not-content-addressed');
     l.onSuccess(p.peer);
     pump(s, run, now);
     return;
