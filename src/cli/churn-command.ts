@@ -13,6 +13,7 @@ import { churnHtml, churnJson, churnPlots, formatChurnRun, sweepCsv, sweepHtml, 
 import { repeatedSweepPoint, sweepSuccess } from '../report/sweep-intervals.js';
 import { BITS_FLAG, EXIT, bitsFlag, UsageError, filesWorkloadFlags, choiceFlag, commandUsage, durationFlag as duration, intFlag as int, latencyFlag, numberFlag, parseFlags, ratioFlag, resolveKad, type FlagSpecs } from './flags.js';
 import { checkMemory } from './memory-check.js';
+import { DEFENCE_FLAGS, defenceConfig } from './defence-flags.js';
 import { RUN_FLAGS } from './run-flags.js';
 import { phaseProgress } from './progress.js';
 
@@ -24,6 +25,7 @@ const CHURN_FLAGS = {
   k: { type: 'string', arg: 'K', help: 'bucket size (default 20)' },
   alpha: { type: 'string', arg: 'A', help: 'lookup parallelism (default 3)' },
   bits: BITS_FLAG,
+  ...DEFENCE_FLAGS,
   replicas: { type: 'string', arg: 'R', help: 'nodes a value is stored on (default k)' },
   'no-replicate': { type: 'boolean', help: 'turn replication and republishing off' },
   uptime: { type: 'string', arg: 'T', default: '30m', help: 'mean uptime, a duration (ms, s, m, h); 0 = no churn' },
@@ -90,7 +92,7 @@ export async function churnCommand(argv: string[]): Promise<number> {
   const kadConfig: Partial<KadConfig> = { ...kad };
   if (values.k !== undefined) kadConfig.k = int('k', values.k, 1);
   if (values.alpha !== undefined) kadConfig.alpha = int('alpha', values.alpha, 1);
-  Object.assign(kadConfig, bitsFlag(values.bits));
+  Object.assign(kadConfig, bitsFlag(values.bits), defenceConfig(values));
   if (values['no-replicate']) kadConfig.replicate = false;
   if (values.replicas) kadConfig.replicas = int('replicas', values.replicas, 1);
   if (values['replicate-every']) kadConfig.replicateMs = duration('replicate-every', values['replicate-every']);

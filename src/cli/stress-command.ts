@@ -16,6 +16,7 @@ import { openEventLog } from './events.js';
 import { repeatStress, runLine, writeRepeatedOut } from './repeat.js';
 import { BITS_FLAG, EXIT, bitsFlag, UsageError, filesWorkloadFlags, choiceFlag, commandUsage, intFlag as int, latencyFlag, numberFlag, parseFlags, ratioFlag as ratio, resolveKad, type FlagSpecs } from './flags.js';
 import { checkMemory } from './memory-check.js';
+import { DEFENCE_FLAGS, defenceConfig } from './defence-flags.js';
 import { RUN_FLAGS } from './run-flags.js';
 import { ADVERSARY_FLAGS, adversarySpec } from './adversary-flags.js';
 import { SWEEP_ADVERSARY_FLAGS, adversarySweep, sweepGrid } from './adversary-sweep.js';
@@ -29,6 +30,7 @@ const STRESS_FLAGS = {
   k: { type: 'string', arg: 'K', help: 'bucket size and replication factor (default 20)' },
   alpha: { type: 'string', arg: 'A', help: 'lookup parallelism (default 3)' },
   bits: BITS_FLAG,
+  ...DEFENCE_FLAGS,
   concurrency: { type: 'string', arg: 'C', default: '256', help: 'lookups in flight across the swarm' },
   'join-concurrency': { type: 'string', arg: 'C', default: '256', help: 'joins in flight across the swarm' },
   seed: { type: 'string', arg: 'S', default: '1', help: 'same seed, same IDs, keys and workload' },
@@ -101,6 +103,7 @@ export async function stressCommand(argv: string[]): Promise<number> {
     ...(values.k !== undefined ? { k: int('k', values.k, 1) } : {}),
     ...(values.alpha !== undefined ? { alpha: int('alpha', values.alpha, 1) } : {}),
     ...bitsFlag(values.bits),
+    ...defenceConfig(values),
   };
   const resolved = resolveKad(config);
   const files = filesWorkloadFlags(values, nodes);

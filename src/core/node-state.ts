@@ -8,6 +8,8 @@ import type { KadConfig } from './config.js';
 import type { LookupStep } from './events.js';
 import type { HandOverQueue } from './hand-over-queue.js';
 import type { Lookup } from './lookup.js';
+import type { LookupGuard } from './lookup-guard.js';
+import type { DisjointPaths } from './disjoint-lookup.js';
 import type { SourceEntry } from './messages.js';
 import type { PeerIds } from './peers.js';
 import type { SignedPart } from './messages.js';
@@ -115,4 +117,10 @@ export interface Run {
   /** Multiplies the timeout of its requests: 1, or 2^attempt for a retried join self-lookup. */
   timeoutScale: number;
   finish: (run: Run, now: number) => void;
+  /** Shortlist rules (lookup-guard.ts) when a defence of issue 13 is on; absent otherwise. */
+  guard?: LookupGuard;
+  /** Set on the paths of a disjoint lookup (disjoint-lookup.ts): its coordinator, told when a path ends. */
+  paths?: DisjointPaths;
+  /** A disjoint lookup's merged result: each path's `replicas` closest, closest first (a put stores at all). */
+  union?: number[];
 }

@@ -11,6 +11,7 @@
  * `words` may be replaced by a larger array when the table grows, so the core
  * reads it through the object every time instead of keeping a reference.
  */
+import type { IdCheck } from './id-check.js';
 import { ID_WORDS, writeIdWords, readIdBytes } from './id.js';
 
 export class PeerIds {
@@ -28,6 +29,11 @@ export class PeerIds {
    * live contact. False for the swarm's one-handle-per-node tables, which skip that scan.
    */
   repeatsIds = false;
+  /**
+   * The ID defences (id-check.ts: BEP 42, the static puzzle), when the host installed them: a
+   * handle whose ID fails gets no table slot and no shortlist place. Null: every ID is taken.
+   */
+  idCheck: IdCheck | null = null;
 
   constructor(capacity = 64) {
     this.words = new Uint32Array(Math.max(1, capacity) * ID_WORDS);

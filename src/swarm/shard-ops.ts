@@ -145,7 +145,7 @@ export function startOp(shard: Shard, kind: OpKind, nodes: Int32Array, items: In
   if (i < trace || adversary) shard.node(node).traceNextLookup();
   switch (kind) {
     case 'put':
-      shard.put(node, presentKey(item), valueBytes(item), (r) => {
+      shard.put(node, presentKey(item, shard.config.contentAddressed), valueBytes(item), (r) => {
         out.stored[i] = Math.min(255, r.stored);
         out.acked[i] = Math.min(255, r.acked);
         // A copy on the putter alone is not in the DHT: success needs another node's acknowledgement.
@@ -153,7 +153,7 @@ export function startOp(shard: Shard, kind: OpKind, nodes: Int32Array, items: In
       });
       break;
     case 'get':
-      shard.get(node, presentKey(item), (r) => record(r, r.found && sameBytes(r, valueBytes(item))));
+      shard.get(node, presentKey(item, shard.config.contentAddressed), (r) => record(r, r.found && sameBytes(r, valueBytes(item))));
       break;
     case 'get-absent':
       // Success for an absent key: the lookup completed and found nothing.

@@ -132,12 +132,12 @@ export function runVirtual(shard: Shard, p: VirtualParams, barrierMem: BarrierMe
 
   // Workload: the same streams in every shard; each shard runs the operations of its own nodes.
   const keyIndex = new Map<string, number>();
-  for (let j = 0; j < p.keys; j++) keyIndex.set(keyString(presentKey(j)), j);
+  for (let j = 0; j < p.keys; j++) keyIndex.set(keyString(presentKey(j, shard.config.contentAddressed)), j);
   const putRng = new Random(deriveSeed(seed, 0x707574), 1);
   for (let j = 0; j < p.keys; j++) {
     const t = joinEnd + j * p.putSpacingMs;
     const node = randomUpNode(schedule, n, t, putRng, PUT_STAY_MS);
-    if (mine(node)) shard.at(t, node, () => shard.put(node, presentKey(j), valueBytes(j)));
+    if (mine(node)) shard.at(t, node, () => shard.put(node, presentKey(j, shard.config.contentAddressed), valueBytes(j)));
   }
   const getStart = joinEnd + p.keys * p.putSpacingMs;
   if ((p.putRate ?? 0) > 0 && p.keys > 0) {
@@ -150,7 +150,7 @@ export function runVirtual(shard: Shard, p: VirtualParams, barrierMem: BarrierMe
       const key = rng.int(p.keys);
       if (!mine(node)) continue;
       shard.at(t, node, () => {
-        if (shard.node(node).up) shard.put(node, presentKey(key), valueBytes(key));
+        if (shard.node(node).up) shard.put(node, presentKey(key, shard.config.contentAddressed), valueBytes(key));
       });
     }
   }
@@ -168,7 +168,7 @@ export function runVirtual(shard: Shard, p: VirtualParams, barrierMem: BarrierMe
       shard.at(at, node, () => {
         const nd = shard.node(node);
         if (!nd.up) return;
-        shard.get(node, presentKey(key), (r) => {
+        shard.get(node, presentKey(key, shard.config.contentAddressed), (r) => {
           const ok = !nd.up ? GET_CUT_SHORT : r.found && sameBytes(r.value, valueBytes(key)) ? 1 : 0;
           gets.push(at - joinEnd, ok, r.depth, r.rpcs, r.timeouts, r.duration);
         });
