@@ -137,10 +137,14 @@ export class AdversaryActor {
  * synthetic subnets) are kept for honest nodes; the adversaries' are overwritten.
  */
 export function adversaryGroups(peers: PeerIds, plan: AdversaryPlan, nodes: number): void {
-  const had = peers.groups !== null;
-  const flood = nodes + 1; // one past every honest group number
+  const g = peers.groups;
+  // With synthetic addresses installed (the defences' identities), the flood uses the first
+  // adversary's address; without, group numbers one past every honest one (node i: i + 1).
+  const first = plan.list.length > 0 ? plan.list[0]! : -1;
+  const ip = g !== null && first >= 0 ? g[2 * first]! : nodes + 1;
+  const subnet = g !== null && first >= 0 ? g[2 * first + 1]! : nodes + 1;
   for (let i = 0; i < nodes; i++) {
-    if (plan.members[i] === 1) peers.setGroup(i, flood, flood);
-    else if (!had) peers.setGroup(i, i + 1, i + 1);
+    if (plan.members[i] === 1) peers.setGroup(i, ip, subnet);
+    else if (g === null) peers.setGroup(i, i + 1, i + 1);
   }
 }

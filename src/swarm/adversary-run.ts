@@ -26,14 +26,14 @@ export interface AdversaryRun {
 }
 
 /** The target keys are the workload's first T keys: key0 … key{T−1}. */
-export function targetKeyBytes(targets: number): Uint8Array {
+export function targetKeyBytes(targets: number, contentAddressed = false): Uint8Array {
   const out = new Uint8Array(targets * 20);
-  for (let t = 0; t < targets; t++) out.set(presentKey(t), t * 20);
+  for (let t = 0; t < targets; t++) out.set(presentKey(t, contentAddressed), t * 20);
   return out;
 }
 
-export function stressAdversaries(nodes: number, seed: number, spec: AdversarySpec, bootstraps: number, mint?: MintId): AdversaryPlan {
-  return planAdversaries({ nodes, seed, spec, targetKeys: targetKeyBytes(spec.targets), bootstraps: Math.min(bootstraps, nodes), ...(mint ? { mint } : {}) });
+export function stressAdversaries(nodes: number, seed: number, spec: AdversarySpec, bootstraps: number, contentAddressed: boolean, mint?: MintId): AdversaryPlan {
+  return planAdversaries({ nodes, seed, spec, targetKeys: targetKeyBytes(spec.targets, contentAddressed), bootstraps: Math.min(bootstraps, nodes), ...(mint ? { mint } : {}) });
 }
 
 /**

@@ -9,6 +9,8 @@ import type { LookupStep } from '../core/index.js';
 import { keyString } from '../core/records.js';
 import { AdversaryActor, adversaryGroups, type AdversaryPlan } from '../sim/adversary.js';
 import type { Cluster } from '../sim/cluster.js';
+import { randomUpNode, type ChurnSchedule } from '../sim/churn-model.js';
+import { Random, deriveSeed } from '../core/random.js';
 import type { AdversaryShardResult } from './control.js';
 import { presentKey } from './workload.js';
 
@@ -69,6 +71,20 @@ export function adversaryFigures(cluster: Cluster, items: Int32Array, except: In
     tableAdversaries: share.adversaries,
     answered: adv ? Array.from(adv.answered) : [],
     silenced: adv ? Array.from(adv.silenced) : [],
-    holders: honestHolders(cluster, Array.from(items, (i) => presentKey(i)), except),
+    holders: honestHolders(cluster, Array.from(items, (i) => presentKey(i, cluster.config.contentAddressed)), except),
+  };
+}
+
+/**
+ * The churn driver's asker filter: the node drawn, or, when it is an adversary, an honest up node
+ * drawn from a stream of its own (so a run without adversaries draws exactly what it drew before).
+ */
+export function honestAsker(cluster: Cluster, schedule: ChurnSchedule | null, nodes: number, seed: number): (node: number, t: number, stayMs?: number) => number {
+  const adv = cluster.adversary;
+  if (!adv) return (node) => node;
+  const rng = new Random(deriveSeed(seed, 0xad6), 8);
+  return (node, t, stayMs = 0) => {
+    while (adv.isAdversary(node)) node = randomUpNode(schedule, nodes, t, rng, stayMs);
+    return node;
   };
 }

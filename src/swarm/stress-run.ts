@@ -104,7 +104,7 @@ export interface StressResult {
 
 export async function runStress(opts: StressOptions, observer: PhaseObserver): Promise<StressResult> {
   const t0 = performance.now();
-  const plan = opts.adversary ? stressAdversaries(opts.nodes, opts.seed, opts.adversary, opts.bootstraps) : undefined;
+  const plan = opts.adversary ? stressAdversaries(opts.nodes, opts.seed, opts.adversary, opts.bootstraps, opts.config.contentAddressed === true) : undefined;
   const swarm = Swarm.start({
     ...(plan ? { adversary: plan } : {}),
     nodes: opts.nodes,

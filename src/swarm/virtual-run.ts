@@ -26,6 +26,7 @@ import { emptyOpsResult, type OpsResult, type VirtualParams } from './control.js
 export type { VirtualParams, VirtualPhase } from './control.js';
 import { localSlot, shardOf } from '../sim/placement.js';
 import { startOp } from './shard-ops.js';
+import { honestAsker } from './adversary-wiring.js';
 import type { Shard } from './shard.js';
 import { findTarget, presentKey, valueBytes } from './workload.js';
 import { formatChain } from '../sim/trace-hash.js';
@@ -133,10 +134,12 @@ export function runVirtual(shard: Shard, p: VirtualParams, barrierMem: BarrierMe
   // Workload: the same streams in every shard; each shard runs the operations of its own nodes.
   const keyIndex = new Map<string, number>();
   for (let j = 0; j < p.keys; j++) keyIndex.set(keyString(presentKey(j, shard.config.contentAddressed)), j);
+  // Issue 13: operations start only at honest nodes (an adversary drawn is replaced from a stream of its own).
+  const honest = honestAsker(shard, schedule, n, seed);
   const putRng = new Random(deriveSeed(seed, 0x707574), 1);
   for (let j = 0; j < p.keys; j++) {
     const t = joinEnd + j * p.putSpacingMs;
-    const node = randomUpNode(schedule, n, t, putRng, PUT_STAY_MS);
+    const node = honest(randomUpNode(schedule, n, t, putRng, PUT_STAY_MS), t, PUT_STAY_MS);
     if (mine(node)) shard.at(t, node, () => shard.put(node, presentKey(j, shard.config.contentAddressed), valueBytes(j)));
   }
   const getStart = joinEnd + p.keys * p.putSpacingMs;
@@ -146,7 +149,7 @@ export function runVirtual(shard: Shard, p: VirtualParams, barrierMem: BarrierMe
     for (let j = 0; ; j++) {
       t += rng.exponential(1000 / p.putRate!);
       if (t >= end) break;
-      const node = randomUpNode(schedule, n, t, rng, PUT_STAY_MS);
+      const node = honest(randomUpNode(schedule, n, t, rng, PUT_STAY_MS), t, PUT_STAY_MS);
       const key = rng.int(p.keys);
       if (!mine(node)) continue;
       shard.at(t, node, () => {
@@ -161,7 +164,7 @@ export function runVirtual(shard: Shard, p: VirtualParams, barrierMem: BarrierMe
     for (let j = 0; ; j++) {
       t += getRng.exponential(1000 / p.getRate);
       if (t >= end) break;
-      const node = randomUpNode(schedule, n, t, getRng);
+      const node = honest(randomUpNode(schedule, n, t, getRng), t);
       const key = getRng.int(p.keys);
       if (!mine(node)) continue;
       const at = t;
@@ -182,7 +185,7 @@ export function runVirtual(shard: Shard, p: VirtualParams, barrierMem: BarrierMe
     const spacing = p.durationMs / p.finds;
     for (let j = 0; j < p.finds; j++) {
       const t = joinEnd + j * spacing;
-      const node = randomUpNode(schedule, n, t, findRng);
+      const node = honest(randomUpNode(schedule, n, t, findRng), t);
       if (!mine(node)) continue;
       shard.at(t, node, () => {
         shard.findNode(node, findTarget(seed, j), (r) => {
