@@ -14,6 +14,7 @@ import { repeatedSweepPoint, sweepSuccess } from '../report/sweep-intervals.js';
 import { BITS_FLAG, EXIT, bitsFlag, UsageError, filesWorkloadFlags, choiceFlag, commandUsage, durationFlag as duration, intFlag as int, latencyFlag, numberFlag, parseFlags, ratioFlag, resolveKad, type FlagSpecs } from './flags.js';
 import { checkMemory } from './memory-check.js';
 import { DEFENCE_FLAGS, defenceConfig } from './defence-flags.js';
+import { ADVERSARY_FLAGS, adversarySpec } from './adversary-flags.js';
 import { RUN_FLAGS } from './run-flags.js';
 import { phaseProgress } from './progress.js';
 
@@ -26,6 +27,7 @@ const CHURN_FLAGS = {
   alpha: { type: 'string', arg: 'A', help: 'lookup parallelism (default 3)' },
   bits: BITS_FLAG,
   ...DEFENCE_FLAGS,
+  ...ADVERSARY_FLAGS,
   replicas: { type: 'string', arg: 'R', help: 'nodes a value is stored on (default k)' },
   'no-replicate': { type: 'boolean', help: 'turn replication and republishing off' },
   uptime: { type: 'string', arg: 'T', default: '30m', help: 'mean uptime, a duration (ms, s, m, h); 0 = no churn' },
@@ -100,6 +102,7 @@ export async function churnCommand(argv: string[]): Promise<number> {
   if (values.expire) kadConfig.expireMs = duration('expire', values.expire);
   if (values['refresh-every']) kadConfig.refreshMs = duration('refresh-every', values['refresh-every']);
   const resolved = resolveKad(kadConfig);
+  const adversary = adversarySpec(values);
   const base = (k: number, alpha: number, upMs: number): ChurnOptions => {
     const seed = int('seed', values.seed, 0);
     const config: ChurnOptions['config'] = { ...kadConfig, k, alpha };
@@ -112,6 +115,7 @@ export async function churnCommand(argv: string[]): Promise<number> {
       config,
       network: { latency: latencyFlag('latency', values.latency), loss, jitter: 0.1, seed },
       checkInvariants: values['check-invariants'] === true,
+      ...(adversary ? { adversary } : {}),
       ...(values['max-heap-mb'] ? { maxHeapMb: int('max-heap-mb', values['max-heap-mb'], 64) } : {}),
       params: {
         durationMs: duration('duration', values.duration ?? (values.sweep ? '2h' : finds > 0 ? '10m' : '6h')),
