@@ -31,6 +31,8 @@ export interface ShardSetup {
   /** 'virtual': time advances from event to event under the virtual-time driver. */
   clock?: 'real' | 'virtual';
   barrier?: BarrierMemory;
+  /** Issue 13: synthetic IPv4 addresses (u32 a node) and puzzle keys (3 words a node, or null), when a defence needs them. */
+  identity?: { ips: SharedArrayBuffer; keys: SharedArrayBuffer | null };
 }
 
 /** The file workload (files-workload.ts) adds 'publish' (a file's source and keyword entries), 'find-sources' and 'search'. */
