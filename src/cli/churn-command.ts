@@ -13,7 +13,7 @@ import { churnHtml, churnJson, churnPlots, formatChurnRun, sweepCsv, sweepHtml, 
 import { repeatedSweepPoint, sweepSuccess } from '../report/sweep-intervals.js';
 import { BITS_FLAG, EXIT, bitsFlag, UsageError, filesWorkloadFlags, choiceFlag, commandUsage, durationFlag as duration, intFlag as int, latencyFlag, numberFlag, parseFlags, ratioFlag, resolveKad, type FlagSpecs } from './flags.js';
 import { checkMemory } from './memory-check.js';
-import { DEFENCE_FLAGS, defenceConfig } from './defence-flags.js';
+import { DEFENCE_FLAGS, defenceConfig, subnetsFlag } from './defence-flags.js';
 import { ADVERSARY_FLAGS, adversarySpec } from './adversary-flags.js';
 import { RUN_FLAGS } from './run-flags.js';
 import { phaseProgress } from './progress.js';
@@ -115,7 +115,7 @@ export async function churnCommand(argv: string[]): Promise<number> {
       config,
       network: { latency: latencyFlag('latency', values.latency), loss, jitter: 0.1, seed },
       checkInvariants: values['check-invariants'] === true,
-      ...(adversary ? { adversary } : {}),
+      ...(adversary ? { adversary, subnets: subnetsFlag(values) } : {}),
       ...(values['max-heap-mb'] ? { maxHeapMb: int('max-heap-mb', values['max-heap-mb'], 64) } : {}),
       params: {
         durationMs: duration('duration', values.duration ?? (values.sweep ? '2h' : finds > 0 ? '10m' : '6h')),

@@ -16,7 +16,7 @@ import { openEventLog } from './events.js';
 import { repeatStress, runLine, writeRepeatedOut } from './repeat.js';
 import { BITS_FLAG, EXIT, bitsFlag, UsageError, filesWorkloadFlags, choiceFlag, commandUsage, intFlag as int, latencyFlag, numberFlag, parseFlags, ratioFlag as ratio, resolveKad, type FlagSpecs } from './flags.js';
 import { checkMemory } from './memory-check.js';
-import { DEFENCE_FLAGS, defenceConfig } from './defence-flags.js';
+import { DEFENCE_FLAGS, defenceConfig, subnetsFlag } from './defence-flags.js';
 import { RUN_FLAGS } from './run-flags.js';
 import { ADVERSARY_FLAGS, adversarySpec } from './adversary-flags.js';
 import { SWEEP_ADVERSARY_FLAGS, adversarySweep, sweepGrid } from './adversary-sweep.js';
@@ -128,6 +128,7 @@ export async function stressCommand(argv: string[]): Promise<number> {
     checkInvariants: values['check-invariants'] === true,
     ...(files ? { files } : {}),
     ...(adversary ? { adversary } : {}),
+    subnets: subnetsFlag(values),
     ...(values.workers ? { workers: int('workers', values.workers, 1) } : {}),
     ...(cpuProfileDir ? { cpuProfileDir } : {}),
     ...(values['max-heap-mb'] ? { maxHeapMb: int('max-heap-mb', values['max-heap-mb'], 64) } : {}),

@@ -7,7 +7,9 @@ import { Random, deriveSeed } from '../core/random.js';
 import type { AdversaryPlan, AdversarySpec } from '../sim/adversary.js';
 import { planAdversaries, type MintId } from '../sim/adversary-placement.js';
 import type { PhaseResult } from './stress-run.js';
-import type { Swarm } from './supervisor.js';
+import type { Swarm, SwarmOptions } from './supervisor.js';
+import { resolveConfig, type KadConfig } from '../core/config.js';
+import { IpIdMinter, adversarySubnets } from './identities.js';
 import { presentKey } from './workload.js';
 
 export interface AdversaryRun {
@@ -30,6 +32,26 @@ export function targetKeyBytes(targets: number, contentAddressed = false): Uint8
   const out = new Uint8Array(targets * 20);
   for (let t = 0; t < targets; t++) out.set(presentKey(t, contentAddressed), t * 20);
   return out;
+}
+
+/**
+ * The plan and what the swarm needs of it: the members (the defences' address plan puts them in
+ * `subnets` shared /24s), and under --id-from-ip a minter limited to those subnets (helper S's
+ * IpIdMinter: the best prefixes its addresses allow), whose chosen addresses are written into
+ * the address table before any shard starts.
+ */
+export function placeAdversaries(nodes: number, seed: number, spec: AdversarySpec, bootstraps: number, config: Partial<KadConfig>, subnets: number): { plan: AdversaryPlan; swarm: Pick<SwarmOptions, 'adversary' | 'adversaries' | 'subnets' | 'placeIdentities'> } {
+  const c = resolveConfig(config);
+  const minter = c.idFromIp ? new IpIdMinter(adversarySubnets(seed, subnets)) : null;
+  const plan = stressAdversaries(nodes, seed, spec, bootstraps, c.contentAddressed, minter ? (o, t, rng) => minter.mint(o, t, rng) : undefined);
+  const placeIdentities = (_ids: Uint32Array, ips: Uint32Array | null): void => {
+    if (!minter || !ips) return;
+    plan.minted.forEach((node, j) => {
+      const ip = minter.ipOf.get(j);
+      if (ip !== undefined) ips[node] = ip;
+    });
+  };
+  return { plan, swarm: { adversary: plan, adversaries: plan.members, subnets, placeIdentities } };
 }
 
 export function stressAdversaries(nodes: number, seed: number, spec: AdversarySpec, bootstraps: number, contentAddressed: boolean, mint?: MintId): AdversaryPlan {

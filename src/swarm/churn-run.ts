@@ -13,7 +13,7 @@ import { minLatency } from '../sim/network-model.js';
 import { IdOracle } from '../sim/oracle.js';
 import { Swarm } from './supervisor.js';
 import type { AdversarySpec } from '../sim/adversary.js';
-import { stressAdversaries } from './adversary-run.js';
+import { placeAdversaries } from './adversary-run.js';
 import { mergeChurnFiles, type ChurnFilesResult } from './churn-files.js';
 import { FIND_COLS, GET_COLS, GET_CUT_SHORT, measuredStartMs, trueClosestFor, type VirtualParams } from './virtual-run.js';
 
@@ -29,6 +29,8 @@ export interface ChurnOptions {
   checkInvariants?: boolean;
   /** `--adversary F --attack KIND` (issue 13): adversary nodes churn like the others; gets and finds start only at honest nodes. */
   adversary?: AdversarySpec;
+  /** --subnets S: the /24s the adversaries share when a defence gives nodes addresses (default 1). */
+  subnets?: number;
 }
 
 export interface ChurnResult {
@@ -62,9 +64,10 @@ export async function runChurn(o: ChurnOptions, onProgress?: (share: number) => 
   const t0 = performance.now();
   const windowMs = minLatency(o.network);
   if (!(windowMs > 0)) throw new Error('virtual time needs a minimum latency above zero (e.g. --latency 20-200ms)');
-  const plan = o.adversary ? stressAdversaries(o.nodes, o.seed, o.adversary, o.params.bootstraps, o.config.contentAddressed === true) : undefined;
+  const placed = o.adversary ? placeAdversaries(o.nodes, o.seed, o.adversary, o.params.bootstraps, o.config, o.subnets ?? 1) : undefined;
+  const plan = placed?.plan;
   const swarm = Swarm.start({
-    ...(plan ? { adversary: plan } : {}),
+    ...(placed ? placed.swarm : {}),
     nodes: o.nodes,
     workers: o.workers,
     seed: o.seed,

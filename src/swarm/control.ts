@@ -34,6 +34,8 @@ export interface ShardSetup {
   barrier?: BarrierMemory;
   /** Adversary nodes and their attack (issue 13; src/sim/adversary.ts). */
   adversary?: AdversaryPlan;
+  /** Issue 13: synthetic IPv4 addresses (u32 a node) and puzzle keys (3 words a node, or null), when a defence needs them. */
+  identity?: { ips: SharedArrayBuffer; keys: SharedArrayBuffer | null };
 }
 
 /** The file workload (files-workload.ts) adds 'publish' (a file's source and keyword entries), 'find-sources' and 'search'. */

@@ -16,6 +16,7 @@ import { attachRingMesh } from '../net/ring-mesh.js';
 import { Cluster, type RemoteLinks } from '../sim/cluster.js';
 import { InvariantChecker } from '../sim/invariants.js';
 import { nodesOnShard } from '../sim/placement.js';
+import { installIdentities } from './identities.js';
 import type { ShardSetup, ShardStats } from './control.js';
 import { attachAdversary } from './adversary-wiring.js';
 
@@ -60,6 +61,7 @@ export class Shard extends Cluster implements RemoteLinks {
       slots,
     );
     this.links = this;
+    if (setup.identity) installIdentities(this.peers, this.config, new Uint32Array(setup.identity.ips), setup.identity.keys ? new Uint32Array(setup.identity.keys) : null);
     this.total = setup.nodes;
     this.mesh = attachRingMesh(setup.mesh, setup.shard);
     this.backlog = Array.from({ length: setup.shards }, () => []);

@@ -20,7 +20,7 @@ import { Swarm } from './supervisor.js';
 import { findTarget, Zipf } from './workload.js';
 import { fileWorkload, type FilesSpec } from './files-workload.js';
 import type { AdversaryPlan, AdversarySpec } from '../sim/adversary.js';
-import { adversaryFigures, honestAskers, stressAdversaries, type AdversaryRun } from './adversary-run.js';
+import { adversaryFigures, honestAskers, placeAdversaries, type AdversaryRun } from './adversary-run.js';
 
 export interface StressOptions {
   nodes: number;
@@ -50,6 +50,8 @@ export interface StressOptions {
   files?: FilesSpec;
   /** `--adversary F --attack KIND`: adversary nodes in the shards (issue 13; adversary-run.ts). */
   adversary?: AdversarySpec;
+  /** --subnets S: the /24s the adversaries share when a defence gives nodes addresses (default 1). */
+  subnets?: number;
 }
 
 export type { PhaseObserver } from './observer.js';
@@ -104,9 +106,10 @@ export interface StressResult {
 
 export async function runStress(opts: StressOptions, observer: PhaseObserver): Promise<StressResult> {
   const t0 = performance.now();
-  const plan = opts.adversary ? stressAdversaries(opts.nodes, opts.seed, opts.adversary, opts.bootstraps, opts.config.contentAddressed === true) : undefined;
+  const placed = opts.adversary ? placeAdversaries(opts.nodes, opts.seed, opts.adversary, opts.bootstraps, opts.config, opts.subnets ?? 1) : undefined;
+  const plan = placed?.plan;
   const swarm = Swarm.start({
-    ...(plan ? { adversary: plan } : {}),
+    ...(placed ? placed.swarm : {}),
     nodes: opts.nodes,
     seed: opts.seed,
     config: opts.config,
