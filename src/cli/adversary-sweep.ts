@@ -52,6 +52,15 @@ export function sweepGrid(v: SweepValues): SweepGrid {
   return { attacks, ds, fractions, placement: v.placement === 'targeted' ? 'targeted' : 'random', targets: v.targets ? Number(v.targets) : 20 };
 }
 
+function writeSweep(out: string, base: StressOptions, grid: SweepGrid, points: AdversarySweepPoint[]): void {
+  mkdirSync(out, { recursive: true });
+  const params = { nodes: base.nodes, keys: base.keys, seed: base.seed, clock: base.clock ?? 'real', placement: grid.placement, targets: grid.targets, config: JSON.stringify(base.config) };
+  writeFileSync(join(out, 'sweep.csv'), adversarySweepCsv(points));
+  writeFileSync(join(out, 'sweep.json'), JSON.stringify({ params, points }, null, 2));
+  for (const [name, svg] of Object.entries(adversarySweepPlots(points))) writeFileSync(join(out, name), svg);
+  writeFileSync(join(out, 'sweep.html'), adversarySweepHtml(points, params));
+}
+
 export async function adversarySweep(base: StressOptions, grid: SweepGrid, out: string, log: (s: string) => void): Promise<AdversarySweepPoint[]> {
   const env = runEnvironment();
   const points: AdversarySweepPoint[] = [];
@@ -71,15 +80,11 @@ export async function adversarySweep(base: StressOptions, grid: SweepGrid, out: 
         const point = (a: string) => sweepPoint(a, d, f, base.nodes, rep.adversary, { successRatio: g.successRatio, rpcs: g.rpcs.mean, depth: g.depth.mean, latencyMs: g.latencyMs.mean }, rep.lookups.store.rpcs.mean, result.totalWallMs, result.traceChain);
         if (f === 0) for (const a of grid.attacks) points.push(point(a));
         else points.push(point(attack));
+        // Written after every point: a long sweep that is stopped keeps what it measured.
+        writeSweep(out, base, grid, points);
       }
     }
   }
-  mkdirSync(out, { recursive: true });
-  const params = { nodes: base.nodes, keys: base.keys, seed: base.seed, clock: base.clock ?? 'real', placement: grid.placement, targets: grid.targets, config: JSON.stringify(base.config) };
-  writeFileSync(join(out, 'sweep.csv'), adversarySweepCsv(points));
-  writeFileSync(join(out, 'sweep.json'), JSON.stringify({ params, points }, null, 2));
-  for (const [name, svg] of Object.entries(adversarySweepPlots(points))) writeFileSync(join(out, name), svg);
-  writeFileSync(join(out, 'sweep.html'), adversarySweepHtml(points, params));
   log(formatAdversarySweep(points));
   log(`Sweep: ${join(out, 'sweep.html')} (sweep.csv, sweep.json and one SVG per attack beside it)`);
   return points;
