@@ -6,7 +6,6 @@
 import { Random, deriveSeed } from '../core/random.js';
 import type { AdversaryPlan, AdversarySpec } from '../sim/adversary.js';
 import { planAdversaries, type MintId } from '../sim/adversary-placement.js';
-import type { PhaseResult } from './stress-run.js';
 import type { Swarm, SwarmOptions } from './supervisor.js';
 import { resolveConfig, type KadConfig } from '../core/config.js';
 import { IpIdMinter, adversarySubnets } from './identities.js';
@@ -82,7 +81,7 @@ export function honestAskers(plan: AdversaryPlan, seed: number, storers: number[
  * when some honest node other than the putter holds the value (an adversary's acknowledgement
  * proves nothing).
  */
-export async function adversaryFigures(swarm: Swarm, plan: AdversaryPlan, spec: AdversarySpec, phases: PhaseResult[], storers: number[]): Promise<AdversaryRun> {
+export async function adversaryFigures(swarm: Swarm, plan: AdversaryPlan, spec: AdversarySpec, phases: ReadonlyArray<{ name: string; rows?: { ok: Uint8Array } }>, storers: number[]): Promise<AdversaryRun> {
   const items = storers.map((_, i) => i);
   const parts = await swarm.adversary(items, storers);
   const holders = new Uint32Array(items.length);
