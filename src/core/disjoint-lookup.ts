@@ -70,7 +70,6 @@ export class DisjointPaths {
       const path = p;
       // A path may end inside startLookup (nothing to ask): pathEnded waits until all have started.
       const run = startLookup(s, this.kind, this.target, now, (r, t) => this.pathEnded(path, r, t), this.key, null, seeds, 1, guard, false);
-      run.paths = this;
       this.runs.push(run);
     }
     this.started = true;

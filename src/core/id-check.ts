@@ -14,7 +14,7 @@
 import { ID_WORDS } from './id.js';
 import { puzzleHolds } from './id-puzzle.js';
 import { idMatchesIp } from './ip-ids.js';
-import type { PeerIds } from './peers.js';
+import type { IdRule, PeerIds } from './peers.js';
 
 export const enum IdFault {
   None = 0,
@@ -27,7 +27,7 @@ export const enum IdFault {
 /** The key a handle's ID was minted from, or null (then only SHA-1(ID) is checked). */
 export type PuzzleKeyOf = (handle: number) => Uint8Array | null;
 
-export class IdCheck {
+export class IdCheck implements IdRule {
   /** 0 = not decided yet, else 1 + IdFault. */
   private verdicts = new Uint8Array(64);
 

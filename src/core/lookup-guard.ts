@@ -12,12 +12,12 @@
  * unguarded one, byte for byte.
  */
 import type { Lookup } from './lookup.js';
-import type { NodeState } from './node-state.js';
+import type { NodeState, ShortlistRules } from './node-state.js';
 
 /** Which path holds which node, shared by the paths of one disjoint lookup. */
 export type PathClaims = Map<number, number>;
 
-export class LookupGuard {
+export class LookupGuard implements ShortlistRules {
   constructor(
     private readonly restrictIps: boolean,
     private readonly checkIds: boolean,

@@ -14,9 +14,9 @@ import { LookupCost, LookupStep } from './events.js';
 import { readIdBytes } from './id.js';
 import { Lookup, LookupKind, NEXT_FINISHED, NEXT_WAIT } from './lookup.js';
 import { MessageType, Reply, Request } from './messages.js';
-import { NodeState, Run, secondsSinceEpoch, type SourceCollector } from './node-state.js';
+import { NodeState, Run, secondsSinceEpoch, type ShortlistRules, type SourceCollector } from './node-state.js';
 import { Pending, Purpose, request } from './rpc-table.js';
-import { guardFor, type LookupGuard } from './lookup-guard.js';
+import { guardFor } from './lookup-guard.js';
 import { offerClosest } from './table-select.js';
 
 export type { Run } from './node-state.js';
@@ -38,7 +38,7 @@ export function startLookup(
   gather: SourceCollector | null = null,
   seeds?: readonly number[],
   timeoutScale = 1,
-  guard: LookupGuard | null = guardFor(s),
+  guard: ShortlistRules | null = guardFor(s),
   /** Disjoint paths (disjoint-lookup.ts) seed their shortlists themselves: the table offers none here. */
   seedFromTable = true,
 ): Run {

@@ -8,8 +8,6 @@ import type { KadConfig } from './config.js';
 import type { LookupStep } from './events.js';
 import type { HandOverQueue } from './hand-over-queue.js';
 import type { Lookup } from './lookup.js';
-import type { LookupGuard } from './lookup-guard.js';
-import type { DisjointPaths } from './disjoint-lookup.js';
 import type { SourceEntry } from './messages.js';
 import type { PeerIds } from './peers.js';
 import type { SignedPart } from './messages.js';
@@ -94,6 +92,14 @@ export interface SourceCollector {
   firstPage(peer: number, entries: SourceEntry[], next: number, key: Uint8Array, now: number): void;
 }
 
+/** What may enter a run's shortlist (lookup-guard.ts LookupGuard, issue 13's defences). */
+export interface ShortlistRules {
+  /** Offers `handle`, learned at `depth`, to `l` through the rules. */
+  offer(s: NodeState, l: Lookup, handle: number, depth: number): void;
+  /** Offers the table's `want` closest contacts at depth 1; returns how many the table had. */
+  seed(s: NodeState, l: Lookup, want: number): number;
+}
+
 /** A lookup in progress and what to do with its outcome (lookup-runs.ts drives it). */
 export interface Run {
   lookup: Lookup;
@@ -118,9 +124,7 @@ export interface Run {
   timeoutScale: number;
   finish: (run: Run, now: number) => void;
   /** Shortlist rules (lookup-guard.ts) when a defence of issue 13 is on; absent otherwise. */
-  guard?: LookupGuard;
-  /** Set on the paths of a disjoint lookup (disjoint-lookup.ts): its coordinator, told when a path ends. */
-  paths?: DisjointPaths;
+  guard?: ShortlistRules;
   /** A disjoint lookup's merged result: each path's `replicas` closest, closest first (a put stores at all). */
   union?: number[];
 }

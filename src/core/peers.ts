@@ -11,8 +11,12 @@
  * `words` may be replaced by a larger array when the table grows, so the core
  * reads it through the object every time instead of keeping a reference.
  */
-import type { IdCheck } from './id-check.js';
 import { ID_WORDS, writeIdWords, readIdBytes } from './id.js';
+
+/** A host-installed ID rule (id-check.ts IdCheck): 0 when `handle`'s ID is legitimate, else the fault. */
+export interface IdRule {
+  fault(handle: number): number;
+}
 
 export class PeerIds {
   words: Uint32Array;
@@ -33,7 +37,7 @@ export class PeerIds {
    * The ID defences (id-check.ts: BEP 42, the static puzzle), when the host installed them: a
    * handle whose ID fails gets no table slot and no shortlist place. Null: every ID is taken.
    */
-  idCheck: IdCheck | null = null;
+  idCheck: IdRule | null = null;
 
   constructor(capacity = 64) {
     this.words = new Uint32Array(Math.max(1, capacity) * ID_WORDS);

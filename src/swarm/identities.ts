@@ -154,7 +154,7 @@ export class IpIdMinter {
     this.used.set(tag, m + 1);
     const pick = list[m % list.length]!;
     const id = target.slice();
-    // Bits past the prefix: the target's for two bytes, then random (distinct minters, distinct IDs).
+    // Past the prefix: the target's bits to the end of the fourth byte, then random (distinct minters, distinct IDs).
     id.set(rng.bytes(15), 4);
     deriveIdFromIp(pick.ip, pick.r, id);
     this.ipOf.set(ordinal, pick.ip);
