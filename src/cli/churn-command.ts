@@ -14,6 +14,8 @@ import { churnHtml, churnJson, churnPlots, formatChurnRun, sweepCsv, sweepHtml, 
 import { repeatedSweepPoint, sweepSuccess } from '../report/sweep-intervals.js';
 import { BITS_FLAG, EXIT, bitsFlag, UsageError, filesWorkloadFlags, choiceFlag, commandUsage, durationFlag as duration, intFlag as int, latencyFlag, numberFlag, parseFlags, ratioFlag, resolveKad, type FlagSpecs } from './flags.js';
 import { checkMemory } from './memory-check.js';
+import { DEFENCE_FLAGS, defenceConfig, subnetsFlag } from './defence-flags.js';
+import { ADVERSARY_FLAGS, adversarySpec } from './adversary-flags.js';
 import { RUN_FLAGS } from './run-flags.js';
 import { phaseProgress } from './progress.js';
 
@@ -25,6 +27,8 @@ const CHURN_FLAGS = {
   k: { type: 'string', arg: 'K', help: 'bucket size (default 20)' },
   alpha: { type: 'string', arg: 'A', help: 'lookup parallelism (default 3)' },
   bits: BITS_FLAG,
+  ...DEFENCE_FLAGS,
+  ...ADVERSARY_FLAGS,
   replicas: { type: 'string', arg: 'R', help: 'nodes a value is stored on (default k)' },
   'no-replicate': { type: 'boolean', help: 'turn replication and republishing off' },
   uptime: { type: 'string', arg: 'T', default: '30m', help: 'mean uptime, a duration (ms, s, m, h); 0 = no churn' },
@@ -93,7 +97,7 @@ export async function churnCommand(argv: string[]): Promise<number> {
   const kadConfig: Partial<KadConfig> = { ...kad };
   if (values.k !== undefined) kadConfig.k = int('k', values.k, 1);
   if (values.alpha !== undefined) kadConfig.alpha = int('alpha', values.alpha, 1);
-  Object.assign(kadConfig, bitsFlag(values.bits));
+  Object.assign(kadConfig, bitsFlag(values.bits), defenceConfig(values));
   if (values['no-replicate']) kadConfig.replicate = false;
   if (values.replicas) kadConfig.replicas = int('replicas', values.replicas, 1);
   if (values['replicate-every']) kadConfig.replicateMs = duration('replicate-every', values['replicate-every']);
@@ -101,6 +105,7 @@ export async function churnCommand(argv: string[]): Promise<number> {
   if (values.expire) kadConfig.expireMs = duration('expire', values.expire);
   if (values['refresh-every']) kadConfig.refreshMs = duration('refresh-every', values['refresh-every']);
   const resolved = resolveKad(kadConfig);
+  const adversary = adversarySpec(values);
   const base = (k: number, alpha: number, upMs: number): ChurnOptions => {
     const seed = int('seed', values.seed, 0);
     const config: ChurnOptions['config'] = { ...kadConfig, k, alpha };
@@ -114,6 +119,7 @@ export async function churnCommand(argv: string[]): Promise<number> {
       network: { latency: latencyFlag('latency', values.latency), loss, jitter: 0.1, seed },
       checkInvariants: values['check-invariants'] === true,
       ...(values.hosts !== undefined ? { hosts: { count: int('hosts', values.hosts, 1), listen: values.listen, version: linksVersion(), log: (line: string) => console.error(line) } } : {}),
+      ...(adversary ? { adversary, subnets: subnetsFlag(values) } : {}),
       ...(values['max-heap-mb'] ? { maxHeapMb: int('max-heap-mb', values['max-heap-mb'], 64) } : {}),
       params: {
         durationMs: duration('duration', values.duration ?? (values.sweep ? '2h' : finds > 0 ? '10m' : '6h')),
@@ -136,6 +142,7 @@ export async function churnCommand(argv: string[]): Promise<number> {
   // Every flag checked, and the memory estimated, before a folder is made or a run starts.
   const first = base(resolved.k, resolved.alpha, uptimeMs);
   if (first.hosts && values.sweep) throw new UsageError('--hosts runs one churn run, not a --sweep');
+  if (first.hosts && first.adversary) throw new UsageError('--hosts does not take --adversary yet: run adversarial experiments on one host');
   if (!first.hosts) checkMemory({ nodes: first.nodes, workers: values.sweep ? 1 : first.workers, replicas: first.params.keys * resolved.replicas, parallel: values.sweep ? 2 : 1 }, values.force === true);
   const out = resolve(values.out ?? join('reports', `churn-${new Date().toISOString().replace(/[:.]/g, '-')}`));
   mkdirSync(out, { recursive: true });

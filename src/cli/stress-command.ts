@@ -16,8 +16,11 @@ import { openEventLog } from './events.js';
 import { repeatStress, runLine, writeRepeatedOut } from './repeat.js';
 import { BITS_FLAG, EXIT, bitsFlag, UsageError, filesWorkloadFlags, choiceFlag, commandUsage, intFlag as int, latencyFlag, numberFlag, parseFlags, ratioFlag as ratio, resolveKad, type FlagSpecs } from './flags.js';
 import { checkMemory } from './memory-check.js';
+import { DEFENCE_FLAGS, defenceConfig, subnetsFlag } from './defence-flags.js';
 import { RUN_FLAGS } from './run-flags.js';
 import { linksVersion } from './host-command.js';
+import { ADVERSARY_FLAGS, adversarySpec } from './adversary-flags.js';
+import { SWEEP_ADVERSARY_FLAGS, adversarySweep, sweepGrid } from './adversary-sweep.js';
 
 /** The flags of kadswarm stress: the parser and the --help lines (flags.ts). */
 const STRESS_FLAGS = {
@@ -28,6 +31,7 @@ const STRESS_FLAGS = {
   k: { type: 'string', arg: 'K', help: 'bucket size and replication factor (default 20)' },
   alpha: { type: 'string', arg: 'A', help: 'lookup parallelism (default 3)' },
   bits: BITS_FLAG,
+  ...DEFENCE_FLAGS,
   concurrency: { type: 'string', arg: 'C', default: '256', help: 'lookups in flight across the swarm' },
   'join-concurrency': { type: 'string', arg: 'C', default: '256', help: 'joins in flight across the swarm' },
   seed: { type: 'string', arg: 'S', default: '1', help: 'same seed, same IDs, keys and workload' },
@@ -52,6 +56,8 @@ const STRESS_FLAGS = {
   sources: RUN_FLAGS.sources,
   hosts: { type: 'string', arg: 'H', help: 'coordinate H `kadswarm host` processes (README "Running across machines"); --workers is then per host' },
   listen: { type: 'string', arg: 'ADDR', default: '0.0.0.0:7400', help: 'with --hosts: host:port the coordinator listens on (:0 picks a free port)' },
+  ...ADVERSARY_FLAGS,
+  ...SWEEP_ADVERSARY_FLAGS,
   'fault-shard': { type: 'string' },
   'fault-after': { type: 'string' },
   help: { type: 'boolean', short: 'h', help: 'this help' },
@@ -100,9 +106,14 @@ export async function stressCommand(argv: string[]): Promise<number> {
     ...(values.k !== undefined ? { k: int('k', values.k, 1) } : {}),
     ...(values.alpha !== undefined ? { alpha: int('alpha', values.alpha, 1) } : {}),
     ...bitsFlag(values.bits),
+    ...defenceConfig(values),
   };
   const resolved = resolveKad(config);
   const files = filesWorkloadFlags(values, nodes);
+  const sweeping = values['sweep-adversary'] === true;
+  // The sweep sets F and the attack per run: --adversary and --attack are its, not the user's.
+  if (sweeping && (values.adversary !== undefined || values.attack !== undefined)) throw new UsageError('--sweep-adversary sets --adversary and --attack itself: give --sweep-fractions and --sweep-attacks instead');
+  const adversary = sweeping ? undefined : adversarySpec(values);
   const opts: StressOptions = {
     nodes,
     keys: values.keys ? int('keys', values.keys, 1) : nodes,
@@ -119,6 +130,8 @@ export async function stressCommand(argv: string[]): Promise<number> {
     bootstraps: 16,
     checkInvariants: values['check-invariants'] === true,
     ...(files ? { files } : {}),
+    ...(adversary ? { adversary } : {}),
+    subnets: subnetsFlag(values),
     ...(values.workers ? { workers: int('workers', values.workers, 1) } : {}),
     ...(cpuProfileDir ? { cpuProfileDir } : {}),
     ...(values['max-heap-mb'] ? { maxHeapMb: int('max-heap-mb', values['max-heap-mb'], 64) } : {}),
@@ -132,6 +145,7 @@ export async function stressCommand(argv: string[]): Promise<number> {
     const count = int('hosts', values.hosts, 1);
     if (runs > 1) throw new UsageError('--hosts runs once: the hosts end with the run (drop --runs)');
     if (opts.fault || cpuProfileDir) throw new UsageError('--hosts does not take --fault-shard or --cpu-prof');
+    if (opts.adversary || values['sweep-adversary']) throw new UsageError('--hosts does not take --adversary or --sweep-adversary yet: run adversarial experiments on one host');
     opts.hosts = { count, listen: values.listen, version: linksVersion(), log: (line) => console.error(line) };
   }
   if (values.json === '-' && values.ndjson === '-') throw new UsageError('--json - and --ndjson - cannot both write to stdout: send one to a file');
@@ -141,6 +155,17 @@ export async function stressCommand(argv: string[]): Promise<number> {
   if (cpuProfileDir) mkdirSync(cpuProfileDir, { recursive: true });
   const profiler = cpuProfileDir ? await startProfiler() : null;
 
+  if (sweeping) {
+    const out = resolve(values.out ?? join('reports', `adversary-sweep-${new Date().toISOString().replace(/[:.]/g, '-')}`));
+    try {
+      await adversarySweep(opts, sweepGrid(values), out, log);
+    } catch (err) {
+      if (err instanceof UsageError) throw err;
+      console.error(`stress: ${(err as Error).message}`);
+      return EXIT.failed;
+    }
+    return EXIT.ok;
+  }
   const events = openEventLog(values.ndjson);
   let done;
   try {
@@ -188,7 +213,9 @@ export async function stressCommand(argv: string[]): Promise<number> {
       console.error(`FAIL: ${failedJoins} joins failed${which}`);
       return EXIT.failed;
     }
-    if (opts.network.loss === 0 && present < minSuccess) {
+    // With adversaries a failed get is the measurement, not a fault: only an explicit --min-success checks.
+    const checkSuccess = !adversary || argv.some((a) => a === '--min-success' || a.startsWith('--min-success='));
+    if (checkSuccess && opts.network.loss === 0 && present < minSuccess) {
       console.error(`FAIL: ${(present * 100).toFixed(3)}% of present keys found, below --min-success ${minSuccess}${which}`);
       return EXIT.failed;
     }

@@ -4,6 +4,7 @@
  * the replica it keeps). Answers go to the outbox; nothing here sends a
  * request of its own.
  */
+import { hashesTo } from './content-check.js';
 import type { DropReason } from './events.js';
 import { MessageType, StoreCode, type FindNode, type FindValue, type Ping, type Request, type SignedPart, type Store, type Value } from './messages.js';
 import type { NodeState } from './node-state.js';
@@ -118,6 +119,10 @@ export function accept(
   if (value.length > c.maxValueBytes) {
     s.drop('value-too-large');
     return StoreCode.ValueTooLarge;
+  }
+  if (c.contentAddressed && !signed && !hashesTo(value, key)) {
+    s.drop('store-not-content-addressed');
+    return StoreCode.NotContentAddressed;
   }
   if (!s.records) s.records = new RecordStore({ maxRecords: c.maxRecords, maxBytes: c.maxStoreBytes, sourceShare: c.storeSourceShare });
   if (signed) {

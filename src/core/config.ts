@@ -87,6 +87,22 @@ export interface KadConfig {
    * bootstrap at 30 % loss (51 % of exchanges lost) failing less than once in 40,000.
    */
   joinAttempts: number;
+  /**
+   * S/Kademlia disjoint lookup paths (issue 13) for gets, finds and the lookup before a put: d
+   * shortlists that never share a node, α requests in flight on each (disjoint-lookup.ts). 1 = one
+   * path, exactly plain Kademlia.
+   */
+  disjointPaths: number;
+  /** With disjointPaths > 1: a value counts only when more than half the paths that found one agree on it (a poison defence). */
+  disjointVote: boolean;
+  /** libtorrent restrict_search_ips: a lookup's shortlist takes at most one contact per /24 (IPv4) or /64 (IPv6). */
+  restrictSearchIps: boolean;
+  /** BEP 42: a contact whose ID is not derived from its IPv4 address gets no table slot and no shortlist place (ip-ids.ts). */
+  idFromIp: boolean;
+  /** S/Kademlia static puzzle: ID = SHA-1(key) with c leading zero bits in SHA-1(ID); others are refused (id-puzzle.ts). 0 = off. */
+  idPuzzleBits: number;
+  /** Immutable values must hash to their key (SHA-1 of the value): other STOREs are refused, other VALUE replies dropped. */
+  contentAddressed: boolean;
 }
 
 export const DEFAULT_CONFIG: Readonly<KadConfig> = Object.freeze({
@@ -127,6 +143,13 @@ export const DEFAULT_CONFIG: Readonly<KadConfig> = Object.freeze({
   sourceReplyBytes: 1340,
   handOverPerSecond: 10,
   joinAttempts: 16,
+  // Issue 13's defences: off by default, so runs without the flags keep today's message flow.
+  disjointPaths: 1,
+  disjointVote: false,
+  restrictSearchIps: false,
+  idFromIp: false,
+  idPuzzleBits: 0,
+  contentAddressed: false,
 });
 
 /** What a UDP node runs with unless told otherwise: every address checked, libtorrent's diversity limits. */
@@ -158,7 +181,7 @@ export function resolveConfig(partial: Partial<KadConfig> = {}): KadConfig {
   const given = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined)) as Partial<KadConfig>;
   const c: KadConfig = { ...DEFAULT_CONFIG, ...given };
   if (given.replicas === undefined) c.replicas = c.k;
-  for (const name of ['replicate', 'cacheOnLookupPath', 'verifyAddresses', 'requireWriteTokens'] as const) {
+  for (const name of ['replicate', 'cacheOnLookupPath', 'verifyAddresses', 'requireWriteTokens', 'disjointVote', 'restrictSearchIps', 'idFromIp', 'contentAddressed'] as const) {
     if (typeof c[name] !== 'boolean') throw new Error(`config: ${name} must be true or false, got ${String(c[name])}`);
   }
   const int = (name: keyof KadConfig, lo: number, hi: number): void => {
@@ -194,6 +217,8 @@ export function resolveConfig(partial: Partial<KadConfig> = {}): KadConfig {
   if (!(c.storeSourceShare > 0 && c.storeSourceShare <= 1)) throw new Error(`config: storeSourceShare must be in (0, 1], got ${c.storeSourceShare}`);
   int('handOverPerSecond', 0, 1e6);
   int('joinAttempts', 1, 64);
+  if (![1, 2, 4, 8].includes(c.disjointPaths)) throw new Error(`config: disjointPaths must be 1, 2, 4 or 8, got ${c.disjointPaths}`);
+  int('idPuzzleBits', 0, 32);
   if (!(c.bucketPingIntervalMs >= 0) || !Number.isFinite(c.bucketPingIntervalMs)) {
     throw new Error(`config: bucketPingIntervalMs must be a non-negative number of milliseconds, got ${c.bucketPingIntervalMs}`);
   }

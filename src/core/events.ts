@@ -30,7 +30,15 @@ export type DropReason =
   /** An ADD_SOURCE refused: the key holds maxSourcesPerKey values already. */
   | 'sources-per-key-full'
   /** An ADD_SOURCE refused: the value would take the key past maxSourceBytesPerKey. */
-  | 'source-bytes-per-key-full';
+  | 'source-bytes-per-key-full'
+  /** contentAddressed: a STORE whose value does not hash to its key, refused. */
+  | 'store-not-content-addressed'
+  /** contentAddressed: a VALUE reply whose value does not hash to the key: the lookup goes on without it. */
+  | 'value-not-content-addressed'
+  /** idFromIp: a contact whose ID is not derived from its address (BEP 42), refused a table slot. */
+  | 'id-not-from-ip'
+  /** idPuzzleBits: a contact whose ID fails the static puzzle, refused a table slot. */
+  | 'id-puzzle-failed';
 
 /**
  * Drop reasons under which the core refused a whole message: it was not handled. Every other

@@ -9,12 +9,14 @@
  * runs synchronously inside the node and may queue a 'done' event; it never
  * reaches the host.
  */
+import { hashesTo } from './content-check.js';
 import { LookupCost, LookupStep } from './events.js';
 import { readIdBytes } from './id.js';
 import { Lookup, LookupKind, NEXT_FINISHED, NEXT_WAIT } from './lookup.js';
 import { MessageType, Reply, Request } from './messages.js';
-import { NodeState, Run, secondsSinceEpoch, type SourceCollector } from './node-state.js';
+import { NodeState, Run, secondsSinceEpoch, type ShortlistRules, type SourceCollector } from './node-state.js';
 import { Pending, Purpose, request } from './rpc-table.js';
+import { guardFor } from './lookup-guard.js';
 import { offerClosest } from './table-select.js';
 
 export type { Run } from './node-state.js';
@@ -36,11 +38,14 @@ export function startLookup(
   gather: SourceCollector | null = null,
   seeds?: readonly number[],
   timeoutScale = 1,
+  guard: ShortlistRules | null = guardFor(s),
+  /** Disjoint paths (disjoint-lookup.ts) seed their shortlists themselves: the table offers none here. */
+  seedFromTable = true,
 ): Run {
   const k = s.config.k;
   const lookup = new Lookup(kind, s.peers, target, 0, k, s.config.alpha, 2 * k, s.self);
-  if (seeds) for (const peer of seeds) lookup.add(peer, 1);
-  const seeded = offerClosest(s, lookup, k);
+  if (seeds) for (const peer of seeds) if (guard) guard.offer(s, lookup, peer, 1); else lookup.add(peer, 1);
+  const seeded = !seedFromTable ? 0 : guard ? guard.seed(s, lookup, k) : offerClosest(s, lookup, k);
   s.table.touchBucketFor(target, 0, secondsSinceEpoch(s, now));
   const run: Run = {
     lookup,
@@ -60,13 +65,14 @@ export function startLookup(
     timeoutScale,
     finish,
   };
+  if (guard) run.guard = guard;
   s.traceNext = false;
   pump(s, run, now);
   return run;
 }
 
 /** Sends what the iterator allows; finishes the run when it is done (or the node is down). */
-function pump(s: NodeState, run: Run, now: number): void {
+export function pump(s: NodeState, run: Run, now: number): void {
   const l = run.lookup;
   if (!s.up && !l.finished) {
     l.finish();
@@ -105,7 +111,8 @@ function refill(s: NodeState, run: Run): boolean {
     if (l.succeededCount() >= l.want || run.seeded >= s.table.size) return false;
     const want = Math.min(s.table.size, run.seeded + s.config.k);
     const before = l.size;
-    offerClosest(s, l, want);
+    if (run.guard) run.guard.seed(s, l, want);
+    else offerClosest(s, l, want);
     run.seeded = want;
     if (l.size !== before || l.hasUncontacted()) break;
   }
@@ -130,6 +137,13 @@ export function lookupAnswered(s: NodeState, p: Pending<Run>, msg: Reply, now: n
     pump(s, run, now);
     return;
   }
+  if (msg.type === MessageType.Value && !msg.signed && s.config.contentAddressed && !hashesTo(msg.value, run.key)) {
+    // A value that is not the key's content (a forged one): counted, and the lookup goes on.
+    s.drop('value-not-content-addressed');
+    l.onSuccess(p.peer);
+    pump(s, run, now);
+    return;
+  }
   if (msg.type === MessageType.Value) {
     l.onSuccess(p.peer);
     run.value = msg.value;
@@ -145,7 +159,11 @@ export function lookupAnswered(s: NodeState, p: Pending<Run>, msg: Reply, now: n
   }
   const before = l.size;
   const contacts = msg.type === MessageType.Nodes || msg.type === MessageType.Sources ? msg.contacts : undefined;
-  l.onSuccess(p.peer, contacts);
+  const guard = run.guard;
+  if (guard && contacts) {
+    l.onSuccess(p.peer);
+    for (let c = 0; c < contacts.length; c++) guard.offer(s, l, contacts[c]!, depth + 1);
+  } else l.onSuccess(p.peer, contacts);
   if (msg.type === MessageType.Sources) run.gather?.firstPage(p.peer, msg.entries, msg.next, run.key, now);
   if (contacts) {
     run.trace?.push({ t: now - run.startedAt, step: 'reply', peer: p.peer, depth, learned: l.size - before, inflight: l.inflight });

@@ -60,9 +60,11 @@ export const enum StoreCode {
   ValueTooLarge = 4,
   BadToken = 5,
   BadSignature = 6,
+  /** contentAddressed: the value does not hash to the key (SHA-1). */
+  NotContentAddressed = 7,
 }
 
-export const STORE_CODE_NAMES = ['stored', 'conflict', 'full', 'source-over-quota', 'value-too-large', 'bad-token', 'bad-signature'] as const;
+export const STORE_CODE_NAMES = ['stored', 'conflict', 'full', 'source-over-quota', 'value-too-large', 'bad-token', 'bad-signature', 'not-content-addressed'] as const;
 export type StoreRefusal = Exclude<(typeof STORE_CODE_NAMES)[number], 'stored'>;
 
 export const STORE_CODE_TEXT: Readonly<Record<StoreRefusal, string>> = Object.freeze({
@@ -72,6 +74,7 @@ export const STORE_CODE_TEXT: Readonly<Record<StoreRefusal, string>> = Object.fr
   'value-too-large': 'the value is larger than the node accepts',
   'bad-token': 'the STORE carried no valid write token for the sender\'s address (tokens come from a NODES or VALUE reply and last 5 to 10 minutes)',
   'bad-signature': 'the signature or the key (SHA-1 of public key and salt) did not verify',
+  'not-content-addressed': 'the node takes content-addressed values only, and SHA-1 of this value is not the key',
 });
 
 export interface Store {

@@ -92,6 +92,14 @@ export interface SourceCollector {
   firstPage(peer: number, entries: SourceEntry[], next: number, key: Uint8Array, now: number): void;
 }
 
+/** What may enter a run's shortlist (lookup-guard.ts LookupGuard, issue 13's defences). */
+export interface ShortlistRules {
+  /** Offers `handle`, learned at `depth`, to `l` through the rules. */
+  offer(s: NodeState, l: Lookup, handle: number, depth: number): void;
+  /** Offers the table's `want` closest contacts at depth 1; returns how many the table had. */
+  seed(s: NodeState, l: Lookup, want: number): number;
+}
+
 /** A lookup in progress and what to do with its outcome (lookup-runs.ts drives it). */
 export interface Run {
   lookup: Lookup;
@@ -115,4 +123,8 @@ export interface Run {
   /** Multiplies the timeout of its requests: 1, or 2^attempt for a retried join self-lookup. */
   timeoutScale: number;
   finish: (run: Run, now: number) => void;
+  /** Shortlist rules (lookup-guard.ts) when a defence of issue 13 is on; absent otherwise. */
+  guard?: ShortlistRules;
+  /** A disjoint lookup's merged result: each path's `replicas` closest, closest first (a put stores at all). */
+  union?: number[];
 }

@@ -14,7 +14,8 @@ import { MessageType, Reply, Request, STORE_CODE_NAMES, SignedPart, StoreCode, S
 import { NodeState } from './node-state.js';
 import { keyString } from './records.js';
 import { Purpose, Waiter, request } from './rpc-table.js';
-import { Run, closestDepth, costOf, startLookup } from './lookup-runs.js';
+import { Run, closestDepth, costOf } from './lookup-runs.js';
+import { startOperationLookup } from './disjoint-lookup.js';
 import { accept } from './answers.js';
 import { targetScratch } from './scratch.js';
 import { TimerKind } from './timers.js';
@@ -25,7 +26,7 @@ function done(s: NodeState, ev: DoneEvent): void {
 
 export function findNode(s: NodeState, target: Uint8Array, now: number, op: number): void {
   writeIdWords(target, targetScratch, 0);
-  startLookup(s, LookupKind.FindNode, targetScratch, now, (run, end) => {
+  startOperationLookup(s, LookupKind.FindNode, targetScratch, now, (run, end) => {
     const cost = costOf(run, end, closestDepth(run));
     s.event({ type: 'lookup', kind: 'find-node', cost });
     done(s, { type: 'done', op, kind: 'find-node', result: { ...cost, closest: run.lookup.results() } });
@@ -42,7 +43,7 @@ export function get(s: NodeState, key: Uint8Array, now: number, op: number): voi
     return;
   }
   writeIdWords(key, targetScratch, 0);
-  startLookup(
+  startOperationLookup(
     s,
     LookupKind.FindValue,
     targetScratch,
@@ -111,19 +112,21 @@ export function storeAtClosest(
   signed: SignedPart | null = null,
 ): void {
   const keyWords = idToWords(key);
-  startLookup(s, LookupKind.FindNode, keyWords, now, (run, t) => {
+  startOperationLookup(s, LookupKind.FindNode, keyWords, now, (run, t) => {
     const replicas = s.config.replicas;
-    let targets = run.lookup.results(replicas);
+    // Disjoint paths: every path's replicas closest (the union), so a put reaches honest replicas when one path does.
+    const cap = run.union ? Math.max(run.union.length, replicas) : replicas;
+    let targets = run.union ?? run.lookup.results(replicas);
     const base = costOf(run, t, closestDepth(run));
     let stored = 0;
     let refused: PutResult['refused'];
     // The storing node is a node like any other: it keeps a replica when it is among the closest.
     const last = targets[targets.length - 1];
-    if (targets.length < replicas || compareDistance(s.peers.words, s.self * ID_WORDS, last! * ID_WORDS, keyWords, 0) < 0) {
+    if (targets.length < cap || compareDistance(s.peers.words, s.self * ID_WORDS, last! * ID_WORDS, keyWords, 0) < 0) {
       const code = accept(s, key, value, version, ttl, false, t, undefined, signed);
       if (code === StoreCode.Ok) stored++;
       else refused = countRefusal(refused, code);
-      targets = targets.slice(0, replicas - 1);
+      targets = targets.slice(0, cap - 1);
     }
     if (targets.length === 0) {
       if (op !== null) done(s, { type: 'done', op, kind: 'put', result: withRefused({ ...base, stored, acked: 0, version }, refused) });

@@ -10,6 +10,7 @@
  * or a hand-over (it is new to the table).
  */
 import { answer } from './answers.js';
+import { IdFault } from './id-check.js';
 import { handOverTo } from './hand-over.js';
 import { Run, lookupAnswered, lookupTimedOut } from './lookup-runs.js';
 import { Message, MessageType, isRequest } from './messages.js';
@@ -76,8 +77,14 @@ export function requestTimedOut(s: NodeState, p: Pending<Run>, now: number): voi
 /** `peer` was heard from (rtt -1: a request, no RTT): into the table, a PING for a full bucket, a hand-over for a newcomer. */
 function heardFrom(s: NodeState, peer: number, rtt: number, now: number): void {
   const table = s.table;
-  if (table.observe(peer, rtt, secondsSinceEpoch(s, now)) === Observe.Ping) {
+  const verdict = table.observe(peer, rtt, secondsSinceEpoch(s, now));
+  if (verdict === Observe.Ping) {
     request(s, table.pingTarget, { type: MessageType.Ping, rpc: 0 }, Purpose.BucketPing, now, null, null);
+  } else if (verdict === Observe.Refused && s.peers.idCheck !== null) {
+    // Issue 13: a refusal for the contact's ID, under its one reason (diversity refusals stay uncounted, as before).
+    const fault = s.peers.idCheck.fault(peer);
+    if (fault === IdFault.NotFromIp) s.drop('id-not-from-ip');
+    else if (fault === IdFault.Puzzle) s.drop('id-puzzle-failed');
   }
   if (table.added && s.records !== null) handOverTo(s, peer, now);
 }

@@ -13,6 +13,11 @@
  */
 import { ID_WORDS, writeIdWords, readIdBytes } from './id.js';
 
+/** A host-installed ID rule (id-check.ts IdCheck): 0 when `handle`'s ID is legitimate, else the fault. */
+export interface IdRule {
+  fault(handle: number): number;
+}
+
 export class PeerIds {
   words: Uint32Array;
   /** Number of handles in use (0 … count−1). */
@@ -28,6 +33,11 @@ export class PeerIds {
    * live contact. False for the swarm's one-handle-per-node tables, which skip that scan.
    */
   repeatsIds = false;
+  /**
+   * The ID defences (id-check.ts: BEP 42, the static puzzle), when the host installed them: a
+   * handle whose ID fails gets no table slot and no shortlist place. Null: every ID is taken.
+   */
+  idCheck: IdRule | null = null;
 
   constructor(capacity = 64) {
     this.words = new Uint32Array(Math.max(1, capacity) * ID_WORDS);

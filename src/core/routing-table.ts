@@ -88,7 +88,7 @@ export class RoutingTable extends BucketTree {
     // Distance 0: our own ID at another address (only where handles may repeat IDs).
     if (peers.repeatsIds && this.measuredPrefix() === ID_BITS) return Observe.Self;
     // The swarm's tables (unique IDs, no groups) skip the admission rules altogether.
-    let admitted = !peers.repeatsIds && peers.groups === null;
+    let admitted = !peers.repeatsIds && peers.groups === null && peers.idCheck === null;
     for (;;) {
       const bucket = this.measuredBucket();
       const at = bucket * this.block;

@@ -59,6 +59,8 @@ export function admission(
       if (words[c * ID_WORDS + ID_WORDS - 1] === last && c !== handle && peers.sameId(c, handle)) return REFUSE;
     }
   }
+  // Issue 13: an ID that fails BEP 42 or the puzzle (id-check.ts) takes no slot, whatever the room.
+  if (peers.idCheck !== null && peers.idCheck.fault(handle) !== 0) return REFUSE;
   const groups = peers.groups;
   if (groups === null || 2 * handle + 1 >= groups.length) return ADMIT;
   const ip = groups[2 * handle]!;

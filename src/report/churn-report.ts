@@ -56,6 +56,8 @@ export function formatChurnRun(r: ChurnResult): string {
       `${fmt(r.messages, 0)} messages; trace hash ${r.traceHash}, order-sensitive ${r.traceChain}`,
   );
   if (r.joinsFailed) out.push(`Joins that failed: ${r.joinsFailed}`);
+  const adv = r.options.adversary;
+  if (adv) out.push(`Adversaries: ${r.adversaries ?? 0} nodes (${(adv.fraction * 100).toFixed(1)} %) running ${adv.attack}, placement ${adv.placement}; gets and finds start only at honest nodes`);
   out.push('');
   const g = r.gets;
   if (g.count > 0) {

@@ -4,6 +4,7 @@
  * (formatStressReport); stress-plots.ts draws the SVG plots and the HTML page
  * from the same object, so what is printed, kept and plotted is the same data.
  */
+import { buildAdversaryReport, formatAdversaryReport, type AdversaryReport } from './adversary-report.js';
 import { resolveConfig } from '../core/config.js';
 import { MESSAGE_TYPE_NAMES, MessageType } from '../core/messages.js';
 import type { StressResult } from '../swarm/stress-run.js';
@@ -50,6 +51,8 @@ function latencyBuckets(xs: ArrayLike<number>): Distributions['latencyMs'] {
 }
 
 export interface StressReport {
+  /** With --adversary: the attack's figures (adversary-report.ts). */
+  adversary?: AdversaryReport;
   meta: Record<string, unknown>;
   phases: Array<{ name: string; wallMs: number; count: number; opsPerSec: number }>;
   join: { failed: number; wallMs: number; joinsPerSec: number; rpcs: Summary; latencyMs: Summary; histograms: Omit<Distributions, 'depth'> };
@@ -267,6 +270,7 @@ export function buildStressReport(r: StressResult, env: RunEnvironment): StressR
       rssBytes: r.rssBytes,
     },
     ...(o.files ? { files: filesFigures(o.seed, o.nodes, o.files, r.phases, r.stats) } : {}),
+    ...(r.adversary ? { adversary: buildAdversaryReport(r)! } : {}),
     totalWallMs: r.totalWallMs,
   };
 }
@@ -322,6 +326,7 @@ export function formatStressReport(rep: StressReport): string {
   );
   out.push('');
   if (rep.files) out.push(formatFilesReport(rep.files), '');
+  if (rep.adversary) out.push(formatAdversaryReport(rep.adversary), '');
   const fn = rep.findNode;
   const ref = fn.reference ? ` (reference for ideal tables: ${fmt(fn.reference.depth, 2)} and ${fmt(fn.reference.rpcs, 0)})` : ' (no reference figures for these k and α)';
   const bucketsPerNode = rep.health.buckets / Math.max(1, rep.health.nodes);

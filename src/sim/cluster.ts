@@ -23,6 +23,7 @@ import type { Clock } from '../host/clock.js';
 import { HostLoop, type Done, type EventSink, type Outbox, type WakeQueue } from '../host/host-loop.js';
 import { KadNode, MESSAGE_REFUSALS, type DoneEvent, type NodeEvent } from '../core/index.js';
 import { decodeInto, DecodeScratch, encodeMessageView, IndexContacts, type DecodeLimits } from '../wire/index.js';
+import type { AdversaryActor } from './adversary.js';
 import { ClusterSchedule, Due } from './cluster-schedule.js';
 import { ClusterStats } from './cluster-stats.js';
 import type { InvariantChecker } from './invariants.js';
@@ -74,6 +75,8 @@ export class Cluster implements Outbox, WakeQueue, EventSink {
   /** While runDue or a direct delivery runs an event: its time, which sends then take as now. */
   private inEvent = false;
   private eventNow = 0;
+  /** Adversary nodes' attack (issue 13, adversary.ts): answers the requests sent to them instead of their core. */
+  adversary: AdversaryActor | null = null;
   /** Set while a message is being delivered, and when the core refused it (see ClusterStats.refusals). */
   private delivering = false;
   private refusedNow = false;
@@ -252,6 +255,10 @@ export class Cluster implements Outbox, WakeQueue, EventSink {
     if (!node || shardOf(to, this.shards) !== this.index) return this.refuse('no-such-node');
     if (!node.up) return this.refuse('to-stopped-node'); // the core ignores it: a crashed process hears nothing
     if (msg.type === MessageType.FindSources) this.stats.findSources(slot, this.loop.nodes.length);
+    if (this.adversary?.intercepts(to, msg)) {
+      this.stats.handled++;
+      return this.adversary.answer(this, node, from, msg);
+    }
     this.refusedNow = false;
     this.delivering = true;
     try {

@@ -13,6 +13,8 @@ import { minLatency } from '../sim/network-model.js';
 import { IdOracle } from '../sim/oracle.js';
 import { Swarm } from './supervisor.js';
 import { startCoordinator, type HostsSpec } from './stress-run.js';
+import type { AdversarySpec } from '../sim/adversary.js';
+import { placeAdversaries } from './adversary-run.js';
 import { mergeChurnFiles, type ChurnFilesResult } from './churn-files.js';
 import { FIND_COLS, GET_COLS, GET_CUT_SHORT, measuredStartMs, trueClosestFor, type VirtualParams } from './virtual-run.js';
 
@@ -26,6 +28,10 @@ export interface ChurnOptions {
   maxHeapMb?: number;
   /** Check the simulator's invariants after every event; a broken one ends the run with the seed and the event. */
   checkInvariants?: boolean;
+  /** `--adversary F --attack KIND` (issue 13): adversary nodes churn like the others; gets and finds start only at honest nodes. */
+  adversary?: AdversarySpec;
+  /** --subnets S: the /24s the adversaries share when a defence gives nodes addresses (default 1). */
+  subnets?: number;
   /** Multi-host (issue 16): coordinate `count` hosts (coordinator.ts); `workers` is per host. */
   hosts?: HostsSpec;
 }
@@ -53,13 +59,18 @@ export interface ChurnResult {
   traffic: Record<string, number>;
   /** `--workload files`: source lookups and keyword searches under churn. */
   files?: ChurnFilesResult;
+  /** With --adversary: how many nodes were adversaries (the success figures count honest gets only). */
+  adversaries?: number;
 }
 
 export async function runChurn(o: ChurnOptions, onProgress?: (share: number) => void): Promise<ChurnResult> {
   const t0 = performance.now();
   const windowMs = minLatency(o.network);
   if (!(windowMs > 0)) throw new Error('virtual time needs a minimum latency above zero (e.g. --latency 20-200ms)');
+  const placed = o.adversary ? placeAdversaries(o.nodes, o.seed, o.adversary, o.params.bootstraps, o.config, o.subnets ?? 1) : undefined;
+  const plan = placed?.plan;
   const swarmOpts = {
+    ...(placed ? placed.swarm : {}),
     nodes: o.nodes,
     workers: o.workers,
     seed: o.seed,
@@ -88,6 +99,7 @@ export async function runChurn(o: ChurnOptions, onProgress?: (share: number) => 
       const tables = (await swarm.health([])).reduce((a, h) => ({ nodes: a.nodes + h.nodes, contacts: a.contacts + h.contacts, buckets: a.buckets + h.buckets }), { nodes: 0, contacts: 0, buckets: 0 });
       const per = Math.max(1, tables.nodes);
       result.table = { nodes: tables.nodes, contactsPerNode: tables.contacts / per, bucketsPerNode: tables.buckets / per };
+      if (plan) result.adversaries = plan.list.length;
       return result;
     };
     return await Promise.race([run(), swarm.failed]);

@@ -8,6 +8,7 @@ import type { LookupStep, PutResult } from '../core/index.js';
 import type { SignedPart } from '../core/messages.js';
 import type { RingMesh } from '../net/ring-mesh.js';
 import type { NetworkModel } from '../sim/network-model.js';
+import type { AdversaryPlan } from '../sim/adversary.js';
 import type { BarrierMemory } from './barrier.js';
 import type { ChurnFilesParams, FilesSpec } from './files-workload.js';
 
@@ -37,6 +38,10 @@ export interface ShardSetup {
    * for a shard on another host. Local shard w is global shard base + w.
    */
   host?: { base: number; workers: number };
+  /** Adversary nodes and their attack (issue 13; src/sim/adversary.ts). */
+  adversary?: AdversaryPlan;
+  /** Issue 13: synthetic IPv4 addresses (u32 a node) and puzzle keys (3 words a node, or null), when a defence needs them. */
+  identity?: { ips: SharedArrayBuffer; keys: SharedArrayBuffer | null };
 }
 
 /** The file workload (files-workload.ts) adds 'publish' (a file's source and keyword entries), 'find-sources' and 'search'. */
@@ -56,6 +61,7 @@ export type Command =
   | { id: number; op: 'virtual'; params: VirtualParams }
   | { id: number; op: 'stats'; gc?: boolean }
   | { id: number; op: 'health'; sample: Int32Array }
+  | { id: number; op: 'adversary'; keys: Int32Array; except: Int32Array }
   | { id: number; op: 'stop' };
 
 export interface SpawnResult {
@@ -93,6 +99,20 @@ export interface OpsResult {
   found: Uint32Array;
   /** Of those, the real ones: the file's own publishers, or files of the workload that match the query. */
   correct: Uint32Array;
+  /** With adversaries (issue 13): 1 when the lookup sent a request to an adversary. */
+  touched: Uint8Array;
+}
+
+/** A shard's adversary figures (issue 13): its honest tables, its attackers' answers, its honest holders. */
+export interface AdversaryShardResult {
+  /** Contacts in the honest running nodes' tables, and how many of them are adversaries. */
+  tableContacts: number;
+  tableAdversaries: number;
+  /** Requests the attack answered / swallowed, by message type. */
+  answered: number[];
+  silenced: number[];
+  /** Per asked key: honest running nodes here, other than its putter, that hold it. */
+  holders: Uint32Array;
 }
 
 /** Rows for n operations, all zero; `sample` rows of k closest handles, −1 padded. */
@@ -110,6 +130,7 @@ export function emptyOpsResult(n: number, sample: number, k: number): OpsResult 
     traces: [],
     found: new Uint32Array(n),
     correct: new Uint32Array(n),
+    touched: new Uint8Array(n),
   };
 }
 
@@ -125,6 +146,7 @@ export function copyOpsRow(from: OpsResult, j: number, to: OpsResult, pos: numbe
   to.acked[pos] = from.acked[j]!;
   to.found[pos] = from.found[j]!;
   to.correct[pos] = from.correct[j]!;
+  to.touched[pos] = from.touched[j]!;
   if (pos < sample) to.closest.set(from.closest.subarray(j * k, j * k + k), pos * k);
 }
 

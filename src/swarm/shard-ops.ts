@@ -27,6 +27,7 @@ import type { Shard } from './shard.js';
 import { absentKey, findTarget, presentKey, valueBytes } from './workload.js';
 import { fileWorkload, type FilesSpec } from './files-workload.js';
 import { startFileOp } from './file-ops.js';
+import { touchedAdversary } from './adversary-wiring.js';
 
 export function spawnAll(shard: Shard): SpawnResult {
   const total = shard.nodes.length;
@@ -125,8 +126,10 @@ export async function runOps(shard: Shard, kind: OpKind, nodes: Int32Array, item
 export function startOp(shard: Shard, kind: OpKind, nodes: Int32Array, items: Int32Array, row: number, out: OpsResult, sample: number, trace: number, seed: number, done: () => void, files?: FilesSpec): void {
   const k = shard.config.k;
   const i = row;
+  const adversary = shard.adversary;
   const record = (c: LookupCost, ok: boolean): void => {
-    if (c.trace) out.traces.push({ row: i, node: nodes[i]!, steps: c.trace });
+    if (adversary && c.trace) out.touched[i] = touchedAdversary(adversary, c.trace) ? 1 : 0;
+    if (c.trace && i < trace) out.traces.push({ row: i, node: nodes[i]!, steps: c.trace });
     out.depth[i] = c.depth;
     out.rpcs[i] = c.rpcs;
     out.timeouts[i] = c.timeouts;
@@ -137,10 +140,11 @@ export function startOp(shard: Shard, kind: OpKind, nodes: Int32Array, items: In
   };
   const node = nodes[i]!;
   const item = items[i]!;
-  if (i < trace) shard.node(node).traceNextLookup();
+  // With adversaries every lookup is traced: its steps say whether it asked one (touchedAdversary).
+  if (i < trace || adversary) shard.node(node).traceNextLookup();
   switch (kind) {
     case 'put':
-      shard.put(node, presentKey(item), valueBytes(item), (r) => {
+      shard.put(node, presentKey(item, shard.config.contentAddressed), valueBytes(item), (r) => {
         out.stored[i] = Math.min(255, r.stored);
         out.acked[i] = Math.min(255, r.acked);
         // A copy on the putter alone is not in the DHT: success needs another node's acknowledgement.
@@ -148,7 +152,7 @@ export function startOp(shard: Shard, kind: OpKind, nodes: Int32Array, items: In
       });
       break;
     case 'get':
-      shard.get(node, presentKey(item), (r) => record(r, r.found && sameBytes(r, valueBytes(item))));
+      shard.get(node, presentKey(item, shard.config.contentAddressed), (r) => record(r, r.found && sameBytes(r, valueBytes(item))));
       break;
     case 'get-absent':
       // Success for an absent key: the lookup completed and found nothing.

@@ -11,6 +11,7 @@ import { abortBarrier, BarrierAborted, type BarrierMemory } from './barrier.js';
 import type { Command, Reply, ShardSetup, VirtualParams } from './control.js';
 import { startProfiler } from './profiler.js';
 import { Shard } from './shard.js';
+import { adversaryFigures } from './adversary-wiring.js';
 import { runVirtual } from './virtual-run.js';
 import { addSourceKv, findSourcesKv, getKv, health, joinBatch, kill, nodeInfo, putKv, revive, runOps, spawnAll } from './shard-ops.js';
 
@@ -68,6 +69,8 @@ export default async function runShard(setup: ShardSetup): Promise<string> {
         return shard.snapshot();
       case 'health':
         return health(shard, cmd.sample);
+      case 'adversary':
+        return adversaryFigures(shard, cmd.keys, cmd.except);
       case 'stop':
         shard.stopped = true;
         return null;

@@ -16,9 +16,11 @@ import { attachRingMesh } from '../net/ring-mesh.js';
 import { Cluster, type RemoteLinks } from '../sim/cluster.js';
 import { InvariantChecker } from '../sim/invariants.js';
 import { nodesOnShard } from '../sim/placement.js';
+import { installIdentities } from './identities.js';
 import type { ShardSetup, ShardStats } from './control.js';
 import { forceGc } from './gc.js';
 import { threadCpuMs } from './thread-cpu.js';
+import { attachAdversary } from './adversary-wiring.js';
 
 interface Waiting {
   from: number;
@@ -67,6 +69,7 @@ export class Shard extends Cluster implements RemoteLinks {
       slots,
     );
     this.links = this;
+    if (setup.identity) installIdentities(this.peers, this.config, new Uint32Array(setup.identity.ips), setup.identity.keys ? new Uint32Array(setup.identity.keys) : null);
     this.total = setup.nodes;
     const base = setup.host?.base ?? 0;
     const local = setup.host?.workers ?? setup.shards;
@@ -74,6 +77,7 @@ export class Shard extends Cluster implements RemoteLinks {
     this.route = Int32Array.from({ length: setup.shards }, (_, g) => (g >= base && g < base + local ? g - base : local));
     this.backlog = Array.from({ length: setup.mesh.shards }, () => []);
     this.dirty = new Uint8Array(setup.mesh.shards);
+    if (setup.adversary) attachAdversary(this, setup.adversary);
   }
 
   now(): number {

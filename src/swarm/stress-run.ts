@@ -20,6 +20,8 @@ import { Swarm } from './supervisor.js';
 import { findTarget, Zipf } from './workload.js';
 import { fileWorkload, type FilesSpec } from './files-workload.js';
 import { Coordinator } from './coordinator.js';
+import type { AdversaryPlan, AdversarySpec } from '../sim/adversary.js';
+import { adversaryFigures, honestAskers, placeAdversaries, type AdversaryRun } from './adversary-run.js';
 
 export interface StressOptions {
   nodes: number;
@@ -47,6 +49,10 @@ export interface StressOptions {
   checkInvariants?: boolean;
   /** `--workload files`: after the default phases, publish, find-sources and search (files-workload.ts). */
   files?: FilesSpec;
+  /** `--adversary F --attack KIND`: adversary nodes in the shards (issue 13; adversary-run.ts). */
+  adversary?: AdversarySpec;
+  /** --subnets S: the /24s the adversaries share when a defence gives nodes addresses (default 1). */
+  subnets?: number;
   /** Multi-host (issue 16): this process is the coordinator of `count` hosts (coordinator.ts); `workers` is per host. */
   hosts?: HostsSpec;
 }
@@ -105,11 +111,16 @@ export interface StressResult {
   traceHash?: string;
   /** Virtual clock: the order-sensitive 64-bit hash (per node, chained over what it receives, summed over nodes). */
   traceChain?: string;
+  /** With adversaries: who they were and what the shards counted (src/report/adversary-report.ts reads it). */
+  adversary?: AdversaryRun;
 }
 
 export async function runStress(opts: StressOptions, observer: PhaseObserver): Promise<StressResult> {
   const t0 = performance.now();
+  const placed = opts.adversary ? placeAdversaries(opts.nodes, opts.seed, opts.adversary, opts.bootstraps, opts.config, opts.subnets ?? 1) : undefined;
+  const plan = placed?.plan;
   const swarmOpts = {
+    ...(placed ? placed.swarm : {}),
     nodes: opts.nodes,
     seed: opts.seed,
     config: opts.config,
@@ -129,13 +140,13 @@ export async function runStress(opts: StressOptions, observer: PhaseObserver): P
     observer = { start: (name, total) => (coordinator.phase(name), inner.start(name, total)), progress: (d) => inner.progress(d), end: () => inner.end() };
   }
   try {
-    return await Promise.race([phases(swarm, opts, observer, t0), swarm.failed]);
+    return await Promise.race([phases(swarm, opts, observer, t0, plan), swarm.failed]);
   } finally {
     await swarm.stop();
   }
 }
 
-async function phases(swarm: Swarm, opts: StressOptions, observer: PhaseObserver, t0: number): Promise<StressResult> {
+async function phases(swarm: Swarm, opts: StressOptions, observer: PhaseObserver, t0: number, advPlan?: AdversaryPlan): Promise<StressResult> {
   const n = opts.nodes;
   const k = opts.config.k;
   const rng = new Random(deriveSeed(opts.seed, 0x574e), 3);
@@ -179,6 +190,8 @@ async function phases(swarm: Swarm, opts: StressOptions, observer: PhaseObserver
   const absentAskers = Array.from({ length: keys }, randomNode);
   const askers = Array.from({ length: keys }, randomNode);
   const sample = Math.min(opts.checkSample, keys);
+  // Operations start only at honest nodes (drawn from a stream of their own: no adversaries, no change).
+  if (advPlan) honestAskers(advPlan, opts.seed, storers, getters, getItems, absentAskers, askers);
   const plan: PlannedPhase[] = [
     { name: 'store', kind: 'put', nodes: storers, items: range(keys), sample: 0 },
     { name: 'get', kind: 'get', nodes: getters, items: getItems, sample: 0 },
@@ -237,6 +250,7 @@ async function phases(swarm: Swarm, opts: StressOptions, observer: PhaseObserver
     { knowsNearest: 0, sampled: 0, emptyBuckets: 0, fullBuckets: 0, buckets: 0, contacts: 0, nodes: 0 },
   );
   const stats = await swarm.stats(true);
+  const adversary = advPlan ? await adversaryFigures(swarm, advPlan, opts.adversary!, phases, storers) : undefined;
   return {
     options: opts,
     workers: swarm.workers,
@@ -251,6 +265,7 @@ async function phases(swarm: Swarm, opts: StressOptions, observer: PhaseObserver
     rssBytes: process.memoryUsage().rss,
     totalWallMs: performance.now() - t0,
     ...(traceHash ? { traceHash, traceChain } : {}),
+    ...(adversary ? { adversary } : {}),
   };
 }
 

@@ -19,12 +19,14 @@ import { checkLimits } from '../wire/limits.js';
 import { ID_WORDS, writeIdWords } from '../core/id.js';
 import { createRingMesh, type RingMesh } from '../net/ring-mesh.js';
 import { copyOpsRow, emptyOpsResult } from './control.js';
-import type { Command, HealthResult, JoinBatchResult, KvResult, NodeInfo, SignedKv, OpKind, OpsResult, Reply, ShardSetup, ShardStats, SourcesKvResult, SpawnResult } from './control.js';
+import type { AdversaryShardResult, Command, HealthResult, JoinBatchResult, KvResult, NodeInfo, SignedKv, OpKind, OpsResult, Reply, ShardSetup, ShardStats, SourcesKvResult, SpawnResult } from './control.js';
 import type { NetworkModel } from '../sim/network-model.js';
 import { shardOf } from '../sim/placement.js';
 import { abortBarrier, createBarrier, type BarrierMemory } from './barrier.js';
 import type { VirtualParams, VirtualShardResult } from './virtual-run.js';
 import { nodeId } from './workload.js';
+import type { AdversaryPlan } from '../sim/adversary.js';
+import { PUZZLE_KEY_WORDS, assignAddresses, honestId, needsAddresses } from './identities.js';
 import type { FilesSpec } from './files-workload.js';
 
 export interface SwarmOptions {
@@ -44,6 +46,17 @@ export interface SwarmOptions {
   clock?: 'real' | 'virtual';
   /** Check the simulator's invariants after every event (off by default: a table walk per event). */
   checkInvariants?: boolean;
+  /** Adversary nodes (issue 13): their minted IDs replace the seed's before any node spawns. */
+  adversary?: AdversaryPlan;
+  /** Issue 13: 1 for an adversary, by node index (their synthetic addresses share `subnets` /24s). */
+  adversaries?: Uint8Array;
+  /** /24s the adversaries share (--subnets; default 1). */
+  subnets?: number;
+  /**
+   * Issue 13: called once the IDs (and, when a defence needs them, the synthetic addresses and
+   * puzzle keys) are written, before any shard starts: the adversary plan writes minted IDs here.
+   */
+  placeIdentities?: (ids: Uint32Array, ips: Uint32Array | null, keys: Uint32Array | null) => void;
   /** Multi-host (issue 16), on a host: these are host `index`'s shards of `hosts` × workers, plus an edge in the mesh and the barrier. */
   edge?: { index: number; hosts: number };
   /** Multi-host, on the coordinator: no threads here; commands go to the hosts' shards through `remote`. */
@@ -87,7 +100,12 @@ export class Swarm {
     this.workers = opts.remote ? opts.remote.shards : Math.max(1, Math.min(opts.workers ?? availableParallelism(), opts.nodes));
     const sab = new SharedArrayBuffer(opts.nodes * ID_WORDS * 4);
     this.ids = new Uint32Array(sab);
-    for (let i = 0; i < opts.nodes; i++) writeIdWords(nodeId(opts.seed, i), this.ids, i * ID_WORDS);
+    const identity = writeIdentities(opts, this.ids);
+    opts.placeIdentities?.(this.ids, identity?.ips ?? null, identity?.keys ?? null);
+    // Adversaries' minted IDs (issue 13) over whatever the rules wrote; under --id-from-ip the
+    // minter chose addresses too, and placeIdentities (the run's hook) already wrote those.
+    const adv = opts.adversary;
+    if (adv) adv.minted.forEach((node, j) => writeIdWords(adv.ids.subarray(j * 20, j * 20 + 20), this.ids, node * ID_WORDS));
     this.failed = new Promise<never>((_, reject) => (this.fail = reject));
     this.failed.catch(() => {});
     if (opts.remote) {
@@ -134,6 +152,8 @@ export class Swarm {
         ...(opts.fault && opts.fault.shard === s ? { faultAfterMessages: opts.fault.afterMessages } : {}),
         ...(barrier ? { clock: 'virtual' as const, barrier } : {}),
         ...(opts.checkInvariants ? { checkInvariants: true } : {}),
+        ...(adv ? { adversary: adv } : {}),
+        ...(identity ? { identity: { ips: identity.ips.buffer as SharedArrayBuffer, keys: identity.keys ? (identity.keys.buffer as SharedArrayBuffer) : null } } : {}),
       };
       const task = this.pool.run(setup, { transferList: [port2] as never });
       task.catch((err: Error) => this.onShardFailure(s, err));
@@ -318,6 +338,11 @@ export class Swarm {
     return this.all<HealthResult>((s) => ({ op: 'health', sample: Int32Array.from(parts[s]!.map((p) => sample[p]!)) })) as Promise<HealthResult[]>;
   }
 
+  /** Every shard's adversary figures (issue 13) for workload keys `items`, each put by `putters[j]`. */
+  adversary(items: number[], putters: number[]): Promise<AdversaryShardResult[]> {
+    return this.all<AdversaryShardResult>(() => ({ op: 'adversary', keys: Int32Array.from(items), except: Int32Array.from(putters) })) as Promise<AdversaryShardResult[]>;
+  }
+
   /** Stops every shard and the pool; safe to call after a failure. */
   async stop(): Promise<void> {
     if (!this.failure) {
@@ -344,4 +369,22 @@ export class Swarm {
   private share(concurrency: number): number {
     return Math.max(1, Math.ceil(concurrency / this.workers));
   }
+}
+
+/**
+ * Writes every node's ID: the seed's (nodeId) unless an ID defence of issue 13 is on, when it is
+ * derived from the node's synthetic address or solves the puzzle (identities.ts). Returns the
+ * addresses and puzzle keys the shards need, or null when no defence needs them.
+ */
+function writeIdentities(opts: SwarmOptions, ids: Uint32Array): { ips: Uint32Array; keys: Uint32Array | null } | null {
+  const c = resolveConfig(opts.config);
+  if (!needsAddresses(c)) {
+    for (let i = 0; i < opts.nodes; i++) writeIdWords(nodeId(opts.seed, i), ids, i * ID_WORDS);
+    return null;
+  }
+  const ips = assignAddresses({ nodes: opts.nodes, seed: opts.seed, adversaries: opts.adversaries ?? null, subnets: opts.subnets ?? 1 });
+  const keys = c.idPuzzleBits > 0 && !c.idFromIp ? new Uint32Array(new SharedArrayBuffer(opts.nodes * PUZZLE_KEY_WORDS * 4)) : null;
+  const rule = c.idFromIp || c.idPuzzleBits > 0;
+  for (let i = 0; i < opts.nodes; i++) writeIdWords(rule ? honestId(opts.seed, i, ips[i]!, c, keys) : nodeId(opts.seed, i), ids, i * ID_WORDS);
+  return { ips, keys };
 }

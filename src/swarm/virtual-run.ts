@@ -27,6 +27,7 @@ import { emptyOpsResult, type OpsResult, type VirtualParams } from './control.js
 export type { VirtualParams, VirtualPhase } from './control.js';
 import { localSlot, shardOf } from '../sim/placement.js';
 import { startOp } from './shard-ops.js';
+import { honestAsker } from './adversary-wiring.js';
 import type { Shard } from './shard.js';
 import { findTarget, presentKey, valueBytes } from './workload.js';
 import { formatChain } from '../sim/trace-hash.js';
@@ -133,12 +134,14 @@ export function runVirtual(shard: Shard, p: VirtualParams, barrierMem: BarrierMe
 
   // Workload: the same streams in every shard; each shard runs the operations of its own nodes.
   const keyIndex = new Map<string, number>();
-  for (let j = 0; j < p.keys; j++) keyIndex.set(keyString(presentKey(j)), j);
+  for (let j = 0; j < p.keys; j++) keyIndex.set(keyString(presentKey(j, shard.config.contentAddressed)), j);
+  // Issue 13: operations start only at honest nodes (an adversary drawn is replaced from a stream of its own).
+  const honest = honestAsker(shard, schedule, n, seed);
   const putRng = new Random(deriveSeed(seed, 0x707574), 1);
   for (let j = 0; j < p.keys; j++) {
     const t = joinEnd + j * p.putSpacingMs;
-    const node = randomUpNode(schedule, n, t, putRng, PUT_STAY_MS);
-    if (mine(node)) shard.at(t, node, () => shard.put(node, presentKey(j), valueBytes(j)));
+    const node = honest(randomUpNode(schedule, n, t, putRng, PUT_STAY_MS), t, PUT_STAY_MS);
+    if (mine(node)) shard.at(t, node, () => shard.put(node, presentKey(j, shard.config.contentAddressed), valueBytes(j)));
   }
   const getStart = joinEnd + p.keys * p.putSpacingMs;
   if ((p.putRate ?? 0) > 0 && p.keys > 0) {
@@ -147,11 +150,11 @@ export function runVirtual(shard: Shard, p: VirtualParams, barrierMem: BarrierMe
     for (let j = 0; ; j++) {
       t += rng.exponential(1000 / p.putRate!);
       if (t >= end) break;
-      const node = randomUpNode(schedule, n, t, rng, PUT_STAY_MS);
+      const node = honest(randomUpNode(schedule, n, t, rng, PUT_STAY_MS), t, PUT_STAY_MS);
       const key = rng.int(p.keys);
       if (!mine(node)) continue;
       shard.at(t, node, () => {
-        if (shard.node(node).up) shard.put(node, presentKey(key), valueBytes(key));
+        if (shard.node(node).up) shard.put(node, presentKey(key, shard.config.contentAddressed), valueBytes(key));
       });
     }
   }
@@ -162,14 +165,14 @@ export function runVirtual(shard: Shard, p: VirtualParams, barrierMem: BarrierMe
     for (let j = 0; ; j++) {
       t += getRng.exponential(1000 / p.getRate);
       if (t >= end) break;
-      const node = randomUpNode(schedule, n, t, getRng);
+      const node = honest(randomUpNode(schedule, n, t, getRng), t);
       const key = getRng.int(p.keys);
       if (!mine(node)) continue;
       const at = t;
       shard.at(at, node, () => {
         const nd = shard.node(node);
         if (!nd.up) return;
-        shard.get(node, presentKey(key), (r) => {
+        shard.get(node, presentKey(key, shard.config.contentAddressed), (r) => {
           const ok = !nd.up ? GET_CUT_SHORT : r.found && sameBytes(r.value, valueBytes(key)) ? 1 : 0;
           gets.push(at - joinEnd, ok, r.depth, r.rpcs, r.timeouts, r.duration);
         });
@@ -183,7 +186,7 @@ export function runVirtual(shard: Shard, p: VirtualParams, barrierMem: BarrierMe
     const spacing = p.durationMs / p.finds;
     for (let j = 0; j < p.finds; j++) {
       const t = joinEnd + j * spacing;
-      const node = randomUpNode(schedule, n, t, findRng);
+      const node = honest(randomUpNode(schedule, n, t, findRng), t);
       if (!mine(node)) continue;
       shard.at(t, node, () => {
         shard.findNode(node, findTarget(seed, j), (r) => {

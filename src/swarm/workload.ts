@@ -2,6 +2,7 @@
  * The workload's names and values, derived from the seed alone so every
  * shard and the supervisor agree on them whatever the worker count.
  */
+import { createHash } from 'node:crypto';
 import { Random, deriveSeed } from '../core/random.js';
 import { keyFromString } from '../core/key.js';
 
@@ -11,8 +12,12 @@ export const keyName = (i: number): string => `key${i}`;
 export const valueText = (i: number): string => `value${i}`;
 export const absentKeyName = (i: number): string => `absent${i}`;
 
-export function presentKey(i: number): Uint8Array {
-  return keyFromString(keyName(i));
+/**
+ * The key of stored value i: SHA-1 of its name, or with `contentAddressed` (the defence of that
+ * name, issue 13) SHA-1 of the value itself, the only key such a swarm accepts it under.
+ */
+export function presentKey(i: number, contentAddressed = false): Uint8Array {
+  return contentAddressed ? new Uint8Array(createHash('sha1').update(valueBytes(i)).digest()) : keyFromString(keyName(i));
 }
 
 export function absentKey(i: number): Uint8Array {

@@ -66,6 +66,12 @@ const EVERY_SETTING: KadConfig = {
   sourceReplyBytes: 1200,
   handOverPerSecond: 5,
   joinAttempts: 4,
+  disjointPaths: 2,
+  disjointVote: true,
+  restrictSearchIps: true,
+  idFromIp: true,
+  idPuzzleBits: 4,
+  contentAddressed: true,
 };
 
 const dir = mkdtempSync(join(tmpdir(), 'kadswarm-runs-'));
