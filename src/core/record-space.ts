@@ -141,6 +141,8 @@ export class RecordSpace {
   private readonly useIndex = new Slots(32);
 
   private owners = 0;
+  /** Key + value bytes summed over the copies (each copy counted, as if nothing were shared). */
+  copyBytes = 0;
 
   constructor(slabBytes = 1024) {
     this.slab = new Uint8Array(slabBytes);
@@ -288,6 +290,7 @@ export class RecordSpace {
     });
     const kh = keyHash(key);
     this.copyBlob[c] = this.internBlob(key, value);
+    this.copyBytes += key.length + value.length;
     this.copyOwner[c] = owner;
     this.copyGroup[c] = group;
     this.copyPrev[c] = tail;
@@ -313,6 +316,7 @@ export class RecordSpace {
     let i = this.copyHashOf(c) & idx.mask;
     while (idx.slots[i] !== c + 1) i = (i + 1) & idx.mask;
     idx.slots[i] = TOMB;
+    this.copyBytes -= this.blobLen[this.copyBlob[c]!]!;
     this.releaseBlob(this.copyBlob[c]!);
     this.signedParts.delete(c);
     this.copyOwner[c] = -1;

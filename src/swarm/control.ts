@@ -149,11 +149,22 @@ export interface ShardStats {
   handlerErrors: number;
   busyMs: number;
   heapUsed: number;
+  /** Routing tables' and the record space's typed arrays (ArrayBuffer memory heapUsed leaves out). */
   typedArrayBytes: number;
+  /** The shard's record space (record-space.ts): copies held, distinct blobs and their bytes, key + value summed per copy, typed-array bytes. */
+  records?: RecordSpaceStats;
   /** SOURCES replies sent: count, bytes on the wire summed, the largest (absent when none was sent). */
   sourcesReplies?: { count: number; bytes: number; maxBytes: number };
   /** FIND_SOURCES received per local node, as [node, count] pairs of the nodes that got any (hot-key load). */
   findSourcesReceived?: Array<[number, number]>;
+}
+
+export interface RecordSpaceStats {
+  copies: number;
+  blobs: number;
+  blobBytes: number;
+  copyBytes: number;
+  spaceBytes: number;
 }
 
 export interface HealthResult {

@@ -188,6 +188,8 @@ export class Shard extends Cluster implements RemoteLinks {
   snapshot(): ShardStats {
     let typed = 0;
     for (const n of this.nodes) if (n) typed += n.table.bytes;
+    const space = this.recordSpace;
+    typed += space.allocatedBytes;
     const s = this.stats;
     return {
       shard: this.index,
@@ -205,6 +207,7 @@ export class Shard extends Cluster implements RemoteLinks {
       busyMs: this.busyMs,
       heapUsed: getHeapStatistics().used_heap_size,
       typedArrayBytes: typed,
+      records: { copies: space.copies, blobs: space.blobs, blobBytes: space.blobBytes, copyBytes: space.copyBytes, spaceBytes: space.allocatedBytes },
       ...(s.sourcesReplies > 0 ? { sourcesReplies: { count: s.sourcesReplies, bytes: s.sourcesReplyBytes, maxBytes: s.sourcesReplyMaxBytes } } : {}),
       ...(s.findSourcesReceived.length > 0 ? { findSourcesReceived: receivedPairs(s.findSourcesReceived, this.index, this.shards) } : {}),
     };
