@@ -14,6 +14,7 @@ import { benchCodec } from '../../bench/codec.bench.js';
 import { benchCore } from '../../bench/core.bench.js';
 import { benchMemory } from '../../bench/memory.bench.js';
 import { benchRing } from '../../bench/ring.bench.js';
+import { benchRecordMemory, benchRecordStore } from '../../bench/record-store.bench.js';
 
 export const BENCH_USAGE = `Usage: kadswarm bench [--quick] [--json FILE]
    or: npm run bench -- [--quick] [--json FILE]   (in a checkout: builds first)
@@ -47,6 +48,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
     ['core', () => benchCore({ time })],
     ['codec', () => benchCodec({ time })],
     ['ring', () => benchRing({ scale: quick ? 0.2 : 1 })],
+    ['records', () => benchRecordStore({ time })],
   ];
   const rows: Array<{ group: string; name: string; opsPerSec: number }> = [];
   for (const [group, run] of groups) {
@@ -71,9 +73,14 @@ export async function benchCommand(argv: string[]): Promise<number> {
     ),
   );
   console.log(`Budget ${formatBytes(mem.budgetBytes)} per node with ~250 contacts: ${verdict}`);
+  const recMem = benchRecordMemory(quick ? { lo: 1000, hi: 3000, repeats: 1 } : {});
+  console.log(
+    `Record copies (20 replicas of each 100-byte put over 2,000 stores, slope ${recMem.puts[0]} -> ${recMem.puts[1]} puts): ` +
+      `${fmt(recMem.before, 0)} B per copy before (Map), ${fmt(recMem.after, 0)} B after (RecordSpace)`,
+  );
 
   if (values.json) {
-    writeFileSync(values.json, JSON.stringify({ machine, quick, rows, memory: mem }, null, 2) + '\n');
+    writeFileSync(values.json, JSON.stringify({ machine, quick, rows, memory: mem, recordMemory: recMem }, null, 2) + '\n');
     process.stderr.write(`wrote ${values.json}\n`);
   }
   return 0;

@@ -12,12 +12,13 @@ import { UsageError } from './flags.js';
 /**
  * Conservative figures from measured runs (BENCHMARKS.md): a joined node with a full table is
  * 4.7–5.3 KB of JS heap + typed arrays in a stress run and 7.9 KB in the largest churn run; each
- * stored replica adds ~0.7 KB (18,965 B per node after a 10,000-node run with 10,000 keys × 20
- * replicas, against 4,685 B after the join). The process and each worker thread cost about
- * 0.4 GiB together at 10,000 nodes (RSS 0.61 GiB).
+ * stored replica adds ~80 B since records live in a shard's RecordSpace (a row of integers per
+ * copy, a value's bytes once per shard: 74 B per copy in `npm run bench`, 79 B in a 2,000-node
+ * stress run; it was ~0.7 KB with an object per copy). The process and each worker thread cost
+ * about 0.4 GiB together at 10,000 nodes (RSS 0.61 GiB).
  */
 export const BYTES_PER_NODE = 8 * 1024;
-export const BYTES_PER_REPLICA = 800;
+export const BYTES_PER_REPLICA = 128;
 export const BASE_BYTES = 256 * 1024 * 1024;
 export const BYTES_PER_WORKER = 64 * 1024 * 1024;
 /** The share of the machine's memory a run may plan to use; the rest is for the OS and everything else. */

@@ -8,8 +8,8 @@ import { hashesTo } from './content-check.js';
 import type { DropReason } from './events.js';
 import { MessageType, StoreCode, type FindNode, type FindValue, type Ping, type Request, type SignedPart, type Store, type Value } from './messages.js';
 import type { NodeState } from './node-state.js';
-import { RecordStore, StoreOutcome, keyString } from './records.js';
-import { publisherGroup, sameBytes, wellFormed } from './signed.js';
+import { RecordStore, StoreOutcome } from './records.js';
+import { publisherGroup, wellFormed } from './signed.js';
 import { cacheScale, closestTo, closestWithin } from './table-select.js';
 import { TimerKind, replicationDelay } from './timers.js';
 import { valueBytesMax } from './wire-sizes.js';
@@ -51,19 +51,21 @@ function answerFindNode(s: NodeState, from: number, msg: FindNode, budget: numbe
 }
 
 function answerFindValue(s: NodeState, from: number, msg: FindValue, now: number, budget: number): void {
-  const r = s.records?.get(keyString(msg.key), now);
+  const c = s.records ? s.records.find(msg.key, now) : -1;
   const token = tokenFor(s, from, now);
-  if (r && (budget === Infinity || valueBytesMax(r.value.length, !!r.signed) <= budget)) {
-    if (r.cached) s.event({ type: 'cache-hit', key: msg.key });
+  const sp = s.records?.space;
+  const signed = c >= 0 ? sp!.signedOf(c) : null;
+  if (c >= 0 && (budget === Infinity || valueBytesMax(sp!.valueLength(c), !!signed) <= budget)) {
+    if (sp!.cached(c)) s.event({ type: 'cache-hit', key: msg.key });
     const reply: Value = {
       type: MessageType.Value,
       rpc: msg.rpc,
-      value: r.value,
-      version: r.version,
-      ttl: r.expiresAt - now,
+      value: sp!.valueOf(c), // a view of the store's bytes, which are never rewritten in place
+      version: sp!.version(c),
+      ttl: sp!.expiresAt(c) - now,
     };
     if (token) reply.token = token;
-    if (r.signed) reply.signed = r.signed;
+    if (signed) reply.signed = signed;
     s.send(from, reply);
   } else {
     sendNodes(s, from, msg.rpc, msg.key, budget, token);
@@ -124,11 +126,13 @@ export function accept(
     s.drop('store-not-content-addressed');
     return StoreCode.NotContentAddressed;
   }
-  if (!s.records) s.records = new RecordStore({ maxRecords: c.maxRecords, maxBytes: c.maxStoreBytes, sourceShare: c.storeSourceShare });
+  if (!s.records) s.records = new RecordStore({ maxRecords: c.maxRecords, maxBytes: c.maxStoreBytes, sourceShare: c.storeSourceShare }, s.recordSpace ?? undefined);
   if (signed) {
-    const held = s.records.get(keyString(key), now);
-    const refresh = held?.signed && held.version === version && sameBytes(held.value, value);
-    const older = held?.signed && !refresh && version <= held.version;
+    const sp = s.records.space;
+    const held = s.records.find(key, now);
+    const heldSigned = held >= 0 && sp.signedOf(held) !== null;
+    const refresh = heldSigned && sp.version(held) === version && sp.sameValue(held, value);
+    const older = heldSigned && !refresh && version <= sp.version(held);
     if (!refresh && !older && !(wellFormed(signed) && s.verifier?.verify(key, value, version, signed))) {
       s.drop('store-bad-signature');
       return StoreCode.BadSignature;

@@ -50,9 +50,10 @@ export function handOverTo(s: NodeState, peer: number, now: number): void {
   const n = s.table.closest(ids, selfAt, k, out, peer);
   if (n >= k && compareDistance(ids, peerAt, out[k - 1]! * ID_WORDS, ids, selfAt) >= 0) return;
   let queued = false;
-  for (const r of records.map.values()) {
-    if (r.cached || r.expiresAt <= now) continue;
-    writeIdWords(r.key, key, 0);
+  const sp = records.space;
+  for (let c = records.first(); c >= 0; c = records.next(c)) {
+    if (sp.cached(c) || sp.expiresAt(c) <= now) continue;
+    writeIdWords(sp.keyOf(c), key, 0);
     const m = s.table.closest(key, 0, k, out, peer);
     // This node is the closest known to the key (the newcomer left out)…
     if (m > 0 && compareDistance(ids, out[0]! * ID_WORDS, selfAt, key, 0) < 0) continue;
@@ -63,7 +64,7 @@ export function handOverTo(s: NodeState, peer: number, now: number): void {
     const q = (s.handOver ??= new HandOverQueue(perSecond, now));
     if (q.peers.length >= perSecond * QUEUE_SECONDS) break;
     q.peers.push(peer);
-    q.records.push(r);
+    q.records.push(records.recordAt(c)); // a snapshot: the row may go before the budget allows the STORE
     queued = true;
   }
   if (queued) drainHandOvers(s, now);

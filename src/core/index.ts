@@ -55,3 +55,5 @@ export { MessageType, type Message, type Reply, type Request } from './messages.
 export { PeerIds } from './peers.js';
 export { Random, deriveSeed } from './random.js';
 export { RoutingTable } from './routing-table.js';
+export { RecordSpace } from './record-space.js';
+export { COPY_METADATA_BYTES } from './records.js';

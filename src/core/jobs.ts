@@ -40,10 +40,12 @@ export function replicate(s: NodeState, now: number): void {
   s.setTimer(TimerKind.Replicate, now + replicationDelay(s.config, s.rng));
   replicateSources(s, now);
   if (!s.records) return;
-  for (const r of s.records.map.values()) {
-    if (r.cached || r.expiresAt <= now || now - r.storedAt < s.config.replicateMs) continue;
-    r.storedAt = now;
-    storeAtClosest(s, r.key, r.value, r.version, r.expiresAt - now, now, null, r.signed);
+  const store = s.records;
+  const sp = store.space;
+  for (let c = store.first(); c >= 0; c = store.next(c)) {
+    if (sp.cached(c) || sp.expiresAt(c) <= now || now - sp.storedAt(c) < s.config.replicateMs) continue;
+    store.touch(c, now);
+    storeAtClosest(s, sp.keyOf(c), sp.valueOf(c), sp.version(c), sp.expiresAt(c) - now, now, null, sp.signedOf(c));
   }
 }
 

@@ -13,6 +13,7 @@ import type { PeerIds } from './peers.js';
 import type { SignedPart } from './messages.js';
 import type { Random } from './random.js';
 import type { RecordStore } from './records.js';
+import type { RecordSpace } from './record-space.js';
 import type { RoutingTable } from './routing-table.js';
 import type { SourceStore } from './sources.js';
 import { RequestTable } from './rpc-table.js';
@@ -44,6 +45,8 @@ export interface PublishedSource {
 export class NodeState extends RequestTable<Run> {
   /** Created with the first record / the first put (most swarm nodes hold few). */
   records: RecordStore | null = null;
+  /** Where the record store keeps its rows: the host's shared space (a swarm shard's), or null for one of its own. */
+  recordSpace: RecordSpace | null = null;
   published: Map<string, Published> | null = null;
   /** The sources kind (sources.ts): values held, and own values republished. */
   sources: SourceStore | null = null;

@@ -31,6 +31,7 @@ import type { SourceStore } from './sources.js';
 import { PeerIds } from './peers.js';
 import { Random } from './random.js';
 import type { RecordStore } from './records.js';
+import type { RecordSpace } from './record-space.js';
 import { RoutingTable } from './routing-table.js';
 import { handleMessage, requestTimedOut } from './peer-input.js';
 import { Pending, Purpose } from './rpc-table.js';
@@ -217,6 +218,14 @@ export class KadNode {
    */
   putSigned(key: Uint8Array, value: Uint8Array, seq: number, signed: SignedPart, now: number, op = 0): void {
     ops.put(this.s, key, value, now, op, seq, signed);
+  }
+
+  /**
+   * Where this node's records live: a space the host shares between the nodes of one thread
+   * (record-space.ts), set before the first record arrives; unset, the node makes its own.
+   */
+  set recordSpace(space: RecordSpace | null) {
+    this.s.recordSpace = space;
   }
 
   /** The host's signature checker for signed records (none: every signed record is refused). */

@@ -35,10 +35,13 @@ export function findNode(s: NodeState, target: Uint8Array, now: number, op: numb
 
 /** FIND_VALUE: ends at the first value, then caches it on the closest node that did not return it. */
 export function get(s: NodeState, key: Uint8Array, now: number, op: number): void {
-  const local = s.records?.get(keyString(key), now);
-  if (local) {
-    const result: GetResult = { found: true, value: local.value, version: local.version, depth: 0, rpcs: 0, timeouts: 0, timeoutWait: 0, duration: 0, responded: 0 };
-    if (local.signed) result.signed = local.signed;
+  const held = s.records ? s.records.find(key, now) : -1;
+  if (held >= 0) {
+    const sp = s.records!.space;
+    // A copy: the caller owns its result, the store's bytes stay the store's.
+    const result: GetResult = { found: true, value: sp.valueOf(held).slice(), version: sp.version(held), depth: 0, rpcs: 0, timeouts: 0, timeoutWait: 0, duration: 0, responded: 0 };
+    const signed = sp.signedOf(held);
+    if (signed) result.signed = signed;
     done(s, { type: 'done', op, kind: 'get', result });
     return;
   }

@@ -15,12 +15,18 @@
  * — the host's group key for the sender (/24 IPv4, /64 IPv6; the node index in the swarm), or
  * a signed record's publisher key — may hold `sourceShare` of either. A full store evicts the
  * oldest record of the group holding the most bytes. A STORE of a record already held
- * (replication, refresh) costs nothing. Keys are 20-byte strings (one char per byte) so a Map
- * can index them; the Map's order is arrival order, so the first record of a group is its oldest.
+ * (replication, refresh) costs nothing. The store's order is arrival order, so the first record
+ * of a group is its oldest.
+ *
+ * Where the bytes live: in a RecordSpace (record-space.ts) — rows of integers over interned
+ * key ‖ value bytes — which the host may share between the nodes of one thread (the swarm's
+ * shard does: the k replicas of a put in one shard hold its bytes once); by default each store
+ * makes its own. Records are found by key bytes (a hash of them), not by a key string.
  */
 import type { SignedPart } from './messages.js';
-import { sameBytes } from './signed.js';
+import { RecordSpace, keyHash } from './record-space.js';
 
+/** One record as a plain object: what `get`/`recordAt` materialise from the store's rows (a snapshot, not a live view). */
 export interface StoredRecord {
   key: Uint8Array;
   value: Uint8Array;
@@ -73,27 +79,59 @@ export function keyString(key: Uint8Array): string {
   return String.fromCharCode.apply(null, key as unknown as number[]);
 }
 
-/** Records and bytes one quota group holds. */
-interface Usage {
+function keyBytes(k: string): Uint8Array {
+  const b = new Uint8Array(k.length);
+  for (let i = 0; i < k.length; i++) b[i] = k.charCodeAt(i);
+  return b;
+}
+
+/**
+ * Logical bytes one record copy takes as stored, beside its key and value: the metadata row
+ * (blob ref, owner, key hash, list links, flags: 6 × 4; group, version, expiry, storedAt: 4 × 8)
+ * and its index slot at half load (2 × 4). The report prints key + value + this per copy.
+ */
+export const COPY_METADATA_BYTES = 64;
+
+export interface Usage {
   records: number;
   bytes: number;
 }
 
+/** `map` as it was (a Map by key string), for readers that list or probe the records. */
+export interface RecordsView {
+  readonly size: number;
+  has(k: string): boolean;
+  get(k: string): StoredRecord | undefined;
+  values(): IterableIterator<StoredRecord>;
+}
+
 export class RecordStore {
-  readonly map = new Map<string, StoredRecord>();
-  private readonly usage = new Map<number, Usage>();
-  private totalBytes = 0;
   readonly limits: StoreLimits;
   /** Records evicted to make room, since the store was made. */
   evicted = 0;
+  readonly space: RecordSpace;
+  private readonly owner: number;
+  private head = -1;
+  private tail = -1;
+  private count = 0;
+  private totalBytes = 0;
+  /**
+   * Whether per-group usage is kept (in the space's usage rows). A group can only be over its
+   * share once the whole store is past that share, and eviction only happens past it too, so
+   * below it nothing is kept (a swarm node's 20 copies from 20 senders cost no usage rows); the
+   * first insert past it counts the records held once and keeps the rows from then on.
+   */
+  private tracking = false;
 
-  /** A number is maxRecords alone (no byte cap, no share). */
-  constructor(limits: StoreLimits | number) {
+  /** A number is maxRecords alone (no byte cap, no share). `space`: where the rows live (a fresh one by default). */
+  constructor(limits: StoreLimits | number, space: RecordSpace = new RecordSpace()) {
     this.limits = typeof limits === 'number' ? { maxRecords: limits, maxBytes: Infinity, sourceShare: 1 } : limits;
+    this.space = space;
+    this.owner = space.newOwner();
   }
 
   get size(): number {
-    return this.map.size;
+    return this.count;
   }
 
   /** Bytes charged for the records held (recordBytes summed); never above limits.maxBytes. */
@@ -103,17 +141,92 @@ export class RecordStore {
 
   /** Records and bytes charged to `group`. */
   usageOf(group: number): Usage {
-    return this.usage.get(group) ?? { records: 0, bytes: 0 };
+    if (this.tracking) return { records: this.space.usageRecords(this.owner, group), bytes: this.space.usageBytes(this.owner, group) };
+    const use = { records: 0, bytes: 0 };
+    for (let c = this.head; c >= 0; c = this.space.nextOf(c)) {
+      if (this.space.groupOf(c) !== group) continue;
+      use.records++;
+      use.bytes += this.bytesOf(c);
+    }
+    return use;
   }
 
-  /** The live record for key, or undefined (expired ones are removed on the way). */
-  get(k: string, now: number): StoredRecord | undefined {
-    const r = this.map.get(k);
-    if (r && r.expiresAt <= now) {
-      this.remove(k, r);
-      return undefined;
+  /** What row c is charged (recordBytes of its value and signature). */
+  private bytesOf(c: number): number {
+    const sig = this.space.signedOf(c);
+    return RECORD_OVERHEAD_BYTES + 20 + this.space.valueLength(c) + (sig ? sig.publicKey.length + sig.salt.length + sig.signature.length : 0);
+  }
+
+  /** Starts keeping per-group usage: charges every record held once. */
+  private track(): void {
+    if (this.tracking) return;
+    this.tracking = true;
+    for (let c = this.head; c >= 0; c = this.space.nextOf(c)) this.space.charge(this.owner, this.space.groupOf(c), 1, this.bytesOf(c));
+  }
+
+  // ---- rows: iterate with `for (let c = store.first(); c >= 0; c = store.next(c))` (take next before removing)
+
+  first(): number {
+    return this.head;
+  }
+  next(c: number): number {
+    return this.space.nextOf(c);
+  }
+
+  /** The live copy of key (its row), or -1; an expired one is removed on the way. */
+  find(key: Uint8Array, now: number): number {
+    const c = this.space.find(this.owner, key, keyHash(key));
+    if (c >= 0 && this.space.expiresAt(c) <= now) {
+      this.remove(c);
+      return -1;
     }
-    return r;
+    return c;
+  }
+
+  /** Row c as a plain object. */
+  recordAt(c: number): StoredRecord {
+    const sp = this.space;
+    const signed = sp.signedOf(c);
+    const value = sp.valueOf(c);
+    return {
+      key: sp.keyOf(c),
+      value,
+      version: sp.version(c),
+      expiresAt: sp.expiresAt(c),
+      storedAt: sp.storedAt(c),
+      cached: sp.cached(c),
+      signed,
+      group: sp.groupOf(c),
+      bytes: recordBytes(value, signed),
+    };
+  }
+
+  /** The live record for key (a key string, see keyString), or undefined (expired ones are removed on the way). */
+  get(k: string, now: number): StoredRecord | undefined {
+    const c = this.find(keyBytes(k), now);
+    return c < 0 ? undefined : this.recordAt(c);
+  }
+
+  /** The records by key string, in arrival order (materialised on read). */
+  get map(): RecordsView {
+    const store = this;
+    return {
+      get size() {
+        return store.count;
+      },
+      has: (k) => store.space.find(store.owner, keyBytes(k)) >= 0,
+      get: (k) => {
+        const c = store.space.find(store.owner, keyBytes(k));
+        return c < 0 ? undefined : store.recordAt(c);
+      },
+      *values() {
+        for (let c = store.head; c >= 0; ) {
+          const n = store.space.nextOf(c);
+          yield store.recordAt(c);
+          c = n;
+        }
+      },
+    };
   }
 
   /**
@@ -132,45 +245,61 @@ export class RecordStore {
     signed: SignedPart | null = null,
     signedGroup = group,
   ): StoreOutcome {
-    const k = keyString(key);
-    const old = this.get(k, now);
+    const old = this.find(key, now);
     const charge = signed ? signedGroup : group;
-    if (old) {
-      if (old.signed) {
+    if (old >= 0) {
+      const sp = this.space;
+      const oldVersion = sp.version(old);
+      if (sp.signedOf(old)) {
         if (!signed) return StoreOutcome.Conflict;
-        if (version < old.version || (version === old.version && !sameBytes(value, old.value))) return StoreOutcome.OlderVersion;
-        if (version === old.version) return this.refresh(old, version, expiresAt, cached, now);
+        if (version < oldVersion || (version === oldVersion && !sp.sameValue(old, value))) return StoreOutcome.OlderVersion;
+        if (version === oldVersion) return this.refresh(old, version, expiresAt, cached, now);
       } else if (!signed) {
-        if (!sameBytes(value, old.value)) return StoreOutcome.Conflict;
+        if (!sp.sameValue(old, value)) return StoreOutcome.Conflict;
         return this.refresh(old, version, expiresAt, cached, now);
       }
       // A newer signed record, or a signed one onto an unsigned squatter: it takes the place.
-      this.remove(k, old);
-      return this.insert(k, key, value, version, expiresAt, cached && old.cached, now, charge, signed, true);
+      const wasCached = sp.cached(old);
+      this.remove(old);
+      return this.insert(key, value, version, expiresAt, cached && wasCached, now, charge, signed, true);
     }
-    return this.insert(k, key, value, version, expiresAt, cached, now, charge, signed, false);
+    return this.insert(key, value, version, expiresAt, cached, now, charge, signed, false);
   }
 
   /** Removes expired records; returns the earliest expiry left (Infinity when empty). */
   sweep(now: number): number {
     let next = Infinity;
-    for (const [k, r] of this.map) {
-      if (r.expiresAt <= now) this.remove(k, r);
-      else if (r.expiresAt < next) next = r.expiresAt;
+    const sp = this.space;
+    for (let c = this.head; c >= 0; ) {
+      const n = sp.nextOf(c);
+      const t = sp.expiresAt(c);
+      if (t <= now) this.remove(c);
+      else if (t < next) next = t;
+      c = n;
     }
     return next;
   }
 
-  private refresh(old: StoredRecord, version: number, expiresAt: number, cached: boolean, now: number): StoreOutcome {
-    old.storedAt = now;
-    if (version > old.version) old.version = version;
-    if (expiresAt > old.expiresAt) old.expiresAt = expiresAt;
-    if (!cached) old.cached = false; // a replica STORE upgrades a cached copy, never the reverse
+  /** Drops every record (a node replaced by a fresh one gives its rows back to a shared space). */
+  clear(): void {
+    while (this.head >= 0) this.remove(this.head);
+  }
+
+  /** Marks row c as just STOREd (replication skips it for an interval). */
+  touch(c: number, now: number): void {
+    this.space.setStoredAt(c, now);
+  }
+
+  private refresh(c: number, version: number, expiresAt: number, cached: boolean, now: number): StoreOutcome {
+    const sp = this.space;
+    sp.setStoredAt(c, now);
+    if (version > sp.version(c)) sp.setVersion(c, version);
+    if (expiresAt > sp.expiresAt(c)) sp.setExpiresAt(c, expiresAt);
+    if (!cached) sp.setCached(c, false); // a replica STORE upgrades a cached copy, never the reverse
     return StoreOutcome.Refreshed;
   }
 
   private insert(
-    k: string,
     key: Uint8Array,
     value: Uint8Array,
     version: number,
@@ -182,42 +311,57 @@ export class RecordStore {
     replacing: boolean,
   ): StoreOutcome {
     const L = this.limits;
+    const sp = this.space;
     const bytes = recordBytes(value, signed);
-    const use = this.usageOf(group);
     // A replacement of a held key (a newer signed record) is that key's one place: no share check.
     // A share of 1 is no share: the whole store is one group's, and a full one evicts.
-    if (!replacing && L.sourceShare < 1 && (use.records + 1 > Math.max(1, Math.floor(L.maxRecords * L.sourceShare)) || use.bytes + bytes > L.maxBytes * L.sourceShare)) {
+    const shareRecords = Math.max(1, Math.floor(L.maxRecords * L.sourceShare));
+    if (!this.tracking && (this.count + 1 > shareRecords || this.totalBytes + bytes > L.maxBytes * L.sourceShare)) this.track();
+    // Not tracking: the whole store is within one share, so no group can pass it.
+    if (
+      !replacing &&
+      this.tracking &&
+      L.sourceShare < 1 &&
+      (sp.usageRecords(this.owner, group) + 1 > shareRecords || sp.usageBytes(this.owner, group) + bytes > L.maxBytes * L.sourceShare)
+    ) {
       return StoreOutcome.SourceOverQuota;
     }
     if (bytes > L.maxBytes || L.maxRecords === 0) return StoreOutcome.Full;
-    if (this.map.size >= L.maxRecords || this.totalBytes + bytes > L.maxBytes) this.sweep(now);
-    while (this.map.size >= L.maxRecords || this.totalBytes + bytes > L.maxBytes) {
+    if (this.count >= L.maxRecords || this.totalBytes + bytes > L.maxBytes) this.sweep(now);
+    while (this.count >= L.maxRecords || this.totalBytes + bytes > L.maxBytes) {
       if (!this.evictFromHeaviest()) return StoreOutcome.Full;
     }
-    this.map.set(k, { key, value, version, expiresAt, storedAt: now, cached, signed, group, bytes });
-    const u = this.usage.get(group);
-    if (u) {
-      u.records++;
-      u.bytes += bytes;
-    } else this.usage.set(group, { records: 1, bytes });
+    const c = sp.add(this.owner, this.tail, key, value, group, signed);
+    sp.setVersion(c, version);
+    sp.setExpiresAt(c, expiresAt);
+    sp.setStoredAt(c, now);
+    sp.setCached(c, cached);
+    if (this.head < 0) this.head = c;
+    this.tail = c;
+    this.count++;
+    if (this.tracking) sp.charge(this.owner, group, 1, bytes);
     this.totalBytes += bytes;
     return StoreOutcome.Stored;
   }
 
   /** OpenDHT's rule for a full store: the oldest record of the group holding the most bytes goes. */
   private evictFromHeaviest(): boolean {
+    const sp = this.space;
+    this.track();
     let heaviest = -1;
     let most = 0;
-    for (const [g, u] of this.usage) {
-      if (u.bytes > most) {
-        most = u.bytes;
+    for (let c = this.head; c >= 0; c = sp.nextOf(c)) {
+      const g = sp.groupOf(c);
+      const b = sp.usageBytes(this.owner, g);
+      if (b > most) {
+        most = b;
         heaviest = g;
       }
     }
     if (heaviest < 0) return false;
-    for (const [k, r] of this.map) {
-      if (r.group === heaviest) {
-        this.remove(k, r);
+    for (let c = this.head; c >= 0; c = sp.nextOf(c)) {
+      if (sp.groupOf(c) === heaviest) {
+        this.remove(c);
         this.evicted++;
         return true;
       }
@@ -225,12 +369,14 @@ export class RecordStore {
     return false;
   }
 
-  private remove(k: string, r: StoredRecord): void {
-    this.map.delete(k);
-    this.totalBytes -= r.bytes;
-    const u = this.usage.get(r.group)!;
-    u.records--;
-    u.bytes -= r.bytes;
-    if (u.records === 0) this.usage.delete(r.group);
+  private remove(c: number): void {
+    const sp = this.space;
+    if (this.head === c) this.head = sp.nextOf(c);
+    if (this.tail === c) this.tail = sp.prevOf(c);
+    const bytes = this.bytesOf(c);
+    if (this.tracking) sp.charge(this.owner, sp.groupOf(c), -1, -bytes);
+    this.totalBytes -= bytes;
+    this.count--;
+    sp.remove(c);
   }
 }

@@ -6,6 +6,7 @@
  */
 import { buildAdversaryReport, formatAdversaryReport, type AdversaryReport } from './adversary-report.js';
 import { resolveConfig } from '../core/config.js';
+import { COPY_METADATA_BYTES } from '../core/records.js';
 import { MESSAGE_TYPE_NAMES, MessageType } from '../core/messages.js';
 import type { StressResult } from '../swarm/stress-run.js';
 import type { MessageAccounts } from '../swarm/control.js';
@@ -84,7 +85,20 @@ export interface StressReport {
     handOvers: number;
     timeoutWaitMs: number;
   };
-  memory: { bytesPerNodeAtSpawn: number; bytesPerNodeAfterJoin: number; bytesPerNodeAfterRun: number; heapBytes: number; typedArrayBytes: number; rssBytes: number };
+  memory: {
+    bytesPerNodeAtSpawn: number;
+    bytesPerNodeAfterJoin: number;
+    bytesPerNodeAfterRun: number;
+    heapBytes: number;
+    typedArrayBytes: number;
+    rssBytes: number;
+    /**
+     * Record copies after the run, per node; the logical bytes of one copy as stored (key + value
+     * + COPY_METADATA_BYTES of metadata row and index); and what the shards' record spaces take in
+     * all per copy (the bytes of a value once per shard, however many replicas; slack included).
+     */
+    records: { copies: number; copiesPerNode: number; logicalBytesPerCopy: number; storedBytesPerCopy: number; distinctValues: number };
+  };
   /** `--workload files` only. */
   files?: FilesFigures;
   totalWallMs: number;
@@ -152,6 +166,7 @@ export function buildStressReport(r: StressResult, env: RunEnvironment): StressR
   let handOvers = 0;
   let heap = 0;
   let typed = 0;
+  const rec = { copies: 0, copyBytes: 0, spaceBytes: 0, blobs: 0 };
   for (const s of r.stats) {
     s.sent.forEach((c, t) => {
       if (c === 0 && t >= MessageType.AddSource) return; // the sources kind's types appear only when a workload used them
@@ -170,6 +185,12 @@ export function buildStressReport(r: StressResult, env: RunEnvironment): StressR
     handOvers += s.handOvers ?? 0;
     heap += s.heapUsed;
     typed += s.typedArrayBytes;
+    if (s.records) {
+      rec.copies += s.records.copies;
+      rec.copyBytes += s.records.copyBytes;
+      rec.spaceBytes += s.records.spaceBytes;
+      rec.blobs += s.records.blobs;
+    }
   }
   const runMs = r.phases.filter((p) => p.kind !== 'spawn').reduce((a, p) => a + p.wallMs, 0);
   let spawnBytes = 0;
@@ -268,6 +289,13 @@ export function buildStressReport(r: StressResult, env: RunEnvironment): StressR
       heapBytes: heap,
       typedArrayBytes: typed,
       rssBytes: r.rssBytes,
+      records: {
+        copies: rec.copies,
+        copiesPerNode: rec.copies / o.nodes,
+        logicalBytesPerCopy: rec.copies ? (rec.copyBytes + rec.copies * COPY_METADATA_BYTES) / rec.copies : NaN,
+        storedBytesPerCopy: rec.copies ? rec.spaceBytes / rec.copies : NaN,
+        distinctValues: rec.blobs,
+      },
     },
     ...(o.files ? { files: filesFigures(o.seed, o.nodes, o.files, r.phases, r.stats) } : {}),
     ...(r.adversary ? { adversary: buildAdversaryReport(r)! } : {}),
@@ -362,5 +390,12 @@ export function formatStressReport(rep: StressReport): string {
     `Memory per node (JS heap + typed arrays): ${fmt(m.bytesPerNodeAtSpawn, 0)} B at spawn (slope), ${fmt(m.bytesPerNodeAfterJoin, 0)} B after the join, ` +
       `${fmt(m.bytesPerNodeAfterRun, 0)} B after the run (records included); process RSS ${formatBytes(m.rssBytes)}`,
   );
+  const rc = m.records;
+  if (rc && rc.copies > 0) {
+    out.push(
+      `Records: ${fmt(rc.copies, 0)} copies (${fmt(rc.copiesPerNode, 1)} per node) of ${fmt(rc.distinctValues, 0)} distinct key-value blobs; logical bytes per record copy ${fmt(rc.logicalBytesPerCopy, 0)} B ` +
+        `(key + value + ${COPY_METADATA_BYTES} B metadata), stored ${fmt(rc.storedBytesPerCopy, 0)} B per copy (a shard holds a value's bytes once)`,
+    );
+  }
   return out.join('\n');
 }

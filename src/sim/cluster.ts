@@ -21,7 +21,7 @@ import type { PeerIds } from '../core/peers.js';
 import { Random, deriveSeed } from '../core/random.js';
 import type { Clock } from '../host/clock.js';
 import { HostLoop, type Done, type EventSink, type Outbox, type WakeQueue } from '../host/host-loop.js';
-import { KadNode, MESSAGE_REFUSALS, type DoneEvent, type NodeEvent } from '../core/index.js';
+import { KadNode, MESSAGE_REFUSALS, RecordSpace, type DoneEvent, type NodeEvent } from '../core/index.js';
 import { decodeInto, DecodeScratch, encodeMessageView, IndexContacts, type DecodeLimits } from '../wire/index.js';
 import type { AdversaryActor } from './adversary.js';
 import { ClusterSchedule, Due } from './cluster-schedule.js';
@@ -68,6 +68,8 @@ export class Cluster implements Outbox, WakeQueue, EventSink {
   readonly clock: Clock;
   readonly loop: HostLoop;
   readonly stats = new ClusterStats();
+  /** The rows and bytes of every record held by this thread's nodes (record-space.ts). */
+  readonly recordSpace = new RecordSpace();
   readonly trace: TraceHash | null;
   /** Observer of node events (the workload runner, the simulator's users); optional. */
   onEvent: ((node: KadNode, ev: Exclude<NodeEvent, DoneEvent>) => void) | null = null;
@@ -128,6 +130,9 @@ export class Cluster implements Outbox, WakeQueue, EventSink {
     const node = new KadNode(i, this.peers, this.config, new Random(deriveSeed(this.seed, i), 1), this.clock.now());
     // The real check: it costs only when a signed record arrives (the gateway's signed puts).
     node.verifier = ed25519Verifier;
+    // One record space for the thread: the replicas of a put held here share its bytes (record-space.ts).
+    node.recordSpace = this.recordSpace;
+    this.loop.nodes[slot]?.records?.clear(); // a node replaced by a fresh one gives its rows back
     this.loop.attach(slot, node);
     return node;
   }

@@ -179,11 +179,22 @@ export interface ShardStats {
   /** CPU milliseconds the shard's thread has run since it started (src/swarm/thread-cpu.ts); -1 when the platform does not say. */
   cpuMs?: number;
   heapUsed: number;
+  /** Routing tables' and the record space's typed arrays (ArrayBuffer memory heapUsed leaves out). */
   typedArrayBytes: number;
+  /** The shard's record space (record-space.ts): copies held, distinct blobs and their bytes, key + value summed per copy, typed-array bytes. */
+  records?: RecordSpaceStats;
   /** SOURCES replies sent: count, bytes on the wire summed, the largest (absent when none was sent). */
   sourcesReplies?: { count: number; bytes: number; maxBytes: number };
   /** FIND_SOURCES received per local node, as [node, count] pairs of the nodes that got any (hot-key load). */
   findSourcesReceived?: Array<[number, number]>;
+}
+
+export interface RecordSpaceStats {
+  copies: number;
+  blobs: number;
+  blobBytes: number;
+  copyBytes: number;
+  spaceBytes: number;
 }
 
 export interface HealthResult {

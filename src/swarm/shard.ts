@@ -221,6 +221,8 @@ export class Shard extends Cluster implements RemoteLinks {
   snapshot(cpuMs = threadCpuMs()): ShardStats {
     let typed = 0;
     for (const n of this.nodes) if (n) typed += n.table.bytes;
+    const space = this.recordSpace;
+    typed += space.allocatedBytes;
     const s = this.stats;
     return {
       shard: this.index,
@@ -239,6 +241,7 @@ export class Shard extends Cluster implements RemoteLinks {
       cpuMs: cpuMs >= 0 ? cpuMs - this.cpuAtStart - this.reportCpuMs : -1,
       heapUsed: getHeapStatistics().used_heap_size,
       typedArrayBytes: typed,
+      records: { copies: space.copies, blobs: space.blobs, blobBytes: space.blobBytes, copyBytes: space.copyBytes, spaceBytes: space.allocatedBytes },
       ...(s.sourcesReplies > 0 ? { sourcesReplies: { count: s.sourcesReplies, bytes: s.sourcesReplyBytes, maxBytes: s.sourcesReplyMaxBytes } } : {}),
       ...(s.findSourcesReceived.length > 0 ? { findSourcesReceived: receivedPairs(s.findSourcesReceived, this.index, this.shards) } : {}),
     };

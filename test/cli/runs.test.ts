@@ -147,7 +147,7 @@ describe('the memory check', () => {
     const r = await kadswarm(['stress', '--nodes', '5000000']);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^stress: a swarm of 5,000,000 nodes would need about \d+(\.\d)? GiB \(5,000,000 nodes × 8\.0 KiB \+ 100,000,000 stored replicas × 800 B \+ .*\), more than 90% of this machine's [\d.]+ GiB\. .*pass --force to start anyway\.\n$/);
+    expect(r.stderr).toMatch(/^stress: a swarm of 5,000,000 nodes would need about \d+(\.\d)? GiB \(5,000,000 nodes × 8\.0 KiB \+ 100,000,000 stored replicas × 128 B \+ .*\), more than 90% of this machine's [\d.]+ GiB\. .*pass --force to start anyway\.\n$/);
     expect(r.stderr).not.toMatch(/spawn/);
     expect(performance.now() - t0).toBeLessThan(10_000);
     for (const command of ['churn', 'serve']) {
