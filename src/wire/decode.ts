@@ -138,7 +138,9 @@ export function decodeInto(bytes: Uint8Array, out: DecodeScratch, contacts: Cont
     out.message = null;
     return m.reason;
   }
-  out.senderId.set(input.subarray(binAt[0]!, binAt[0]! + ID_BYTES));
+  const from = binAt[0]!;
+  const id = out.senderId;
+  for (let i = 0; i < ID_BYTES; i++) id[i] = input[from + i]!; // a loop: subarray() would be an object
   out.message = m;
   out.droppedContacts = 0;
   if (stagedList !== null && (m.type === MessageType.Nodes || m.type === MessageType.Sources)) {

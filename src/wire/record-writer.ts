@@ -3,8 +3,8 @@
  * msgpackr's Packr produces for the shared structures (structures.ts) — a
  * test compares both on thousands of messages — but without building an
  * object per message and walking msgpackr's structure transitions: encoding
- * was the costliest step of the swarm's per-message path. Decoding stays
- * with msgpackr.
+ * was the costliest step of the swarm's per-message path. Decoding is
+ * hand-written the same way (decode-fields.ts).
  *
  * msgpackr's choices reproduced here: a record is its id byte (0x40 + type)
  * followed by the values in structure order; a whole number in 0..2^32−1 is
