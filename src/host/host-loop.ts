@@ -35,6 +35,13 @@ export class HostLoop {
   readonly nodes: (KadNode | null)[];
   /** Slot → time of the one queued wake-up (Infinity: none); a later one is stale and does nothing. */
   private wakeAt: Float64Array;
+  /**
+   * Slot → time of the latest wake-up queued and not yet due, when an earlier one superseded it
+   * (Infinity: none). A node asking again for that time reuses the queued one instead of queueing
+   * a duplicate: without this, every node's far timer (refresh, replication) is queued afresh
+   * after each nearer wake-up, and the stale copies pile up in the queue (~25 per node after a run).
+   */
+  private lateAt: Float64Array;
   /** Operation token → its callback; tokens are never reused within a loop's life. */
   private readonly pending = new Map<number, Done<never>>();
   private nextOp = 1;
@@ -47,6 +54,7 @@ export class HostLoop {
   ) {
     this.nodes = new Array<KadNode | null>(capacity).fill(null);
     this.wakeAt = new Float64Array(capacity).fill(Infinity);
+    this.lateAt = new Float64Array(capacity).fill(Infinity);
   }
 
   /** Puts a node in a slot (a fresh one replaces the old: its queued wake-up no longer fires). */
@@ -55,6 +63,7 @@ export class HostLoop {
     while (this.nodes.length <= slot) this.nodes.push(null);
     this.nodes[slot] = node;
     this.wakeAt[slot] = Infinity;
+    this.lateAt[slot] = Infinity;
   }
 
   // ------------------------------------------------------------ inputs
@@ -73,6 +82,7 @@ export class HostLoop {
 
   /** A wake-up queued for `queuedAt` is due; it ticks the node unless an earlier request superseded it. */
   wake(slot: number, queuedAt: number, now: number): void {
+    if (this.lateAt[slot] === queuedAt) this.lateAt[slot] = Infinity;
     if (this.wakeAt[slot] !== queuedAt) return;
     this.wakeAt[slot] = Infinity;
     const node = this.nodes[slot];
@@ -164,9 +174,14 @@ export class HostLoop {
     const at = node.pollTimeout();
     if (at < Infinity) {
       const t = at > now ? at : now;
-      if (t < this.wakeAt[slot]!) {
+      const was = this.wakeAt[slot]!;
+      if (t < was) {
         this.wakeAt[slot] = t;
-        this.wakes.schedule(slot, t);
+        if (t === this.lateAt[slot]) this.lateAt[slot] = Infinity; // still queued: it fires at t
+        else {
+          if (was !== Infinity && was > now) this.lateAt[slot] = was; // superseded, still in the queue
+          this.wakes.schedule(slot, t);
+        }
       }
     }
     for (let ev = node.pollEvent(); ev !== null; ev = node.pollEvent()) {
@@ -194,5 +209,8 @@ export class HostLoop {
     const w = new Float64Array(n).fill(Infinity);
     w.set(this.wakeAt);
     this.wakeAt = w;
+    const l = new Float64Array(n).fill(Infinity);
+    l.set(this.lateAt);
+    this.lateAt = l;
   }
 }
