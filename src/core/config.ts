@@ -87,7 +87,17 @@ export interface KadConfig {
    * bootstrap at 30 % loss (51 % of exchanges lost) failing less than once in 40,000.
    */
   joinAttempts: number;
+  /**
+   * How a node joins (join.ts): 'paper' (§2.3: the self-lookup, then a full refresh lookup into
+   * every range farther than the nearest neighbour) or 'lean' (join-lean.ts: the self-lookup run
+   * to the 2k nearest, contacts in replies kept where a bucket has room, and only the ranges
+   * still short of k refreshed, each stopping once its bucket is full).
+   */
+  joinMode: JoinMode;
 }
+
+export type JoinMode = 'paper' | 'lean';
+export const JOIN_MODES: readonly JoinMode[] = ['paper', 'lean'];
 
 export const DEFAULT_CONFIG: Readonly<KadConfig> = Object.freeze({
   k: 20,
@@ -127,6 +137,7 @@ export const DEFAULT_CONFIG: Readonly<KadConfig> = Object.freeze({
   sourceReplyBytes: 1340,
   handOverPerSecond: 10,
   joinAttempts: 16,
+  joinMode: 'lean',
 });
 
 /** What a UDP node runs with unless told otherwise: every address checked, libtorrent's diversity limits. */
@@ -194,6 +205,7 @@ export function resolveConfig(partial: Partial<KadConfig> = {}): KadConfig {
   if (!(c.storeSourceShare > 0 && c.storeSourceShare <= 1)) throw new Error(`config: storeSourceShare must be in (0, 1], got ${c.storeSourceShare}`);
   int('handOverPerSecond', 0, 1e6);
   int('joinAttempts', 1, 64);
+  if (!JOIN_MODES.includes(c.joinMode)) throw new Error(`config: joinMode must be ${JOIN_MODES.join(' or ')}, got ${String(c.joinMode)}`);
   if (!(c.bucketPingIntervalMs >= 0) || !Number.isFinite(c.bucketPingIntervalMs)) {
     throw new Error(`config: bucketPingIntervalMs must be a non-negative number of milliseconds, got ${c.bucketPingIntervalMs}`);
   }

@@ -66,6 +66,7 @@ const EVERY_SETTING: KadConfig = {
   sourceReplyBytes: 1200,
   handOverPerSecond: 5,
   joinAttempts: 4,
+  joinMode: 'paper',
 };
 
 const dir = mkdtempSync(join(tmpdir(), 'kadswarm-runs-'));
