@@ -16,7 +16,7 @@ import { openEventLog } from './events.js';
 import { repeatStress, runLine, writeRepeatedOut } from './repeat.js';
 import { BITS_FLAG, EXIT, bitsFlag, UsageError, filesWorkloadFlags, choiceFlag, commandUsage, intFlag as int, latencyFlag, numberFlag, parseFlags, ratioFlag as ratio, resolveKad, type FlagSpecs } from './flags.js';
 import { checkMemory } from './memory-check.js';
-import { RUN_FLAGS } from './run-flags.js';
+import { joinFlag, RUN_FLAGS } from './run-flags.js';
 
 /** The flags of kadswarm stress: the parser and the --help lines (flags.ts). */
 const STRESS_FLAGS = {
@@ -49,6 +49,7 @@ const STRESS_FLAGS = {
   workload: RUN_FLAGS.workload,
   files: RUN_FLAGS.files,
   sources: RUN_FLAGS.sources,
+  join: RUN_FLAGS.join,
   'fault-shard': { type: 'string' },
   'fault-after': { type: 'string' },
   help: { type: 'boolean', short: 'h', help: 'this help' },
@@ -78,6 +79,7 @@ export async function stressCommand(argv: string[]): Promise<number> {
   const clock = choiceFlag('clock', values.clock, ['real', 'virtual'] as const);
   const network: NetworkModel = { latency: latencyFlag('latency', values.latency ?? (clock === 'virtual' ? '20-200ms' : '0')), loss: ratio('loss', values.loss), jitter: 0.1, seed };
   const zipf = numberFlag('zipf', values.zipf, 0);
+  const joinMode = joinFlag(values.join, 'stress');
   const cpuProfileDir = values['cpu-prof'] ? resolve(values['cpu-prof']) : undefined;
   const config = {
     // Real time on a loaded machine: a reply can wait behind thousands of messages, so timeouts start
@@ -97,6 +99,7 @@ export async function stressCommand(argv: string[]): Promise<number> {
     ...(values.k !== undefined ? { k: int('k', values.k, 1) } : {}),
     ...(values.alpha !== undefined ? { alpha: int('alpha', values.alpha, 1) } : {}),
     ...bitsFlag(values.bits),
+    ...(joinMode.mode ? { joinMode: joinMode.mode } : {}),
   };
   const resolved = resolveKad(config);
   const files = filesWorkloadFlags(values, nodes);

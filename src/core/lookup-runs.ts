@@ -99,10 +99,12 @@ function pump(s: NodeState, run: Run, now: number): void {
       run.finish(run, now);
       return;
     }
-    if (run.fillBucket && l.inflight <= 1 && !inTargetBucket(s, l.target, peer) && (answeredInside(s, run) || l.rpcs >= s.config.alpha)) {
+    if (run.fillBucket && l.inflight <= 1 && !inTargetBucket(s, l.target, peer) && (answeredInside(s, run) || l.rpcs > s.config.alpha)) {
       // A lean join's range refresh, one request at a time: every candidate inside the range has
       // answered (they sort before any outside it), so nothing is left to learn about the range;
-      // or nobody inside is known after α requests outside it (an empty range).
+      // or nobody inside is known after α requests outside it (an empty range). The peer just
+      // handed out is not asked: it does not count as an RPC.
+      l.rpcs--;
       l.finish();
       run.finish(run, now);
       return;
