@@ -22,8 +22,7 @@
  *   converged asked every node there.
  */
 import { ID_BITS, ID_WORDS } from './id.js';
-import type { Refresh } from './join.js';
-import { refreshTargets } from './join-ranges.js';
+import { refreshTargets, type Refresh } from './join-ranges.js';
 import type { JoinLookupOptions, Run } from './lookup-runs.js';
 import type { NodeState } from './node-state.js';
 import { leadingZeros } from './table-split.js';

@@ -2,8 +2,15 @@
  * The far ranges a join refreshes (join.ts explains which and why), and random IDs inside them.
  */
 import { ID_BITS, ID_WORDS } from './id.js';
+import type { JoinLookupOptions } from './lookup-runs.js';
 import type { NodeState } from './node-state.js';
 import { leadingZeros } from './table-split.js';
+
+/** One refresh lookup of a join: where it goes and, for a lean join, how it runs. */
+export interface Refresh {
+  target: Uint32Array;
+  options?: JoinLookupOptions;
+}
 
 /**
  * One random ID in every far range: `far`, the buckets beyond the nearest; `insideBucket0`, the

@@ -1,7 +1,9 @@
 /**
  * Joining (paper §2.3): a self-lookup through the bootstrap contacts, then a refresh lookup into
  * every range of the ID space farther than the nearest neighbour, so the newcomer's table holds
- * contacts at every distance and the nodes it asks learn of it.
+ * contacts at every distance and the nodes it asks learn of it. That is joinMode 'paper'; the
+ * default, 'lean' (join-lean.ts), keeps the same two steps and the same guarantee but runs the
+ * self-lookup to the 1.5k nearest and refreshes only the ranges it left short of k.
  *
  * Two things make it hold up where the plain recipe does not:
  * - Lost bootstrap exchanges: a self-lookup that nobody answered is tried again, seeded with the
@@ -18,10 +20,10 @@
 import { idToWords } from './id.js';
 import type { JoinResult } from './events.js';
 import { LookupKind } from './lookup.js';
-import { startLookup, type JoinLookupOptions, type Run } from './lookup-runs.js';
+import { startLookup, type Run } from './lookup-runs.js';
 import { leanRefreshes, leanSelfLookup } from './join-lean.js';
 import type { NodeState } from './node-state.js';
-import { refreshTargets } from './join-ranges.js';
+import { refreshTargets, type Refresh } from './join-ranges.js';
 import { TimerKind } from './timers.js';
 
 export { randomIdAtPrefix } from './join-ranges.js';
@@ -32,11 +34,6 @@ export { randomIdAtPrefix } from './join-ranges.js';
  */
 const MAX_BACKOFF_DOUBLINGS = 2;
 
-/** One refresh lookup of a join: where it goes and, for a lean join, how it runs. */
-export interface Refresh {
-  target: Uint32Array;
-  options?: JoinLookupOptions;
-}
 
 export function join(s: NodeState, bootstraps: number[], now: number, op: number): void {
   const boot = bootstraps.filter((b) => b !== s.self);
