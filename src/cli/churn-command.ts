@@ -16,7 +16,7 @@ import { BITS_FLAG, EXIT, bitsFlag, UsageError, filesWorkloadFlags, choiceFlag, 
 import { checkMemory } from './memory-check.js';
 import { DEFENCE_FLAGS, defenceConfig, subnetsFlag } from './defence-flags.js';
 import { ADVERSARY_FLAGS, adversarySpec } from './adversary-flags.js';
-import { RUN_FLAGS } from './run-flags.js';
+import { joinFlag, RUN_FLAGS } from './run-flags.js';
 import { phaseProgress } from './progress.js';
 
 /** The flags of kadswarm churn: the parser and the --help lines (flags.ts). */
@@ -41,7 +41,7 @@ const CHURN_FLAGS = {
   latency: { type: 'string', arg: 'L', default: '20-200ms', help: 'one-way latency, above zero: 20ms, 20-200ms, pareto:20-2000ms' },
   loss: { type: 'string', arg: 'P', default: '0', help: 'fraction of messages lost, 0..1' },
   seed: { type: 'string', arg: 'S', default: '1', help: 'the same seed gives the same run' },
-  join: { type: 'string', arg: 'protocol|oracle', default: 'protocol', help: 'oracle fills tables from the sorted IDs instead of running joins' },
+  join: RUN_FLAGS.join,
   finds: { type: 'string', arg: 'N', default: '0', help: 'FIND_NODE lookups for random targets (lookup cost), checked against the truth' },
   'replicate-every': { type: 'string', arg: 'T', help: 'replication interval (default 1h)' },
   'republish-every': { type: 'string', arg: 'T', help: 'republish interval (default 23h)' },
@@ -77,7 +77,7 @@ export async function churnCommand(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   const restart = choiceFlag('restart', values.restart, ['keep', 'fresh'] as const);
-  const joinMode = choiceFlag('join', values.join, ['protocol', 'oracle'] as const);
+  const joinChoice = joinFlag(values.join, 'churn');
   const getRate = numberFlag('get-rate', values['get-rate'], 0);
   const putRate = numberFlag('put-rate', values['put-rate'], 0);
   const finds = int('finds', values.finds, 0);
@@ -95,6 +95,7 @@ export async function churnCommand(argv: string[]): Promise<number> {
   };
   // The protocol settings: the file's, then the flags'; a sweep sets k and α per run.
   const kadConfig: Partial<KadConfig> = { ...kad };
+  if (joinChoice.mode) kadConfig.joinMode = joinChoice.mode;
   if (values.k !== undefined) kadConfig.k = int('k', values.k, 1);
   if (values.alpha !== undefined) kadConfig.alpha = int('alpha', values.alpha, 1);
   Object.assign(kadConfig, bitsFlag(values.bits), defenceConfig(values));
@@ -123,7 +124,7 @@ export async function churnCommand(argv: string[]): Promise<number> {
       ...(values['max-heap-mb'] ? { maxHeapMb: int('max-heap-mb', values['max-heap-mb'], 64) } : {}),
       params: {
         durationMs: duration('duration', values.duration ?? (values.sweep ? '2h' : finds > 0 ? '10m' : '6h')),
-        join: joinMode,
+        join: joinChoice.oracle ? 'oracle' : 'protocol',
         joinSpacingMs: 5,
         settleMs: 60 * SECOND,
         bootstraps: 1,

@@ -17,7 +17,7 @@ import { repeatStress, runLine, writeRepeatedOut } from './repeat.js';
 import { BITS_FLAG, EXIT, bitsFlag, UsageError, filesWorkloadFlags, choiceFlag, commandUsage, intFlag as int, latencyFlag, numberFlag, parseFlags, ratioFlag as ratio, resolveKad, type FlagSpecs } from './flags.js';
 import { checkMemory } from './memory-check.js';
 import { DEFENCE_FLAGS, defenceConfig, subnetsFlag } from './defence-flags.js';
-import { RUN_FLAGS } from './run-flags.js';
+import { joinFlag, RUN_FLAGS } from './run-flags.js';
 import { linksVersion } from './host-command.js';
 import { ADVERSARY_FLAGS, adversarySpec } from './adversary-flags.js';
 import { SWEEP_ADVERSARY_FLAGS, adversarySweep, sweepGrid } from './adversary-sweep.js';
@@ -58,6 +58,7 @@ const STRESS_FLAGS = {
   listen: { type: 'string', arg: 'ADDR', default: '0.0.0.0:7400', help: 'with --hosts: host:port the coordinator listens on (:0 picks a free port)' },
   ...ADVERSARY_FLAGS,
   ...SWEEP_ADVERSARY_FLAGS,
+  join: RUN_FLAGS.join,
   'fault-shard': { type: 'string' },
   'fault-after': { type: 'string' },
   help: { type: 'boolean', short: 'h', help: 'this help' },
@@ -87,6 +88,7 @@ export async function stressCommand(argv: string[]): Promise<number> {
   const clock = choiceFlag('clock', values.clock, ['real', 'virtual'] as const);
   const network: NetworkModel = { latency: latencyFlag('latency', values.latency ?? (clock === 'virtual' ? '20-200ms' : '0')), loss: ratio('loss', values.loss), jitter: 0.1, seed };
   const zipf = numberFlag('zipf', values.zipf, 0);
+  const joinMode = joinFlag(values.join, 'stress');
   const cpuProfileDir = values['cpu-prof'] ? resolve(values['cpu-prof']) : undefined;
   const config = {
     // Real time on a loaded machine: a reply can wait behind thousands of messages, so timeouts start
@@ -107,6 +109,7 @@ export async function stressCommand(argv: string[]): Promise<number> {
     ...(values.alpha !== undefined ? { alpha: int('alpha', values.alpha, 1) } : {}),
     ...bitsFlag(values.bits),
     ...defenceConfig(values),
+    ...(joinMode.mode ? { joinMode: joinMode.mode } : {}),
   };
   const resolved = resolveKad(config);
   const files = filesWorkloadFlags(values, nodes);

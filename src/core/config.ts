@@ -103,7 +103,17 @@ export interface KadConfig {
   idPuzzleBits: number;
   /** Immutable values must hash to their key (SHA-1 of the value): other STOREs are refused, other VALUE replies dropped. */
   contentAddressed: boolean;
+  /**
+   * How a node joins (join.ts): 'paper' (§2.3: the self-lookup, then a full refresh lookup into
+   * every range farther than the nearest neighbour) or 'lean' (join-lean.ts: the self-lookup run
+   * to the 2k nearest, contacts in replies kept where a bucket has room, and only the ranges
+   * still short of k refreshed, each stopping once its bucket is full).
+   */
+  joinMode: JoinMode;
 }
+
+export type JoinMode = 'paper' | 'lean';
+export const JOIN_MODES: readonly JoinMode[] = ['paper', 'lean'];
 
 export const DEFAULT_CONFIG: Readonly<KadConfig> = Object.freeze({
   k: 20,
@@ -150,6 +160,7 @@ export const DEFAULT_CONFIG: Readonly<KadConfig> = Object.freeze({
   idFromIp: false,
   idPuzzleBits: 0,
   contentAddressed: false,
+  joinMode: 'lean',
 });
 
 /** What a UDP node runs with unless told otherwise: every address checked, libtorrent's diversity limits. */
@@ -219,6 +230,7 @@ export function resolveConfig(partial: Partial<KadConfig> = {}): KadConfig {
   int('joinAttempts', 1, 64);
   if (![1, 2, 4, 8].includes(c.disjointPaths)) throw new Error(`config: disjointPaths must be 1, 2, 4 or 8, got ${c.disjointPaths}`);
   int('idPuzzleBits', 0, 32);
+  if (!JOIN_MODES.includes(c.joinMode)) throw new Error(`config: joinMode must be ${JOIN_MODES.join(' or ')}, got ${String(c.joinMode)}`);
   if (!(c.bucketPingIntervalMs >= 0) || !Number.isFinite(c.bucketPingIntervalMs)) {
     throw new Error(`config: bucketPingIntervalMs must be a non-negative number of milliseconds, got ${c.bucketPingIntervalMs}`);
   }

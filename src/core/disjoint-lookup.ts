@@ -69,7 +69,7 @@ export class DisjointPaths {
       const guard = new LookupGuard(s.config.restrictSearchIps, checkIds, claims, p);
       const path = p;
       // A path may end inside startLookup (nothing to ask): pathEnded waits until all have started.
-      const run = startLookup(s, this.kind, this.target, now, (r, t) => this.pathEnded(path, r, t), this.key, null, seeds, 1, guard, false);
+      const run = startLookup(s, this.kind, this.target, now, (r, t) => this.pathEnded(path, r, t), this.key, null, seeds, 1, undefined, guard, false);
       this.runs.push(run);
     }
     this.started = true;
@@ -129,6 +129,8 @@ export class DisjointPaths {
       seeded: 0,
       gather: null,
       timeoutScale: 1,
+      learn: false,
+      fillBucket: false,
       finish: this.finish,
       // Closest first over all paths, as the put's replica list expects.
       union: merged.results(answered).filter((h) => union.has(h)),

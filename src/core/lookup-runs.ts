@@ -11,15 +11,28 @@
  */
 import { hashesTo } from './content-check.js';
 import { LookupCost, LookupStep } from './events.js';
-import { readIdBytes } from './id.js';
+import { ID_WORDS, readIdBytes } from './id.js';
 import { Lookup, LookupKind, NEXT_FINISHED, NEXT_WAIT } from './lookup.js';
 import { MessageType, Reply, Request } from './messages.js';
 import { NodeState, Run, secondsSinceEpoch, type ShortlistRules, type SourceCollector } from './node-state.js';
 import { Pending, Purpose, request } from './rpc-table.js';
 import { guardFor } from './lookup-guard.js';
 import { offerClosest } from './table-select.js';
+import { learnContacts } from './join-learn.js';
 
 export type { Run } from './node-state.js';
+
+/** What a lean join (join-lean.ts) changes in its lookups; every other lookup runs with none of it. */
+export interface JoinLookupOptions {
+  /** Closest answers the lookup runs to (default k). */
+  want?: number;
+  /** Requests in flight (default α). */
+  alpha?: number;
+  /** Offer the contacts in replies to the table. */
+  learn?: boolean;
+  /** End the lookup once the bucket holding its target is full. */
+  fillBucket?: boolean;
+}
 
 export const IGNORE_RESULT: Run['finish'] = () => {};
 
@@ -38,12 +51,14 @@ export function startLookup(
   gather: SourceCollector | null = null,
   seeds?: readonly number[],
   timeoutScale = 1,
+  join?: JoinLookupOptions,
   guard: ShortlistRules | null = guardFor(s),
   /** Disjoint paths (disjoint-lookup.ts) seed their shortlists themselves: the table offers none here. */
   seedFromTable = true,
 ): Run {
   const k = s.config.k;
-  const lookup = new Lookup(kind, s.peers, target, 0, k, s.config.alpha, 2 * k, s.self);
+  const want = join?.want ?? k;
+  const lookup = new Lookup(kind, s.peers, target, 0, want, join?.alpha ?? s.config.alpha, want + k, s.self);
   if (seeds) for (const peer of seeds) if (guard) guard.offer(s, lookup, peer, 1); else lookup.add(peer, 1);
   const seeded = !seedFromTable ? 0 : guard ? guard.seed(s, lookup, k) : offerClosest(s, lookup, k);
   s.table.touchBucketFor(target, 0, secondsSinceEpoch(s, now));
@@ -63,6 +78,8 @@ export function startLookup(
     seeded,
     gather,
     timeoutScale,
+    learn: join?.learn === true,
+    fillBucket: join?.fillBucket === true,
     finish,
   };
   if (guard) run.guard = guard;
@@ -88,6 +105,16 @@ export function pump(s: NodeState, run: Run, now: number): void {
       run.finish(run, now);
       return;
     }
+    if (run.fillBucket && l.inflight <= 1 && !inTargetBucket(s, l.target, peer) && (answeredInside(s, run) || l.rpcs > s.config.alpha)) {
+      // A lean join's range refresh, one request at a time: every candidate inside the range has
+      // answered (they sort before any outside it), so nothing is left to learn about the range;
+      // or nobody inside is known after α requests outside it (an empty range). The peer just
+      // handed out is not asked: it does not count as an RPC.
+      l.rpcs--;
+      l.finish();
+      run.finish(run, now);
+      return;
+    }
     const msg: Request =
       l.kind === LookupKind.FindValue
         ? { type: MessageType.FindValue, rpc: 0, key: run.key }
@@ -98,6 +125,18 @@ export function pump(s: NodeState, run: Run, now: number): void {
     l.setDeadline(peer, request(s, peer, msg, Purpose.Lookup, now, run, null, run.timeoutScale));
     run.trace?.push({ t: now - run.startedAt, step: 'query', peer, depth: l.depthOf(peer), inflight: l.inflight });
   }
+}
+
+/** True when `peer` falls in the table bucket that holds `target`. */
+function inTargetBucket(s: NodeState, target: Uint32Array, peer: number): boolean {
+  const t = s.table;
+  return t.bucketForTarget(s.peers.words, peer * ID_WORDS) === t.bucketForTarget(target, 0);
+}
+
+/** True when the closest candidate that answered lies in the target's bucket. */
+function answeredInside(s: NodeState, run: Run): boolean {
+  const peer = run.lookup.closestSucceeded();
+  return peer >= 0 && inTargetBucket(s, run.lookup.target, peer);
 }
 
 /**
@@ -167,6 +206,13 @@ export function lookupAnswered(s: NodeState, p: Pending<Run>, msg: Reply, now: n
   if (msg.type === MessageType.Sources) run.gather?.firstPage(p.peer, msg.entries, msg.next, run.key, now);
   if (contacts) {
     run.trace?.push({ t: now - run.startedAt, step: 'reply', peer: p.peer, depth, learned: l.size - before, inflight: l.inflight });
+    if (run.learn) learnContacts(s, contacts, now);
+  }
+  if (run.fillBucket && s.table.bucketSize(s.table.bucketForTarget(l.target, 0)) >= s.config.k) {
+    // A lean join's range refresh: the range has its k contacts; more answers would add nothing to it.
+    l.finish();
+    run.finish(run, now);
+    return;
   }
   pump(s, run, now);
 }

@@ -125,6 +125,10 @@ export interface Run {
   gather: SourceCollector | null;
   /** Multiplies the timeout of its requests: 1, or 2^attempt for a retried join self-lookup. */
   timeoutScale: number;
+  /** A lean join's lookup (join-lean.ts): the contacts in its replies are offered to the table. */
+  learn: boolean;
+  /** A lean join's range refresh: the run ends as soon as the bucket holding its target is full. */
+  fillBucket: boolean;
   finish: (run: Run, now: number) => void;
   /** Shortlist rules (lookup-guard.ts) when a defence of issue 13 is on; absent otherwise. */
   guard?: ShortlistRules;

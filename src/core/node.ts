@@ -192,7 +192,7 @@ export class KadNode {
 
   // ------------------------------------------------------------ operations
 
-  /** Joins through the bootstrap contacts: self-lookup, then refresh of every bucket beyond the nearest neighbour. */
+  /** Joins through the bootstrap contacts: self-lookup, then refreshes of the far ranges (join.ts; joinMode picks the paper's or the lean one). */
   join(bootstraps: number[], now: number, op = 0): void {
     join(this.s, bootstraps, now, op);
   }

@@ -56,7 +56,7 @@ export interface StressReport {
   adversary?: AdversaryReport;
   meta: Record<string, unknown>;
   phases: Array<{ name: string; wallMs: number; count: number; opsPerSec: number }>;
-  join: { failed: number; wallMs: number; joinsPerSec: number; rpcs: Summary; latencyMs: Summary; histograms: Omit<Distributions, 'depth'> };
+  join: { mode: string; failed: number; wallMs: number; joinsPerSec: number; rpcs: Summary; latencyMs: Summary; histograms: Omit<Distributions, 'depth'> };
   lookups: { store: LookupPhase; get: LookupPhase; 'get-absent': LookupPhase; 'find-node': LookupPhase };
   findNode: { meanDepth: number; meanRpcs: number; reference: { depth: number; rpcs: number; note: string } | null; exact: number; checked: number; exactRatio: number };
   /**
@@ -64,7 +64,12 @@ export interface StressReport {
    * distribution of acknowledgements from other nodes (a put succeeds with ≥ 1 of them).
    */
   store: { meanReplicas: number; replicas: ReplicaFigures };
-  health: StressResult['health'] & { knowsNearestRatio: number };
+  /**
+   * Routing tables of the sampled nodes against the true k nearest (brute force over every ID):
+   * afterJoin right after the join phase, before the workload; afterRun (= knowsNearestRatio,
+   * the counts beside it) at the end.
+   */
+  health: StressResult['health'] & { knowsNearestRatio: number; afterJoin: number; afterRun: number; afterJoinKnowsNearest: number };
   traffic: {
     messages: number;
     byType: Record<string, number>;
@@ -240,6 +245,7 @@ export function buildStressReport(r: StressResult, env: RunEnvironment): StressR
     },
     phases: r.phases.map((p) => ({ name: p.name, wallMs: p.wallMs, count: p.count, opsPerSec: p.count / (p.wallMs / 1000) })),
     join: {
+      mode: resolved.joinMode,
       failed: join.joinFailed ?? 0,
       wallMs: join.wallMs,
       joinsPerSec: join.count / (join.wallMs / 1000),
@@ -257,7 +263,13 @@ export function buildStressReport(r: StressResult, env: RunEnvironment): StressR
       exactRatio: r.checked ? r.exactClosest / r.checked : NaN,
     },
     store: { meanReplicas: storeRows.stored.length ? replicas / storeRows.stored.length : NaN, replicas: replicaFigures(storeRows.acked, storeRows.stored, resolved.replicas, resolved.k) },
-    health: { ...r.health, knowsNearestRatio: r.health.sampled ? r.health.knowsNearest / r.health.sampled : NaN },
+    health: {
+      ...r.health,
+      knowsNearestRatio: ratio(r.health.knowsNearest, r.health.sampled),
+      afterJoin: ratio(r.healthAfterJoin.knowsNearest, r.healthAfterJoin.sampled),
+      afterRun: ratio(r.health.knowsNearest, r.health.sampled),
+      afterJoinKnowsNearest: r.healthAfterJoin.knowsNearest,
+    },
     traffic: {
       messages,
       byType,
@@ -314,6 +326,7 @@ export function cpuPerMessageUs(stats: ReadonlyArray<{ cpuMs?: number; delivered
   }
   return delivered > 0 ? (cpu * 1000) / delivered : null;
 }
+const ratio = (part: number, whole: number): number => (whole ? part / whole : NaN);
 
 const pct = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toFixed(2)}%` : 'n/a');
 
@@ -328,7 +341,7 @@ export function formatStressReport(rep: StressReport): string {
   if (virtual) out.push(`Virtual clock: times are virtual; trace hash ${String(rep.meta.traceHash)}, order-sensitive ${String(rep.meta.traceChain)} (the same seed gives the same hash for any worker count)`);
   out.push(formatTable(['phase', 'ops', virtual ? 'virtual s' : 'wall s', 'ops/s'], rep.phases.map((p) => [p.name, p.count, fmt(p.wallMs / 1000, 2), fmt(p.opsPerSec, 0)])));
   out.push('');
-  out.push(`Join: ${rep.join.failed} failed; RPCs per join mean ${fmt(rep.join.rpcs.mean, 1)} (p95 ${fmt(rep.join.rpcs.p95, 0)}); join latency p50 ${fmt(rep.join.latencyMs.p50, 1)} ms`);
+  out.push(`Join (${rep.join.mode}): ${rep.join.failed} failed; RPCs per join mean ${fmt(rep.join.rpcs.mean, 1)} (p95 ${fmt(rep.join.rpcs.p95, 0)}); join latency p50 ${fmt(rep.join.latencyMs.p50, 1)} ms`);
   out.push('');
   const cols = ['store', 'get', 'get-absent', 'find-node'] as const;
   const L = rep.lookups;
@@ -363,7 +376,8 @@ export function formatStressReport(rep: StressReport): string {
   out.push(formatReplicaLine(rep.store.replicas, rep.lookups.store.successRatio));
   const h = rep.health;
   out.push(
-    `Routing tables: ${h.knowsNearest}/${h.sampled} sampled nodes know all their true k nearest (${pct(h.knowsNearestRatio)}); ` +
+    `Routing tables: ${h.afterJoinKnowsNearest}/${h.sampled} sampled nodes know all their true k nearest right after the join (${pct(h.afterJoin)}), ` +
+      `${h.knowsNearest}/${h.sampled} after the run (${pct(h.knowsNearestRatio)}); ` +
       `${fmt(h.contacts / Math.max(1, h.nodes), 1)} contacts and ${fmt(h.buckets / Math.max(1, h.nodes), 1)} buckets per node; ${h.emptyBuckets} empty, ${h.fullBuckets} full buckets`,
   );
   out.push('');

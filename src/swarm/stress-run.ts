@@ -98,6 +98,8 @@ export interface StressResult {
   /** Shard counters and memory right after the join (after a full GC). */
   afterJoin: ShardStats[];
   health: HealthResult;
+  /** The same sample's tables right after the join phase, before the workload (issue 14: health.afterJoin). */
+  healthAfterJoin: HealthResult;
   /** The sampled nodes' tables one by one, ascending by node. */
   healthNodes: HealthNode[];
   stats: ShardStats[];
@@ -209,14 +211,22 @@ async function phases(swarm: Swarm, opts: StressOptions, observer: PhaseObserver
     );
   }
   const bootstraps = Array.from({ length: Math.min(opts.bootstraps, n) }, (_, i) => i);
+  // Drawn here, after the workload and before anything runs (the last draw from rng, as before).
+  const healthSample = sampleNodes(n, opts.healthSample, rng);
+  const tableHealth = async (): Promise<{ total: HealthResult; perShard: HealthResult[] }> => {
+    const perShard = await swarm.health(healthSample);
+    return { total: sumHealth(perShard), perShard };
+  };
   let afterJoin: ShardStats[];
+  let healthAfterJoin: HealthResult;
   let traceHash: string | undefined;
   let traceChain: string | undefined;
   if (opts.clock === 'virtual') {
-    ({ afterJoin, traceHash, traceChain } = await virtualPhases(swarm, opts, plan, phases, observer));
+    ({ afterJoin, traceHash, traceChain, healthAfterJoin } = await virtualPhases(swarm, opts, plan, phases, observer, async () => (await tableHealth()).total));
   } else {
     const joined = await timed('join', n - 1, () => joinSwarm(swarm, bootstraps, opts.joinConcurrency, (d) => observer.progress(d)));
     afterJoin = await swarm.stats(true);
+    healthAfterJoin = (await tableHealth()).total;
     phases.push({ name: 'join', kind: 'join', wallMs: joined.wallMs, count: n - 1, joinFailed: joined.value.failed, joinRpcs: joined.value.rpcs, joinDurations: joined.value.durations });
     for (const ph of plan) {
       const trace = ph.kind === 'put' || ph.kind === 'publish' ? 0 : opts.trace;
@@ -234,21 +244,8 @@ async function phases(swarm: Swarm, opts: StressOptions, observer: PhaseObserver
     if (truth.every((h, j) => got[j] === h)) exact++;
   }
 
-  // Routing-table health and counters.
-  const healthSample = sampleNodes(n, opts.healthSample, rng);
-  const perShard = await swarm.health(healthSample);
-  const health = perShard.reduce<HealthResult>(
-    (a, h) => ({
-      knowsNearest: a.knowsNearest + h.knowsNearest,
-      sampled: a.sampled + h.sampled,
-      emptyBuckets: a.emptyBuckets + h.emptyBuckets,
-      fullBuckets: a.fullBuckets + h.fullBuckets,
-      buckets: a.buckets + h.buckets,
-      contacts: a.contacts + h.contacts,
-      nodes: a.nodes + h.nodes,
-    }),
-    { knowsNearest: 0, sampled: 0, emptyBuckets: 0, fullBuckets: 0, buckets: 0, contacts: 0, nodes: 0 },
-  );
+  // Routing-table health after the run, and counters.
+  const { total: health, perShard } = await tableHealth();
   const stats = await swarm.stats(true);
   const adversary = advPlan ? await adversaryFigures(swarm, advPlan, opts.adversary!, phases, storers) : undefined;
   return {
@@ -258,6 +255,7 @@ async function phases(swarm: Swarm, opts: StressOptions, observer: PhaseObserver
     spawn: spawned.value,
     afterJoin,
     health,
+    healthAfterJoin,
     healthNodes: perShard.flatMap((h) => h.sampledNodes ?? []).sort((a, b) => a.node - b.node),
     stats,
     exactClosest: exact,
@@ -282,7 +280,8 @@ async function virtualPhases(
   plan: PlannedPhase[],
   phases: PhaseResult[],
   observer: PhaseObserver,
-): Promise<{ afterJoin: ShardStats[]; traceHash: string; traceChain: string }> {
+  tableHealth: () => Promise<HealthResult>,
+): Promise<{ afterJoin: ShardStats[]; traceHash: string; traceChain: string; healthAfterJoin: HealthResult }> {
   const n = opts.nodes;
   const k = opts.config.k;
   const windowMs = minLatency(opts.network);
@@ -300,6 +299,7 @@ async function virtualPhases(
   const joinSpacingMs = (2 * lookupMs) / opts.joinConcurrency;
   const joined = await run('join', n - 1, { ...base, join: 'protocol', joinSpacingMs, settleMs: drainMs });
   const afterJoin = await swarm.stats(true);
+  const healthAfterJoin = await tableHealth();
   const joinRpcs = new Float64Array(n - 1);
   const joinDurations = new Float64Array(n - 1);
   for (let i = 1; i < n; i++) {
@@ -329,7 +329,7 @@ async function virtualPhases(
   });
   // Shards keep their trace sums across runs, so the last run's figures cover the whole trace.
   const hash = ran.reduce((a, r) => (a + r.traceSum) >>> 0, 0);
-  return { afterJoin, traceHash: `${hash.toString(16).padStart(8, '0')}:${ran.reduce((a, r) => a + r.traceCount, 0)}`, traceChain: combineChains(ran.map((r) => r.traceChain)) };
+  return { afterJoin, healthAfterJoin, traceHash: `${hash.toString(16).padStart(8, '0')}:${ran.reduce((a, r) => a + r.traceCount, 0)}`, traceChain: combineChains(ran.map((r) => r.traceChain)) };
 }
 
 export function startCoordinator(h: HostsSpec, run: Parameters<typeof Coordinator.start>[1]): Promise<Coordinator> {
@@ -351,6 +351,22 @@ function shuffled(n: number, rng: Random): number[] {
     [a[i], a[j]] = [a[j]!, a[i]!];
   }
   return a;
+}
+
+/** The shards' health figures added up (the per-node rows stay with the shards'). */
+function sumHealth(perShard: HealthResult[]): HealthResult {
+  return perShard.reduce<HealthResult>(
+    (a, h) => ({
+      knowsNearest: a.knowsNearest + h.knowsNearest,
+      sampled: a.sampled + h.sampled,
+      emptyBuckets: a.emptyBuckets + h.emptyBuckets,
+      fullBuckets: a.fullBuckets + h.fullBuckets,
+      buckets: a.buckets + h.buckets,
+      contacts: a.contacts + h.contacts,
+      nodes: a.nodes + h.nodes,
+    }),
+    { knowsNearest: 0, sampled: 0, emptyBuckets: 0, fullBuckets: 0, buckets: 0, contacts: 0, nodes: 0 },
+  );
 }
 
 function sampleNodes(n: number, count: number, rng: Random): number[] {

@@ -10,8 +10,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError, bitsFlag, choiceFlag, durationFlag, filesWorkloadFlags, flagHelp, intFlag, latencyFlag, numberFlag, parseFlags, ratioFlag } from '../../src/cli/flags.js';
 import { closestName } from '../../src/core/names.js';
+import { joinFlag } from '../../src/cli/run-flags.js';
+import { resolveConfig } from '../../src/core/config.js';
 
 describe('flag parsers', () => {
+  it('--join: a joinMode for stress and churn, oracle for churn only, protocol (churn\'s old value) the default', () => {
+    expect(joinFlag('lean', 'stress')).toEqual({ mode: 'lean', oracle: false });
+    expect(joinFlag('paper', 'churn')).toEqual({ mode: 'paper', oracle: false });
+    expect(joinFlag('oracle', 'churn')).toEqual({ oracle: true });
+    expect(joinFlag('protocol', 'churn')).toEqual({ oracle: false });
+    expect(joinFlag(undefined, 'stress')).toEqual({ oracle: false });
+    expect(() => joinFlag('oracle', 'stress')).toThrow('--join oracle fills tables without joins: it is for kadswarm churn');
+    expect(() => joinFlag('fast', 'stress')).toThrow('--join must be one of lean, paper, oracle, got "fast"');
+    expect(resolveConfig().joinMode).toBe('lean');
+    expect(() => resolveConfig({ joinMode: 'quick' as never })).toThrow('config: joinMode must be paper or lean, got quick');
+  });
+
   it('integers: bounds, fractions, empty text and junk are refused with the flag named', () => {
     expect(intFlag('nodes', '10000', 1)).toBe(10000);
     expect(intFlag('seed', '-3')).toBe(-3);

@@ -72,6 +72,7 @@ const EVERY_SETTING: KadConfig = {
   idFromIp: true,
   idPuzzleBits: 4,
   contentAddressed: true,
+  joinMode: 'paper',
 };
 
 const dir = mkdtempSync(join(tmpdir(), 'kadswarm-runs-'));

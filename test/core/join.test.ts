@@ -20,14 +20,15 @@ function farHalf(net: SimNetwork, i: number): number {
 /**
  * Joins nodes 1..n-1 through node 0, 50 at a time (as SimNetwork.joinAll), and returns the
  * newcomers that had no far-half contact at the moment their join ended (later joiners fill
- * tables in, so the end of the whole run would hide it).
+ * tables in, so the end of the whole run would hide it), and the RPCs of each join.
  */
-function joinAndCheck(net: SimNetwork, n: number): { failed: number; lacking: number[] } {
+function joinAndCheck(net: SimNetwork, n: number): { failed: number; lacking: number[]; rpcs: number[] } {
   let next = 1;
   let active = 0;
   let done = 0;
   let failed = 0;
   const lacking: number[] = [];
+  const rpcs: number[] = [];
   const start = (): void => {
     while (active < 50 && next < n) {
       const i = next++;
@@ -35,6 +36,7 @@ function joinAndCheck(net: SimNetwork, n: number): { failed: number; lacking: nu
       net.cluster.join(i, [0], (r) => {
         if (!r.ok) failed++;
         if (farHalf(net, i) === 0) lacking.push(i);
+        rpcs.push(r.rpcs);
         active--;
         done++;
         start();
@@ -43,27 +45,58 @@ function joinAndCheck(net: SimNetwork, n: number): { failed: number; lacking: nu
   };
   start();
   net.run(() => done === n - 1);
-  return { failed, lacking };
+  return { failed, lacking, rpcs };
 }
 
-describe('joins fill the far half of the table', () => {
+/** Nodes whose table holds every one of their true k nearest (brute-force sort over all IDs). */
+function knowingAllNearest(net: SimNetwork, n: number): number {
+  const k = net.config.k;
+  let ok = 0;
+  for (let i = 0; i < n; i++) {
+    const truth = trueClosest(net.peers, range(n).filter((h) => h !== i), net.peers.idOf(i), k);
+    if (truth.every((h) => net.nodes[i]!.table.has(h))) ok++;
+  }
+  return ok;
+}
+
+const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+describe('joins fill the far half of the table, find the true neighbours, and keep lookups exact', () => {
+  // Mean RPCs per join, by network size and join mode, for the comparison after each pair.
+  const rpcsPerJoin = new Map<string, number>();
   for (const n of [201, 1001]) {
-    it(`every one of ${n - 1} newcomers has contacts in the far half after its join`, () => {
-      const net = new SimNetwork({ seed: 3, checkInvariants: false });
-      for (let i = 0; i < n; i++) net.addNode();
-      const { failed, lacking } = joinAndCheck(net, n);
-      expect(failed).toBe(0);
-      expect(lacking).toEqual([]);
-      // And lookups stay exact: 100 random targets from random nodes against a brute-force sort.
-      const rng = new Random(17);
-      let exact = 0;
-      for (let q = 0; q < 100; q++) {
-        const asker = rng.int(n);
-        const target = rng.bytes(20);
-        const got = net.findNode(asker, target).closest;
-        if (JSON.stringify(got) === JSON.stringify(trueClosest(net.peers, range(n).filter((h) => h !== asker), target, 20))) exact++;
-      }
-      expect(exact).toBe(100);
+    for (const joinMode of ['paper', 'lean'] as const) {
+      const claim = joinMode === 'lean' ? ', and ≥ 99 % of tables know their true k nearest right after the joins' : '';
+      it(`${n} nodes, ${joinMode} join: far-half contacts after every join, exact FIND_NODE for 200 lookups${claim}`, () => {
+        const net = new SimNetwork({ seed: 3, checkInvariants: false, config: { joinMode } });
+        for (let i = 0; i < n; i++) net.addNode();
+        const { failed, lacking, rpcs } = joinAndCheck(net, n);
+        expect(failed).toBe(0);
+        expect(lacking).toEqual([]);
+        rpcsPerJoin.set(`${n} ${joinMode}`, mean(rpcs));
+        // Right after the joins, before any lookup: the lean join is held to the paper's guarantee
+        // (measured: 100 % at both sizes; the paper's own join leaves ~93.5 %).
+        if (joinMode === 'lean') expect(knowingAllNearest(net, n) / n).toBeGreaterThanOrEqual(0.99);
+        // And lookups stay exact: 200 random targets from random nodes against a brute-force sort.
+        const rng = new Random(17);
+        let exact = 0;
+        for (let q = 0; q < 200; q++) {
+          const asker = rng.int(n);
+          const target = rng.bytes(20);
+          const got = net.findNode(asker, target).closest;
+          if (JSON.stringify(got) === JSON.stringify(trueClosest(net.peers, range(n).filter((h) => h !== asker), target, 20))) exact++;
+        }
+        expect(exact).toBe(200);
+      }, 600_000);
+    }
+    // Measured: 49.1 vs 121.9 RPCs per join on 1,001 nodes; 48.0 vs 82.6 on 201, where the
+    // paper's join has few far ranges to refresh (so the bound there is 1/1.5, not 1/2).
+    const bound = n > 1000 ? 2 : 1.5;
+    it(`${n} nodes: the lean join costs under 1/${bound} of the paper's RPCs per join`, () => {
+      const lean = rpcsPerJoin.get(`${n} lean`);
+      const paper = rpcsPerJoin.get(`${n} paper`);
+      if (lean === undefined || paper === undefined) throw new Error('run with the two join tests above (they measure the RPCs)');
+      expect(lean).toBeLessThan(paper / bound);
     });
   }
 

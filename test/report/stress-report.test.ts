@@ -5,7 +5,7 @@
  * Vega-Lite spec beside it.
  */
 import { describe, expect, it } from 'vitest';
-import { buildStressReport } from '../../src/report/stress-report.js';
+import { buildStressReport, formatStressReport } from '../../src/report/stress-report.js';
 import { stressHtml, stressPlots } from '../../src/report/stress-plots.js';
 import { emptyOpsResult } from '../../src/swarm/control.js';
 import type { PhaseResult, StressResult } from '../../src/swarm/stress-run.js';
@@ -47,6 +47,7 @@ function fakeResult(): StressResult {
     spawn: [{ nodes: 500, firstNodes: 50, bytesAtFirst: 1e5, bytesAtAll: 1e6 }],
     afterJoin: [shard],
     health: { knowsNearest: 9, sampled: 10, emptyBuckets: 0, fullBuckets: 0, buckets: 10, contacts: 100, nodes: 500 },
+    healthAfterJoin: { knowsNearest: 7, sampled: 10, emptyBuckets: 0, fullBuckets: 0, buckets: 10, contacts: 90, nodes: 500 },
     stats: [shard],
     exactClosest: 10,
     checked: 10,
@@ -59,6 +60,14 @@ const env = { version: '0.0.0', commit: 'test', node: 'v20', cores: 2, memoryByt
 const sum = (xs: Array<number[]>, at: number): number => xs.reduce((a, x) => a + x[at]!, 0);
 
 describe('stress report distributions', () => {
+  it('reports table health right after the join and after the run, apart, in the JSON and the text', () => {
+    const rep = buildStressReport(fakeResult(), env);
+    expect(rep.health.afterJoin).toBe(0.7);
+    expect(rep.health.afterRun).toBe(0.9);
+    expect(rep.health.afterJoinKnowsNearest).toBe(7);
+    expect(formatStressReport(rep)).toContain('Routing tables: 7/10 sampled nodes know all their true k nearest right after the join (70.00%), 9/10 after the run (90.00%)');
+  });
+
   const rep = buildStressReport(fakeResult(), env);
 
   it('the JSON histograms add up to the operation counts', () => {

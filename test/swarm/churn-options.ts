@@ -3,11 +3,11 @@
  * puts then gets), as options for runChurn. Shared by virtual.test.ts and the fault fixture,
  * which runs the same experiment with a shard failing in it.
  */
-import { MINUTE } from '../../src/core/config.js';
+import { MINUTE, type JoinMode } from '../../src/core/config.js';
 import { parseLatency } from '../../src/sim/network-model.js';
 import type { ChurnOptions } from '../../src/swarm/churn-run.js';
 
-export function churnOptions(over: { workers: number; seed: number; nodes?: number; churn?: boolean; replicate?: boolean; k?: number; minutes?: number }): ChurnOptions {
+export function churnOptions(over: { workers: number; seed: number; nodes?: number; churn?: boolean; replicate?: boolean; k?: number; minutes?: number; joinMode?: JoinMode }): ChurnOptions {
   return {
     nodes: over.nodes ?? 300,
     workers: over.workers,
@@ -21,6 +21,7 @@ export function churnOptions(over: { workers: number; seed: number; nodes?: numb
       republishMs: 120 * MINUTE,
       expireMs: 180 * MINUTE,
       refreshMs: 10 * MINUTE,
+      ...(over.joinMode ? { joinMode: over.joinMode } : {}),
     },
     network: { latency: parseLatency('20-200ms'), loss: 0, jitter: 0.1, seed: over.seed },
     params: {
