@@ -1,6 +1,6 @@
 /**
  * The kadswarm bin as a user runs it (compiled, dist/src/cli/main.js): a top-level help that lists
- * the seven commands and nothing else, --version alone on stdout, exit code 2 for an unknown command,
+ * the eight commands and nothing else, --version alone on stdout, exit code 2 for an unknown command,
  * and a --help for every command that starts with its own usage line.
  */
 import { readFileSync } from 'node:fs';
@@ -9,14 +9,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, assertFreshBuild } from '../swarm/dist.js';
 import { runBin } from './bin.js';
 
-const COMMANDS = ['stress', 'churn', 'load', 'serve', 'node', 'bench', 'compare'];
+const COMMANDS = ['stress', 'churn', 'load', 'serve', 'node', 'bench', 'host', 'compare'];
 
 const kadswarm = (...args: string[]): ReturnType<typeof runBin> => runBin(args);
 
 beforeAll(() => assertFreshBuild(['src/cli/main.js']));
 
 describe('kadswarm', () => {
-  it('with no arguments, --help or -h: lists exactly the seven commands, not one command\'s usage', async () => {
+  it('with no arguments, --help or -h: lists exactly the eight commands, not one command\'s usage', async () => {
     for (const args of [[], ['--help'], ['-h']]) {
       const r = await kadswarm(...args);
       expect(r.code, r.stderr).toBe(0);
@@ -38,7 +38,7 @@ describe('kadswarm', () => {
     const r = await kadswarm('strss', '--nodes', '10');
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe('kadswarm: unknown command "strss" (did you mean stress?); the commands are stress, churn, load, serve, node, bench, compare (kadswarm --help)\n');
+    expect(r.stderr).toBe('kadswarm: unknown command "strss" (did you mean stress?); the commands are stress, churn, load, serve, node, bench, host, compare (kadswarm --help)\n');
   });
 
   it.each(COMMANDS)('%s --help exits 0 and starts with its usage line', async (name) => {
