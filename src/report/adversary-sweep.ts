@@ -78,9 +78,10 @@ export function adversarySweepPlots(points: AdversarySweepPoint[]): Record<strin
   for (const attack of attacks) {
     const of = (d: number): AdversarySweepPoint[] => points.filter((p) => p.attack === attack && p.d === d).sort((a, b) => a.fraction - b.fraction);
     const targeted = attack === 'eclipse' || attack === 'poison';
-    const series = ds.flatMap((d) => [
-      { name: `d = ${d}`, points: of(d).map((p) => [p.fraction * 100, shownSuccess(p) * 100] as [number, number]) },
-      { name: `d = ${d} model`, points: of(d).map((p) => [p.fraction * 100, p.model * 100] as [number, number]) },
+    // Each d in its own colour, its model dashed in the same colour beside it.
+    const series = ds.flatMap((d, j) => [
+      { name: `d = ${d}`, colour: j, points: of(d).map((p) => [p.fraction * 100, shownSuccess(p) * 100] as [number, number]) },
+      { name: `d = ${d} model`, colour: j, dashed: true, points: of(d).map((p) => [p.fraction * 100, p.model * 100] as [number, number]) },
     ]);
     out[`sweep-${attack}.svg`] = lineChart({
       title: `${attack}: ${targeted ? 'gets of the target keys' : 'honest gets'} that returned the stored value vs adversary fraction`,

@@ -22,6 +22,10 @@ export interface Series {
   points: Array<[number, number]>;
   /** Optional [low, high] of y for each point (same order as points), drawn as an error bar; null for none. */
   intervals?: Array<[number, number] | null>;
+  /** Palette slot to draw it in (default: its position), so a companion line can share its curve's colour. */
+  colour?: number;
+  /** Drawn dashed (a model or reference line beside a measured one). */
+  dashed?: boolean;
 }
 
 export interface LineChartOptions extends ChartFrame {
@@ -96,7 +100,7 @@ export function lineChart(o: LineChartOptions): string {
       const q = s.intervals?.[i];
       if (usable(x, y) && q && Number.isFinite(q[0]) && Number.isFinite(q[1])) bars.push([x, q[0], q[1]]);
     });
-    return { name: s.name, pts: s.points.filter(([x, y]) => usable(x, y)), bars };
+    return { name: s.name, pts: s.points.filter(([x, y]) => usable(x, y)), bars, colour: s.colour, dashed: s.dashed };
   });
   const [xlo, xhi] = extent(series.flatMap((s) => s.pts.map((q) => q[0])));
   // On a log axis an interval reaching 0 or below runs off the bottom: only its positive ends size the axis.
@@ -110,9 +114,9 @@ export function lineChart(o: LineChartOptions): string {
   // A nested <svg> clips to the plot area (yMin/yMax may cut lines) without needing a page-unique clipPath id.
   out.push(`<svg x="${num(p.x0)}" y="${num(p.y0)}" width="${num(p.x1 - p.x0)}" height="${num(p.y1 - p.y0)}" viewBox="${num(p.x0)} ${num(p.y0)} ${num(p.x1 - p.x0)} ${num(p.y1 - p.y0)}" overflow="hidden">`);
   series.forEach((s, i) => {
-    const c = colour(i);
+    const c = colour(s.colour ?? i);
     const xy = s.pts.map(([x, y]) => [num(X(x)), num(Y(y))]);
-    out.push(`<polyline fill="none" stroke="${c}" stroke-width="2"${dash(i)} points="${xy.map((q) => q.join(',')).join(' ')}"/>`);
+    out.push(`<polyline fill="none" stroke="${c}" stroke-width="2"${s.dashed ? DASHED : dash(i)} points="${xy.map((q) => q.join(',')).join(' ')}"/>`);
     // Markers show where the measurements are, unless there are so many they would smear the line.
     if (o.markers ?? xy.length <= 50) for (const [x, y] of xy) out.push(`<circle cx="${x}" cy="${y}" r="2.5" fill="${c}"/>`);
     for (const [x, lo, hi] of s.bars) {
@@ -122,7 +126,7 @@ export function lineChart(o: LineChartOptions): string {
       );
     }
   });
-  out.push('</svg>', axes(p), legend(p, 'line'), '</svg>');
+  out.push('</svg>', axes(p), legend(p, 'line', series), '</svg>');
   return out.filter(Boolean).join('\n');
 }
 
@@ -253,13 +257,14 @@ function axes(p: Plot, baseline = p.y1): string {
   return `<line x1="${p.x0}" x2="${p.x0}" y1="${p.y0}" y2="${p.y1}" stroke="#333"/>\n<line x1="${p.x0}" x2="${p.x1}" y1="${num(baseline)}" y2="${num(baseline)}" stroke="#333"/>`;
 }
 
-function legend(p: Plot, kind: 'line' | 'box'): string {
+function legend(p: Plot, kind: 'line' | 'box', styles?: ReadonlyArray<{ colour?: number; dashed?: boolean }>): string {
   const out: string[] = [];
   p.legend.forEach(({ x, y, name }, i) => {
     if (y + LEGEND_ROW > p.y0) return; // no room left above the plot
+    const st = styles?.[i];
     out.push(
       kind === 'line'
-        ? `<line x1="${num(x)}" x2="${num(x + 18)}" y1="${y}" y2="${y}" stroke="${colour(i)}" stroke-width="2"${dash(i)}/>`
+        ? `<line x1="${num(x)}" x2="${num(x + 18)}" y1="${y}" y2="${y}" stroke="${colour(st?.colour ?? i)}" stroke-width="2"${st?.dashed ? DASHED : dash(i)}/>`
         : `<rect x="${num(x + 4)}" y="${y - 5}" width="10" height="10" fill="${colour(i)}"/>`,
       text(x + 24, y + 4, name, 'font-size="11"'),
     );
@@ -275,8 +280,10 @@ function colour(i: number): string {
   return PALETTE[i % PALETTE.length];
 }
 
+const DASHED = ' stroke-dasharray="6 3"';
+
 function dash(i: number): string {
-  return i >= PALETTE.length ? ' stroke-dasharray="6 3"' : '';
+  return i >= PALETTE.length ? DASHED : '';
 }
 
 /** Shows every step-th label so neighbours do not overlap. */

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { disjointModel } from '../../src/report/adversary-report.js';
-import { adversarySweepCsv, formatAdversarySweep, shownSuccess, sweepPoint } from '../../src/report/adversary-sweep.js';
+import { adversarySweepCsv, adversarySweepPlots, formatAdversarySweep, shownSuccess, sweepPoint } from '../../src/report/adversary-sweep.js';
 
 describe('the adversary report', () => {
   it("computes S/Kademlia's 1 − (1 − (1 − f)^h)^d", () => {
@@ -28,5 +28,17 @@ describe('the adversary report', () => {
     expect(table).toContain('misroute     1');
     expect(table).toContain('90.0/100');
     expect(table).toContain('10.0/100');
+  });
+
+  it('draws each d in its own colour and its model dashed in the same colour', () => {
+    const get = { successRatio: 0.9, rpcs: 7.5, depth: 1.8, latencyMs: 12 };
+    const points = [1, 4].flatMap((d) => [0, 0.2].map((f) => sweepPoint('misroute', d, f, 2000, undefined, get, 43, 5000)));
+    const svg = adversarySweepPlots(points)['sweep-misroute.svg']!;
+    const lines = [...svg.matchAll(/<polyline [^>]*stroke="([^"]+)"[^>]*>/g)].map((m) => ({ colour: m[1], dashed: m[0].includes('stroke-dasharray') }));
+    expect(lines).toHaveLength(4); // d = 1, its model, d = 4, its model
+    expect(lines.map((l) => l.dashed)).toEqual([false, true, false, true]);
+    expect(lines[0]!.colour).toBe(lines[1]!.colour);
+    expect(lines[2]!.colour).toBe(lines[3]!.colour);
+    expect(lines[0]!.colour).not.toBe(lines[2]!.colour);
   });
 });
