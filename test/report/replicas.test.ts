@@ -5,7 +5,7 @@
  * per-put rows the shards returned. Runs the compiled build (shards are worker threads).
  */
 import { describe, expect, it } from 'vitest';
-import { parseLatency } from '../../src/sim/network-model.js';
+import { virtualStressOptions } from '../swarm/stress-options.js';
 
 type StressRun = typeof import('../../src/swarm/stress-run.js');
 type Report = typeof import('../../src/report/stress-report.js');
@@ -18,22 +18,7 @@ describe('acknowledged replicas in the stress report', () => {
     const plots = (await import(new URL('../../dist/src/report/stress-plots.js', import.meta.url).href)) as Plots;
     const quiet = { start() {}, progress() {}, end() {} };
     const r = await run.runStress(
-      {
-        nodes: 300,
-        workers: 1,
-        keys: 120,
-        seed: 11,
-        concurrency: 32,
-        joinConcurrency: 32,
-        config: { k: 20, alpha: 3 },
-        network: { latency: parseLatency('20-200ms'), loss: 0.3, jitter: 0.1, seed: 11 },
-        zipf: 0,
-        checkSample: 20,
-        healthSample: 20,
-        bootstraps: 4,
-        trace: 0,
-        clock: 'virtual',
-      },
+      virtualStressOptions({ nodes: 300, workers: 1, keys: 120, seed: 11, loss: 0.3, concurrency: 32, joinConcurrency: 32, checkSample: 20, healthSample: 20 }),
       quiet,
     );
     const rows = r.phases.find((p) => p.name === 'store')!.rows!;

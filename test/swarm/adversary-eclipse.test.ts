@@ -6,7 +6,7 @@
  * compiled build.
  */
 import { describe, expect, it } from 'vitest';
-import { parseLatency } from '../../src/sim/network-model.js';
+import { virtualStressOptions } from './stress-options.js';
 
 type StressRun = typeof import('../../src/swarm/stress-run.js');
 type Options = Parameters<StressRun['runStress']>[0];
@@ -15,24 +15,19 @@ const quiet = { start() {}, progress() {}, end() {} };
 async function eclipse(config: Partial<Options['config']>) {
   const mod = (await import(new URL('../../dist/src/swarm/stress-run.js', import.meta.url).href)) as StressRun;
   const r = await mod.runStress(
-    {
+    virtualStressOptions({
       nodes: 2000,
       workers: 2,
       keys: 100,
       seed: 13,
-      concurrency: 64,
       joinConcurrency: 128,
       config: { k: 20, alpha: 3, ...config },
-      network: { latency: parseLatency('20-200ms'), loss: 0, jitter: 0.1, seed: 13 },
-      zipf: 0,
       checkSample: 0,
       healthSample: 0,
       bootstraps: 8,
-      trace: 0,
-      clock: 'virtual',
       adversary: { fraction: 0.05, attack: 'eclipse', placement: 'targeted', targets: 5 },
       subnets: 1,
-    },
+    }),
     quiet,
   );
   const get = r.phases.find((p) => p.name === 'get')!;

@@ -4,8 +4,8 @@
  * the same seed gives the same trace for 1 and 2 workers. Runs the compiled build.
  */
 import { describe, expect, it } from 'vitest';
-import { parseLatency } from '../../src/sim/network-model.js';
 import type { AdversarySpec } from '../../src/sim/adversary.js';
+import { virtualStressOptions } from './stress-options.js';
 
 type StressRun = typeof import('../../src/swarm/stress-run.js');
 type Options = Parameters<StressRun['runStress']>[0];
@@ -13,26 +13,7 @@ const quiet = { start() {}, progress() {}, end() {} };
 
 async function stress(o: Partial<Options> & { adversary?: AdversarySpec }) {
   const mod = (await import(new URL('../../dist/src/swarm/stress-run.js', import.meta.url).href)) as StressRun;
-  return mod.runStress(
-    {
-      nodes: 300,
-      workers: 2,
-      keys: 100,
-      seed: 9,
-      concurrency: 64,
-      joinConcurrency: 64,
-      config: { k: 20, alpha: 3 },
-      network: { latency: parseLatency('20-200ms'), loss: 0, jitter: 0.1, seed: 9 },
-      zipf: 0,
-      checkSample: 50,
-      healthSample: 50,
-      bootstraps: 4,
-      trace: 0,
-      clock: 'virtual',
-      ...o,
-    },
-    quiet,
-  );
+  return mod.runStress({ ...virtualStressOptions({ nodes: 300, workers: 2, keys: 100, seed: 9 }), ...o }, quiet);
 }
 
 const rows = (r: Awaited<ReturnType<typeof stress>>) => r.phases.filter((p) => p.rows).map((p) => [p.name, Array.from(p.rows!.ok).join(''), Array.from(p.rows!.rpcs).join(',')]);

@@ -6,12 +6,12 @@
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { parseLatency } from '../../src/sim/network-model.js';
 import { fileWorkload } from '../../src/swarm/files-workload.js';
 import { buildStressReport, formatStressReport } from '../../src/report/stress-report.js';
 import { stressHtml } from '../../src/report/stress-plots.js';
 
 import { churnOptions } from './churn-options.js';
+import { virtualStressOptions } from './stress-options.js';
 import { formatChurnRun } from '../../src/report/churn-report.js';
 
 type StressRun = typeof import('../../src/swarm/stress-run.js');
@@ -52,26 +52,7 @@ describe('the file workload', () => {
     const quiet = { start() {}, progress() {}, end() {} };
     const files = { files: 60, sources: 3 };
     const run = (workers: number) =>
-      mod.runStress(
-        {
-          nodes: 500,
-          workers,
-          keys: 50,
-          seed: 7,
-          concurrency: 64,
-          joinConcurrency: 64,
-          config: { k: 20, alpha: 3 },
-          network: { latency: parseLatency('20-200ms'), loss: 0, jitter: 0.1, seed: 7 },
-          zipf: 0,
-          checkSample: 50,
-          healthSample: 50,
-          bootstraps: 4,
-          trace: 0,
-          clock: 'virtual',
-          files,
-        },
-        quiet,
-      );
+      mod.runStress(virtualStressOptions({ nodes: 500, workers, keys: 50, seed: 7, files }), quiet);
     const one = await run(1);
     const two = await run(2);
     expect(two.traceHash).toBe(one.traceHash);

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseLatency } from '../../src/sim/network-model.js';
 import { churnOptions as options } from './churn-options.js';
+import { virtualStressOptions } from './stress-options.js';
 
 type ChurnRun = typeof import('../../src/swarm/churn-run.js');
 type Options = Parameters<ChurnRun['runChurn']>[0];
@@ -85,23 +86,7 @@ describe('the stress runner on the virtual clock', () => {
     const quiet = { start() {}, progress() {}, end() {} };
     const run = (workers: number, checkInvariants = false, joinMode: 'paper' | 'lean' = 'lean') =>
       mod.runStress(
-        {
-          nodes: 600,
-          workers,
-          keys: 200,
-          seed: 4,
-          concurrency: 64,
-          joinConcurrency: 64,
-          config: { k: 20, alpha: 3, joinMode },
-          network: { latency: parseLatency('20-200ms'), loss: 0, jitter: 0.1, seed: 4 },
-          zipf: 0,
-          checkSample: 200,
-          healthSample: 100,
-          bootstraps: 4,
-          trace: 0,
-          clock: 'virtual',
-          checkInvariants,
-        },
+        virtualStressOptions({ nodes: 600, workers, keys: 200, seed: 4, config: { k: 20, alpha: 3, joinMode }, checkSample: 200, healthSample: 100, checkInvariants }),
         quiet,
       );
     const one = await run(1);
