@@ -7,11 +7,12 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/core/config.js';
 import { hashesTo } from '../../src/core/content-check.js';
-import { KadNode, type NodeEvent } from '../../src/core/index.js';
+import { KadNode } from '../../src/core/index.js';
 import { MessageType, StoreCode, STORE_CODE_NAMES, type Message } from '../../src/core/messages.js';
 import { PeerIds } from '../../src/core/peers.js';
 import { Random } from '../../src/core/random.js';
 import { sha1 } from '../../src/core/sha1.js';
+import { drain } from '../helpers/drain-node.js';
 
 const value = new TextEncoder().encode('value42');
 const key = new Uint8Array(createHash('sha1').update(value).digest());
@@ -24,14 +25,6 @@ function setup(n: number, contentAddressed: boolean): KadNode {
   const node = new KadNode(0, peers, resolveConfig({ contentAddressed }), new Random(1), 0);
   for (let h = 1; h <= n; h++) node.addContact(h);
   return node;
-}
-
-function drain(node: KadNode): { sent: Array<{ to: number; msg: Message }>; events: NodeEvent[] } {
-  const sent: Array<{ to: number; msg: Message }> = [];
-  for (let m = node.pollTransmit(); m !== null; m = node.pollTransmit()) sent.push({ to: node.transmitTo, msg: m });
-  const events: NodeEvent[] = [];
-  for (let e = node.pollEvent(); e !== null; e = node.pollEvent()) events.push(e);
-  return { sent, events };
 }
 
 const store = (v: Uint8Array): Message => ({ type: MessageType.Store, rpc: 1, key, value: v, version: 1, ttl: 60_000, cache: false });

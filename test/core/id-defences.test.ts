@@ -11,12 +11,13 @@ import { resolveConfig, type KadConfig } from '../../src/core/config.js';
 import { ID_WORDS, idToWords } from '../../src/core/id.js';
 import { IdCheck, IdFault } from '../../src/core/id-check.js';
 import { leadingZeroBits, puzzleHolds } from '../../src/core/id-puzzle.js';
-import { KadNode, type NodeEvent } from '../../src/core/index.js';
+import { KadNode } from '../../src/core/index.js';
 import { deriveIdFromIp, idMatchesIp } from '../../src/core/ip-ids.js';
-import { MessageType, type Message } from '../../src/core/messages.js';
+import { MessageType } from '../../src/core/messages.js';
 import { PeerIds } from '../../src/core/peers.js';
 import { Random } from '../../src/core/random.js';
 import { honestId } from '../../src/swarm/identities.js';
+import { drain } from '../helpers/drain-node.js';
 
 const ipv4 = (s: string) => s.split('.').reduce((a, o) => ((a << 8) | Number(o)) >>> 0, 0);
 const hex = (h: string) => Uint8Array.from(Buffer.from(h, 'hex'));
@@ -61,14 +62,6 @@ function setup(config: Partial<KadConfig>, n: number, forged: Set<number>, sameS
   const c = resolveConfig(config);
   if (c.idFromIp || c.idPuzzleBits > 0) peers.idCheck = new IdCheck(peers, c.idFromIp, c.idPuzzleBits, null);
   return { node: new KadNode(0, peers, c, new Random(1), 0), peers };
-}
-
-function drain(node: KadNode): { sent: Array<{ to: number; msg: Message }>; events: NodeEvent[] } {
-  const sent: Array<{ to: number; msg: Message }> = [];
-  for (let m = node.pollTransmit(); m !== null; m = node.pollTransmit()) sent.push({ to: node.transmitTo, msg: m });
-  const events: NodeEvent[] = [];
-  for (let e = node.pollEvent(); e !== null; e = node.pollEvent()) events.push(e);
-  return { sent, events };
 }
 
 describe('idFromIp at a node', () => {

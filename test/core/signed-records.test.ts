@@ -5,11 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/core/config.js';
-import { KadNode, type NodeEvent } from '../../src/core/index.js';
+import { KadNode } from '../../src/core/index.js';
 import { MessageType, StoreCode, type Message, type SignedPart } from '../../src/core/messages.js';
 import { PeerIds } from '../../src/core/peers.js';
 import { Random } from '../../src/core/random.js';
 import { signedPayload, type SignatureVerifier } from '../../src/core/signed.js';
+import { drain } from '../helpers/drain-node.js';
 
 const B = 1;
 const part: SignedPart = { publicKey: new Uint8Array(32).fill(1), salt: new Uint8Array(0), signature: new Uint8Array(64).fill(2) };
@@ -23,14 +24,6 @@ function setup(n: number, verifier: SignatureVerifier | null): KadNode {
   node.verifier = verifier;
   for (let h = 1; h <= n; h++) node.addContact(h);
   return node;
-}
-
-function drain(node: KadNode): { sent: Array<{ to: number; msg: Message }>; events: NodeEvent[] } {
-  const sent: Array<{ to: number; msg: Message }> = [];
-  for (let m = node.pollTransmit(); m !== null; m = node.pollTransmit()) sent.push({ to: node.transmitTo, msg: m });
-  const events: NodeEvent[] = [];
-  for (let e = node.pollEvent(); e !== null; e = node.pollEvent()) events.push(e);
-  return { sent, events };
 }
 
 /** A verifier that says `answer` and counts its calls. */
