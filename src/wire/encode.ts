@@ -24,6 +24,7 @@ const NO_TOKEN = new Uint8Array(0);
 // message is measured and refused rather than written past the end.
 const scratch = new Uint8Array(70_000);
 const writer = new RecordWriter(scratch);
+const scratchView = new DataView(scratch.buffer, scratch.byteOffset, scratch.byteLength);
 const senderScratch = new Uint32Array(5);
 
 /**
@@ -116,14 +117,23 @@ export function encodeMessageView(senderWords: Uint32Array, senderAt: number, ms
 /** A contact list as one bin field (NODES, SOURCES). */
 function writeContacts(w: RecordWriter, handles: Uint32Array, contacts: ContactWriter): void {
   const start = w.openBin();
+  const limit = MAX_DATAGRAM_BYTES + 64;
   let at = start;
-  for (let i = 0; i < handles.length; i++) {
-    if (at + MAX_CONTACT_BYTES > MAX_DATAGRAM_BYTES + 64) {
-      throw new RangeError(`${handles.length} contacts do not fit in a ${MAX_DATAGRAM_BYTES}-byte datagram`);
+  if (contacts.writeContacts !== undefined) {
+    // One room check for the whole list (the swarm's contacts all have one size).
+    at = contacts.writeContacts(handles, scratch, scratchView, start, limit);
+    if (at < 0) throw tooManyContacts(handles.length);
+  } else {
+    for (let i = 0; i < handles.length; i++) {
+      if (at + MAX_CONTACT_BYTES > limit) throw tooManyContacts(handles.length);
+      at = contacts.writeContact(handles[i]!, scratch, at);
     }
-    at = contacts.writeContact(handles[i]!, scratch, at);
   }
   w.binAfter(start, at - start);
+}
+
+function tooManyContacts(n: number): RangeError {
+  return new RangeError(`${n} contacts do not fit in a ${MAX_DATAGRAM_BYTES}-byte datagram`);
 }
 
 function token(t: Uint8Array | undefined): Uint8Array {
