@@ -22,7 +22,7 @@ import { Random, deriveSeed } from '../core/random.js';
 import type { Clock } from '../host/clock.js';
 import { HostLoop, type Done, type EventSink, type Outbox, type WakeQueue } from '../host/host-loop.js';
 import { KadNode, MESSAGE_REFUSALS, RecordSpace, type DoneEvent, type NodeEvent } from '../core/index.js';
-import { decodeInto, DecodeScratch, encodeMessageView, IndexContacts, type DecodeLimits } from '../wire/index.js';
+import { decodeInto, DecodeScratch, ENCODED, encodeMessageInto, IndexContacts, type DecodeLimits } from '../wire/index.js';
 import type { AdversaryActor } from './adversary.js';
 import { ClusterSchedule, Due } from './cluster-schedule.js';
 import { ClusterStats } from './cluster-stats.js';
@@ -183,20 +183,20 @@ export class Cluster implements Outbox, WakeQueue, EventSink {
       if (isLost(net, h)) return this.count('lost');
       latency = messageLatency(net, from, to, h);
     }
-    let bytes: Uint8Array;
+    let length: number;
     try {
-      bytes = encodeMessageView(this.peers.words, from * 5, msg, this.contacts);
+      length = encodeMessageInto(this.peers.words, from * 5, msg, this.contacts);
     } catch {
       return this.count('encode-error'); // a bug, counted rather than thrown into the loop
     }
-    if (msg.type === MessageType.Sources) this.stats.sourcesReply(bytes.length);
+    if (msg.type === MessageType.Sources) this.stats.sourcesReply(length);
     const at = (this.inEvent ? this.eventNow : this.clock.now()) + latency;
     const dest = shardOf(to, this.shards);
     if (dest === this.index) {
       this.stats.localMessages++;
-      this.receiveLocal(bytes, from, to, at, seq, latency === 0 && !this.clock.virtual);
+      this.receiveLocal(length, from, to, at, seq, latency === 0 && !this.clock.virtual);
     } else if (this.links) {
-      this.links.write(dest, from, to, at, bytes, seq);
+      this.links.write(dest, from, to, at, ENCODED.subarray(0, length), seq);
     } else {
       this.count('no-such-node');
     }
@@ -232,8 +232,8 @@ export class Cluster implements Outbox, WakeQueue, EventSink {
    * A message between two nodes of this cluster: always queued, so a handler never runs inside
    * another's send; `dueNow` (real time, zero latency) puts it in the FIFO, whose times only grow.
    */
-  private receiveLocal(bytes: Uint8Array, from: number, to: number, at: number, seq: number, dueNow: boolean): void {
-    const msg = this.decode(bytes, from, 0, bytes.length);
+  private receiveLocal(length: number, from: number, to: number, at: number, seq: number, dueNow: boolean): void {
+    const msg = this.decode(ENCODED, from, 0, length); // the encoder's buffer: no view of it
     if (!msg) return;
     this.stats.queued++;
     this.events.pushMessage(at, from, to, msg, seq, dueNow);
