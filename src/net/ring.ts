@@ -6,7 +6,7 @@
  * "full, try again after the consumer drains" (back-pressure). `drain` hands each frame to the
  * callback as a view into the ring, valid only during that call — copy it (or decode it fully)
  * before returning, because the slot is reused once the read counter moves on. `drainAt` is the
- * same without the per-frame view (offset + length into one constant Buffer), for hot paths.
+ * same without the per-frame view (offset + length into one constant Uint8Array), for hot paths.
  *
  * Layout: a 128-byte control block, then a power-of-two data area. Each frame is
  *   [u32 payload length][u32 a][u32 b][u32 c][f64 t][payload][pad to 4 bytes]
@@ -37,7 +37,7 @@ const PUBLISH_EVERY = 32;
 /** Called once per frame; `bytes` is a view into the ring, valid only during the call. */
 export type FrameHandler = (bytes: Uint8Array, a: number, b: number, t: number, c: number) => void;
 /** Called once per frame by `drainAt`; the payload is `area[offset, offset + length)`, valid only during the call. */
-export type FrameAtHandler = (area: Buffer, offset: number, length: number, a: number, b: number, t: number, c: number) => void;
+export type FrameAtHandler = (area: Uint8Array, offset: number, length: number, a: number, b: number, t: number, c: number) => void;
 
 /** Bytes a frame with this payload length occupies in the data area (header + payload + pad). */
 export function frameBytes(payloadLength: number): number {
@@ -55,7 +55,6 @@ export class FrameRing {
 
   private readonly ctl: Int32Array;
   private readonly data: Uint8Array;
-  private readonly area: Buffer; // same bytes as `data`; a Buffer so decoders get Buffer methods
   private readonly u32: Uint32Array;
   private readonly dv: DataView;
   private readonly mask: number;
@@ -81,7 +80,6 @@ export class FrameRing {
     this.maxPayload = capacity / 2 - FRAME_HEADER_BYTES;
     this.ctl = new Int32Array(sab, 0, CONTROL_BYTES / 4);
     this.data = new Uint8Array(sab, CONTROL_BYTES, capacity);
-    this.area = Buffer.from(sab, CONTROL_BYTES, capacity);
     this.u32 = new Uint32Array(sab, CONTROL_BYTES, capacity / 4);
     this.dv = new DataView(sab, CONTROL_BYTES, capacity);
     this.tailSeen = Atomics.load(this.ctl, TAIL);
@@ -141,12 +139,11 @@ export class FrameRing {
   /**
    * Like `drain`, but without making a view per frame (on a SAB that costs about as much as the
    * rest of the read path): the payload is `area[offset, offset + length)`, where `area` is the
-   * same Buffer over the whole data area on every call. Suits decoders that take a range, e.g.
-   * msgpackr's `unpack(area, { start: offset, end: offset + length })`, which also caches its
-   * DataView on the (constant) source object.
+   * same plain Uint8Array over the whole data area on every call (plain, not a Buffer, so a
+   * decoder's slice() is a copy). Suits decoders that take a range (the swarm's decodeInto).
    */
   drainAt(onFrame: FrameAtHandler, max = Infinity): number {
-    const { ctl, u32, dv, area, mask, capacity, maxPayload } = this;
+    const { ctl, u32, dv, data: area, mask, capacity, maxPayload } = this;
     let tail = ctl[TAIL]!; // only this thread writes TAIL
     let head = this.headSeen;
     let n = 0;

@@ -22,7 +22,7 @@ import { Random, deriveSeed } from '../core/random.js';
 import type { Clock } from '../host/clock.js';
 import { HostLoop, type Done, type EventSink, type Outbox, type WakeQueue } from '../host/host-loop.js';
 import { KadNode, MESSAGE_REFUSALS, RecordSpace, type DoneEvent, type NodeEvent } from '../core/index.js';
-import { decodeInto, DecodeScratch, encodeMessageView, IndexContacts, type DecodeLimits } from '../wire/index.js';
+import { decodeInto, DecodeScratch, ENCODED, encodeMessageInto, IndexContacts, type DecodeLimits } from '../wire/index.js';
 import type { AdversaryActor } from './adversary.js';
 import { ClusterSchedule, Due } from './cluster-schedule.js';
 import { ClusterStats } from './cluster-stats.js';
@@ -90,6 +90,8 @@ export class Cluster implements Outbox, WakeQueue, EventSink {
   protected links: RemoteLinks | null;
   private readonly invariants: InvariantChecker | null;
   private readonly faultAfter: number;
+  /** No loss and zero latency: send skips the per-message hash and latency arithmetic. */
+  private readonly perfectNetwork: boolean;
 
   constructor(o: ClusterOptions, slots: number) {
     this.index = o.index;
@@ -98,6 +100,7 @@ export class Cluster implements Outbox, WakeQueue, EventSink {
     this.peers = o.peers;
     this.config = resolveConfig(o.config);
     this.network = o.network;
+    this.perfectNetwork = o.network.loss === 0 && o.network.latency.kind === 'constant' && o.network.latency.ms === 0;
     this.clock = o.clock;
     this.links = o.links;
     this.invariants = o.invariants ?? null;
@@ -175,39 +178,41 @@ export class Cluster implements Outbox, WakeQueue, EventSink {
     const net = this.network;
     let latency = 0;
     // No loss and zero latency (the default real-time run): no hash, no latency arithmetic.
-    if (net.loss !== 0 || net.latency.kind !== 'constant' || net.latency.ms !== 0) {
+    if (!this.perfectNetwork) {
       const h = mix(this.seed, from, to, msg.rpc, msg.type);
       if (isLost(net, h)) return this.count('lost');
       latency = messageLatency(net, from, to, h);
     }
-    let bytes: Uint8Array;
+    let length: number;
     try {
-      bytes = encodeMessageView(this.peers.words, from * 5, msg, this.contacts);
+      length = encodeMessageInto(this.peers.words, from * 5, msg, this.contacts);
     } catch {
       return this.count('encode-error'); // a bug, counted rather than thrown into the loop
     }
-    if (msg.type === MessageType.Sources) this.stats.sourcesReply(bytes.length);
+    if (msg.type === MessageType.Sources) this.stats.sourcesReply(length);
     const at = (this.inEvent ? this.eventNow : this.clock.now()) + latency;
     const dest = shardOf(to, this.shards);
     if (dest === this.index) {
       this.stats.localMessages++;
-      this.receiveLocal(bytes, from, to, at, seq, latency === 0 && !this.clock.virtual);
+      this.receiveLocal(length, from, to, at, seq, latency === 0 && !this.clock.virtual);
     } else if (this.links) {
-      this.links.write(dest, from, to, at, bytes, seq);
+      this.links.write(dest, from, to, at, ENCODED.subarray(0, length), seq);
     } else {
       this.count('no-such-node');
     }
   }
 
   /**
-   * A frame another shard wrote for node `to`, due at `at`: decoded now (the bytes are a ring
-   * slot, valid only during this call; the decoder copies what it keeps), delivered at once if
-   * it is already due (real time), else queued under the sender's event number.
+   * A frame another shard wrote for node `to`, due at `at`: decoded now (the bytes, `bytes[start …
+   * end)`, are a ring slot, valid only during this call; the decoder copies what it keeps),
+   * delivered at once if it is already due (real time), else queued under the sender's event
+   * number. `now`: the caller's clock reading for a whole batch of frames (one read per drain,
+   * not per frame); a frame due after it reads the clock again.
    */
-  receiveFrame(bytes: Uint8Array, from: number, to: number, at: number, seq: number): void {
-    const msg = this.decode(bytes, from);
+  receiveFrame(bytes: Uint8Array, from: number, to: number, at: number, seq: number, start = 0, end = bytes.length, now = this.clock.now()): void {
+    const msg = this.decode(bytes, from, start, end);
     if (!msg) return;
-    const now = this.clock.now();
+    if (at > now) now = this.clock.now();
     if (at <= now) {
       const outer = this.inEvent;
       this.inEvent = true;
@@ -227,17 +232,17 @@ export class Cluster implements Outbox, WakeQueue, EventSink {
    * A message between two nodes of this cluster: always queued, so a handler never runs inside
    * another's send; `dueNow` (real time, zero latency) puts it in the FIFO, whose times only grow.
    */
-  private receiveLocal(bytes: Uint8Array, from: number, to: number, at: number, seq: number, dueNow: boolean): void {
-    const msg = this.decode(bytes, from);
+  private receiveLocal(length: number, from: number, to: number, at: number, seq: number, dueNow: boolean): void {
+    const msg = this.decode(ENCODED, from, 0, length); // the encoder's buffer: no view of it
     if (!msg) return;
     this.stats.queued++;
     this.events.pushMessage(at, from, to, msg, seq, dueNow);
   }
 
-  private decode(bytes: Uint8Array, from: number): Message | null {
+  private decode(bytes: Uint8Array, from: number, start: number, end: number): Message | null {
     this.stats.received++;
     const d = this.decoded;
-    const refused = decodeInto(bytes, d, this.contacts, this.limits);
+    const refused = decodeInto(bytes, d, this.contacts, this.limits, start, end);
     if (refused !== null) {
       this.refuse(refused);
       return null;

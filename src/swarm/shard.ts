@@ -104,14 +104,19 @@ export class Shard extends Cluster implements RemoteLinks {
     this.dirty[dest] = 1;
   }
 
-  private readonly onFrame = (bytes: Uint8Array, from: number, to: number, at: number, seq: number): void => {
+  /** The clock read once per drain of the inboxes: every frame delivered in it takes this time. */
+  private drainNow = 0;
+
+  // A frame is a range of the ring's one data area: no view, no object per frame.
+  private readonly onFrame = (area: Uint8Array, offset: number, length: number, from: number, to: number, at: number, seq: number): void => {
     this.framesIn++;
-    this.receiveFrame(bytes, from, to, at, seq);
+    this.receiveFrame(area, from, to, at, seq, offset, offset + length, this.drainNow);
   };
 
   private drainInboxes(): void {
     const me = this.mesh.shard;
-    for (let s = 0; s < this.mesh.shards; s++) if (s !== me) this.mesh.inbox(s).drain(this.onFrame);
+    this.drainNow = this.clock.now();
+    for (let s = 0; s < this.mesh.shards; s++) if (s !== me) this.mesh.inbox(s).drainAt(this.onFrame);
   }
 
   // ------------------------------------------------------------ real time

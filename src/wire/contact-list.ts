@@ -30,18 +30,19 @@ export const TOO_MANY_CONTACTS = -2;
  * Checks the framing of a contact list without resolving anything (so a
  * malformed reply never reaches a reader that interns peers). Returns the
  * number of contacts, BAD_CONTACT when the bytes are not a whole number of
- * contacts or carry an unknown tag, TOO_MANY_CONTACTS above `max`.
+ * contacts or carry an unknown tag, TOO_MANY_CONTACTS above `max`. The list
+ * is `bytes[start … end)` (a range, so a decoder needs no view of it).
  */
-export function countContacts(bytes: Uint8Array, max: number): number {
+export function countContacts(bytes: Uint8Array, max: number, start = 0, end = bytes.length): number {
   let count = 0;
-  let at = 0;
-  while (at < bytes.length) {
+  let at = start;
+  while (at < end) {
     const tagAt = at + ID_BYTES;
-    if (tagAt >= bytes.length) return BAD_CONTACT;
+    if (tagAt >= end) return BAD_CONTACT;
     const body = addressBodyBytes(bytes[tagAt]!);
     if (body === 0) return BAD_CONTACT;
     at = tagAt + 1 + body;
-    if (at > bytes.length) return BAD_CONTACT;
+    if (at > end) return BAD_CONTACT;
     if (++count > max) return TOO_MANY_CONTACTS;
   }
   return count;
@@ -55,21 +56,51 @@ const SLAB_HANDLES = 16_384;
 let slab = new Uint32Array(SLAB_HANDLES);
 let slabUsed = 0;
 
-/** Resolves `count` well-framed contacts (see countContacts); dropped ones are left out. */
-export function readContactList(bytes: Uint8Array, count: number, reader: ContactReader): Uint32Array {
+/**
+ * Resolves the `count` well-framed contacts of `bytes[start … end)` (see countContacts); dropped
+ * ones are left out. A reader with a bulk readContacts gets the whole list at once.
+ */
+export function readContactList(bytes: Uint8Array, count: number, reader: ContactReader, start = 0, end = bytes.length): Uint32Array {
   if (slabUsed + count > SLAB_HANDLES) {
     slab = new Uint32Array(Math.max(SLAB_HANDLES, count));
     slabUsed = 0;
   }
   const out = slab;
-  const start = slabUsed;
-  let n = start;
-  for (let at = 0; at < bytes.length; ) {
-    const tag = bytes[at + ID_BYTES]!;
-    const handle = reader.readContact(bytes, at, tag);
-    if (handle >= 0) out[n++] = handle;
-    at += ID_BYTES + 1 + addressBodyBytes(tag);
+  const first = slabUsed;
+  let n = first;
+  if (reader.readContacts !== undefined) {
+    n = reader.readContacts(bytes, viewOf(bytes), bytes.byteOffset, start, end, out, n);
+  } else {
+    for (let at = start; at < end; ) {
+      const tag = bytes[at + ID_BYTES]!;
+      const handle = reader.readContact(bytes, at, tag);
+      if (handle >= 0) out[n++] = handle;
+      at += ID_BYTES + 1 + addressBodyBytes(tag);
+    }
   }
   slabUsed = n;
-  return out.subarray(start, n);
+  return out.subarray(first, n);
+}
+
+// A DataView over the whole buffer of the last list read: the swarm reads from two buffers only
+// (its rings' shared memory and the encoder's scratch), so views are made rarely, not per list.
+let lastBuffer: ArrayBufferLike | null = null;
+let lastView: DataView = new DataView(new ArrayBuffer(0));
+let otherBuffer: ArrayBufferLike | null = null;
+let otherView: DataView = lastView;
+
+function viewOf(bytes: Uint8Array): DataView {
+  const buffer = bytes.buffer;
+  if (buffer === lastBuffer) return lastView;
+  if (buffer !== otherBuffer) {
+    otherBuffer = buffer;
+    otherView = new DataView(buffer);
+  }
+  // Swap, so the two buffers a shard alternates between both stay cached.
+  const v = otherView;
+  otherBuffer = lastBuffer;
+  otherView = lastView;
+  lastBuffer = buffer;
+  lastView = v;
+  return v;
 }

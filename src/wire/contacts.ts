@@ -24,6 +24,14 @@ export interface ContactWriter {
    * MAX_CONTACT_BYTES. Throws for a handle it does not know (a caller bug).
    */
   writeContact(handle: number, out: Uint8Array, at: number): number;
+  /**
+   * Optional, for a writer whose contacts all have one size (the swarm's): writes every handle
+   * from `at` with one room check for the whole list, through `view` (a DataView over `out`'s
+   * bytes, byte 0 of the view = byte 0 of `out`). Returns the offset after them, or -1, writing
+   * nothing, when writeContact one by one would have run out of room below `limit` (the caller
+   * throws). Throws like writeContact for a handle it does not know.
+   */
+  writeContacts?(handles: Uint32Array, out: Uint8Array, view: DataView, at: number, limit: number): number;
 }
 
 export interface ContactReader {
@@ -34,6 +42,13 @@ export interface ContactReader {
    * copy what you keep.
    */
   readContact(bytes: Uint8Array, at: number, tag: AddressTag): number;
+  /**
+   * Optional, for a reader that interns nothing (the swarm's): resolves every contact of the
+   * well-framed list `bytes[start … end)` into `out` from `n`, through `view` (a DataView whose
+   * byte `viewAt + i` is `bytes[i]`), exactly as readContact one by one would; returns the new
+   * `n`. Word reads through a DataView measured 2–3× faster than byte reads and shifts.
+   */
+  readContacts?(bytes: Uint8Array, view: DataView, viewAt: number, start: number, end: number, out: Uint32Array, n: number): number;
 }
 
 /** The codec writes IDs with the core's word-to-bytes copy (one copy of that loop). */

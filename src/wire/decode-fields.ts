@@ -68,11 +68,11 @@ function u32(b: Uint8Array, at: number): number {
 let arrayBudget = 0;
 
 /**
- * Reads `count` values from `at` into the slots; returns the offset after them, TRUNCATED or
- * MALFORMED. `end` is the datagram's length.
+ * Reads `count` values from `at` (just after the record id byte) into the slots; returns the
+ * offset after them, TRUNCATED or MALFORMED. `end` is where the datagram ends in `b`.
  */
 export function readFields(b: Uint8Array, at: number, end: number, count: number): number {
-  arrayBudget = end;
+  arrayBudget = end - at + 1; // the datagram's length, record id included
   for (let i = 0; i < count; i++) {
     if (at >= end) return TRUNCATED;
     const t = b[at]!;

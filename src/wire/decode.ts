@@ -112,9 +112,10 @@ export function resolveContacts(d: DecodedMessage, contacts: ContactReader): voi
  * contacts yet and carries its list in `contactList` (a view into `bytes`) for resolveContacts.
  */
 export function decodeStaged(bytes: Uint8Array, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Decoded {
-  const m = read(bytes, limits);
-  if (isDrop(m)) return m;
-  return { ok: true, senderId: copy(input, 0), message: m, droppedContacts: 0, contactList: stagedList, contactCount: stagedCount };
+  const m = read(bytes, 0, bytes instanceof Uint8Array ? bytes.length : 0, limits);
+  if (m === null) return drop(dropReason);
+  const contactList = stagedAt >= 0 ? input.subarray(stagedAt, stagedEnd) : null;
+  return { ok: true, senderId: copy(input, 0), message: m, droppedContacts: 0, contactList, contactCount: stagedCount };
 }
 
 /**
@@ -130,50 +131,56 @@ export class DecodeScratch {
 
 /**
  * decodeMessage into `out`: null when the datagram is a message (in `out`, contacts resolved),
- * else the reason to drop it (and `out.message` is null).
+ * else the reason to drop it (and `out.message` is null). The datagram is `bytes[start … end)`,
+ * so a ring consumer hands over its shared area and a range instead of a view per frame.
  */
-export function decodeInto(bytes: Uint8Array, out: DecodeScratch, contacts: ContactReader, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): DropReason | null {
-  const m = read(bytes, limits);
-  if (isDrop(m)) {
+export function decodeInto(bytes: Uint8Array, out: DecodeScratch, contacts: ContactReader, limits: DecodeLimits = DEFAULT_DECODE_LIMITS, start = 0, end = bytes.length): DropReason | null {
+  const m = read(bytes, start, end, limits);
+  if (m === null) {
     out.message = null;
-    return m.reason;
+    return dropReason;
   }
   const from = binAt[0]!;
   const id = out.senderId;
   for (let i = 0; i < ID_BYTES; i++) id[i] = input[from + i]!; // a loop: subarray() would be an object
   out.message = m;
   out.droppedContacts = 0;
-  if (stagedList !== null && (m.type === MessageType.Nodes || m.type === MessageType.Sources)) {
-    const handles = readContactList(stagedList, stagedCount, contacts);
+  if (stagedAt >= 0 && (m.type === MessageType.Nodes || m.type === MessageType.Sources)) {
+    const handles = readContactList(input, stagedCount, contacts, stagedAt, stagedEnd);
     m.contacts = handles;
     out.droppedContacts = stagedCount - handles.length;
-    stagedList = null;
+    stagedAt = -1;
   }
   return null;
 }
 
-/** Drops are the frozen results of drop(); no Message has a `reason`. */
-function isDrop(m: Message | Drop): m is Drop {
-  return 'reason' in m;
+// Why the last read() returned null (a message is never a drop: no result object for either).
+let dropReason: DropReason = 'malformed';
+function refuse(reason: DropReason): null {
+  dropReason = reason;
+  return null;
 }
 
 // The input of the last read(): a plain Uint8Array over the datagram (see read).
 let input: Uint8Array = new Uint8Array(0);
 
-/** Size, first byte, fields, checks: the message (staged contacts in stagedList) or a drop. */
-function read(bytes: Uint8Array, limits: DecodeLimits): Message | Drop {
-  if (!(bytes instanceof Uint8Array)) return drop('malformed');
-  if (bytes.length > limits.maxDatagramBytes) return drop('too-large');
-  if (bytes.length === 0) return drop('truncated');
-  const type = bytes[0]! - FIRST_RECORD_ID;
-  if (type < 0 || type >= 0x40) return drop('malformed');
-  if (type >= MESSAGE_STRUCTURES.length) return drop('unknown-type');
+/**
+ * Size, first byte, fields, checks of `bytes[start … end)`: the message (staged contacts in
+ * stagedAt … stagedEnd) or null and the reason in dropReason.
+ */
+function read(bytes: Uint8Array, start: number, end: number, limits: DecodeLimits): Message | null {
+  if (!(bytes instanceof Uint8Array)) return refuse('malformed');
+  if (end - start > limits.maxDatagramBytes) return refuse('too-large');
+  if (end <= start) return refuse('truncated');
+  const type = bytes[start]! - FIRST_RECORD_ID;
+  if (type < 0 || type >= 0x40) return refuse('malformed');
+  if (type >= MESSAGE_STRUCTURES.length) return refuse('unknown-type');
   // A Buffer's slice() returns a view: read a plain Uint8Array over the same bytes so copies are real copies.
   input = bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
-  const end = readFields(input, 1, input.length, MESSAGE_STRUCTURES[type]!.length);
-  if (end < 0) return drop(end === TRUNCATED ? 'truncated' : 'malformed');
-  if (end < input.length) return drop('trailing-bytes');
-  if (!isId(0)) return drop('bad-field');
+  const stop = readFields(input, start + 1, end, MESSAGE_STRUCTURES[type]!.length);
+  if (stop < 0) return refuse(stop === TRUNCATED ? 'truncated' : 'malformed');
+  if (stop < end) return refuse('trailing-bytes');
+  if (!isId(0)) return refuse('bad-field');
   return build(type as MessageType, input, limits);
 }
 
@@ -202,10 +209,6 @@ function isId(i: number): boolean {
 function copy(b: Uint8Array, i: number): Uint8Array {
   return b.slice(binAt[i]!, binAt[i]! + binLen[i]!);
 }
-/** A view of binary slot i (valid while the input is). */
-function view(b: Uint8Array, i: number): Uint8Array {
-  return b.subarray(binAt[i]!, binAt[i]! + binLen[i]!);
-}
 
 /** A token slot is fine when it is bytes of at most MAX_TOKEN_BYTES (empty: no token). */
 function tokenOk(i: number): boolean {
@@ -220,16 +223,17 @@ function signedOf(b: Uint8Array, i: number): SignedPart {
   return { publicKey: copy(b, i), salt: copy(b, i + 1), signature: copy(b, i + 2) };
 }
 
-/** Slots by record (structures.ts): 0 from, 1 rpc, then the record's fields in order. */
-// The staged contact list of the message build() just returned (NODES, SOURCES), else null.
-let stagedList: Uint8Array | null = null;
+// The staged contact list of the message build() just returned (NODES, SOURCES): input[stagedAt … stagedEnd), else stagedAt −1.
+let stagedAt = -1;
+let stagedEnd = 0;
 let stagedCount = 0;
 
-function build(type: MessageType, b: Uint8Array, limits: DecodeLimits): Message | Drop {
+/** Slots by record (structures.ts): 0 from, 1 rpc, then the record's fields in order. */
+function build(type: MessageType, b: Uint8Array, limits: DecodeLimits): Message | null {
   let message: Message;
-  stagedList = null;
+  stagedAt = -1;
   stagedCount = 0;
-  if (!isU32(1)) return drop('bad-field');
+  if (!isU32(1)) return refuse('bad-field');
   const rpc = num[1]!;
   switch (type) {
     case MessageType.Ping:
@@ -240,9 +244,9 @@ function build(type: MessageType, b: Uint8Array, limits: DecodeLimits): Message 
     case SIGNED_STORE_RECORD as MessageType: {
       // key 2, data 3, version 4, ttl 5, cache 6, token 7, signed parts 8–10
       const isSigned = (type as number) === SIGNED_STORE_RECORD;
-      if (!isId(2) || !isBytes(3) || !isVersion(4) || !isTtl(5) || !isBool(6) || !tokenOk(7)) return drop('bad-field');
-      if (isSigned && !signedOk(8)) return drop('bad-field');
-      if (binLen[3]! > limits.maxValueBytes) return drop('value-too-large');
+      if (!isId(2) || !isBytes(3) || !isVersion(4) || !isTtl(5) || !isBool(6) || !tokenOk(7)) return refuse('bad-field');
+      if (isSigned && !signedOk(8)) return refuse('bad-field');
+      if (binLen[3]! > limits.maxValueBytes) return refuse('value-too-large');
       const store: Message = { type: MessageType.Store, rpc, key: copy(b, 2), value: copy(b, 3), version: num[4]!, ttl: num[5]!, cache: num[6] === 1 };
       if (binLen[7]! > 0) store.token = copy(b, 7);
       if (isSigned) store.signed = signedOf(b, 8);
@@ -251,39 +255,37 @@ function build(type: MessageType, b: Uint8Array, limits: DecodeLimits): Message 
     }
     case MessageType.StoreAck: {
       // ok 2, code 3
-      if (!isBool(2) || !isU32(3)) return drop('bad-field');
+      if (!isBool(2) || !isU32(3)) return refuse('bad-field');
       const ok = num[2] === 1;
       const code = num[3]!;
-      if (code > 255 || (code === 0) !== ok) return drop('bad-field');
+      if (code > 255 || (code === 0) !== ok) return refuse('bad-field');
       message = { type, rpc, ok, code };
       break;
     }
     case MessageType.FindNode:
-      if (!isId(2)) return drop('bad-field');
+      if (!isId(2)) return refuse('bad-field');
       message = { type, rpc, target: copy(b, 2) };
       break;
     case MessageType.Nodes: {
       // contacts 2, token 3
-      if (!isBytes(2) || !tokenOk(3)) return drop('bad-field');
-      const list = view(b, 2);
-      const count = countContacts(list, limits.maxContacts);
-      if (count < 0) return drop(count === BAD_CONTACT ? 'bad-contact' : 'too-many-contacts');
-      stagedList = list;
-      stagedCount = count;
+      if (!isBytes(2) || !tokenOk(3)) return refuse('bad-field');
+      const count = countContacts(b, limits.maxContacts, binAt[2]!, binAt[2]! + binLen[2]!);
+      if (count < 0) return refuse(count === BAD_CONTACT ? 'bad-contact' : 'too-many-contacts');
+      stage(2, count);
       message = binLen[3]! > 0 ? { type, rpc, contacts: NO_CONTACTS, token: copy(b, 3) } : { type, rpc, contacts: NO_CONTACTS };
       break;
     }
     case MessageType.FindValue:
-      if (!isId(2)) return drop('bad-field');
+      if (!isId(2)) return refuse('bad-field');
       message = { type, rpc, key: copy(b, 2) };
       break;
     case MessageType.Value:
     case SIGNED_VALUE_RECORD as MessageType: {
       // data 2, version 3, ttl 4, token 5, signed parts 6–8
       const isSigned = (type as number) === SIGNED_VALUE_RECORD;
-      if (!isBytes(2) || !isVersion(3) || !isTtl(4) || !tokenOk(5)) return drop('bad-field');
-      if (isSigned && !signedOk(6)) return drop('bad-field');
-      if (binLen[2]! > limits.maxValueBytes) return drop('value-too-large');
+      if (!isBytes(2) || !isVersion(3) || !isTtl(4) || !tokenOk(5)) return refuse('bad-field');
+      if (isSigned && !signedOk(6)) return refuse('bad-field');
+      if (binLen[2]! > limits.maxValueBytes) return refuse('value-too-large');
       const reply: Message = { type: MessageType.Value, rpc, value: copy(b, 2), version: num[3]!, ttl: num[4]! };
       if (binLen[5]! > 0) reply.token = copy(b, 5);
       if (isSigned) reply.signed = signedOf(b, 6);
@@ -292,8 +294,8 @@ function build(type: MessageType, b: Uint8Array, limits: DecodeLimits): Message 
     }
     case MessageType.AddSource: {
       // key 2, data 3, publisher 4, ttl 5, token 6
-      if (!isId(2) || !isBytes(3) || !isId(4) || !isTtl(5) || !tokenOk(6)) return drop('bad-field');
-      if (binLen[3]! > limits.maxValueBytes) return drop('value-too-large');
+      if (!isId(2) || !isBytes(3) || !isId(4) || !isTtl(5) || !tokenOk(6)) return refuse('bad-field');
+      if (binLen[3]! > limits.maxValueBytes) return refuse('value-too-large');
       const key = copy(b, 2);
       const value = copy(b, 3);
       const publisher = copy(b, 4);
@@ -303,27 +305,32 @@ function build(type: MessageType, b: Uint8Array, limits: DecodeLimits): Message 
     }
     case MessageType.FindSources:
       // key 2, cursor 3
-      if (!isId(2) || !isU32(3)) return drop('bad-field');
+      if (!isId(2) || !isU32(3)) return refuse('bad-field');
       message = { type, rpc, key: copy(b, 2), cursor: num[3]! };
       break;
     case MessageType.Sources: {
       // entries 2, next 3, contacts 4
-      if (!isBytes(2) || !isU32(3) || !isBytes(4)) return drop('bad-field');
+      if (!isBytes(2) || !isU32(3) || !isBytes(4)) return refuse('bad-field');
       const next = num[3]!;
-      const list = view(b, 4);
       // The entries' values and IDs are views into this one copy.
       const entries = readSourceEntries(copy(b, 2), limits.maxValueBytes);
-      if (typeof entries === 'string') return drop(entries);
-      const count = countContacts(list, limits.maxContacts);
-      if (count < 0) return drop(count === BAD_CONTACT ? 'bad-contact' : 'too-many-contacts');
+      if (typeof entries === 'string') return refuse(entries);
+      const count = countContacts(b, limits.maxContacts, binAt[4]!, binAt[4]! + binLen[4]!);
+      if (count < 0) return refuse(count === BAD_CONTACT ? 'bad-contact' : 'too-many-contacts');
       // Staged like NODES: its closer contacts are interned only once the reply is matched.
-      stagedList = list;
-      stagedCount = count;
+      stage(4, count);
       message = { type, rpc, entries, next, contacts: NO_CONTACTS };
       break;
     }
     default:
-      return drop('unknown-type');
+      return refuse('unknown-type');
   }
   return message;
+}
+
+/** Stages binary slot i as the message's contact list of `count` contacts. */
+function stage(i: number, count: number): void {
+  stagedAt = binAt[i]!;
+  stagedEnd = stagedAt + binLen[i]!;
+  stagedCount = count;
 }

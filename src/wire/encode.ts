@@ -23,7 +23,10 @@ const NO_TOKEN = new Uint8Array(0);
 // Room for the largest value the codec allows plus headers, so an oversized
 // message is measured and refused rather than written past the end.
 const scratch = new Uint8Array(70_000);
+/** The encoder's one output buffer (see encodeMessageInto): read it, never write it. */
+export const ENCODED: Uint8Array = scratch;
 const writer = new RecordWriter(scratch);
+const scratchView = new DataView(scratch.buffer, scratch.byteOffset, scratch.byteLength);
 const senderScratch = new Uint32Array(5);
 
 /**
@@ -45,6 +48,15 @@ export function encodeMessage(senderId: Uint8Array, msg: Message, contacts: Cont
  * encode: copy it (into a ring, a socket, or with slice) before encoding again.
  */
 export function encodeMessageView(senderWords: Uint32Array, senderAt: number, msg: Message, contacts: ContactWriter): Uint8Array {
+  return scratch.subarray(0, encodeMessageInto(senderWords, senderAt, msg, contacts));
+}
+
+/**
+ * encodeMessageView without the view (one object per message less, for a host that decodes its
+ * own nodes' messages at once): returns the length; the bytes are ENCODED[0 … length), valid
+ * until the next encode.
+ */
+export function encodeMessageInto(senderWords: Uint32Array, senderAt: number, msg: Message, contacts: ContactWriter): number {
   if (!isU32(msg.rpc)) throw new TypeError(`rpc must be a u32, got ${msg.rpc}`);
   const signed = (msg.type === MessageType.Store || msg.type === MessageType.Value) && msg.signed !== undefined;
   const record = !signed ? msg.type : msg.type === MessageType.Store ? SIGNED_STORE_RECORD : SIGNED_VALUE_RECORD;
@@ -110,20 +122,29 @@ export function encodeMessageView(senderWords: Uint32Array, senderAt: number, ms
   if (w.length > MAX_DATAGRAM_BYTES) {
     throw new RangeError(`encoded message is ${w.length} bytes, over the ${MAX_DATAGRAM_BYTES}-byte datagram limit`);
   }
-  return scratch.subarray(0, w.length);
+  return w.length;
 }
 
 /** A contact list as one bin field (NODES, SOURCES). */
 function writeContacts(w: RecordWriter, handles: Uint32Array, contacts: ContactWriter): void {
   const start = w.openBin();
+  const limit = MAX_DATAGRAM_BYTES + 64;
   let at = start;
-  for (let i = 0; i < handles.length; i++) {
-    if (at + MAX_CONTACT_BYTES > MAX_DATAGRAM_BYTES + 64) {
-      throw new RangeError(`${handles.length} contacts do not fit in a ${MAX_DATAGRAM_BYTES}-byte datagram`);
+  if (contacts.writeContacts !== undefined) {
+    // One room check for the whole list (the swarm's contacts all have one size).
+    at = contacts.writeContacts(handles, scratch, scratchView, start, limit);
+    if (at < 0) throw tooManyContacts(handles.length);
+  } else {
+    for (let i = 0; i < handles.length; i++) {
+      if (at + MAX_CONTACT_BYTES > limit) throw tooManyContacts(handles.length);
+      at = contacts.writeContact(handles[i]!, scratch, at);
     }
-    at = contacts.writeContact(handles[i]!, scratch, at);
   }
   w.binAfter(start, at - start);
+}
+
+function tooManyContacts(n: number): RangeError {
+  return new RangeError(`${n} contacts do not fit in a ${MAX_DATAGRAM_BYTES}-byte datagram`);
 }
 
 function token(t: Uint8Array | undefined): Uint8Array {

@@ -30,7 +30,7 @@ describe('FrameRing', () => {
     const ring = FrameRing.create(256);
     ring.tryWriteFrame(1, 2, 3, Uint8Array.of(7, 8), 10);
     ring.tryWriteFrame(4, 5, 6, Uint8Array.of(9), 11);
-    const areas = new Set<Buffer>();
+    const areas = new Set<Uint8Array>();
     const got: unknown[] = [];
     ring.drainAt((area, offset, length, a, b, t, c) => {
       areas.add(area);
