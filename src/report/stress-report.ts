@@ -1,112 +1,30 @@
 /**
  * The stress run's report: raw per-operation rows in, a plain JSON-able
- * object out (buildStressReport), then the terminal text made from that object
- * (formatStressReport); stress-plots.ts draws the SVG plots and the HTML page
- * from the same object, so what is printed, kept and plotted is the same data.
+ * object out (buildStressReport; its shape is in stress-report-types.ts).
+ * stress-text.ts prints that object for the terminal and stress-plots.ts draws
+ * the SVG plots and the HTML page from it, so what is printed, kept and
+ * plotted is the same data.
  */
-import { buildAdversaryReport, formatAdversaryReport, type AdversaryReport } from './adversary-report.js';
+import { buildAdversaryReport } from './adversary-report.js';
 import { resolveConfig } from '../core/config.js';
 import { COPY_METADATA_BYTES } from '../core/records.js';
 import { MESSAGE_TYPE_NAMES, MessageType } from '../core/messages.js';
 import type { StressResult } from '../swarm/stress-run.js';
 import type { MessageAccounts } from '../swarm/control.js';
 import { formatLatency } from '../sim/network-model.js';
-import { Samples, type Summary } from '../sim/samples.js';
+import { Samples } from '../sim/samples.js';
 import { LOG_HISTOGRAM_ERROR, LogHistogram } from '../sim/histograms.js';
-import { fmt, formatBytes, formatTable } from './table.js';
-import { formatReplicaLine, replicaFigures, type ReplicaFigures } from './replicas.js';
-import { filesFigures, formatFilesReport, type FilesFigures } from './files-report.js';
+import { replicaFigures } from './replicas.js';
+import { filesFigures } from './files-report.js';
+import type { Distributions, LookupPhase, RunEnvironment, StressReport } from './stress-report-types.js';
 
-export interface LookupPhase {
-  name: string;
-  count: number;
-  wallMs: number;
-  opsPerSec: number;
-  successRatio: number;
-  depth: Summary;
-  rpcs: Summary;
-  timeouts: Summary;
-  latencyMs: Summary;
-  timeoutWaitMs: number;
-  /** Depth value → lookups. */
-  depthCounts: Array<[number, number]>;
-  /** The whole distributions, so a user can draw a CDF; each adds up to `count`. */
-  histograms: Distributions;
-}
-
-/**
- * Latency in log buckets [lo, hi) ms, each at most `relativeWidth` wider than
- * its lower edge (< 1 %), only the non-empty ones; depth and RPCs exactly, as
- * [value, lookups] pairs.
- */
-export interface Distributions {
-  latencyMs: { relativeWidth: number; buckets: Array<[number, number, number]> };
-  depth: Array<[number, number]>;
-  rpcs: Array<[number, number]>;
-}
+export type { Distributions, LookupPhase, RunEnvironment, StressReport } from './stress-report-types.js';
+export { formatStressReport } from './stress-text.js';
 
 function latencyBuckets(xs: ArrayLike<number>): Distributions['latencyMs'] {
   const h = new LogHistogram();
   for (let i = 0; i < xs.length; i++) h.add(xs[i]!);
   return { relativeWidth: Number(LOG_HISTOGRAM_ERROR.toPrecision(4)), buckets: h.buckets().map((b) => [b.lo, b.hi, b.count]) };
-}
-
-export interface StressReport {
-  /** With --adversary: the attack's figures (adversary-report.ts). */
-  adversary?: AdversaryReport;
-  meta: Record<string, unknown>;
-  phases: Array<{ name: string; wallMs: number; count: number; opsPerSec: number }>;
-  join: { mode: string; failed: number; wallMs: number; joinsPerSec: number; rpcs: Summary; latencyMs: Summary; histograms: Omit<Distributions, 'depth'> };
-  lookups: { store: LookupPhase; get: LookupPhase; 'get-absent': LookupPhase; 'find-node': LookupPhase };
-  findNode: { meanDepth: number; meanRpcs: number; reference: { depth: number; rpcs: number; note: string } | null; exact: number; checked: number; exactRatio: number };
-  /**
-   * meanReplicas: nodes holding each value, the putter's own copy included; replicas: the
-   * distribution of acknowledgements from other nodes (a put succeeds with ≥ 1 of them).
-   */
-  store: { meanReplicas: number; replicas: ReplicaFigures };
-  /**
-   * Routing tables of the sampled nodes against the true k nearest (brute force over every ID):
-   * afterJoin right after the join phase, before the workload; afterRun (= knowsNearestRatio,
-   * the counts beside it) at the end.
-   */
-  health: StressResult['health'] & { knowsNearestRatio: number; afterJoin: number; afterRun: number; afterJoinKnowsNearest: number };
-  traffic: {
-    messages: number;
-    byType: Record<string, number>;
-    perShard: Array<{ shard: number; messages: number; messagesPerSec: number; framesOut: number; framesIn: number; local: number; backpressure: number; busyRatio: number; cpuMs: number | null }>;
-    /**
-     * Shard threads' CPU microseconds (forced report GCs left out) ÷ messages delivered, over the
-     * whole run from spawn to the last phase; null where the platform gives no per-thread CPU.
-     */
-    cpuPerMessageUs: number | null;
-    drops: Record<string, number>;
-    /**
-     * Every message that reached a node, summed over shards: received === handled + Σ refused +
-     * queued (each message has one outcome; `drops` also counts refusals inside handled ones).
-     */
-    accounts: MessageAccounts;
-    cacheHits: number;
-    /** STOREs sent to newcomers by hand-over (included in byType.STORE). */
-    handOvers: number;
-    timeoutWaitMs: number;
-  };
-  memory: {
-    bytesPerNodeAtSpawn: number;
-    bytesPerNodeAfterJoin: number;
-    bytesPerNodeAfterRun: number;
-    heapBytes: number;
-    typedArrayBytes: number;
-    rssBytes: number;
-    /**
-     * Record copies after the run, per node; the logical bytes of one copy as stored (key + value
-     * + COPY_METADATA_BYTES of metadata row and index); and what the shards' record spaces take in
-     * all per copy (the bytes of a value once per shard, however many replicas; slack included).
-     */
-    records: { copies: number; copiesPerNode: number; logicalBytesPerCopy: number; storedBytesPerCopy: number; distinctValues: number };
-  };
-  /** `--workload files` only. */
-  files?: FilesFigures;
-  totalWallMs: number;
 }
 
 /** Reference lookup cost for ideal tables, k = 20, α = 3 (DESIGN-NOTES), interpolated on log10 n. */
@@ -121,15 +39,6 @@ export function referenceFor(nodes: number): { depth: number; rpcs: number } {
   const [a, b] = x <= 5 ? [REFERENCE[0]!, REFERENCE[1]!] : [REFERENCE[1]!, REFERENCE[2]!];
   const t = (x - a.log) / (b.log - a.log);
   return { depth: a.depth + t * (b.depth - a.depth), rpcs: a.rpcs + t * (b.rpcs - a.rpcs) };
-}
-
-/** Where a run ran; the CLI reads it (src/cli/environment.ts) so this module reads nothing itself. */
-export interface RunEnvironment {
-  version: string;
-  commit: string;
-  node: string;
-  cores: number;
-  memoryBytes: number;
 }
 
 export function buildStressReport(r: StressResult, env: RunEnvironment): StressReport {
@@ -327,89 +236,3 @@ export function cpuPerMessageUs(stats: ReadonlyArray<{ cpuMs?: number; delivered
   return delivered > 0 ? (cpu * 1000) / delivered : null;
 }
 const ratio = (part: number, whole: number): number => (whole ? part / whole : NaN);
-
-const pct = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toFixed(2)}%` : 'n/a');
-
-export function formatStressReport(rep: StressReport): string {
-  const f = rep.meta.flags as Record<string, unknown>;
-  const out: string[] = [];
-  out.push('');
-  out.push(`kadswarm stress — ${fmt(f.nodes as number, 0)} nodes on ${f.workers} workers, k = ${f.k}, α = ${f.alpha}, B = ${f.bits ?? 1}, latency ${f.latency}, loss ${f.loss}, seed ${rep.meta.seed}`);
-  out.push(`${rep.meta.node}, ${rep.meta.cores} cores, ${formatBytes(rep.meta.memoryBytes as number)}; commit ${rep.meta.commit}; total ${(rep.totalWallMs / 1000).toFixed(1)} s`);
-  out.push('');
-  const virtual = rep.meta.clock === 'virtual';
-  if (virtual) out.push(`Virtual clock: times are virtual; trace hash ${String(rep.meta.traceHash)}, order-sensitive ${String(rep.meta.traceChain)} (the same seed gives the same hash for any worker count)`);
-  out.push(formatTable(['phase', 'ops', virtual ? 'virtual s' : 'wall s', 'ops/s'], rep.phases.map((p) => [p.name, p.count, fmt(p.wallMs / 1000, 2), fmt(p.opsPerSec, 0)])));
-  out.push('');
-  out.push(`Join (${rep.join.mode}): ${rep.join.failed} failed; RPCs per join mean ${fmt(rep.join.rpcs.mean, 1)} (p95 ${fmt(rep.join.rpcs.p95, 0)}); join latency p50 ${fmt(rep.join.latencyMs.p50, 1)} ms`);
-  out.push('');
-  const cols = ['store', 'get', 'get-absent', 'find-node'] as const;
-  const L = rep.lookups;
-  const row = (label: string, get: (l: LookupPhase) => string): string[] => [label, ...cols.map((c) => get(L[c]))];
-  out.push('Per lookup (present = get, absent = get-absent):');
-  out.push(
-    formatTable(
-      ['', 'store', 'get (present)', 'get (absent)', 'find-node'],
-      [
-        row('success', (l) => pct(l.successRatio)),
-        row('depth mean', (l) => fmt(l.depth.mean, 2)),
-        row('depth p50/p95/max', (l) => `${l.depth.p50}/${l.depth.p95}/${l.depth.max}`),
-        row('RPCs mean', (l) => fmt(l.rpcs.mean, 1)),
-        row('RPCs p50/p95/p99', (l) => `${l.rpcs.p50}/${l.rpcs.p95}/${l.rpcs.p99}`),
-        row('timeouts mean', (l) => fmt(l.timeouts.mean, 3)),
-        row('latency mean ms', (l) => fmt(l.latencyMs.mean, 1)),
-        row('latency p50 ms', (l) => fmt(l.latencyMs.p50, 1)),
-        row('latency p95 ms', (l) => fmt(l.latencyMs.p95, 1)),
-        row('latency p99 ms', (l) => fmt(l.latencyMs.p99, 1)),
-        row('latency max ms', (l) => fmt(l.latencyMs.max, 1)),
-      ],
-    ),
-  );
-  out.push('');
-  if (rep.files) out.push(formatFilesReport(rep.files), '');
-  if (rep.adversary) out.push(formatAdversaryReport(rep.adversary), '');
-  const fn = rep.findNode;
-  const ref = fn.reference ? ` (reference for ideal tables: ${fmt(fn.reference.depth, 2)} and ${fmt(fn.reference.rpcs, 0)})` : ' (no reference figures for these k and α)';
-  const bucketsPerNode = rep.health.buckets / Math.max(1, rep.health.nodes);
-  out.push(`FIND_NODE: closest node found at mean depth ${fmt(fn.meanDepth, 2)}, ${fmt(fn.meanRpcs, 1)} RPCs per lookup, ${fmt(bucketsPerNode, 1)} buckets per node (B = ${f.bits ?? 1})${ref}`);
-  out.push(`FIND_NODE correctness: ${fn.exact}/${fn.checked} results equal the true k closest nodes (${pct(fn.exactRatio)})`);
-  out.push(formatReplicaLine(rep.store.replicas, rep.lookups.store.successRatio));
-  const h = rep.health;
-  out.push(
-    `Routing tables: ${h.afterJoinKnowsNearest}/${h.sampled} sampled nodes know all their true k nearest right after the join (${pct(h.afterJoin)}), ` +
-      `${h.knowsNearest}/${h.sampled} after the run (${pct(h.knowsNearestRatio)}); ` +
-      `${fmt(h.contacts / Math.max(1, h.nodes), 1)} contacts and ${fmt(h.buckets / Math.max(1, h.nodes), 1)} buckets per node; ${h.emptyBuckets} empty, ${h.fullBuckets} full buckets`,
-  );
-  out.push('');
-  const t = rep.traffic;
-  out.push(`Traffic: ${fmt(t.messages, 0)} messages — ${Object.entries(t.byType).map(([k, v]) => `${k} ${fmt(v, 0)}`).join(', ')}; hand-over STOREs to newcomers ${fmt(t.handOvers ?? 0, 0)}`);
-  out.push(
-    formatTable(
-      ['shard', 'messages', 'msg/s', 'frames out', 'frames in', 'local', 'ring full', 'busy', 'CPU s'],
-      t.perShard.map((s) => [s.shard, s.messages, fmt(s.messagesPerSec, 0), s.framesOut, s.framesIn, s.local, s.backpressure, pct(s.busyRatio), s.cpuMs === null || s.cpuMs === undefined ? 'n/a' : fmt(s.cpuMs / 1000, 1)]),
-    ),
-  );
-  const cpm = t.cpuPerMessageUs;
-  out.push(`CPU per message: ${cpm === null || cpm === undefined ? 'n/a (no per-thread CPU time on this platform)' : `${fmt(cpm, 2)} µs`} (shard threads' CPU time ÷ messages delivered)`);
-  out.push(`Cache hits ${fmt(t.cacheHits, 0)}; time lookups waited on timeouts ${fmt(t.timeoutWaitMs / 1000, 1)} s; dropped: ${Object.keys(t.drops).length ? Object.entries(t.drops).map(([k, v]) => `${k} ${v}`).join(', ') : 'none'}`);
-  const a = t.accounts;
-  const refused = Object.entries(a.refused);
-  const refusedSum = refused.reduce((n, [, c]) => n + c, 0);
-  out.push(
-    `Messages received ${fmt(a.received, 0)} = handled ${fmt(a.handled, 0)} + refused ${fmt(refusedSum, 0)}${refused.length ? ` (${refused.map(([k, v]) => `${k} ${v}`).join(', ')})` : ''} + still queued ${fmt(a.queued, 0)}`,
-  );
-  out.push('');
-  const m = rep.memory;
-  out.push(
-    `Memory per node (JS heap + typed arrays): ${fmt(m.bytesPerNodeAtSpawn, 0)} B at spawn (slope), ${fmt(m.bytesPerNodeAfterJoin, 0)} B after the join, ` +
-      `${fmt(m.bytesPerNodeAfterRun, 0)} B after the run (records included); process RSS ${formatBytes(m.rssBytes)}`,
-  );
-  const rc = m.records;
-  if (rc && rc.copies > 0) {
-    out.push(
-      `Records: ${fmt(rc.copies, 0)} copies (${fmt(rc.copiesPerNode, 1)} per node) of ${fmt(rc.distinctValues, 0)} distinct key-value blobs; logical bytes per record copy ${fmt(rc.logicalBytesPerCopy, 0)} B ` +
-        `(key + value + ${COPY_METADATA_BYTES} B metadata), stored ${fmt(rc.storedBytesPerCopy, 0)} B per copy (a shard holds a value's bytes once)`,
-    );
-  }
-  return out.join('\n');
-}

@@ -1,16 +1,24 @@
 /**
  * The supervisor ↔ shard control protocol, over a MessagePort. Bulk numbers
  * travel as typed arrays; every command gets exactly one reply with its id,
- * and long commands send progress messages in between.
+ * and long commands send progress messages in between. The results of single
+ * user operations are in kv-results.ts, a virtual-time experiment's
+ * parameters in virtual-params.ts (both re-exported here).
  */
 import type { KadConfig } from '../core/config.js';
-import type { LookupStep, PutResult } from '../core/index.js';
-import type { SignedPart } from '../core/messages.js';
+import type { LookupStep } from '../core/index.js';
 import type { RingMesh } from '../net/ring-mesh.js';
 import type { NetworkModel } from '../sim/network-model.js';
 import type { AdversaryPlan } from '../sim/adversary.js';
 import type { BarrierMemory } from './barrier.js';
-import type { ChurnFilesParams, FilesSpec } from './files-workload.js';
+import type { FilesSpec } from './files-workload.js';
+import type { OpKind } from './op-kind.js';
+import type { SignedKv } from './kv-results.js';
+import type { VirtualParams } from './virtual-params.js';
+
+export type { OpKind } from './op-kind.js';
+export type { KvCost, KvResult, NodeInfo, SignedKv, SourcesKvResult } from './kv-results.js';
+export type { VirtualParams, VirtualPhase } from './virtual-params.js';
 
 export interface ShardSetup {
   shard: number;
@@ -44,8 +52,6 @@ export interface ShardSetup {
   identity?: { ips: SharedArrayBuffer; keys: SharedArrayBuffer | null };
 }
 
-/** The file workload (files-workload.ts) adds 'publish' (a file's source and keyword entries), 'find-sources' and 'search'. */
-export type OpKind = 'put' | 'get' | 'get-absent' | 'find' | 'publish' | 'find-sources' | 'search';
 
 export type Command =
   | { id: number; op: 'spawn' }
@@ -226,99 +232,3 @@ export type Reply =
   | { id: number; ok: true; result: unknown }
   | { id: number; ok: false; error: string }
   | { progress: number; done: number };
-
-/** A signed put's seq and signature parts (the gateway signs; the shard's node stores). */
-export interface SignedKv {
-  seq: number;
-  part: SignedPart;
-}
-
-/** What a lookup on behalf of a user (the gateway) cost. */
-export interface KvCost {
-  depth: number;
-  rpcs: number;
-  timeouts: number;
-  duration: number;
-  responded: number;
-}
-
-/** One put or get on behalf of a user (the HTTP gateway), with its cost. */
-export interface KvResult extends KvCost {
-  ok: boolean;
-  found: boolean;
-  value: Uint8Array | null;
-  /** put: nodes that hold the value, the asker included; get: 0. */
-  stored: number;
-  /** put: nodes other than the asker that acknowledged the STORE (the put succeeded when ≥ 1); get: 0. */
-  acked: number;
-  /** A put: nodes that refused it, by reason (absent when none did). */
-  refused?: PutResult['refused'];
-  /** A get that found a signed record: its publisher's public key (hex) and seq. */
-  signer?: { publicKey: string; seq: number };
-}
-
-/** One findSources on behalf of a user (the gateway): the values with their publishers, and the cost. */
-export interface SourcesKvResult extends KvCost {
-  values: Array<{ value: Uint8Array; publisher: string; ttlMs: number }>;
-  contributors: number;
-}
-
-export interface NodeInfo {
-  node: number;
-  id: string;
-  up: boolean;
-  buckets: Array<{ depth: number; contacts: number; replacements: number; stale: number }>;
-  contacts: number[];
-  records: Array<{ key: string; valueBytes: number; version: number; expiresInMs: number; cached: boolean }>;
-}
-
-/** A whole virtual-time experiment, as every shard runs it (see virtual-run.ts). */
-export interface VirtualParams {
-  /** Length of the measured part, after the joins. */
-  durationMs: number;
-  /**
-   * 'protocol': every node joins by self-lookup and refresh; 'oracle': tables filled from the
-   * sorted IDs; 'none': the nodes are already joined (a second run on the same swarm).
-   */
-  join: 'protocol' | 'oracle' | 'none';
-  /** Node i starts its join at i × joinSpacingMs. */
-  joinSpacingMs: number;
-  /** Quiet time after the last join starts, before the workload. */
-  settleMs: number;
-  bootstraps: number;
-  churn: { uptimeMs: number; downtimeMs: number; restart: 'keep' | 'fresh' } | null;
-  /** Values stored at the start of the measured part, each by a live node that stays up for PUT_STAY_MS. */
-  keys: number;
-  putSpacingMs: number;
-  /** Gets per second of virtual time (Poisson), from random live nodes, for random stored keys. */
-  getRate: number;
-  /** Puts per second of virtual time during the run (Poisson): a random key stored again, with the same value, from a random live node. */
-  putRate?: number;
-  /** FIND_NODE lookups for random targets (lookup-cost runs), spread over the measured part. */
-  finds: number;
-  /** How many FIND_NODE results to check against the true k closest. */
-  findCheck: number;
-  /** Report buckets: success per bucket, and samples of replicas and stale contacts. */
-  bucketMs: number;
-  /** Window length: the minimum one-way latency. */
-  windowMs: number;
-  /**
-   * The stress workload on the virtual clock: phase after phase, operation
-   * `row` starts at startMs + row × spacingMs (times after the joins).
-   */
-  phases?: VirtualPhase[];
-  /** The file workload under churn (virtual-files.ts). */
-  files?: ChurnFilesParams;
-}
-
-export interface VirtualPhase {
-  kind: OpKind;
-  nodes: Int32Array;
-  items: Int32Array;
-  sample: number;
-  trace: number;
-  startMs: number;
-  spacingMs: number;
-  /** The file workload's phases. */
-  files?: FilesSpec;
-}

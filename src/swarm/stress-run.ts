@@ -3,119 +3,28 @@
  * get absent keys, FIND_NODE. Everything random is drawn from the seed, so
  * the same seed gives the same IDs, keys, askers and targets whatever the
  * worker count. Returns raw per-operation rows; src/report turns them into
- * the report.
+ * the report. The virtual-clock phases are in stress-virtual.ts, the
+ * real-time join in join-swarm.ts, the option and result types in
+ * stress-types.ts.
  */
-import type { KadConfig } from '../core/config.js';
 import { idToWords } from '../core/id.js';
 import { Random, deriveSeed } from '../core/random.js';
-import type { HealthNode, HealthResult, OpKind, OpsResult, ShardStats, SpawnResult } from './control.js';
-import { minLatency, type NetworkModel } from '../sim/network-model.js';
-import { copyOpsRow, emptyOpsResult } from './control.js';
-import { combineChains } from '../sim/trace-hash.js';
-import { shardOf } from '../sim/placement.js';
-import type { VirtualParams, VirtualPhase, VirtualShardResult } from './virtual-run.js';
-import type { PhaseObserver } from './observer.js';
+import type { HealthResult, ShardStats } from './control.js';
 import { IdOracle } from '../sim/oracle.js';
 import { Swarm } from './supervisor.js';
 import { findTarget, Zipf } from './workload.js';
-import { fileWorkload, type FilesSpec } from './files-workload.js';
+import { fileWorkload } from './files-workload.js';
 import { Coordinator } from './coordinator.js';
-import type { AdversaryPlan, AdversarySpec } from '../sim/adversary.js';
-import { adversaryFigures, honestAskers, placeAdversaries, type AdversaryRun } from './adversary-run.js';
+import type { AdversaryPlan } from '../sim/adversary.js';
+import { adversaryFigures, honestAskers, placeAdversaries } from './adversary-run.js';
+import type { PhaseObserver } from './observer.js';
+import type { HostsSpec, PhaseResult, PlannedPhase, StressOptions, StressResult } from './stress-types.js';
+import { virtualPhases } from './stress-virtual.js';
+import { joinSwarm } from './join-swarm.js';
 
-export interface StressOptions {
-  nodes: number;
-  workers?: number;
-  keys: number;
-  seed: number;
-  concurrency: number;
-  joinConcurrency: number;
-  config: Partial<KadConfig> & { k: number; alpha: number };
-  network: NetworkModel;
-  zipf: number;
-  /** FIND_NODE results checked against the true k closest. */
-  checkSample: number;
-  /** Nodes whose tables are checked for their true k nearest neighbours. */
-  healthSample: number;
-  /** Lookups traced step by step in each lookup phase (get, get-absent, find-node). */
-  trace: number;
-  /** 'virtual': the whole run on the virtual clock (deterministic from the seed; latency must be above zero). */
-  clock?: 'real' | 'virtual';
-  bootstraps: number;
-  cpuProfileDir?: string;
-  maxHeapMb?: number;
-  fault?: { shard: number; afterMessages: number };
-  /** Check the simulator's invariants after every event; a broken one ends the run with the seed and the event. */
-  checkInvariants?: boolean;
-  /** `--workload files`: after the default phases, publish, find-sources and search (files-workload.ts). */
-  files?: FilesSpec;
-  /** `--adversary F --attack KIND`: adversary nodes in the shards (issue 13; adversary-run.ts). */
-  adversary?: AdversarySpec;
-  /** --subnets S: the /24s the adversaries share when a defence gives nodes addresses (default 1). */
-  subnets?: number;
-  /** Multi-host (issue 16): this process is the coordinator of `count` hosts (coordinator.ts); `workers` is per host. */
-  hosts?: HostsSpec;
-}
-
-export interface HostsSpec {
-  count: number;
-  listen: string;
-  version: string;
-  stallMs?: number;
-  log: (line: string) => void;
-}
-
+export type { HostsSpec, PhaseResult, StressOptions, StressResult } from './stress-types.js';
 export type { PhaseObserver } from './observer.js';
-
-interface PlannedPhase {
-  name: string;
-  kind: OpKind;
-  nodes: number[];
-  items: number[];
-  sample: number;
-  files?: FilesSpec;
-}
-
-export interface PhaseResult {
-  name: string;
-  kind: OpKind | 'join' | 'spawn';
-  wallMs: number;
-  count: number;
-  rows?: OpsResult;
-  /** Lookup phases: the asking node and the workload item (key or target number) of each row, for the per-operation export. */
-  nodes?: Int32Array;
-  items?: Int32Array;
-  joinRpcs?: Float64Array;
-  joinDurations?: Float64Array;
-  joinFailed?: number;
-}
-
-export interface StressResult {
-  options: StressOptions;
-  workers: number;
-  phases: PhaseResult[];
-  spawn: SpawnResult[];
-  /** Shard counters and memory right after the join (after a full GC). */
-  afterJoin: ShardStats[];
-  health: HealthResult;
-  /** The same sample's tables right after the join phase, before the workload (issue 14: health.afterJoin). */
-  healthAfterJoin: HealthResult;
-  /** The sampled nodes' tables one by one, ascending by node. */
-  healthNodes: HealthNode[];
-  stats: ShardStats[];
-  /** FIND_NODE results equal to the true k closest, over the checked sample. */
-  exactClosest: number;
-  checked: number;
-  rssBytes: number;
-  totalWallMs: number;
-  /** Virtual clock only: hash of the full message trace (sum of per-message hashes : messages). */
-  /** Virtual clock: today's order-independent hash of the message trace, "sum:messages". */
-  traceHash?: string;
-  /** Virtual clock: the order-sensitive 64-bit hash (per node, chained over what it receives, summed over nodes). */
-  traceChain?: string;
-  /** With adversaries: who they were and what the shards counted (src/report/adversary-report.ts reads it). */
-  adversary?: AdversaryRun;
-}
+export { joinSwarm } from './join-swarm.js';
 
 export async function runStress(opts: StressOptions, observer: PhaseObserver): Promise<StressResult> {
   const t0 = performance.now();
@@ -267,81 +176,9 @@ async function phases(swarm: Swarm, opts: StressOptions, observer: PhaseObserver
   };
 }
 
-/**
- * The stress phases on the virtual clock. Joins and operations start at a
- * steady rate chosen so that about --join-concurrency joins and --concurrency
- * lookups are in flight (a lookup takes ~4 round trips); each phase gets 30 s
- * of virtual time after its last start to finish. A phase's "wall" time in
- * the report is its span of virtual time.
- */
-async function virtualPhases(
-  swarm: Swarm,
-  opts: StressOptions,
-  plan: PlannedPhase[],
-  phases: PhaseResult[],
-  observer: PhaseObserver,
-  tableHealth: () => Promise<HealthResult>,
-): Promise<{ afterJoin: ShardStats[]; traceHash: string; traceChain: string; healthAfterJoin: HealthResult }> {
-  const n = opts.nodes;
-  const k = opts.config.k;
-  const windowMs = minLatency(opts.network);
-  if (!(windowMs > 0)) throw new Error('--clock virtual needs a minimum latency above zero (e.g. --latency 20-200ms)');
-  const lookupMs = 8 * meanLatency(opts.network);
-  const drainMs = 30_000;
-  const base = { durationMs: 0, joinSpacingMs: 0, settleMs: 0, bootstraps: opts.bootstraps, churn: null, keys: 0, putSpacingMs: 0, getRate: 0, finds: 0, findCheck: 0, bucketMs: Number.MAX_SAFE_INTEGER, windowMs };
-  const run = async (name: string, total: number, params: VirtualParams): Promise<VirtualShardResult[]> => {
-    observer.start(name, total);
-    const r = await swarm.virtual(params, (m) => observer.progress(Math.round((m / 1e6) * total)));
-    observer.end();
-    return r;
-  };
-  // Joins: a join is a self-lookup plus a dozen refreshes, about twice a lookup's time.
-  const joinSpacingMs = (2 * lookupMs) / opts.joinConcurrency;
-  const joined = await run('join', n - 1, { ...base, join: 'protocol', joinSpacingMs, settleMs: drainMs });
-  const afterJoin = await swarm.stats(true);
-  const healthAfterJoin = await tableHealth();
-  const joinRpcs = new Float64Array(n - 1);
-  const joinDurations = new Float64Array(n - 1);
-  for (let i = 1; i < n; i++) {
-    const r = joined[shardOf(i, swarm.workers)]!;
-    joinRpcs[i - 1] = r.joinRpcs[i]!;
-    joinDurations[i - 1] = r.joinDurations[i]!;
-  }
-  phases.push({ name: 'join', kind: 'join', wallMs: n * joinSpacingMs + drainMs, count: n - 1, joinFailed: joined.reduce((a, r) => a + r.joinsFailed, 0), joinRpcs, joinDurations });
-
-  // The four workload phases, one after the other on the same clock.
-  const spacingMs = lookupMs / opts.concurrency;
-  let start = 0;
-  const vphases: VirtualPhase[] = plan.map((ph) => {
-    const trace = ph.kind === 'put' || ph.kind === 'publish' ? 0 : opts.trace;
-    const v: VirtualPhase = { kind: ph.kind, nodes: Int32Array.from(ph.nodes), items: Int32Array.from(ph.items), sample: ph.sample, trace, startMs: start, spacingMs, ...(ph.files ? { files: ph.files } : {}) };
-    // A publish is 1 + words stores one after the other: its phase gets that many lookups' time.
-    start += ph.nodes.length * spacingMs + drainMs + (ph.kind === 'publish' ? 6 * lookupMs : 0);
-    return v;
-  });
-  const total = plan.reduce((a, ph) => a + ph.nodes.length, 0);
-  const ran = await run('workload', total, { ...base, join: 'none', durationMs: start, phases: vphases });
-  plan.forEach((ph, j) => {
-    const out = emptyOpsResult(ph.nodes.length, ph.sample, k);
-    ph.nodes.forEach((node, row) => copyOpsRow(ran[shardOf(node, swarm.workers)]!.phaseRows[j]!, row, out, row, k, ph.sample));
-    for (const r of ran) out.traces.push(...r.phaseRows[j]!.traces);
-    phases.push({ name: ph.name, kind: ph.kind, wallMs: ph.nodes.length * spacingMs + drainMs, count: ph.nodes.length, rows: out, nodes: vphases[j]!.nodes, items: vphases[j]!.items });
-  });
-  // Shards keep their trace sums across runs, so the last run's figures cover the whole trace.
-  const hash = ran.reduce((a, r) => (a + r.traceSum) >>> 0, 0);
-  return { afterJoin, healthAfterJoin, traceHash: `${hash.toString(16).padStart(8, '0')}:${ran.reduce((a, r) => a + r.traceCount, 0)}`, traceChain: combineChains(ran.map((r) => r.traceChain)) };
-}
-
 export function startCoordinator(h: HostsSpec, run: Parameters<typeof Coordinator.start>[1]): Promise<Coordinator> {
   const { fault: _fault, cpuProfileDir: _dir, ...rest } = run as typeof run & { fault?: unknown; cpuProfileDir?: string };
   return Coordinator.start({ hosts: h.count, listen: h.listen, version: h.version, log: h.log, ...(h.stallMs ? { stallMs: h.stallMs } : {}) }, rest);
-}
-
-function meanLatency(m: NetworkModel): number {
-  const l = m.latency;
-  if (l.kind === 'constant') return l.ms;
-  if (l.kind === 'uniform') return (l.minMs + l.maxMs) / 2;
-  return Math.min(l.maxMs, (l.minMs * l.shape) / Math.max(1.01, l.shape - 1));
 }
 
 function shuffled(n: number, rng: Random): number[] {
@@ -374,30 +211,4 @@ function sampleNodes(n: number, count: number, rng: Random): number[] {
   const picked = new Set<number>();
   while (picked.size < count) picked.add(rng.int(n));
   return [...picked].sort((a, b) => a - b);
-}
-
-
-/**
- * Joins every node: the bootstrap nodes through node 0 and one another, all at once, then
- * everyone else through them, `concurrency` joins in flight. (The bootstrap nodes joined one
- * after another before: under 30 % loss each join takes seconds of timeouts, and the 15 in a row
- * were about 100 s of a 180 s join phase at 2,000 nodes. Then all through node 0 alone: at 30 %
- * loss one of the 15 could lose its only exchange seven times in a row, and everyone else
- * waited the 6 s of its retries.)
- */
-export async function joinSwarm(swarm: Swarm, bootstraps: number[], concurrency: number, progress: (done: number) => void): Promise<{ failed: number; rpcs: Float64Array; durations: Float64Array }> {
-  const n = swarm.nodes;
-  const b = bootstraps.length;
-  let failed = 0;
-  const rpcs: number[] = [];
-  const durations: number[] = [];
-  if (b > 1) {
-    const r = await swarm.join(bootstraps.slice(1), bootstraps, b - 1, (done) => progress(done));
-    failed += r.failed;
-    rpcs.push(...r.rpcs);
-    durations.push(...r.durations);
-  }
-  const rest = Array.from({ length: n }, (_, i) => i).filter((i) => !bootstraps.includes(i));
-  const r = await swarm.join(rest, bootstraps, concurrency, (done) => progress(b - 1 + done));
-  return { failed: failed + r.failed, rpcs: Float64Array.from([...rpcs, ...r.rpcs]), durations: Float64Array.from([...durations, ...r.durations]) };
 }

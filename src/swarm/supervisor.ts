@@ -12,65 +12,23 @@
  * waiting for one that will never arrive.
  */
 import { availableParallelism } from 'node:os';
-import { MessageChannel, type MessagePort } from 'node:worker_threads';
-import { Piscina } from 'piscina';
-import { resolveConfig, type KadConfig } from '../core/config.js';
+import type { MessagePort } from 'node:worker_threads';
+import type { Piscina } from 'piscina';
+import { resolveConfig } from '../core/config.js';
 import { checkLimits } from '../wire/limits.js';
 import { ID_WORDS, writeIdWords } from '../core/id.js';
-import { createRingMesh, type RingMesh } from '../net/ring-mesh.js';
+import type { RingMesh } from '../net/ring-mesh.js';
 import { copyOpsRow, emptyOpsResult } from './control.js';
-import type { AdversaryShardResult, Command, HealthResult, JoinBatchResult, KvResult, NodeInfo, SignedKv, OpKind, OpsResult, Reply, ShardSetup, ShardStats, SourcesKvResult, SpawnResult } from './control.js';
-import type { NetworkModel } from '../sim/network-model.js';
+import type { AdversaryShardResult, Command, HealthResult, JoinBatchResult, KvResult, NodeInfo, SignedKv, OpKind, OpsResult, Reply, ShardStats, SourcesKvResult, SpawnResult } from './control.js';
 import { shardOf } from '../sim/placement.js';
-import { abortBarrier, createBarrier, type BarrierMemory } from './barrier.js';
+import { abortBarrier, type BarrierMemory } from './barrier.js';
 import type { VirtualParams, VirtualShardResult } from './virtual-run.js';
-import { nodeId } from './workload.js';
-import type { AdversaryPlan } from '../sim/adversary.js';
-import { PUZZLE_KEY_WORDS, assignAddresses, honestId, needsAddresses } from './identities.js';
 import type { FilesSpec } from './files-workload.js';
+import type { SwarmOptions } from './swarm-options.js';
+import { writeIdentities } from './write-identities.js';
+import { startShardThreads } from './shard-pool.js';
 
-export interface SwarmOptions {
-  nodes: number;
-  workers?: number;
-  seed: number;
-  config?: Partial<KadConfig>;
-  network: NetworkModel;
-  /** Bytes per ring (a power of two). */
-  ringBytes?: number;
-  /** Old-generation heap limit per shard, MiB. */
-  maxHeapMb?: number;
-  cpuProfileDir?: string;
-  /** Test hook: make one shard throw after this many delivered messages. */
-  fault?: { shard: number; afterMessages: number };
-  /** 'virtual': time advances from event to event; run experiments with virtual(). */
-  clock?: 'real' | 'virtual';
-  /** Check the simulator's invariants after every event (off by default: a table walk per event). */
-  checkInvariants?: boolean;
-  /** Adversary nodes (issue 13): their minted IDs replace the seed's before any node spawns. */
-  adversary?: AdversaryPlan;
-  /** Issue 13: 1 for an adversary, by node index (their synthetic addresses share `subnets` /24s). */
-  adversaries?: Uint8Array;
-  /** /24s the adversaries share (--subnets; default 1). */
-  subnets?: number;
-  /**
-   * Issue 13: called once the IDs (and, when a defence needs them, the synthetic addresses and
-   * puzzle keys) are written, before any shard starts: the adversary plan writes minted IDs here.
-   */
-  placeIdentities?: (ids: Uint32Array, ips: Uint32Array | null, keys: Uint32Array | null) => void;
-  /** Multi-host (issue 16), on a host: these are host `index`'s shards of `hosts` × workers, plus an edge in the mesh and the barrier. */
-  edge?: { index: number; hosts: number };
-  /** Multi-host, on the coordinator: no threads here; commands go to the hosts' shards through `remote`. */
-  remote?: RemoteShards;
-}
-
-/** The coordinator's view of the shards of every host (coordinator.ts): global shard g is worker g mod W of host ⌊g / W⌋. */
-export interface RemoteShards {
-  readonly shards: number;
-  post(shard: number, cmd: Command): void;
-  /** Called once by the Swarm: where replies and a host's failure go. */
-  attach(onReply: (r: Reply) => void, onFailure: (err: Error) => void): void;
-  stop(): Promise<void>;
-}
+export type { RemoteShards, SwarmOptions } from './swarm-options.js';
 
 type CommandBody = Command extends infer C ? (C extends { id: number } ? Omit<C, 'id'> : never) : never;
 
@@ -117,48 +75,19 @@ export class Swarm {
       );
       return;
     }
-    this.pool = new Piscina({
-      filename: new URL('./shard-worker.js', import.meta.url).href,
-      minThreads: this.workers,
-      maxThreads: this.workers,
-      concurrentTasksPerWorker: 1,
-      idleTimeout: Infinity,
-      atomics: 'disabled',
-      // A larger young generation: a shard allocates a message object or two per RPC, and short scavenges
-      // of a small nursery promote them before they die.
-      resourceLimits: { maxOldGenerationSizeMb: opts.maxHeapMb ?? 4096, maxYoungGenerationSizeMb: 64 },
-    });
-    // With an edge, one more participant in the mesh and the barrier: the host's main thread.
-    const edge = opts.edge;
-    const mesh: RingMesh = (this.mesh = createRingMesh(this.workers + (edge ? 1 : 0), opts.ringBytes ?? 1 << 22));
-    const barrier = (this.barrier = opts.clock === 'virtual' ? { ...createBarrier(this.workers + (edge ? 1 : 0)), ...(edge ? { edge: true } : {}) } : undefined);
-    const base = edge ? edge.index * this.workers : 0;
-    for (let s = 0; s < this.workers; s++) {
-      const { port1, port2 } = new MessageChannel();
-      this.ports.push(port1);
-      port1.on('message', (r: Reply) => this.onReply(r));
-      const setup: ShardSetup = {
-        shard: base + s,
-        shards: edge ? edge.hosts * this.workers : this.workers,
-        ...(edge ? { host: { base, workers: this.workers } } : {}),
-        nodes: opts.nodes,
-        seed: opts.seed,
-        ids: sab,
-        mesh,
-        config: opts.config ?? {},
-        network: opts.network,
-        port: port2,
-        ...(opts.cpuProfileDir ? { cpuProfileDir: opts.cpuProfileDir } : {}),
-        ...(opts.fault && opts.fault.shard === s ? { faultAfterMessages: opts.fault.afterMessages } : {}),
-        ...(barrier ? { clock: 'virtual' as const, barrier } : {}),
-        ...(opts.checkInvariants ? { checkInvariants: true } : {}),
-        ...(adv ? { adversary: adv } : {}),
-        ...(identity ? { identity: { ips: identity.ips.buffer as SharedArrayBuffer, keys: identity.keys ? (identity.keys.buffer as SharedArrayBuffer) : null } } : {}),
-      };
-      const task = this.pool.run(setup, { transferList: [port2] as never });
-      task.catch((err: Error) => this.onShardFailure(s, err));
-      this.tasks.push(task);
-    }
+    const threads = startShardThreads(
+      opts,
+      this.workers,
+      sab,
+      identity,
+      (r) => this.onReply(r),
+      (s, err) => this.onShardFailure(s, err),
+    );
+    this.pool = threads.pool;
+    this.ports.push(...threads.ports);
+    this.tasks.push(...threads.tasks);
+    this.mesh = threads.mesh;
+    this.barrier = threads.barrier;
   }
 
   static start(opts: SwarmOptions): Swarm {
@@ -369,22 +298,4 @@ export class Swarm {
   private share(concurrency: number): number {
     return Math.max(1, Math.ceil(concurrency / this.workers));
   }
-}
-
-/**
- * Writes every node's ID: the seed's (nodeId) unless an ID defence of issue 13 is on, when it is
- * derived from the node's synthetic address or solves the puzzle (identities.ts). Returns the
- * addresses and puzzle keys the shards need, or null when no defence needs them.
- */
-function writeIdentities(opts: SwarmOptions, ids: Uint32Array): { ips: Uint32Array; keys: Uint32Array | null } | null {
-  const c = resolveConfig(opts.config);
-  if (!needsAddresses(c)) {
-    for (let i = 0; i < opts.nodes; i++) writeIdWords(nodeId(opts.seed, i), ids, i * ID_WORDS);
-    return null;
-  }
-  const ips = assignAddresses({ nodes: opts.nodes, seed: opts.seed, adversaries: opts.adversaries ?? null, subnets: opts.subnets ?? 1 });
-  const keys = c.idPuzzleBits > 0 && !c.idFromIp ? new Uint32Array(new SharedArrayBuffer(opts.nodes * PUZZLE_KEY_WORDS * 4)) : null;
-  const rule = c.idFromIp || c.idPuzzleBits > 0;
-  for (let i = 0; i < opts.nodes; i++) writeIdWords(rule ? honestId(opts.seed, i, ips[i]!, c, keys) : nodeId(opts.seed, i), ids, i * ID_WORDS);
-  return { ips, keys };
 }
