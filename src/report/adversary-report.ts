@@ -41,6 +41,23 @@ export interface AdversaryReport {
   tableShare: number;
   model: { h: number; f: number; d: number; successRatio: number; note: string };
   attackAnswers: Record<string, { answered: number; silenced: number }>;
+  /**
+   * Per target key: adversaries with a valid ID closer to it than its k-th closest honest node
+   * (≥ k: eclipsed in ID space), and how many targets that is.
+   */
+  nearTargets: { perTarget: number[]; min: number; median: number; max: number; k: number; eclipsed: number };
+  /** Under --id-puzzle c: the attacker's budget and what it bought, and the honest price per ID. */
+  puzzle?: {
+    bits: number;
+    budget: number;
+    hashes: number;
+    attackMs: number;
+    validIds: number;
+    /** Minters given a valid ID (the rest are refused by every honest table). */
+    validMinters: number;
+    honestHashesPerId: number;
+    honestMsPerId: number;
+  };
 }
 
 /** S/Kademlia's success of d disjoint paths of h hops among a fraction f of adversaries. */
@@ -96,6 +113,33 @@ export function buildAdversaryReport(r: StressResult): AdversaryReport | undefin
     tableShare: a.tableContacts ? a.tableAdversaries / a.tableContacts : NaN,
     model: { h, f, d, successRatio: disjointModel(f, h, d), note: 'S/Kademlia: 1 − (1 − (1 − f)^h)^d, h = mean depth of the honest gets' },
     attackAnswers: answers,
+    nearTargets: nearSummary(a.nearTargets ?? [], Number((r.options.config as Record<string, unknown>).k ?? 20) || 20),
+    ...(a.puzzle
+      ? {
+          puzzle: {
+            bits: a.puzzle.bits,
+            budget: a.puzzle.budget,
+            hashes: a.puzzle.hashes,
+            attackMs: a.puzzle.ms,
+            validIds: a.puzzle.validIds,
+            validMinters: a.puzzle.validMinters,
+            honestHashesPerId: a.idCost && a.idCost.ids ? a.idCost.hashes / a.idCost.ids : NaN,
+            honestMsPerId: a.idCost && a.idCost.ids ? a.idCost.ms / a.idCost.ids : NaN,
+          },
+        }
+      : {}),
+  };
+}
+
+function nearSummary(per: number[], k: number): AdversaryReport['nearTargets'] {
+  const sorted = [...per].sort((x, y) => x - y);
+  return {
+    perTarget: per,
+    min: sorted[0] ?? NaN,
+    median: sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)]! : NaN,
+    max: sorted[sorted.length - 1] ?? NaN,
+    k,
+    eclipsed: per.filter((x) => x >= k).length,
   };
 }
 
@@ -124,6 +168,15 @@ export function formatAdversaryReport(a: AdversaryReport): string {
       `honest tables' entries that are adversaries: ${pct(a.tableShare)}`,
   );
   out.push(`Model (S/Kademlia, f = ${a.model.f.toFixed(3)}, h = ${a.model.h.toFixed(2)}, d = ${a.model.d}): ${pct(a.model.successRatio)} of gets succeed; measured ${pct(a.phases.get?.successRatio ?? NaN)}`);
+  const nt = a.nearTargets;
+  if (a.minted && nt.perTarget.length)
+    out.push(`Adversary IDs inside each target's k-closest region (closer than its ${nt.k}th honest node): min ${nt.min}, median ${nt.median}, max ${nt.max}; ${nt.eclipsed} of ${nt.perTarget.length} targets hold ≥ k`);
+  const pz = a.puzzle;
+  if (pz)
+    out.push(
+      `ID puzzle c = ${pz.bits}: attacker budget ${pz.budget.toExponential(2)} SHA-1s (${pz.hashes.toExponential(2)} spent, ${(pz.attackMs / 1000).toFixed(2)} s here) bought ${pz.validIds} valid IDs; ${pz.validMinters} of ${a.minted} minters hold one. ` +
+        `Honest price per join: ${pz.honestHashesPerId.toFixed(0)} SHA-1s, ${pz.honestMsPerId.toFixed(3)} ms per ID`,
+    );
   const ans = Object.entries(a.attackAnswers);
   if (ans.length) out.push(`Attack: ${ans.map(([k, v]) => `${k} ${v.answered} answered${v.silenced ? `, ${v.silenced} swallowed` : ''}`).join('; ')}`);
   return out.join('\n');

@@ -26,7 +26,7 @@ import { abortBarrier, createBarrier, type BarrierMemory } from './barrier.js';
 import type { VirtualParams, VirtualShardResult } from './virtual-run.js';
 import { nodeId } from './workload.js';
 import type { AdversaryPlan } from '../sim/adversary.js';
-import { PUZZLE_KEY_WORDS, assignAddresses, honestId, needsAddresses } from './identities.js';
+import { PUZZLE_KEY_WORDS, assignAddresses, honestId, needsAddresses, type IdCost } from './identities.js';
 import type { FilesSpec } from './files-workload.js';
 
 export interface SwarmOptions {
@@ -83,6 +83,8 @@ interface Waiting {
 export class Swarm {
   readonly workers: number;
   readonly ids: Uint32Array;
+  /** What grinding the honest IDs cost under an ID rule (issue 13's puzzle price per join), or null. */
+  readonly idCost: IdCost | null;
   private readonly pool: Piscina | null;
   private readonly ports: MessagePort[] = [];
   private readonly tasks: Promise<unknown>[] = [];
@@ -101,6 +103,7 @@ export class Swarm {
     const sab = new SharedArrayBuffer(opts.nodes * ID_WORDS * 4);
     this.ids = new Uint32Array(sab);
     const identity = writeIdentities(opts, this.ids);
+    this.idCost = identity?.cost ?? null;
     opts.placeIdentities?.(this.ids, identity?.ips ?? null, identity?.keys ?? null);
     // Adversaries' minted IDs (issue 13) over whatever the rules wrote; under --id-from-ip the
     // minter chose addresses too, and placeIdentities (the run's hook) already wrote those.
@@ -376,7 +379,7 @@ export class Swarm {
  * derived from the node's synthetic address or solves the puzzle (identities.ts). Returns the
  * addresses and puzzle keys the shards need, or null when no defence needs them.
  */
-function writeIdentities(opts: SwarmOptions, ids: Uint32Array): { ips: Uint32Array; keys: Uint32Array | null } | null {
+function writeIdentities(opts: SwarmOptions, ids: Uint32Array): { ips: Uint32Array; keys: Uint32Array | null; cost: IdCost } | null {
   const c = resolveConfig(opts.config);
   if (!needsAddresses(c)) {
     for (let i = 0; i < opts.nodes; i++) writeIdWords(nodeId(opts.seed, i), ids, i * ID_WORDS);
@@ -385,6 +388,9 @@ function writeIdentities(opts: SwarmOptions, ids: Uint32Array): { ips: Uint32Arr
   const ips = assignAddresses({ nodes: opts.nodes, seed: opts.seed, adversaries: opts.adversaries ?? null, subnets: opts.subnets ?? 1 });
   const keys = c.idPuzzleBits > 0 && !c.idFromIp ? new Uint32Array(new SharedArrayBuffer(opts.nodes * PUZZLE_KEY_WORDS * 4)) : null;
   const rule = c.idFromIp || c.idPuzzleBits > 0;
-  for (let i = 0; i < opts.nodes; i++) writeIdWords(rule ? honestId(opts.seed, i, ips[i]!, c, keys) : nodeId(opts.seed, i), ids, i * ID_WORDS);
-  return { ips, keys };
+  const cost: IdCost = { ids: 0, hashes: 0, ms: 0 };
+  const t0 = performance.now();
+  for (let i = 0; i < opts.nodes; i++) writeIdWords(rule ? honestId(opts.seed, i, ips[i]!, c, keys, cost) : nodeId(opts.seed, i), ids, i * ID_WORDS);
+  cost.ms = performance.now() - t0;
+  return { ips, keys, cost };
 }
