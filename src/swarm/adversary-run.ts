@@ -137,7 +137,7 @@ export async function adversaryFigures(swarm: Swarm, plan: AdversaryPlan, spec: 
   const store = phases.find((p) => p.name === 'store');
   if (store?.rows) for (let j = 0; j < holders.length; j++) store.rows.ok[j] = holders[j]! > 0 ? 1 : 0;
   const k = resolveConfig(swarm.opts.config).k;
-  const p = plan.puzzle;
+  const puzzle = puzzleSummary(plan);
   return {
     spec,
     adversaries: plan.list.length,
@@ -148,9 +148,15 @@ export async function adversaryFigures(swarm: Swarm, plan: AdversaryPlan, spec: 
     silenced,
     honestHolders: holders,
     nearTargets: nearTargets(swarm.ids, plan, k),
-    ...(p ? { puzzle: { bits: p.bits, budget: p.budget, hashes: p.hashes, ms: p.ms, validIds: p.validIds, validMinters: p.valid.reduce((a, b) => a + b, 0) } } : {}),
+    ...(puzzle ? { puzzle } : {}),
     ...(swarm.idCost ? { idCost: swarm.idCost } : {}),
   };
+}
+
+/** What the minter's budget bought, for the reports (the per-minter flags left out). */
+export function puzzleSummary(plan: AdversaryPlan): AdversaryRun['puzzle'] | undefined {
+  const p = plan.puzzle;
+  return p ? { bits: p.bits, budget: p.budget, hashes: p.hashes, ms: p.ms, validIds: p.validIds, validMinters: p.valid.reduce((a, b) => a + b, 0) } : undefined;
 }
 
 /**
