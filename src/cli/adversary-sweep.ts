@@ -8,7 +8,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_CONFIG } from '../core/config.js';
-import { ATTACKS, type AttackKind, type Placement } from '../sim/adversary.js';
+import { ATTACKS, type AdversarySpec, type AttackKind, type Placement } from '../sim/adversary.js';
+import { mintsIds } from '../sim/adversary-placement.js';
+import { budgetFlag } from './adversary-flags.js';
 import { runStress, type StressOptions } from '../swarm/stress-run.js';
 import { buildStressReport } from '../report/stress-report.js';
 import { adversarySweepCsv, adversarySweepHtml, adversarySweepPlots, formatAdversarySweep, sweepPoint, type AdversarySweepPoint } from '../report/adversary-sweep.js';
@@ -29,6 +31,7 @@ export interface SweepValues {
   'sweep-fractions'?: string | undefined;
   placement?: string | undefined;
   targets?: string | undefined;
+  'adversary-budget'?: string | undefined;
 }
 
 export interface SweepGrid {
@@ -37,6 +40,8 @@ export interface SweepGrid {
   fractions: number[];
   placement: Placement;
   targets: number;
+  /** --adversary-budget: the ID minter's SHA-1 budget under --id-puzzle, for the attacks that mint IDs. */
+  budget?: number;
 }
 
 export function sweepGrid(v: SweepValues): SweepGrid {
@@ -49,7 +54,14 @@ export function sweepGrid(v: SweepValues): SweepGrid {
     return x;
   });
   if (ds.some((d) => d > 1) && !('disjointPaths' in DEFAULT_CONFIG)) throw new UsageError('--sweep-disjoint above 1 needs the disjoint-path lookups (KadConfig disjointPaths), which this build does not have');
-  return { attacks, ds, fractions, placement: v.placement === 'targeted' ? 'targeted' : 'random', targets: v.targets ? Number(v.targets) : 20 };
+  return {
+    attacks,
+    ds,
+    fractions,
+    placement: v.placement === 'targeted' ? 'targeted' : 'random',
+    targets: v.targets ? Number(v.targets) : 20,
+    ...(v['adversary-budget'] !== undefined ? { budget: budgetFlag(v['adversary-budget']) } : {}),
+  };
 }
 
 function writeSweep(out: string, base: StressOptions, grid: SweepGrid, points: AdversarySweepPoint[]): void {
@@ -72,7 +84,9 @@ export async function adversarySweep(base: StressOptions, grid: SweepGrid, out: 
       for (const attack of f === 0 ? [grid.attacks[0]!] : grid.attacks) {
         n++;
         console.error(`sweep ${n}/${total}: d = ${d}, F = ${f}${f > 0 ? `, ${attack}` : ' (every attack)'}`);
-        const opts: StressOptions = { ...base, config, ...(f > 0 ? { adversary: { fraction: f, attack, placement: grid.placement, targets: grid.targets } } : {}) };
+        const spec: AdversarySpec = { fraction: f, attack, placement: grid.placement, targets: grid.targets };
+        if (grid.budget !== undefined && mintsIds(spec)) spec.budget = grid.budget;
+        const opts: StressOptions = { ...base, config, ...(f > 0 ? { adversary: spec } : {}) };
         const bar = phaseProgress();
         const result = await runStress(opts, bar);
         const rep = buildStressReport(result, env);

@@ -12,6 +12,8 @@
 import { MESSAGE_TYPE_NAMES } from '../core/messages.js';
 import type { AttackKind, Placement } from '../sim/adversary.js';
 import type { StressResult } from '../swarm/stress-run.js';
+import type { AdversaryRun } from '../swarm/adversary-run.js';
+import type { ChurnResult } from '../swarm/churn-run.js';
 import { formatTable } from './table.js';
 
 export interface AdversaryPhase {
@@ -41,6 +43,23 @@ export interface AdversaryReport {
   tableShare: number;
   model: { h: number; f: number; d: number; successRatio: number; note: string };
   attackAnswers: Record<string, { answered: number; silenced: number }>;
+  /**
+   * Per target key: adversaries with a valid ID closer to it than its k-th closest honest node
+   * (≥ k: eclipsed in ID space), and how many targets that is.
+   */
+  nearTargets: { perTarget: number[]; min: number; median: number; max: number; k: number; eclipsed: number };
+  /** Under --id-puzzle c: the attacker's budget and what it bought, and the honest price per ID. */
+  puzzle?: {
+    bits: number;
+    budget: number;
+    hashes: number;
+    attackMs: number;
+    validIds: number;
+    /** Minters given a valid ID (the rest are refused by every honest table). */
+    validMinters: number;
+    honestHashesPerId: number;
+    honestMsPerId: number;
+  };
 }
 
 /** S/Kademlia's success of d disjoint paths of h hops among a fraction f of adversaries. */
@@ -96,7 +115,58 @@ export function buildAdversaryReport(r: StressResult): AdversaryReport | undefin
     tableShare: a.tableContacts ? a.tableAdversaries / a.tableContacts : NaN,
     model: { h, f, d, successRatio: disjointModel(f, h, d), note: 'S/Kademlia: 1 − (1 − (1 − f)^h)^d, h = mean depth of the honest gets' },
     attackAnswers: answers,
+    ...idFigures(a, Number((r.options.config as Record<string, unknown>).k ?? 20) || 20),
   };
+}
+
+/** The ID-space figures of an attack (stress and churn): adversaries near each target, and what the puzzle cost both sides. */
+export function idFigures(a: Pick<AdversaryRun, 'nearTargets' | 'puzzle' | 'idCost'>, k: number): Pick<AdversaryReport, 'nearTargets' | 'puzzle'> {
+  const pz = a.puzzle;
+  const cost = a.idCost;
+  return {
+    nearTargets: nearSummary(a.nearTargets, k),
+    ...(pz
+      ? {
+          puzzle: {
+            bits: pz.bits,
+            budget: pz.budget,
+            hashes: pz.hashes,
+            attackMs: pz.ms,
+            validIds: pz.validIds,
+            validMinters: pz.validMinters,
+            honestHashesPerId: cost && cost.ids ? cost.hashes / cost.ids : NaN,
+            honestMsPerId: cost && cost.ids ? cost.ms / cost.ids : NaN,
+          },
+        }
+      : {}),
+  };
+}
+
+function nearSummary(per: number[], k: number): AdversaryReport['nearTargets'] {
+  const sorted = [...per].sort((x, y) => x - y);
+  return {
+    perTarget: per,
+    min: sorted[0] ?? NaN,
+    median: sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)]! : NaN,
+    max: sorted[sorted.length - 1] ?? NaN,
+    k,
+    eclipsed: per.filter((x) => x >= k).length,
+  };
+}
+
+/** The lines of idFigures (none when no ID was minted). */
+export function formatIdFigures(f: Pick<AdversaryReport, 'nearTargets' | 'puzzle'>, minted: number): string[] {
+  const out: string[] = [];
+  const nt = f.nearTargets;
+  if (minted && nt.perTarget.length)
+    out.push(`Adversary IDs inside each target's k-closest region (closer than its ${nt.k}th honest node): min ${nt.min}, median ${nt.median}, max ${nt.max}; ${nt.eclipsed} of ${nt.perTarget.length} targets hold ≥ k`);
+  const pz = f.puzzle;
+  if (pz)
+    out.push(
+      `ID puzzle c = ${pz.bits}: attacker budget ${pz.budget.toExponential(2)} SHA-1s (${pz.hashes.toExponential(2)} spent, ${(pz.attackMs / 1000).toFixed(2)} s here) bought ${pz.validIds} valid IDs; ${pz.validMinters} of ${minted} minters hold one. ` +
+        `Honest price per join: ${pz.honestHashesPerId.toFixed(0)} SHA-1s, ${pz.honestMsPerId.toFixed(3)} ms per ID`,
+    );
+  return out;
 }
 
 const pct = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toFixed(2)}%` : 'n/a');
@@ -124,7 +194,18 @@ export function formatAdversaryReport(a: AdversaryReport): string {
       `honest tables' entries that are adversaries: ${pct(a.tableShare)}`,
   );
   out.push(`Model (S/Kademlia, f = ${a.model.f.toFixed(3)}, h = ${a.model.h.toFixed(2)}, d = ${a.model.d}): ${pct(a.model.successRatio)} of gets succeed; measured ${pct(a.phases.get?.successRatio ?? NaN)}`);
+  out.push(...formatIdFigures(a, a.minted));
   const ans = Object.entries(a.attackAnswers);
   if (ans.length) out.push(`Attack: ${ans.map(([k, v]) => `${k} ${v.answered} answered${v.silenced ? `, ${v.silenced} swallowed` : ''}`).join('; ')}`);
   return out.join('\n');
+}
+
+/** The adversary block under churn: the stress report's figures (touched, target gets, puts landing, table share). */
+export function formatChurnAdversary(a: NonNullable<ChurnResult['adversary']>, targets: number, k: number): string[] {
+  return [
+    `Honest lookups that touched an adversary: gets ${pct(a.getsTouchedRatio)}, finds ${pct(a.findsTouchedRatio)}; ` +
+      `gets of the ${targets} target keys: ${pct(a.targetGets.successRatio)} of ${a.targetGets.count}`,
+    `Initial puts held at the end by an honest up node other than the putter: ${pct(a.putsLanding)}; honest tables' entries that are adversaries: ${pct(a.tableShare)}`,
+    ...formatIdFigures(idFigures(a, k), a.minted),
+  ];
 }

@@ -10,6 +10,7 @@ import { formatLatency } from '../sim/network-model.js';
 import { htmlReport } from './html.js';
 import { linePlot, svgSections } from './vega.js';
 import { fmt, formatTable } from './table.js';
+import { formatChurnAdversary } from './adversary-report.js';
 
 const pct = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toFixed(2)}%` : 'n/a');
 const minutes = (ms: number): string => `${fmt(ms / 60_000, ms % 60_000 === 0 ? 0 : 1)} min`;
@@ -58,6 +59,7 @@ export function formatChurnRun(r: ChurnResult): string {
   if (r.joinsFailed) out.push(`Joins that failed: ${r.joinsFailed}`);
   const adv = r.options.adversary;
   if (adv) out.push(`Adversaries: ${r.adversaries ?? 0} nodes (${(adv.fraction * 100).toFixed(1)} %) running ${adv.attack}, placement ${adv.placement}; gets and finds start only at honest nodes`);
+  if (adv && r.adversary) out.push(...formatChurnAdversary(r.adversary, adv.targets, r.options.config.k));
   out.push('');
   const g = r.gets;
   if (g.count > 0) {

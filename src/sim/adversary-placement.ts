@@ -34,11 +34,16 @@ export function mintsIds(spec: AdversarySpec): boolean {
   return spec.attack === 'eclipse' || spec.placement === 'targeted';
 }
 
+/** How many adversaries a plan holds: round(F·n), bootstrap nodes excepted. */
+export function adversaryCount(nodes: number, fraction: number, bootstraps: number): number {
+  return Math.min(Math.max(0, nodes - bootstraps), Math.round(fraction * nodes));
+}
+
 export function planAdversaries(p: PlacementInput): AdversaryPlan {
   const { nodes, spec } = p;
   const rng = new Random(deriveSeed(p.seed, 0xad7e), 5);
   const eligible = Math.max(0, nodes - p.bootstraps);
-  const m = Math.min(eligible, Math.round(spec.fraction * nodes));
+  const m = adversaryCount(nodes, spec.fraction, p.bootstraps);
   // A partial Fisher–Yates over the non-bootstrap nodes.
   const pool = Int32Array.from({ length: eligible }, (_, i) => p.bootstraps + i);
   for (let i = 0; i < m; i++) {

@@ -35,6 +35,11 @@ export interface AdversarySpec {
   placement: Placement;
   /** Target keys (the workload's first T keys) for eclipse, poison and targeted placement. */
   targets: number;
+  /**
+   * `--adversary-budget H`: SHA-1 evaluations the minter may spend under `--id-puzzle c`
+   * (swarm/adversary-puzzle.ts); absent: what its nodes' honest IDs would cost.
+   */
+  budget?: number;
 }
 
 /**
@@ -53,6 +58,16 @@ export interface AdversaryPlan {
   targetKeys: Uint8Array;
   minted: Int32Array;
   ids: Uint8Array;
+  /** Under `--id-puzzle c`: what the minter's hash budget bought (swarm/adversary-puzzle.ts). */
+  puzzle?: {
+    bits: number;
+    budget: number;
+    hashes: number;
+    ms: number;
+    validIds: number;
+    /** 1 per minter (in `minted` order) whose ID passes the puzzle. */
+    valid: Uint8Array;
+  };
 }
 
 /** Where an answer goes: the cluster's send path (encoded, latency, loss, like any reply). */

@@ -14,7 +14,8 @@ import { IdOracle } from '../sim/oracle.js';
 import { Swarm } from './supervisor.js';
 import { startCoordinator, type HostsSpec } from './stress-run.js';
 import type { AdversarySpec } from '../sim/adversary.js';
-import { placeAdversaries } from './adversary-run.js';
+import { nearTargets, placeAdversaries, puzzleSummary, type AdversaryRun } from './adversary-run.js';
+import { mergeChurnAdversary, type ChurnAdversaryFigures } from './adversary-churn.js';
 import { mergeChurnFiles, type ChurnFilesResult } from './churn-files.js';
 import { FIND_COLS, GET_COLS, GET_CUT_SHORT, measuredStartMs, trueClosestFor, type VirtualParams } from './virtual-run.js';
 
@@ -61,6 +62,8 @@ export interface ChurnResult {
   files?: ChurnFilesResult;
   /** With --adversary: how many nodes were adversaries (the success figures count honest gets only). */
   adversaries?: number;
+  /** With --adversary: the stress report's attack figures under churn (adversary-churn.ts). */
+  adversary?: ChurnAdversaryFigures & Pick<AdversaryRun, 'nearTargets' | 'puzzle' | 'idCost'> & { minted: number };
 }
 
 export async function runChurn(o: ChurnOptions, onProgress?: (share: number) => void): Promise<ChurnResult> {
@@ -99,7 +102,19 @@ export async function runChurn(o: ChurnOptions, onProgress?: (share: number) => 
       const tables = (await swarm.health([])).reduce((a, h) => ({ nodes: a.nodes + h.nodes, contacts: a.contacts + h.contacts, buckets: a.buckets + h.buckets }), { nodes: 0, contacts: 0, buckets: 0 });
       const per = Math.max(1, tables.nodes);
       result.table = { nodes: tables.nodes, contactsPerNode: tables.contacts / per, bucketsPerNode: tables.buckets / per };
-      if (plan) result.adversaries = plan.list.length;
+      if (plan) {
+        result.adversaries = plan.list.length;
+        const figures = mergeChurnAdversary(shards.map((s) => s.adversary));
+        const puzzle = puzzleSummary(plan);
+        if (figures)
+          result.adversary = {
+            ...figures,
+            minted: plan.minted.length,
+            nearTargets: nearTargets(swarm.ids, plan, o.config.k),
+            ...(puzzle ? { puzzle } : {}),
+            ...(swarm.idCost ? { idCost: swarm.idCost } : {}),
+          };
+      }
       return result;
     };
     return await Promise.race([run(), swarm.failed]);

@@ -13,15 +13,16 @@
  *     instead (the address binds it). The key lives in `keys` (3 words a node), which is how a
  *     verifier "receives" it: a real network would carry it in the join's messages.
  *
- * Attackers mint through IpIdMinter / PuzzleIdMinter (the adversary plan's `mint` hook): the
- * best an attacker can do within its subnets, or within a hash budget.
+ * Attackers mint through IpIdMinter (here) or PuzzleBudgetMinter (adversary-puzzle.ts), the
+ * adversary plan's `mint` hook: the best an attacker can do within its subnets, or within a hash
+ * budget.
  *
  * Nothing here runs when no defence that needs addresses is on: the old swarm, byte for byte.
  */
-import { createHash } from 'node:crypto';
 import type { KadConfig } from '../core/config.js';
 import { IdCheck } from '../core/id-check.js';
 import { leadingZeroBits } from '../core/id-puzzle.js';
+import { sha1Into } from '../core/sha1.js';
 import { deriveIdFromIp, ipPrefix } from '../core/ip-ids.js';
 import type { PeerIds } from '../core/peers.js';
 import { Random, deriveSeed } from '../core/random.js';
@@ -33,7 +34,18 @@ export function needsAddresses(c: KadConfig): boolean {
 
 export const PUZZLE_KEY_WORDS = 3;
 
-const sha1 = (b: Uint8Array): Uint8Array => new Uint8Array(createHash('sha1').update(b).digest());
+const sha1 = (b: Uint8Array): Uint8Array => {
+  const out = new Uint8Array(20);
+  sha1Into(b, out);
+  return out;
+};
+
+/** What the honest IDs cost to grind (issue 13: the puzzle's price per join): SHA-1 evaluations and wall ms. */
+export interface IdCost {
+  ids: number;
+  hashes: number;
+  ms: number;
+}
 
 /** A /24 as its top 24 bits: first octet 1..223 but not 10 or 127 (looks public, never 0). */
 function randomSubnet(rng: Random, taken: Set<number>): number {
@@ -80,12 +92,15 @@ export function assignAddresses(p: AddressPlanInput): Uint32Array {
 }
 
 /** An honest node's ID under the configured rules; `keys` receives its puzzle key (3 words at node·3). */
-export function honestId(seed: number, node: number, ip: number, c: KadConfig, keys: Uint32Array | null): Uint8Array {
+export function honestId(seed: number, node: number, ip: number, c: KadConfig, keys: Uint32Array | null, cost?: IdCost): Uint8Array {
   const rng = new Random(deriveSeed(seed, node), 0x1d);
+  if (cost) cost.ids++;
   if (c.idFromIp) {
     for (;;) {
       const id = deriveIdFromIp(ip, rng.int(8), rng.bytes(20));
-      if (c.idPuzzleBits === 0 || leadingZeroBits(sha1(id)) >= c.idPuzzleBits) return id;
+      if (c.idPuzzleBits === 0) return id;
+      if (cost) cost.hashes++;
+      if (leadingZeroBits(sha1(id)) >= c.idPuzzleBits) return id;
     }
   }
   const key = new Uint8Array(PUZZLE_KEY_WORDS * 4);
@@ -95,6 +110,7 @@ export function honestId(seed: number, node: number, ip: number, c: KadConfig, k
   for (let counter = 0; ; counter++) {
     view.setUint32(8, counter);
     const id = sha1(key);
+    if (cost) cost.hashes += 2;
     if (leadingZeroBits(sha1(id)) >= c.idPuzzleBits) {
       if (keys) for (let w = 0; w < PUZZLE_KEY_WORDS; w++) keys[node * PUZZLE_KEY_WORDS + w] = view.getUint32(w * 4);
       return id;
@@ -159,48 +175,5 @@ export class IpIdMinter {
     deriveIdFromIp(pick.ip, pick.r, id);
     this.ipOf.set(ordinal, pick.ip);
     return id;
-  }
-}
-
-/**
- * An attacker under the static puzzle with `budget` SHA-1 pairs per ID: of the keys it tries,
- * it keeps the valid ID closest to the target. Expected prefix bits matched ≈ log2(budget) − c.
- * `keyOf[ordinal]` is the key the verifiers need. The hashes it spent are counted in `hashes`.
- */
-export class PuzzleIdMinter {
-  readonly keyOf = new Map<number, Uint32Array>();
-  hashes = 0;
-
-  constructor(
-    private readonly bits: number,
-    private readonly budget: number,
-    private readonly seed: number,
-  ) {}
-
-  mint(ordinal: number, target: Uint8Array): Uint8Array {
-    const key = new Uint8Array(PUZZLE_KEY_WORDS * 4);
-    const view = new DataView(key.buffer);
-    view.setUint32(0, (this.seed ^ 0xa77ac4) >>> 0);
-    view.setUint32(4, ordinal);
-    let best: Uint8Array | null = null;
-    let bestKey = 0;
-    let bestBits = -1;
-    for (let counter = 0; counter < this.budget || best === null; counter++) {
-      view.setUint32(8, counter);
-      const id = sha1(key);
-      this.hashes += 2;
-      if (leadingZeroBits(sha1(id)) < this.bits) continue;
-      const x = new Uint8Array(20);
-      for (let i = 0; i < 20; i++) x[i] = id[i]! ^ target[i]!;
-      const matched = leadingZeroBits(x);
-      if (matched > bestBits) {
-        best = id;
-        bestBits = matched;
-        bestKey = counter;
-      }
-    }
-    view.setUint32(8, bestKey);
-    this.keyOf.set(ordinal, Uint32Array.of(view.getUint32(0), view.getUint32(4), view.getUint32(8)));
-    return best;
   }
 }

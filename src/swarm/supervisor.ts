@@ -26,6 +26,7 @@ import type { VirtualParams, VirtualShardResult } from './virtual-run.js';
 import type { FilesSpec } from './files-workload.js';
 import type { SwarmOptions } from './swarm-options.js';
 import { writeIdentities } from './write-identities.js';
+import type { IdCost } from './identities.js';
 import { startShardThreads } from './shard-pool.js';
 
 export type { RemoteShards, SwarmOptions } from './swarm-options.js';
@@ -41,6 +42,8 @@ interface Waiting {
 export class Swarm {
   readonly workers: number;
   readonly ids: Uint32Array;
+  /** What grinding the honest IDs cost under an ID rule (issue 13's puzzle price per join), or null. */
+  readonly idCost: IdCost | null;
   private readonly pool: Piscina | null;
   private readonly ports: MessagePort[] = [];
   private readonly tasks: Promise<unknown>[] = [];
@@ -59,6 +62,7 @@ export class Swarm {
     const sab = new SharedArrayBuffer(opts.nodes * ID_WORDS * 4);
     this.ids = new Uint32Array(sab);
     const identity = writeIdentities(opts, this.ids);
+    this.idCost = identity?.cost ?? null;
     opts.placeIdentities?.(this.ids, identity?.ips ?? null, identity?.keys ?? null);
     // Adversaries' minted IDs (issue 13) over whatever the rules wrote; under --id-from-ip the
     // minter chose addresses too, and placeIdentities (the run's hook) already wrote those.

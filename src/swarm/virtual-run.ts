@@ -28,6 +28,7 @@ export type { VirtualParams, VirtualPhase } from './control.js';
 import { localSlot, shardOf } from '../sim/placement.js';
 import { startOp } from './shard-ops.js';
 import { honestAsker } from './adversary-wiring.js';
+import { ChurnAdversaryCounts, type ChurnAdversaryShard } from './adversary-churn.js';
 import type { Shard } from './shard.js';
 import { findTarget, presentKey, valueBytes } from './workload.js';
 import { formatChain } from '../sim/trace-hash.js';
@@ -59,6 +60,8 @@ export interface VirtualShardResult {
   joinRpcs: Float64Array;
   joinDurations: Float64Array;
   joinEnd: number;
+  /** With adversaries (issue 13): touched lookups, target gets, table share, puts landing (adversary-churn.ts). */
+  adversary?: ChurnAdversaryShard;
 }
 
 export const GET_COLS = 6;
@@ -137,10 +140,12 @@ export function runVirtual(shard: Shard, p: VirtualParams, barrierMem: BarrierMe
   for (let j = 0; j < p.keys; j++) keyIndex.set(keyString(presentKey(j, shard.config.contentAddressed)), j);
   // Issue 13: operations start only at honest nodes (an adversary drawn is replaced from a stream of its own).
   const honest = honestAsker(shard, schedule, n, seed);
+  const adv = shard.adversary ? new ChurnAdversaryCounts(shard.adversary, p.keys) : null;
   const putRng = new Random(deriveSeed(seed, 0x707574), 1);
   for (let j = 0; j < p.keys; j++) {
     const t = joinEnd + j * p.putSpacingMs;
     const node = honest(randomUpNode(schedule, n, t, putRng, PUT_STAY_MS), t, PUT_STAY_MS);
+    if (adv) adv.putters[j] = node;
     if (mine(node)) shard.at(t, node, () => shard.put(node, presentKey(j, shard.config.contentAddressed), valueBytes(j)));
   }
   const getStart = joinEnd + p.keys * p.putSpacingMs;
@@ -172,9 +177,11 @@ export function runVirtual(shard: Shard, p: VirtualParams, barrierMem: BarrierMe
       shard.at(at, node, () => {
         const nd = shard.node(node);
         if (!nd.up) return;
+        adv?.trace(nd);
         shard.get(node, presentKey(key, shard.config.contentAddressed), (r) => {
           const ok = !nd.up ? GET_CUT_SHORT : r.found && sameBytes(r.value, valueBytes(key)) ? 1 : 0;
           gets.push(at - joinEnd, ok, r.depth, r.rpcs, r.timeouts, r.duration);
+          if (adv && ok !== GET_CUT_SHORT) adv.get(key, ok, r.trace);
         });
       });
     }
@@ -189,8 +196,10 @@ export function runVirtual(shard: Shard, p: VirtualParams, barrierMem: BarrierMe
       const node = honest(randomUpNode(schedule, n, t, findRng), t);
       if (!mine(node)) continue;
       shard.at(t, node, () => {
+        if (adv) adv.trace(shard.node(node));
         shard.findNode(node, findTarget(seed, j), (r) => {
           finds.push(j, node, r.depth, r.rpcs, r.timeouts, r.duration);
+          adv?.find(r.trace);
           if (j < p.findCheck) {
             findClosest[j * (k + 1)] = node;
             r.closest.forEach((h, c) => (findClosest[j * (k + 1) + 1 + c] = h));
@@ -284,6 +293,7 @@ export function runVirtual(shard: Shard, p: VirtualParams, barrierMem: BarrierMe
     joinRpcs,
     joinDurations,
     joinEnd,
+    ...(adv ? { adversary: adv.finish(shard) } : {}),
   };
 }
 
