@@ -325,6 +325,13 @@ export class Lookup {
     return i < 0 ? -1 : this.depths[i]!;
   }
 
+  /** Candidates that answered and sort before `peer` (all that answered when it is none). */
+  succeededBefore(peer: number): number {
+    let n = 0;
+    for (let i = 0; i < this.size && this.handles[i] !== peer; i++) if (this.states[i] === PeerState.Succeeded) n++;
+    return n;
+  }
+
   succeededCount(): number {
     let n = 0;
     for (let i = 0; i < this.size; i++) if (this.states[i] === PeerState.Succeeded) n++;
