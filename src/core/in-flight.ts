@@ -10,9 +10,10 @@ export class InFlight {
   private readonly until: Float64Array;
   count = 0;
 
-  constructor(alpha: number) {
-    this.peer = new Float64Array(alpha);
-    this.until = new Float64Array(alpha);
+  /** Over `buffer` from byte `at` (2α doubles: the Lookup's own buffer), or a buffer of its own. */
+  constructor(alpha: number, buffer = new ArrayBuffer(alpha * 16), at = 0) {
+    this.peer = new Float64Array(buffer, at, alpha);
+    this.until = new Float64Array(buffer, at + alpha * 8, alpha);
   }
 
   /** A peer just asked; it has no deadline (never overdue) until setDeadline. */

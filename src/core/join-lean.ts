@@ -20,6 +20,13 @@
  *   refresh asks every node in it, as the paper's does.
  * - Ranges wholly nearer than the self-lookup's k-th answer are not refreshed: a lookup that
  *   converged asked every node there.
+ * - Requests made only so that a node hears from the newcomer (the self-lookup's candidates past
+ *   its k nearest; a refresh's candidates inside a range it already learned) go only to nodes that
+ *   may need it: not when the table already holds k contacts closer to that node than the
+ *   newcomer (join-learn.ts mayNeedUs), since then it is not among that node's true k nearest.
+ *   Measured (3,000 nodes, 256 joins in flight, 20-200 ms): 51.7 → 40.9 RPCs per join, tables
+ *   knowing all their true k nearest 99.6 → 100 %; most of the saving was in the range holding the
+ *   self-lookup's k-th answer, whose refresh asked each of its ~14 nodes.
  */
 import { ID_BITS, ID_WORDS } from './id.js';
 import { refreshTargets, type Refresh } from './join-ranges.js';
@@ -36,8 +43,9 @@ import { leadingZeros } from './table-split.js';
  */
 const SELF_LOOKUP_WANT = 1.5;
 
+/** The self-lookup of both joins (join.ts): to the k nearest, then greetings up to the 1.5k nearest. */
 export function leanSelfLookup(s: NodeState): JoinLookupOptions {
-  return { want: Math.round(SELF_LOOKUP_WANT * s.config.k), learn: true };
+  return { want: Math.round(SELF_LOOKUP_WANT * s.config.k), learn: true, greet: true };
 }
 
 /** The refreshes a lean join still needs after its self-lookup `self`. */
@@ -47,7 +55,7 @@ export function leanRefreshes(s: NodeState, self: Run): Refresh[] {
   const table = s.table;
   const k = s.config.k;
   const out: Refresh[] = [];
-  const fill: JoinLookupOptions = { learn: true, fillBucket: true, alpha: 1 };
+  const fill: JoinLookupOptions = { learn: true, fillBucket: true, alpha: 1, greet: true };
   for (const target of far) {
     if (sharedBits(s, target, 0) > covered) continue;
     if (table.bucketSize(table.bucketForTarget(target, 0)) >= k) continue;

@@ -2,8 +2,15 @@
  * Joining (paper §2.3): a self-lookup through the bootstrap contacts, then a refresh lookup into
  * every range of the ID space farther than the nearest neighbour, so the newcomer's table holds
  * contacts at every distance and the nodes it asks learn of it. That is joinMode 'paper'; the
- * default, 'lean' (join-lean.ts), keeps the same two steps and the same guarantee but runs the
- * self-lookup to the 1.5k nearest and refreshes only the ranges it left short of k.
+ * default, 'lean' (join-lean.ts), keeps the same two steps and the same guarantee but refreshes
+ * only the ranges the self-lookup left short of k.
+ *
+ * Both joins share the lean join's self-lookup and learning (join-lean.ts, join-learn.ts): the
+ * self-lookup runs to the k nearest and then greets those of the 1.5k nearest that may have the
+ * newcomer among their own k nearest, and every reply's contacts are offered to the table. With the
+ * paper's plain self-lookup to k, 91.4 % of tables (2,000 nodes, 256 joins in flight, 20-200 ms)
+ * knew all their true k nearest right after the joins; with learning alone 96.6 %; with both 100 %
+ * (153 → 160 RPCs per join). The joins' message flow changed with it (new BEFORE trace hashes).
  *
  * Two things make it hold up where the plain recipe does not:
  * - Lost bootstrap exchanges: a self-lookup that nobody answered is tried again, seeded with the
@@ -20,7 +27,7 @@
 import { idToWords } from './id.js';
 import type { JoinResult } from './events.js';
 import { LookupKind } from './lookup.js';
-import { startLookup, type Run } from './lookup-runs.js';
+import { startLookup, type JoinLookupOptions, type Run } from './lookup-runs.js';
 import { leanRefreshes, leanSelfLookup } from './join-lean.js';
 import type { NodeState } from './node-state.js';
 import { refreshTargets, type Refresh } from './join-ranges.js';
@@ -41,7 +48,9 @@ export function join(s: NodeState, bootstraps: number[], now: number, op: number
   for (const b of boot) s.table.observe(b);
   const self = idToWords(s.peers.idOf(s.self));
   const lean = s.config.joinMode === 'lean';
-  const selfOptions = lean ? leanSelfLookup(s) : undefined;
+  // Both joins run the same self-lookup (join-lean.ts): to the k nearest, then greeting the rest of
+  // the 1.5k nearest that may need the newcomer, with the replies' contacts offered to the table.
+  const selfOptions = leanSelfLookup(s);
   let rpcs = 0;
   let attempt = 0;
   const afterSelfLookup = (run: Run, t: number): void => {
@@ -72,8 +81,11 @@ export function join(s: NodeState, bootstraps: number[], now: number, op: number
   startLookup(s, LookupKind.FindNode, self, now, afterSelfLookup, undefined, null, undefined, 1, selfOptions);
 }
 
+/** A paper refresh offers its replies' contacts to the table too (the lean join's join-learn.ts). */
+const PAPER_LEARN: JoinLookupOptions = { learn: true };
+
 /** The paper's refreshes: a full lookup into every far range. */
 function paperRefreshes(s: NodeState): Refresh[] {
   const { far, insideBucket0 } = refreshTargets(s);
-  return [...far, ...insideBucket0].map((target) => ({ target }));
+  return [...far, ...insideBucket0].map((target) => ({ target, options: PAPER_LEARN }));
 }

@@ -18,7 +18,7 @@ import { NodeState, Run, secondsSinceEpoch, type ShortlistRules, type SourceColl
 import { Pending, Purpose, request } from './rpc-table.js';
 import { guardFor } from './lookup-guard.js';
 import { offerClosest } from './table-select.js';
-import { learnContacts } from './join-learn.js';
+import { learnContacts, mayNeedUs } from './join-learn.js';
 
 export type { Run } from './node-state.js';
 
@@ -32,6 +32,11 @@ export interface JoinLookupOptions {
   learn?: boolean;
   /** End the lookup once the bucket holding its target is full. */
   fillBucket?: boolean;
+  /**
+   * Past what the lookup itself needs (its k closest answers; for a fillBucket refresh, an answer
+   * from inside the range), ask a candidate only when this node may be among its true k nearest.
+   */
+  greet?: boolean;
 }
 
 export const IGNORE_RESULT: Run['finish'] = () => {};
@@ -82,6 +87,7 @@ export function startLookup(
     fillBucket: join?.fillBucket === true,
     finish,
   };
+  if (join?.greet) run.greet = true;
   if (guard) run.guard = guard;
   s.traceNext = false;
   pump(s, run, now);
@@ -115,6 +121,14 @@ export function pump(s: NodeState, run: Run, now: number): void {
       run.finish(run, now);
       return;
     }
+    if (run.greet && pastWhatLookupNeeds(s, run, peer) && !mayNeedUs(s, peer)) {
+      // A lean join's greeting that nobody needs: this node already knows k contacts closer to
+      // the peer than itself, so the peer's k nearest are complete without it. Not asked, and
+      // counted as done so the lookup moves on (it is no RPC).
+      l.rpcs--;
+      l.onSuccess(peer);
+      continue;
+    }
     const msg: Request =
       l.kind === LookupKind.FindValue
         ? { type: MessageType.FindValue, rpc: 0, key: run.key }
@@ -131,6 +145,17 @@ export function pump(s: NodeState, run: Run, now: number): void {
 function inTargetBucket(s: NodeState, target: Uint32Array, peer: number): boolean {
   const t = s.table;
   return t.bucketForTarget(s.peers.words, peer * ID_WORDS) === t.bucketForTarget(target, 0);
+}
+
+/**
+ * True when asking `peer` would add nothing the lookup itself needs: k closer candidates have
+ * answered (a self-lookup past its k nearest), or, for a range refresh, the range is already
+ * known from an answer inside it and `peer` lies in it (it is asked only to hear of us).
+ */
+function pastWhatLookupNeeds(s: NodeState, run: Run, peer: number): boolean {
+  const l = run.lookup;
+  if (run.fillBucket) return inTargetBucket(s, l.target, peer) && answeredInside(s, run);
+  return l.succeededBefore(peer) >= s.config.k;
 }
 
 /** True when the closest candidate that answered lies in the target's bucket. */

@@ -41,7 +41,7 @@ export const NEXT_FINISHED = -1;
 export const NEXT_WAIT = -2;
 
 export class Lookup {
-  readonly target = new Uint32Array(ID_WORDS);
+  readonly target: Uint32Array;
   handles: Uint32Array;
   states: Uint8Array;
   depths: Uint8Array;
@@ -72,14 +72,20 @@ export class Lookup {
     /** The asking node, never a candidate. */
     readonly self: number,
   ) {
-    for (let w = 0; w < ID_WORDS; w++) this.target[w] = target[targetAt + w]!;
     // In-flight candidates take no room (evictFarthest): without failures the list holds at most capacity + α.
     const slots = capacity + alpha;
-    this.handles = new Uint32Array(slots);
-    this.states = new Uint8Array(slots);
-    this.depths = new Uint8Array(slots);
-    this.keys = new Float64Array(slots);
-    this.wait = new InFlight(alpha);
+    // One buffer for the in-flight list, the target and the four arrays (a lookup is made per
+    // operation, and one allocation is cheaper than seven; measured 1.3 → 0.5 µs a constructor):
+    // the doubles first (8-byte aligned), then handles and the target (4), then states and depths.
+    const fly = alpha * 16;
+    const buffer = new ArrayBuffer(fly + slots * 14 + ID_WORDS * 4);
+    this.wait = new InFlight(alpha, buffer, 0);
+    this.keys = new Float64Array(buffer, fly, slots);
+    this.handles = new Uint32Array(buffer, fly + slots * 8, slots);
+    this.target = new Uint32Array(buffer, fly + slots * 12, ID_WORDS);
+    this.states = new Uint8Array(buffer, fly + slots * 12 + ID_WORDS * 4, slots);
+    this.depths = new Uint8Array(buffer, fly + slots * 13 + ID_WORDS * 4, slots);
+    for (let w = 0; w < ID_WORDS; w++) this.target[w] = target[targetAt + w]!;
   }
 
   /** Requests out (candidates Waiting). */
@@ -323,6 +329,13 @@ export class Lookup {
   depthOf(peer: number): number {
     const i = this.indexOf(peer);
     return i < 0 ? -1 : this.depths[i]!;
+  }
+
+  /** Candidates that answered and sort before `peer` (all that answered when it is none). */
+  succeededBefore(peer: number): number {
+    let n = 0;
+    for (let i = 0; i < this.size && this.handles[i] !== peer; i++) if (this.states[i] === PeerState.Succeeded) n++;
+    return n;
   }
 
   succeededCount(): number {

@@ -129,6 +129,8 @@ export interface Run {
   learn: boolean;
   /** A lean join's range refresh: the run ends as soon as the bucket holding its target is full. */
   fillBucket: boolean;
+  /** A lean join's lookup: past what the lookup itself needs, only candidates that may need this node are asked (join-learn.ts). */
+  greet?: boolean;
   finish: (run: Run, now: number) => void;
   /** Shortlist rules (lookup-guard.ts) when a defence of issue 13 is on; absent otherwise. */
   guard?: ShortlistRules;
