@@ -13,10 +13,11 @@
 import type { PeerIds } from './peers.js';
 import { ID_WORDS, compareWords } from './id.js';
 import { HDR, LAST, SLOTS } from './bucket-layout.js';
-import { findContact, findReplacement } from './bucket-slots.js';
+import { findContact } from './bucket-slots.js';
 import { closestContacts } from './table-closest.js';
 import { leadingZeros, splitBucket } from './table-split.js';
-import { countContacts, describeBuckets, listContacts, listReplacements, nearestNonEmptyBucket, randomIdInBlock } from './table-views.js';
+import type { Replacements } from './table-replacements.js';
+import { countContacts, describeBuckets, listContacts, nearestNonEmptyBucket, randomIdInBlock } from './table-views.js';
 
 // Scratch space shared by every table in the thread: the core is single-threaded
 // and no method re-enters another, so one set of buffers serves all nodes.
@@ -30,6 +31,8 @@ export class BucketTree {
   protected readonly block: number;
   protected data: Uint32Array;
   protected buckets = 1;
+  /** The replacement caches of all buckets; null until the first newcomer waits (most tables after a join hold few). */
+  protected reps: Replacements | null = null;
   /** Depth of the deepest bucket; closest() takes a one-word fast path while it is at most 32. */
   private maxDepth = 0;
 
@@ -43,8 +46,8 @@ export class BucketTree {
     this.r = replacements;
     if (this.k < 1 || this.k > 255) throw new Error(`k must be 1..255, got ${this.k}`);
     if (this.r < 0 || this.r > 255) throw new Error(`the replacement cache holds 0..255 contacts, got ${this.r}`);
-    this.block = SLOTS + 2 * this.k + this.r;
-    this.data = new Uint32Array(this.block * 2);
+    this.block = SLOTS + 2 * this.k;
+    this.data = new Uint32Array(this.block);
     // Bucket 0: the whole space, depth 0.
   }
 
@@ -57,9 +60,9 @@ export class BucketTree {
     return countContacts(this.data, this.block, this.buckets);
   }
 
-  /** Bytes held by this table's typed array (for the memory report). */
+  /** Bytes held by this table's typed arrays (for the memory report). */
   get bytes(): number {
-    return this.data.byteLength;
+    return this.data.byteLength + (this.reps === null ? 0 : this.reps.bytes);
   }
 
   // ---- where a peer falls ----
@@ -116,8 +119,8 @@ export class BucketTree {
   holds(handle: number): boolean {
     if (handle === this.self) return false;
     this.measure(handle);
-    const at = this.bucketOf(D) * this.block;
-    return findContact(this.data, at, handle) >= 0 || findReplacement(this.data, at, this.k, handle) >= 0;
+    const b = this.bucketOf(D);
+    return findContact(this.data, b * this.block, handle) >= 0 || (this.reps !== null && this.reps.find(b, handle) >= 0);
   }
 
   /** Failures in a row of a contact, or -1 when it is not in the table. */
@@ -162,7 +165,7 @@ export class BucketTree {
   }
 
   replacementsOf(bucket: number): number[] {
-    return listReplacements(this.data, bucket * this.block, this.k);
+    return this.reps === null ? [] : this.reps.of(bucket);
   }
 
   /** Prefix length of the bucket's range: bucket 0 at depth d holds every distance below 2^(160 − d). */
@@ -198,15 +201,15 @@ export class BucketTree {
 
   // ---- growing ----
 
-  /** Splits bucket `bucket` in two halves one level deeper, growing the array when it is full. */
+  /** Splits bucket `bucket` in two halves one level deeper, growing the array by the one block the upper half takes. */
   protected split(bucket: number): void {
     const blk = this.block;
     if ((this.buckets + 1) * blk > this.data.length) {
-      const grown = new Uint32Array(Math.max(this.data.length * 2, (this.buckets + 1) * blk));
+      const grown = new Uint32Array((this.buckets + 1) * blk);
       grown.set(this.data);
       this.data = grown;
     }
-    const depth = splitBucket(this.data, blk, this.k, this.buckets, bucket, this.peers.words, this.self * ID_WORDS);
+    const depth = splitBucket(this.data, blk, this.k, this.buckets, bucket, this.peers.words, this.self * ID_WORDS, this.reps);
     if (depth > this.maxDepth) this.maxDepth = depth;
     this.buckets++;
   }

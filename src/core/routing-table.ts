@@ -17,9 +17,10 @@
 import type { PeerIds } from './peers.js';
 import { ID_BITS, ID_WORDS } from './id.js';
 import { FLAG_PINGING, HDR, LAST_PING, SLOTS, packRtt } from './bucket-layout.js';
-import { addReplacement, appendContact, dropReplacement, findContact, firstStaleContact, moveContactToTail, removeContact, replaceContact } from './bucket-slots.js';
+import { appendContact, findContact, firstStaleContact, moveContactToTail, removeContact, replaceContact } from './bucket-slots.js';
 import { BucketTree } from './bucket-tree.js';
 import { ADMIT, REFUSE, admission, type AdmissionLimits } from './table-admission.js';
+import { Replacements } from './table-replacements.js';
 import { leadingZeros, nearestSubtreeDepth } from './table-split.js';
 
 export interface RoutingTableOptions {
@@ -98,7 +99,7 @@ export class RoutingTable extends BucketTree {
         return Observe.Done;
       }
       if (!admitted) {
-        const verdict = admission(this.data, this.block, this.k, this.buckets, bucket, this.peers, handle, this.limits);
+        const verdict = admission(this.data, this.block, this.k, this.buckets, bucket, this.reps, this.peers, handle, this.limits);
         if (verdict === REFUSE) return Observe.Refused;
         if (verdict !== ADMIT) {
           this.remove(verdict); // a stale contact gives way; it may sit in another bucket
@@ -114,14 +115,14 @@ export class RoutingTable extends BucketTree {
         appendContact(this.data, at, this.k, handle, rttMs >= 0 ? packRtt(0, rttMs, rttMs / 2) : 0);
         this.nearDepth = -1;
         this.added = true;
-        dropReplacement(this.data, at, this.k, handle);
+        if (this.reps !== null) this.reps.drop(this.data, at, bucket, handle);
         return Observe.Done;
       }
       if (this.canSplit(bucket)) {
         this.split(bucket);
         continue;
       }
-      addReplacement(this.data, at, this.k, this.r, handle);
+      if (this.r > 0) (this.reps ??= new Replacements()).add(this.data, at, bucket, this.r, handle);
       // A stale contact gives way to the newcomer at once; otherwise ask the caller
       // to ping the least-recently-seen contact, unless a ping is already out.
       const staleSlot = firstStaleContact(this.data, at, this.k);
@@ -163,7 +164,7 @@ export class RoutingTable extends BucketTree {
     const at = bucket * this.block;
     const slot = findContact(this.data, at, handle);
     if (slot < 0) {
-      dropReplacement(this.data, at, this.k, handle);
+      if (this.reps !== null) this.reps.drop(this.data, at, bucket, handle);
       return;
     }
     const metaAt = at + SLOTS + this.k + slot;
@@ -192,8 +193,10 @@ export class RoutingTable extends BucketTree {
     this.nearDepth = -1;
   }
 
+  /** The bucket's newest replacement takes the contact's place; the cache must not be empty. */
   private replaceSlot(bucket: number, slot: number): void {
-    replaceContact(this.data, bucket * this.block, this.k, slot);
+    const at = bucket * this.block;
+    replaceContact(this.data, at, this.k, slot, this.reps!.takeNewest(this.data, at, bucket));
     this.nearDepth = -1;
   }
 
