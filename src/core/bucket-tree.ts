@@ -120,7 +120,7 @@ export class BucketTree {
     if (handle === this.self) return false;
     this.measure(handle);
     const b = this.bucketOf(D);
-    return findContact(this.data, b * this.block, handle) >= 0 || (this.reps !== null && this.reps.find(b, handle) >= 0);
+    return findContact(this.data, b * this.block, handle) >= 0 || (this.reps !== null && this.reps.find(this.data, this.block, b, handle) >= 0);
   }
 
   /** Failures in a row of a contact, or -1 when it is not in the table. */
@@ -165,7 +165,7 @@ export class BucketTree {
   }
 
   replacementsOf(bucket: number): number[] {
-    return this.reps === null ? [] : this.reps.of(bucket);
+    return this.reps === null ? [] : this.reps.of(this.data, this.block, bucket);
   }
 
   /** Prefix length of the bucket's range: bucket 0 at depth d holds every distance below 2^(160 − d). */

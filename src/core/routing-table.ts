@@ -115,14 +115,14 @@ export class RoutingTable extends BucketTree {
         appendContact(this.data, at, this.k, handle, rttMs >= 0 ? packRtt(0, rttMs, rttMs / 2) : 0);
         this.nearDepth = -1;
         this.added = true;
-        if (this.reps !== null) this.reps.drop(this.data, at, bucket, handle);
+        if (this.reps !== null) this.reps.drop(this.data, this.block, bucket, handle);
         return Observe.Done;
       }
       if (this.canSplit(bucket)) {
         this.split(bucket);
         continue;
       }
-      if (this.r > 0) (this.reps ??= new Replacements()).add(this.data, at, bucket, this.r, handle);
+      if (this.r > 0) (this.reps ??= new Replacements()).add(this.data, this.block, bucket, this.r, handle);
       // A stale contact gives way to the newcomer at once; otherwise ask the caller
       // to ping the least-recently-seen contact, unless a ping is already out.
       const staleSlot = firstStaleContact(this.data, at, this.k);
@@ -164,7 +164,7 @@ export class RoutingTable extends BucketTree {
     const at = bucket * this.block;
     const slot = findContact(this.data, at, handle);
     if (slot < 0) {
-      if (this.reps !== null) this.reps.drop(this.data, at, bucket, handle);
+      if (this.reps !== null) this.reps.drop(this.data, this.block, bucket, handle);
       return;
     }
     const metaAt = at + SLOTS + this.k + slot;
@@ -196,7 +196,7 @@ export class RoutingTable extends BucketTree {
   /** The bucket's newest replacement takes the contact's place; the cache must not be empty. */
   private replaceSlot(bucket: number, slot: number): void {
     const at = bucket * this.block;
-    replaceContact(this.data, at, this.k, slot, this.reps!.takeNewest(this.data, at, bucket));
+    replaceContact(this.data, at, this.k, slot, this.reps!.takeNewest(this.data, this.block, bucket));
     this.nearDepth = -1;
   }
 

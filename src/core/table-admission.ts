@@ -57,9 +57,9 @@ export function admission(
         return (data[at + SLOTS + k + i]! & 0xff) === 0 ? REFUSE : c;
       }
     }
-    for (let i = 0; reps > 0 && cache !== null && i < cache.n; i++) {
-      if (cache.list[2 * i] !== bucket) continue;
-      const c = cache.list[2 * i + 1]!;
+    const from = reps > 0 && cache !== null ? cache.start(data, block, bucket) : 0;
+    for (let i = from; i < from + reps; i++) {
+      const c = cache!.list[i]!;
       if (words[c * ID_WORDS + ID_WORDS - 1] === last && c !== handle && peers.sameId(c, handle)) return REFUSE;
     }
   }
@@ -104,10 +104,14 @@ function crowd(
       if (stale < 0 && (data[at + SLOTS + k + i]! & 0xff) !== 0) stale = c;
     }
   }
-  for (let i = 0; cache !== null && i < cache.n; i++) {
-    const b = cache.list[2 * i]!;
-    const c = cache.list[2 * i + 1]!;
-    if (b >= from && b < to && c !== handle && groups[2 * c + which] === key) same++;
+  if (cache !== null) {
+    // Buckets [from, to) hold one stretch of the list (table-replacements.ts).
+    const first = cache.start(data, block, from);
+    const end = to === from + 1 ? first + ((data[from * block + HDR]! >>> 16) & 0xff) : cache.start(data, block, to);
+    for (let i = first; i < end; i++) {
+      const c = cache.list[i]!;
+      if (c !== handle && groups[2 * c + which] === key) same++;
+    }
   }
   if (same < limit) return ADMIT;
   return stale >= 0 ? stale : REFUSE;

@@ -104,8 +104,7 @@ export function splitBucket(
       lowN++;
     }
   }
-  // Always renumbered: the later buckets' replacements move up one index even when this bucket has none.
-  const highR = reps === null ? 0 : reps.split(bucket, goesHigh);
+  const highR = reps === null || cached === 0 ? 0 : reps.split(reps.start(data, blk, bucket), cached, goesHigh);
   const lowR = cached - highR;
   data[lowAt + HDR] = (depth + 1) | (lowN << 8) | (lowR << 16);
   data[highAt + HDR] = (depth + 1) | (highN << 8) | (highR << 16);
