@@ -91,6 +91,17 @@ export class BucketTree {
     let hi = this.buckets - 1;
     const data = this.data;
     const blk = this.block;
+    if (this.maxDepth <= 32) {
+      // No bucket deeper than 32 bits: every lo is zero past its first word, so lo <= distance
+      // exactly when that word is <= the distance's first word.
+      const d0 = scratch[at]!;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >>> 1;
+        if (data[mid * blk]! <= d0) lo = mid;
+        else hi = mid - 1;
+      }
+      return lo;
+    }
     while (lo < hi) {
       const mid = (lo + hi + 1) >>> 1;
       if (compareWords(data, mid * blk, scratch, at) <= 0) lo = mid;

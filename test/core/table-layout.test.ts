@@ -144,3 +144,50 @@ describe('routing table layout', () => {
     });
   }
 });
+
+describe('routing table with buckets deeper than 32 bits', () => {
+  it('finds every contact and the true closest with the one-word bucket search off (depth > 32) and on', () => {
+    const w = world(21);
+    const t = table(w.peers, { k: 4, replacements: 2 });
+    const handles: number[] = [];
+    // A near cluster down to 60 shared bits, so the own-ID bucket splits past the first word.
+    for (let cpl = 0; cpl < 60; cpl++) for (let i = 0; i < 3; i++) handles.push(w.withCpl(cpl));
+    for (let i = 0; i < 300; i++) handles.push(w.random());
+    const depths: number[] = [];
+    for (const h of handles) {
+      t.observe(h);
+      depths.push(Math.max(...t.describeBuckets().map((b) => b.depth)));
+    }
+    expect(depths[0]).toBeLessThanOrEqual(32);
+    expect(Math.max(...depths)).toBeGreaterThan(32);
+    const contacts = t.contacts();
+    for (const h of contacts) expect(t.has(h)).toBe(true);
+    // Each bucket's contacts fall in its range (read back by BigInt), so the search put them right.
+    const rs = ranges(t, w.self);
+    let at = 0;
+    t.describeBuckets().forEach((b, i) => {
+      for (const h of contacts.slice(at, at + b.contacts)) expect(w.dists[h]! >= rs[i]![0] && w.dists[h]! <= rs[i]![1]).toBe(true);
+      at += b.contacts;
+    });
+    const rng = new Random(5);
+    const out = new Uint32Array(6);
+    for (let q = 0; q < 200; q++) {
+      // Targets near the own ID (deep buckets) and anywhere.
+      const td = q % 2 === 0 ? big(rng.bytes(ID_BYTES)) >> BigInt(rng.int(70)) : big(rng.bytes(ID_BYTES));
+      const target = w.self ^ td;
+      const n = t.closest(Uint32Array.from(bytesToWords(bytesOf(target))), 0, 6, out);
+      const truth = [...contacts].sort((a, b) => {
+        const da = w.dists[a]! ^ td;
+        const db = w.dists[b]! ^ td;
+        return da < db ? -1 : da > db ? 1 : 0;
+      });
+      expect(Array.from(out.subarray(0, n))).toEqual(truth.slice(0, 6));
+    }
+  });
+});
+
+function bytesToWords(b: Uint8Array): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < ID_WORDS; i++) out.push(((b[4 * i]! << 24) | (b[4 * i + 1]! << 16) | (b[4 * i + 2]! << 8) | b[4 * i + 3]!) >>> 0);
+  return out;
+}
