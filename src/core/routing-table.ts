@@ -54,6 +54,9 @@ export const enum Observe {
   Refused = 3,
 }
 
+/** The limits of every table without any (the swarm's): one object for all, not 40 bytes per node. */
+const NO_LIMITS: AdmissionLimits = Object.freeze({ perSubnet: 0, perIp: 0 });
+
 export class RoutingTable extends BucketTree {
   readonly maxFailures: number;
   readonly b: number;
@@ -71,7 +74,9 @@ export class RoutingTable extends BucketTree {
     this.maxFailures = opts.maxFailures;
     this.b = opts.bitsPerStep;
     this.pingIntervalSec = opts.pingIntervalSec ?? 0;
-    this.limits = { perSubnet: opts.maxPerSubnetPerBucket ?? 0, perIp: opts.maxPerIp ?? 0 };
+    const perSubnet = opts.maxPerSubnetPerBucket ?? 0;
+    const perIp = opts.maxPerIp ?? 0;
+    this.limits = perSubnet === 0 && perIp === 0 ? NO_LIMITS : { perSubnet, perIp };
   }
 
   // ---- updates ----
