@@ -16,7 +16,7 @@ import { HDR, LAST, SLOTS } from './bucket-layout.js';
 import { findContact } from './bucket-slots.js';
 import { closestContacts } from './table-closest.js';
 import { leadingZeros, splitBucket } from './table-split.js';
-import type { Replacements } from './table-replacements.js';
+import { findReplacement, listReplacements, replacementStart } from './table-replacements.js';
 import { countContacts, describeBuckets, listContacts, nearestNonEmptyBucket, randomIdInBlock } from './table-views.js';
 
 // Scratch space shared by every table in the thread: the core is single-threaded
@@ -31,8 +31,6 @@ export class BucketTree {
   protected readonly block: number;
   protected data: Uint32Array;
   protected buckets = 1;
-  /** The replacement caches of all buckets; null until the first newcomer waits (most tables after a join hold few). */
-  protected reps: Replacements | null = null;
   /** Depth of the deepest bucket; closest() takes a one-word fast path while it is at most 32. */
   private maxDepth = 0;
 
@@ -60,9 +58,9 @@ export class BucketTree {
     return countContacts(this.data, this.block, this.buckets);
   }
 
-  /** Bytes held by this table's typed arrays (for the memory report). */
+  /** Bytes held by this table's typed array, replacement caches included (for the memory report). */
   get bytes(): number {
-    return this.data.byteLength + (this.reps === null ? 0 : this.reps.bytes);
+    return this.data.byteLength;
   }
 
   // ---- where a peer falls ----
@@ -131,7 +129,7 @@ export class BucketTree {
     if (handle === this.self) return false;
     this.measure(handle);
     const b = this.bucketOf(D);
-    return findContact(this.data, b * this.block, handle) >= 0 || (this.reps !== null && this.reps.find(this.data, this.block, b, handle) >= 0);
+    return findContact(this.data, b * this.block, handle) >= 0 || findReplacement(this.data, this.block, this.buckets, b, handle) >= 0;
   }
 
   /** Failures in a row of a contact, or -1 when it is not in the table. */
@@ -176,7 +174,7 @@ export class BucketTree {
   }
 
   replacementsOf(bucket: number): number[] {
-    return this.reps === null ? [] : this.reps.of(this.data, this.block, bucket);
+    return listReplacements(this.data, this.block, this.buckets, bucket);
   }
 
   /** Prefix length of the bucket's range: bucket 0 at depth d holds every distance below 2^(160 − d). */
@@ -212,16 +210,20 @@ export class BucketTree {
 
   // ---- growing ----
 
-  /** Splits bucket `bucket` in two halves one level deeper, growing the array by the one block the upper half takes. */
+  /** Splits bucket `bucket` in two halves one level deeper, growing the array by what the upper half's block lacks. */
   protected split(bucket: number): void {
     const blk = this.block;
-    if ((this.buckets + 1) * blk > this.data.length) {
-      const grown = new Uint32Array((this.buckets + 1) * blk);
-      grown.set(this.data);
-      this.data = grown;
-    }
-    const depth = splitBucket(this.data, blk, this.k, this.buckets, bucket, this.peers.words, this.self * ID_WORDS, this.reps);
+    const need = (this.buckets + 1) * blk + replacementStart(this.data, blk, this.buckets);
+    if (need > this.data.length) this.grow(need);
+    const depth = splitBucket(this.data, blk, this.k, this.buckets, bucket, this.peers.words, this.self * ID_WORDS);
     if (depth > this.maxDepth) this.maxDepth = depth;
     this.buckets++;
+  }
+
+  /** Grows the array to `words` (a split's block, or room for replacements). */
+  protected grow(words: number): void {
+    const grown = new Uint32Array(words);
+    grown.set(this.data);
+    this.data = grown;
   }
 }

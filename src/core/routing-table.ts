@@ -20,7 +20,7 @@ import { FLAG_PINGING, HDR, LAST_PING, SLOTS, packRtt } from './bucket-layout.js
 import { appendContact, findContact, firstStaleContact, moveContactToTail, removeContact, replaceContact } from './bucket-slots.js';
 import { BucketTree } from './bucket-tree.js';
 import { ADMIT, REFUSE, admission, type AdmissionLimits } from './table-admission.js';
-import { Replacements } from './table-replacements.js';
+import { REPLACEMENT_ROOM, addReplacement, dropReplacement, takeNewestReplacement } from './table-replacements.js';
 import { leadingZeros, nearestSubtreeDepth } from './table-split.js';
 
 export interface RoutingTableOptions {
@@ -104,7 +104,7 @@ export class RoutingTable extends BucketTree {
         return Observe.Done;
       }
       if (!admitted) {
-        const verdict = admission(this.data, this.block, this.k, this.buckets, bucket, this.reps, this.peers, handle, this.limits);
+        const verdict = admission(this.data, this.block, this.k, this.buckets, bucket, this.peers, handle, this.limits);
         if (verdict === REFUSE) return Observe.Refused;
         if (verdict !== ADMIT) {
           this.remove(verdict); // a stale contact gives way; it may sit in another bucket
@@ -120,14 +120,17 @@ export class RoutingTable extends BucketTree {
         appendContact(this.data, at, this.k, handle, rttMs >= 0 ? packRtt(0, rttMs, rttMs / 2) : 0);
         this.nearDepth = -1;
         this.added = true;
-        if (this.reps !== null) this.reps.drop(this.data, this.block, bucket, handle);
+        dropReplacement(this.data, this.block, this.buckets, bucket, handle);
         return Observe.Done;
       }
       if (this.canSplit(bucket)) {
         this.split(bucket);
         continue;
       }
-      if (this.r > 0) (this.reps ??= new Replacements()).add(this.data, this.block, bucket, this.r, handle);
+      if (this.r > 0 && !addReplacement(this.data, this.block, this.buckets, bucket, this.r, handle)) {
+        this.grow(this.data.length + REPLACEMENT_ROOM);
+        addReplacement(this.data, this.block, this.buckets, bucket, this.r, handle);
+      }
       // A stale contact gives way to the newcomer at once; otherwise ask the caller
       // to ping the least-recently-seen contact, unless a ping is already out.
       const staleSlot = firstStaleContact(this.data, at, this.k);
@@ -169,7 +172,7 @@ export class RoutingTable extends BucketTree {
     const at = bucket * this.block;
     const slot = findContact(this.data, at, handle);
     if (slot < 0) {
-      if (this.reps !== null) this.reps.drop(this.data, this.block, bucket, handle);
+      dropReplacement(this.data, this.block, this.buckets, bucket, handle);
       return;
     }
     const metaAt = at + SLOTS + this.k + slot;
@@ -201,7 +204,7 @@ export class RoutingTable extends BucketTree {
   /** The bucket's newest replacement takes the contact's place; the cache must not be empty. */
   private replaceSlot(bucket: number, slot: number): void {
     const at = bucket * this.block;
-    replaceContact(this.data, at, this.k, slot, this.reps!.takeNewest(this.data, this.block, bucket));
+    replaceContact(this.data, at, this.k, slot, takeNewestReplacement(this.data, this.block, this.buckets, bucket));
     this.nearDepth = -1;
   }
 

@@ -16,7 +16,7 @@
 import { HDR, SLOTS } from './bucket-layout.js';
 import { ID_WORDS } from './id.js';
 import type { PeerIds } from './peers.js';
-import type { Replacements } from './table-replacements.js';
+import { replacementStart } from './table-replacements.js';
 
 /** What admitting a newcomer to a bucket needs first. */
 export const ADMIT = -1;
@@ -30,8 +30,8 @@ export interface AdmissionLimits {
 
 /**
  * ADMIT, REFUSE, or the handle of a stale contact that blocks `handle` and must be removed
- * first. `bucket` is the block `handle` falls in; `blocks` how many there are; `cache` the
- * table's replacement caches (null: all empty).
+ * first. `bucket` is the block `handle` falls in; `blocks` how many there are (the replacement
+ * caches follow them, table-replacements.ts).
  */
 export function admission(
   data: Uint32Array,
@@ -39,7 +39,6 @@ export function admission(
   k: number,
   blocks: number,
   bucket: number,
-  cache: Replacements | null,
   peers: PeerIds,
   handle: number,
   limits: AdmissionLimits,
@@ -57,9 +56,9 @@ export function admission(
         return (data[at + SLOTS + k + i]! & 0xff) === 0 ? REFUSE : c;
       }
     }
-    const from = reps > 0 && cache !== null ? cache.start(data, block, bucket) : 0;
+    const from = reps > 0 ? blocks * block + replacementStart(data, block, bucket) : 0;
     for (let i = from; i < from + reps; i++) {
-      const c = cache!.list[i]!;
+      const c = data[i]!;
       if (words[c * ID_WORDS + ID_WORDS - 1] === last && c !== handle && peers.sameId(c, handle)) return REFUSE;
     }
   }
@@ -71,10 +70,10 @@ export function admission(
   const subnet = groups[2 * handle + 1]!;
   if (ip === 0) return ADMIT;
   if (limits.perSubnet > 0) {
-    const v = crowd(data, block, k, bucket, bucket + 1, cache, groups, handle, 1, subnet, limits.perSubnet);
+    const v = crowd(data, block, k, blocks, bucket, bucket + 1, groups, handle, 1, subnet, limits.perSubnet);
     if (v !== ADMIT) return v;
   }
-  if (limits.perIp > 0) return crowd(data, block, k, 0, blocks, cache, groups, handle, 0, ip, limits.perIp);
+  if (limits.perIp > 0) return crowd(data, block, k, blocks, 0, blocks, groups, handle, 0, ip, limits.perIp);
   return ADMIT;
 }
 
@@ -83,9 +82,9 @@ function crowd(
   data: Uint32Array,
   block: number,
   k: number,
+  blocks: number,
   from: number,
   to: number,
-  cache: Replacements | null,
   groups: Uint32Array,
   handle: number,
   which: number,
@@ -104,14 +103,12 @@ function crowd(
       if (stale < 0 && (data[at + SLOTS + k + i]! & 0xff) !== 0) stale = c;
     }
   }
-  if (cache !== null) {
-    // Buckets [from, to) hold one stretch of the list (table-replacements.ts).
-    const first = cache.start(data, block, from);
-    const end = to === from + 1 ? first + ((data[from * block + HDR]! >>> 16) & 0xff) : cache.start(data, block, to);
-    for (let i = first; i < end; i++) {
-      const c = cache.list[i]!;
-      if (c !== handle && groups[2 * c + which] === key) same++;
-    }
+  // The replacements of buckets [from, to) are one stretch after the blocks (table-replacements.ts).
+  const first = blocks * block + replacementStart(data, block, from);
+  const end = blocks * block + replacementStart(data, block, to);
+  for (let i = first; i < end; i++) {
+    const c = data[i]!;
+    if (c !== handle && groups[2 * c + which] === key) same++;
   }
   if (same < limit) return ADMIT;
   return stale >= 0 ? stale : REFUSE;

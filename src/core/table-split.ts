@@ -7,7 +7,7 @@
  */
 import { ID_BITS, ID_WORDS } from './id.js';
 import { HDR, LAST, LAST_PING, SLOTS } from './bucket-layout.js';
-import type { Replacements } from './table-replacements.js';
+import { replacementStart, splitReplacements } from './table-replacements.js';
 
 // Scratch space shared by every table in the thread: the core is single-threaded
 // and no method re-enters another, so one buffer serves all nodes.
@@ -59,8 +59,8 @@ export function nearestSubtreeDepth(
  * Splits bucket `bucket` of the table (`data`, `buckets` blocks of `blk`
  * words, capacity k; own ID at `selfAt` in `ids`) into its lower and upper
  * half, the upper one taking the next block. `data` must have room for one
- * more block. The replacement cache `reps` (null: empty) follows the split.
- * Returns the depth of the two halves.
+ * more block after the replacement caches, which move up one block and follow
+ * the split (table-replacements.ts). Returns the depth of the two halves.
  */
 export function splitBucket(
   data: Uint32Array,
@@ -70,10 +70,9 @@ export function splitBucket(
   bucket: number,
   ids: Uint32Array,
   selfAt: number,
-  reps: Replacements | null,
 ): number {
-  // Shift the buckets after `bucket` by one block to make room for the upper half.
-  data.copyWithin((bucket + 2) * blk, (bucket + 1) * blk, buckets * blk);
+  // Shift the buckets after `bucket`, and the replacement caches after them, by one block to make room for the upper half.
+  data.copyWithin((bucket + 2) * blk, (bucket + 1) * blk, buckets * blk + replacementStart(data, blk, buckets));
   const lowAt = bucket * blk;
   const highAt = (bucket + 1) * blk;
   const depth = data[lowAt + HDR]! & 0xff;
@@ -104,7 +103,7 @@ export function splitBucket(
       lowN++;
     }
   }
-  const highR = reps === null || cached === 0 ? 0 : reps.split(reps.start(data, blk, bucket), cached, goesHigh);
+  const highR = cached === 0 ? 0 : splitReplacements(data, (buckets + 1) * blk + replacementStart(data, blk, bucket), cached, goesHigh);
   const lowR = cached - highR;
   data[lowAt + HDR] = (depth + 1) | (lowN << 8) | (lowR << 16);
   data[highAt + HDR] = (depth + 1) | (highN << 8) | (highR << 16);
