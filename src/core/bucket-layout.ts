@@ -3,15 +3,17 @@
  * and how a contact's meta word packs its failures and RTT estimate. Every
  * file that reads or writes bucket blocks takes its offsets from here.
  *
- * A table of capacity k with a replacement cache of r holds its buckets as
- * consecutive blocks of SLOTS + 2k + r words, sorted by lo. One block (words):
+ * A table of capacity k holds its buckets as consecutive blocks of SLOTS + 2k
+ * words, sorted by lo, in an array of exactly as many blocks as buckets (a split
+ * is rare: ~11 per node in a 10^4 swarm, so growing by one block costs little and
+ * wastes nothing). The replacement caches are not in the blocks: they take room
+ * only when used (table-replacements.ts). One block (words):
  *   0..4   lo, the bucket's lowest distance
  *   5      depth | count << 8 | replacements << 16 | flags << 24
  *   6      last lookup into this bucket, in seconds since the table's epoch
  *   7      last eviction ping from this bucket, in seconds since the epoch + 1 (0 = never)
  *   8..    k contact handles, least-recently seen first
  *   8+k..  k contact meta words: failures (8 bits) | srtt ms (12) | rttvar ms (12)
- *   8+2k.. r replacement handles, oldest first
  *
  * Depth, count and replacements are 8 bits each, which is why k and r are at most 255.
  */

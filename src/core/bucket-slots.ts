@@ -1,11 +1,11 @@
 /**
- * The contact list and the replacement cache inside one bucket block: find,
- * append, move to the tail, remove, replace. Each function takes the table's
+ * The contact list inside one bucket block: find, append, move to the tail,
+ * remove, replace (the replacement caches live apart, in table-replacements.ts). Each function takes the table's
  * array, the block's first word `at` and the bucket capacity k (layout in
  * bucket-layout.ts); none knows about the tree or the other buckets.
  *
- * Contacts are kept least-recently seen first, replacements oldest first;
- * every removal shifts the rest down so both orders survive.
+ * Contacts are kept least-recently seen first; every removal shifts the rest
+ * down so the order survives.
  */
 import { HDR, SLOTS, updateRtt } from './bucket-layout.js';
 
@@ -13,14 +13,6 @@ import { HDR, SLOTS, updateRtt } from './bucket-layout.js';
 export function findContact(data: Uint32Array, at: number, handle: number): number {
   const base = at + SLOTS;
   const count = (data[at + HDR]! >>> 8) & 0xff;
-  for (let i = 0; i < count; i++) if (data[base + i] === handle) return i;
-  return -1;
-}
-
-/** Index of `handle` in the block's replacement cache, or -1. */
-export function findReplacement(data: Uint32Array, at: number, k: number, handle: number): number {
-  const base = at + SLOTS + 2 * k;
-  const count = (data[at + HDR]! >>> 16) & 0xff;
   for (let i = 0; i < count; i++) if (data[base + i] === handle) return i;
   return -1;
 }
@@ -72,51 +64,8 @@ export function removeContact(data: Uint32Array, at: number, k: number, slot: nu
   d[hdrAt] = (d[hdrAt]! & ~(0xff << 8)) | ((count - 1) << 8);
 }
 
-/**
- * Replaces the contact in `slot` by the most recently seen replacement, at the
- * tail and not stale; the cache must not be empty.
- */
-export function replaceContact(data: Uint32Array, at: number, k: number, slot: number): void {
-  const hdrAt = at + HDR;
-  const reps = (data[hdrAt]! >>> 16) & 0xff;
-  const newcomer = data[at + SLOTS + 2 * k + reps - 1]!;
-  data[hdrAt] = (data[hdrAt]! & ~(0xff << 16)) | ((reps - 1) << 16);
+/** Replaces the contact in `slot` by `newcomer` (a replacement taken from the cache), at the tail and not stale. */
+export function replaceContact(data: Uint32Array, at: number, k: number, slot: number, newcomer: number): void {
   removeContact(data, at, k, slot);
   appendContact(data, at, k, newcomer, 0);
-}
-
-/**
- * Puts `handle` into a cache of at most `r` replacements as the most recent
- * one: moved there when it is cached already, else the oldest gives way when
- * the cache is full.
- */
-export function addReplacement(data: Uint32Array, at: number, k: number, r: number, handle: number): void {
-  if (r === 0) return;
-  const hdrAt = at + HDR;
-  const base = at + SLOTS + 2 * k;
-  let reps = (data[hdrAt]! >>> 16) & 0xff;
-  const i = findReplacement(data, at, k, handle);
-  if (i >= 0) {
-    removeReplacement(data, at, k, i);
-    reps--;
-  } else if (reps === r) {
-    removeReplacement(data, at, k, 0); // the oldest gives way
-    reps--;
-  }
-  data[base + reps] = handle;
-  data[hdrAt] = (data[hdrAt]! & ~(0xff << 16)) | ((reps + 1) << 16);
-}
-
-/** Takes `handle` out of the replacement cache if it is there. */
-export function dropReplacement(data: Uint32Array, at: number, k: number, handle: number): void {
-  const i = findReplacement(data, at, k, handle);
-  if (i >= 0) removeReplacement(data, at, k, i);
-}
-
-function removeReplacement(data: Uint32Array, at: number, k: number, i: number): void {
-  const hdrAt = at + HDR;
-  const base = at + SLOTS + 2 * k;
-  const reps = (data[hdrAt]! >>> 16) & 0xff;
-  for (let j = i; j < reps - 1; j++) data[base + j] = data[base + j + 1]!;
-  data[hdrAt] = (data[hdrAt]! & ~(0xff << 16)) | ((reps - 1) << 16);
 }

@@ -13,10 +13,11 @@
 import type { PeerIds } from './peers.js';
 import { ID_WORDS, compareWords } from './id.js';
 import { HDR, LAST, SLOTS } from './bucket-layout.js';
-import { findContact, findReplacement } from './bucket-slots.js';
+import { findContact } from './bucket-slots.js';
 import { closestContacts } from './table-closest.js';
 import { leadingZeros, splitBucket } from './table-split.js';
-import { countContacts, describeBuckets, listContacts, listReplacements, nearestNonEmptyBucket, randomIdInBlock } from './table-views.js';
+import { findReplacement, listReplacements, replacementStart } from './table-replacements.js';
+import { countContacts, describeBuckets, listContacts, nearestNonEmptyBucket, randomIdInBlock } from './table-views.js';
 
 // Scratch space shared by every table in the thread: the core is single-threaded
 // and no method re-enters another, so one set of buffers serves all nodes.
@@ -43,8 +44,8 @@ export class BucketTree {
     this.r = replacements;
     if (this.k < 1 || this.k > 255) throw new Error(`k must be 1..255, got ${this.k}`);
     if (this.r < 0 || this.r > 255) throw new Error(`the replacement cache holds 0..255 contacts, got ${this.r}`);
-    this.block = SLOTS + 2 * this.k + this.r;
-    this.data = new Uint32Array(this.block * 2);
+    this.block = SLOTS + 2 * this.k;
+    this.data = new Uint32Array(this.block);
     // Bucket 0: the whole space, depth 0.
   }
 
@@ -57,7 +58,7 @@ export class BucketTree {
     return countContacts(this.data, this.block, this.buckets);
   }
 
-  /** Bytes held by this table's typed array (for the memory report). */
+  /** Bytes held by this table's typed array, replacement caches included (for the memory report). */
   get bytes(): number {
     return this.data.byteLength;
   }
@@ -88,6 +89,17 @@ export class BucketTree {
     let hi = this.buckets - 1;
     const data = this.data;
     const blk = this.block;
+    if (this.maxDepth <= 32) {
+      // No bucket deeper than 32 bits: every lo is zero past its first word, so lo <= distance
+      // exactly when that word is <= the distance's first word.
+      const d0 = scratch[at]!;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >>> 1;
+        if (data[mid * blk]! <= d0) lo = mid;
+        else hi = mid - 1;
+      }
+      return lo;
+    }
     while (lo < hi) {
       const mid = (lo + hi + 1) >>> 1;
       if (compareWords(data, mid * blk, scratch, at) <= 0) lo = mid;
@@ -116,8 +128,8 @@ export class BucketTree {
   holds(handle: number): boolean {
     if (handle === this.self) return false;
     this.measure(handle);
-    const at = this.bucketOf(D) * this.block;
-    return findContact(this.data, at, handle) >= 0 || findReplacement(this.data, at, this.k, handle) >= 0;
+    const b = this.bucketOf(D);
+    return findContact(this.data, b * this.block, handle) >= 0 || findReplacement(this.data, this.block, this.buckets, b, handle) >= 0;
   }
 
   /** Failures in a row of a contact, or -1 when it is not in the table. */
@@ -162,7 +174,7 @@ export class BucketTree {
   }
 
   replacementsOf(bucket: number): number[] {
-    return listReplacements(this.data, bucket * this.block, this.k);
+    return listReplacements(this.data, this.block, this.buckets, bucket);
   }
 
   /** Prefix length of the bucket's range: bucket 0 at depth d holds every distance below 2^(160 − d). */
@@ -198,16 +210,20 @@ export class BucketTree {
 
   // ---- growing ----
 
-  /** Splits bucket `bucket` in two halves one level deeper, growing the array when it is full. */
+  /** Splits bucket `bucket` in two halves one level deeper, growing the array by what the upper half's block lacks. */
   protected split(bucket: number): void {
     const blk = this.block;
-    if ((this.buckets + 1) * blk > this.data.length) {
-      const grown = new Uint32Array(Math.max(this.data.length * 2, (this.buckets + 1) * blk));
-      grown.set(this.data);
-      this.data = grown;
-    }
+    const need = (this.buckets + 1) * blk + replacementStart(this.data, blk, this.buckets);
+    if (need > this.data.length) this.grow(need);
     const depth = splitBucket(this.data, blk, this.k, this.buckets, bucket, this.peers.words, this.self * ID_WORDS);
     if (depth > this.maxDepth) this.maxDepth = depth;
     this.buckets++;
+  }
+
+  /** Grows the array to `words` (a split's block, or room for replacements). */
+  protected grow(words: number): void {
+    const grown = new Uint32Array(words);
+    grown.set(this.data);
+    this.data = grown;
   }
 }

@@ -17,9 +17,10 @@
 import type { PeerIds } from './peers.js';
 import { ID_BITS, ID_WORDS } from './id.js';
 import { FLAG_PINGING, HDR, LAST_PING, SLOTS, packRtt } from './bucket-layout.js';
-import { addReplacement, appendContact, dropReplacement, findContact, firstStaleContact, moveContactToTail, removeContact, replaceContact } from './bucket-slots.js';
+import { appendContact, findContact, firstStaleContact, moveContactToTail, removeContact, replaceContact } from './bucket-slots.js';
 import { BucketTree } from './bucket-tree.js';
 import { ADMIT, REFUSE, admission, type AdmissionLimits } from './table-admission.js';
+import { REPLACEMENT_ROOM, addReplacement, dropReplacement, takeNewestReplacement } from './table-replacements.js';
 import { leadingZeros, nearestSubtreeDepth } from './table-split.js';
 
 export interface RoutingTableOptions {
@@ -53,6 +54,9 @@ export const enum Observe {
   Refused = 3,
 }
 
+/** The limits of every table without any (the swarm's): one object for all, not 40 bytes per node. */
+const NO_LIMITS: AdmissionLimits = Object.freeze({ perSubnet: 0, perIp: 0 });
+
 export class RoutingTable extends BucketTree {
   readonly maxFailures: number;
   readonly b: number;
@@ -70,7 +74,9 @@ export class RoutingTable extends BucketTree {
     this.maxFailures = opts.maxFailures;
     this.b = opts.bitsPerStep;
     this.pingIntervalSec = opts.pingIntervalSec ?? 0;
-    this.limits = { perSubnet: opts.maxPerSubnetPerBucket ?? 0, perIp: opts.maxPerIp ?? 0 };
+    const perSubnet = opts.maxPerSubnetPerBucket ?? 0;
+    const perIp = opts.maxPerIp ?? 0;
+    this.limits = perSubnet === 0 && perIp === 0 ? NO_LIMITS : { perSubnet, perIp };
   }
 
   // ---- updates ----
@@ -114,14 +120,17 @@ export class RoutingTable extends BucketTree {
         appendContact(this.data, at, this.k, handle, rttMs >= 0 ? packRtt(0, rttMs, rttMs / 2) : 0);
         this.nearDepth = -1;
         this.added = true;
-        dropReplacement(this.data, at, this.k, handle);
+        dropReplacement(this.data, this.block, this.buckets, bucket, handle);
         return Observe.Done;
       }
       if (this.canSplit(bucket)) {
         this.split(bucket);
         continue;
       }
-      addReplacement(this.data, at, this.k, this.r, handle);
+      if (this.r > 0 && !addReplacement(this.data, this.block, this.buckets, bucket, this.r, handle)) {
+        this.grow(this.data.length + REPLACEMENT_ROOM);
+        addReplacement(this.data, this.block, this.buckets, bucket, this.r, handle);
+      }
       // A stale contact gives way to the newcomer at once; otherwise ask the caller
       // to ping the least-recently-seen contact, unless a ping is already out.
       const staleSlot = firstStaleContact(this.data, at, this.k);
@@ -163,7 +172,7 @@ export class RoutingTable extends BucketTree {
     const at = bucket * this.block;
     const slot = findContact(this.data, at, handle);
     if (slot < 0) {
-      dropReplacement(this.data, at, this.k, handle);
+      dropReplacement(this.data, this.block, this.buckets, bucket, handle);
       return;
     }
     const metaAt = at + SLOTS + this.k + slot;
@@ -192,8 +201,10 @@ export class RoutingTable extends BucketTree {
     this.nearDepth = -1;
   }
 
+  /** The bucket's newest replacement takes the contact's place; the cache must not be empty. */
   private replaceSlot(bucket: number, slot: number): void {
-    replaceContact(this.data, bucket * this.block, this.k, slot);
+    const at = bucket * this.block;
+    replaceContact(this.data, at, this.k, slot, takeNewestReplacement(this.data, this.block, this.buckets, bucket));
     this.nearDepth = -1;
   }
 

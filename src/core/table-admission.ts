@@ -16,6 +16,7 @@
 import { HDR, SLOTS } from './bucket-layout.js';
 import { ID_WORDS } from './id.js';
 import type { PeerIds } from './peers.js';
+import { replacementStart } from './table-replacements.js';
 
 /** What admitting a newcomer to a bucket needs first. */
 export const ADMIT = -1;
@@ -29,7 +30,8 @@ export interface AdmissionLimits {
 
 /**
  * ADMIT, REFUSE, or the handle of a stale contact that blocks `handle` and must be removed
- * first. `bucket` is the block `handle` falls in; `blocks` how many there are.
+ * first. `bucket` is the block `handle` falls in; `blocks` how many there are (the replacement
+ * caches follow them, table-replacements.ts).
  */
 export function admission(
   data: Uint32Array,
@@ -54,8 +56,9 @@ export function admission(
         return (data[at + SLOTS + k + i]! & 0xff) === 0 ? REFUSE : c;
       }
     }
-    for (let i = 0; i < reps; i++) {
-      const c = data[at + SLOTS + 2 * k + i]!;
+    const from = reps > 0 ? blocks * block + replacementStart(data, block, bucket) : 0;
+    for (let i = from; i < from + reps; i++) {
+      const c = data[i]!;
       if (words[c * ID_WORDS + ID_WORDS - 1] === last && c !== handle && peers.sameId(c, handle)) return REFUSE;
     }
   }
@@ -67,31 +70,45 @@ export function admission(
   const subnet = groups[2 * handle + 1]!;
   if (ip === 0) return ADMIT;
   if (limits.perSubnet > 0) {
-    const v = crowd(data, block, k, bucket, bucket + 1, groups, handle, 1, subnet, limits.perSubnet);
+    const v = crowd(data, block, k, blocks, bucket, bucket + 1, groups, handle, 1, subnet, limits.perSubnet);
     if (v !== ADMIT) return v;
   }
-  if (limits.perIp > 0) return crowd(data, block, k, 0, blocks, groups, handle, 0, ip, limits.perIp);
+  if (limits.perIp > 0) return crowd(data, block, k, blocks, 0, blocks, groups, handle, 0, ip, limits.perIp);
   return ADMIT;
 }
 
 /** Counts contacts and replacements of buckets [from, to) whose group word `which` equals `key`. */
-function crowd(data: Uint32Array, block: number, k: number, from: number, to: number, groups: Uint32Array, handle: number, which: number, key: number, limit: number): number {
+function crowd(
+  data: Uint32Array,
+  block: number,
+  k: number,
+  blocks: number,
+  from: number,
+  to: number,
+  groups: Uint32Array,
+  handle: number,
+  which: number,
+  key: number,
+  limit: number,
+): number {
   let same = 0;
   let stale = -1;
   for (let b = from; b < to; b++) {
     const at = b * block;
     const count = (data[at + HDR]! >>> 8) & 0xff;
-    const reps = (data[at + HDR]! >>> 16) & 0xff;
     for (let i = 0; i < count; i++) {
       const c = data[at + SLOTS + i]!;
       if (c === handle || groups[2 * c + which] !== key) continue;
       same++;
       if (stale < 0 && (data[at + SLOTS + k + i]! & 0xff) !== 0) stale = c;
     }
-    for (let i = 0; i < reps; i++) {
-      const c = data[at + SLOTS + 2 * k + i]!;
-      if (c !== handle && groups[2 * c + which] === key) same++;
-    }
+  }
+  // The replacements of buckets [from, to) are one stretch after the blocks (table-replacements.ts).
+  const first = blocks * block + replacementStart(data, block, from);
+  const end = blocks * block + replacementStart(data, block, to);
+  for (let i = first; i < end; i++) {
+    const c = data[i]!;
+    if (c !== handle && groups[2 * c + which] === key) same++;
   }
   if (same < limit) return ADMIT;
   return stale >= 0 ? stale : REFUSE;

@@ -7,6 +7,7 @@
  */
 import { ID_BITS, ID_WORDS } from './id.js';
 import { HDR, LAST, LAST_PING, SLOTS } from './bucket-layout.js';
+import { replacementStart, splitReplacements } from './table-replacements.js';
 
 // Scratch space shared by every table in the thread: the core is single-threaded
 // and no method re-enters another, so one buffer serves all nodes.
@@ -58,7 +59,8 @@ export function nearestSubtreeDepth(
  * Splits bucket `bucket` of the table (`data`, `buckets` blocks of `blk`
  * words, capacity k; own ID at `selfAt` in `ids`) into its lower and upper
  * half, the upper one taking the next block. `data` must have room for one
- * more block. Returns the depth of the two halves.
+ * more block after the replacement caches, which move up one block and follow
+ * the split (table-replacements.ts). Returns the depth of the two halves.
  */
 export function splitBucket(
   data: Uint32Array,
@@ -69,14 +71,14 @@ export function splitBucket(
   ids: Uint32Array,
   selfAt: number,
 ): number {
-  // Shift the buckets after `bucket` by one block to make room for the upper half.
-  data.copyWithin((bucket + 2) * blk, (bucket + 1) * blk, buckets * blk);
+  // Shift the buckets after `bucket`, and the replacement caches after them, by one block to make room for the upper half.
+  data.copyWithin((bucket + 2) * blk, (bucket + 1) * blk, buckets * blk + replacementStart(data, blk, buckets));
   const lowAt = bucket * blk;
   const highAt = (bucket + 1) * blk;
   const depth = data[lowAt + HDR]! & 0xff;
   const last = data[lowAt + LAST]!;
   const count = (data[lowAt + HDR]! >>> 8) & 0xff;
-  const reps = (data[lowAt + HDR]! >>> 16) & 0xff;
+  const cached = (data[lowAt + HDR]! >>> 16) & 0xff;
   // Upper half: lo with bit `depth` set.
   for (let w = 0; w < ID_WORDS; w++) data[highAt + w] = data[lowAt + w]!;
   data[highAt + (depth >>> 5)] = (data[highAt + (depth >>> 5)]! | (0x80000000 >>> (depth & 31))) >>> 0;
@@ -101,14 +103,8 @@ export function splitBucket(
       lowN++;
     }
   }
-  let lowR = 0;
-  let highR = 0;
-  const rb = SLOTS + 2 * k;
-  for (let i = 0; i < reps; i++) {
-    const h = data[lowAt + rb + i]!;
-    if (goesHigh(h)) data[highAt + rb + highR++] = h;
-    else data[lowAt + rb + lowR++] = h;
-  }
+  const highR = cached === 0 ? 0 : splitReplacements(data, (buckets + 1) * blk + replacementStart(data, blk, bucket), cached, goesHigh);
+  const lowR = cached - highR;
   data[lowAt + HDR] = (depth + 1) | (lowN << 8) | (lowR << 16);
   data[highAt + HDR] = (depth + 1) | (highN << 8) | (highR << 16);
   return depth + 1;

@@ -44,13 +44,6 @@ export function describeBuckets(data: Uint32Array, blk: number, k: number, bucke
   return out;
 }
 
-/** The replacement cache of the block at `at`, oldest first. */
-export function listReplacements(data: Uint32Array, at: number, k: number): number[] {
-  const reps = (data[at + HDR]! >>> 16) & 0xff;
-  const base = at + SLOTS + 2 * k;
-  return Array.from(data.subarray(base, base + reps));
-}
-
 /** Index of the first non-empty bucket, which holds the nearest known contact; -1 when all are empty. */
 export function nearestNonEmptyBucket(data: Uint32Array, blk: number, buckets: number): number {
   for (let b = 0; b < buckets; b++) {

@@ -1,0 +1,126 @@
+/**
+ * The replacement caches of all buckets of one table, kept after the bucket blocks in the
+ * table's own array and taking room only when used: after a join most tables hold a handful of
+ * replacements, if any, so a fixed area of r words in every bucket block (the old layout) was
+ * mostly empty (~0.75 KB per node at r = 20), and a second typed array per table would cost
+ * ~200 B of JS objects for a few words.
+ *
+ * The area starts at word `buckets × blk` and holds each bucket's replacements as one run of
+ * handles, oldest first, the runs in bucket order; the words after the last run are spare room.
+ * How many a bucket holds stays in its header (bucket-layout.ts), so a run starts at the sum of
+ * the counts of the buckets before it, and closest(), the views and the admission rules read
+ * the counts without touching the runs. A split cuts one run in two in place (the upper half's
+ * bucket comes right after the lower half's; no other run moves).
+ *
+ * Every function takes the table's array `data` with `buckets` blocks of `blk` words.
+ */
+import { HDR } from './bucket-layout.js';
+
+/** Words the area grows by when a replacement finds no room (64 bytes). */
+export const REPLACEMENT_ROOM = 16;
+/** Scratch for a split: the upper half's handles, at most 255. */
+const upper = new Uint32Array(256);
+
+/** Replacements the header of bucket `bucket` counts. */
+export function replacementCount(data: Uint32Array, blk: number, bucket: number): number {
+  return (data[bucket * blk + HDR]! >>> 16) & 0xff;
+}
+
+function setCount(data: Uint32Array, blk: number, bucket: number, n: number): void {
+  const at = bucket * blk + HDR;
+  data[at] = (data[at]! & ~(0xff << 16)) | (n << 16);
+}
+
+/** Where bucket `bucket`'s run starts, in words after the area's start (the sum of the runs before it). */
+export function replacementStart(data: Uint32Array, blk: number, bucket: number): number {
+  let s = 0;
+  for (let b = 0; b < bucket; b++) s += (data[b * blk + HDR]! >>> 16) & 0xff;
+  return s;
+}
+
+/** Position of `handle` in bucket `bucket`'s run (0 = oldest), or -1. */
+export function findReplacement(data: Uint32Array, blk: number, buckets: number, bucket: number, handle: number): number {
+  const s = buckets * blk + replacementStart(data, blk, bucket);
+  const count = replacementCount(data, blk, bucket);
+  for (let i = 0; i < count; i++) if (data[s + i] === handle) return i;
+  return -1;
+}
+
+/** Bucket `bucket`'s replacements, oldest first. */
+export function listReplacements(data: Uint32Array, blk: number, buckets: number, bucket: number): number[] {
+  const s = buckets * blk + replacementStart(data, blk, bucket);
+  return Array.from(data.subarray(s, s + replacementCount(data, blk, bucket)));
+}
+
+/**
+ * Puts `handle` into bucket `bucket`'s cache of at most `r` as its newest replacement: moved
+ * there when cached already, else the bucket's oldest gives way when its cache is full. Returns
+ * false, changing nothing, when the handle would take a new word and the area has no room: the
+ * caller grows the array by REPLACEMENT_ROOM words and asks again.
+ */
+export function addReplacement(data: Uint32Array, blk: number, buckets: number, bucket: number, r: number, handle: number): boolean {
+  const base = buckets * blk;
+  const s = base + replacementStart(data, blk, bucket);
+  const count = replacementCount(data, blk, bucket);
+  let i = -1;
+  for (let j = 0; j < count; j++) {
+    if (data[s + j] === handle) {
+      i = j;
+      break;
+    }
+  }
+  if (i < 0 && count === r) i = 0; // the oldest gives way
+  if (i >= 0) {
+    // Within the run: the rest moves down one, the handle goes last; no other run moves.
+    const last = s + count - 1;
+    for (let j = s + i; j < last; j++) data[j] = data[j + 1]!;
+    data[last] = handle;
+    return true;
+  }
+  const used = base + replacementStart(data, blk, buckets);
+  if (used >= data.length) return false;
+  const end = s + count;
+  data.copyWithin(end + 1, end, used);
+  data[end] = handle;
+  setCount(data, blk, bucket, count + 1);
+  return true;
+}
+
+/** Takes `handle` out of bucket `bucket`'s cache if it is there. */
+export function dropReplacement(data: Uint32Array, blk: number, buckets: number, bucket: number, handle: number): void {
+  const i = findReplacement(data, blk, buckets, bucket, handle);
+  if (i >= 0) removeAt(data, blk, buckets, bucket, i);
+}
+
+/** Takes out and returns bucket `bucket`'s newest replacement; the bucket must have one. */
+export function takeNewestReplacement(data: Uint32Array, blk: number, buckets: number, bucket: number): number {
+  const i = replacementCount(data, blk, bucket) - 1;
+  const handle = data[buckets * blk + replacementStart(data, blk, bucket) + i]!;
+  removeAt(data, blk, buckets, bucket, i);
+  return handle;
+}
+
+/**
+ * Bucket `bucket` splits; its run starts at word `s` and holds `count`. The run is cut into the
+ * lower half's handles then the upper half's (those `goesHigh` picks), each in its old order.
+ * Returns how many went high; the caller writes both headers.
+ */
+export function splitReplacements(data: Uint32Array, s: number, count: number, goesHigh: (handle: number) => boolean): number {
+  let low = 0;
+  let high = 0;
+  for (let i = 0; i < count; i++) {
+    const h = data[s + i]!;
+    if (goesHigh(h)) upper[high++] = h;
+    else data[s + low++] = h;
+  }
+  data.set(upper.subarray(0, high), s + low);
+  return high;
+}
+
+function removeAt(data: Uint32Array, blk: number, buckets: number, bucket: number, i: number): void {
+  const base = buckets * blk;
+  const at = base + replacementStart(data, blk, bucket) + i;
+  const used = base + replacementStart(data, blk, buckets);
+  data.copyWithin(at, at + 1, used);
+  setCount(data, blk, bucket, replacementCount(data, blk, bucket) - 1);
+}
