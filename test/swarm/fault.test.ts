@@ -19,8 +19,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, assertFreshBuild } from './dist.js';
 
 const DEADLINE_MS = 60_000;
-/** A virtual-time run must end this soon after a fault early in the run (it ended in ~2 s when written). */
-const VIRTUAL_DEADLINE_MS = 10_000;
+/**
+ * A virtual-time run must end this soon after a fault early in the run: a hang bound, not a speed
+ * target (it ended in ~2 s on a quiet machine, 12–17 s under a load average of 20). That the run
+ * stopped at the fault, not after finishing, is shown by the phases it never started.
+ */
+const VIRTUAL_DEADLINE_MS = 45_000;
 
 interface Exit {
   code: number | null;
@@ -130,12 +134,13 @@ describe('virtual clock with a failing shard', () => {
   /** The one line naming a failure: the failing shard's error and where in virtual time it happened. */
   const failureLines = (stderr: string) => stderr.split('\n').filter((l) => /fail/i.test(l));
 
-  it('stress: shard 1 failing after 20,000 messages (during the join) ends the run within 10 s: exit 1, one message naming shard 1', async () => {
+  it('stress: shard 1 failing after 20,000 messages (during the join) ends the run at once (no later phase starts): exit 1, one message naming shard 1', async () => {
     const out = tempDir();
     const r = await runNode(stress(['--fault-shard', '1', '--fault-after', '20000'], out), DEADLINE_MS);
     expect(r.signal, r.stderr).toBeNull();
     expect(r.code, r.stderr).toBe(1);
     expect(r.ms, r.stderr).toBeLessThan(VIRTUAL_DEADLINE_MS);
+    expect(r.stdout + r.stderr, 'the store phase never starts').not.toMatch(/^store[: ]/m);
     expect(failureLines(r.stderr), r.stderr).toHaveLength(1);
     expect(r.stderr).toMatch(/^stress: shard 1 failed: injected fault: shard 1 failed after 20000 messages \(virtual run, at [\d.]+ s of virtual time\)$/m);
     // The healthy shard was stopped by the abort, and that is not reported as a failure of its own.
@@ -172,7 +177,7 @@ describe('virtual clock with a failing shard', () => {
       if (s !== failed) expect(t).toBe(`resolved: shard ${s} stopped: stopped because shard ${failed} failed`);
     });
 
-  it('churn experiment: a shard that throws mid-churn ends the run within 10 s with its error, the other shard woken from the barrier', async () => {
+  it('churn experiment: a shard that throws mid-churn ends the run promptly with its error, the other shard woken from the barrier', async () => {
     const { exit, report } = await churn({ mode: 'throw', nodes: 300, workers: 2, faultShard: 1, faultAfter: 20_000 });
     expect(exit.code, exit.stderr).toBe(1);
     expect(exit.ms, exit.stderr).toBeLessThan(VIRTUAL_DEADLINE_MS);
@@ -183,7 +188,7 @@ describe('virtual clock with a failing shard', () => {
     if (report.threads.before >= 0) expect(report.threads.after).toBeLessThanOrEqual(report.threads.before);
   });
 
-  it('churn experiment: a shard thread killed outright (no error of its own) ends the run within 10 s; the waiting shards wake', async () => {
+  it('churn experiment: a shard thread killed outright (no error of its own) ends the run promptly; the waiting shards wake', async () => {
     const { exit, report } = await churn({ mode: 'kill', nodes: 300, workers: 3 });
     expect(exit.code, exit.stderr).toBe(1);
     expect(exit.ms, exit.stderr).toBeLessThan(VIRTUAL_DEADLINE_MS);
