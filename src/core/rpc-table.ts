@@ -6,8 +6,12 @@
  * as many draws as the old core made), queues the message on the outbox and
  * records the deadline; `answered` matches a reply, counting the drops it
  * makes; `expire(now)` visits the requests due at `now` in the order they
- * were sent (a Map keeps insertion order, and a lookup request marked late
- * keeps its place).
+ * were sent (the node's list of slots keeps that order, and a lookup request
+ * marked late keeps its place).
+ *
+ * A request is a row of the thread's slot pool (request-slots.ts), not an
+ * object and a Map entry: handlers see it through one reused view (`Pending`),
+ * and a reply is matched by walking the node's few requests in flight.
  *
  * The Rpc timer is never later than the earliest pending deadline: every new
  * deadline lowers it, an answered request leaves it (the node then wakes once
@@ -16,52 +20,26 @@
  * heap: a few requests in flight do not need one.
  */
 import type { KadConfig } from './config.js';
-import type { Lookup } from './lookup.js';
 import { MessageType, Reply, Request } from './messages.js';
 import type { Random } from './random.js';
 import type { RoutingTable } from './routing-table.js';
+import { Purpose, VIEW, fill, replyTypeFor, PendingView, type LookupRef, type Pending, type Waiter } from './pending.js';
+import { NO_SLOT, SLOTS } from './request-slots.js';
 import { NodeTimers, TimerKind } from './timers.js';
 
-export const enum Purpose {
-  Lookup = 0,
-  BucketPing = 1,
-  Store = 2,
-  UserPing = 3,
-  /** A PING that checks a requester's address (address-check.ts). */
-  Verify = 4,
-}
+export { Purpose, type LookupRef, type Pending, type Waiter } from './pending.js';
 
 /** Who handles a request past its deadline (the node; an interface, not a closure per node). */
 export interface TimeoutHandler<R extends LookupRef> {
   onRequestTimeout(p: Pending<R>, now: number): void;
 }
 
-/** What waits on a STORE or a user PING: called once, with the reply or null (timeout, stop). */
-export interface Waiter {
-  settle(reply: Reply | null, now: number): void;
-}
-
-/** The part of a lookup in progress the request table needs to know about. */
-export interface LookupRef {
-  readonly lookup: Lookup;
-}
-
-export interface Pending<R extends LookupRef = LookupRef> {
-  readonly rpc: number;
-  readonly peer: number;
-  readonly request: MessageType;
-  readonly sentAt: number;
-  deadline: number;
-  readonly purpose: Purpose;
-  readonly run: R | null;
-  readonly waiter: Waiter | null;
-  /** Past its timeout: the lookup has moved on, but a late reply is still taken until the grace deadline. */
-  late: boolean;
-}
-
 /** The request table of one node (part of the node's one state object: see outbox.ts). */
 export class RequestTable<R extends LookupRef = LookupRef> extends NodeTimers {
-  private pending: Map<number, Pending<R>> | null = null;
+  // The node's requests in the order sent: a list through the thread's slots (request-slots.ts).
+  private reqHead = NO_SLOT;
+  private reqTail = NO_SLOT;
+  private reqCount = 0;
   /** Node-wide RTT estimate for contacts with none of their own. */
   private srtt = 0;
   private rttvar = 0;
@@ -77,25 +55,33 @@ export class RequestTable<R extends LookupRef = LookupRef> extends NodeTimers {
 
   /** Requests awaiting a reply. */
   get pendingCount(): number {
-    return this.pending?.size ?? 0;
+    return this.reqCount;
   }
 
-  /** Sends `msg` to `peer` as a new request and records it. */
-  openRequest(peer: number, msg: Request, purpose: Purpose, now: number, run: R | null, waiter: Waiter | null, timeoutScale = 1): Pending<R> {
+  /** Sends `msg` to `peer` as a new request and records it; returns its deadline. */
+  openRequest(peer: number, msg: Request, purpose: Purpose, now: number, run: R | null, waiter: Waiter | null, timeoutScale = 1): number {
     let rpc = this.rng.nextU32();
-    const pending = (this.pending ??= new Map());
-    while (pending.has(rpc)) rpc = this.rng.nextU32();
+    while (this.slotOf(rpc) !== NO_SLOT) rpc = this.rng.nextU32();
     msg.rpc = rpc;
     // A verification PING waits as long as any request may: a slow honest peer that misses it
     // stays out of the table until its next request, while a spoofed one costs only a pending entry.
     // A retry waits longer (timeoutScale 2, 4, …: RFC 6298's backoff), never past maxTimeoutMs.
     const timeout = this.timeoutFor(peer);
     const deadline = now + (purpose === Purpose.Verify ? this.config.maxTimeoutMs : timeoutScale === 1 ? timeout : Math.min(this.config.maxTimeoutMs, timeout * timeoutScale));
-    const p: Pending<R> = { rpc, peer, request: msg.type, sentAt: now, deadline, purpose, run, waiter, late: false };
-    pending.set(rpc, p);
+    const S = SLOTS;
+    const i = S.take();
+    S.rpc[i] = rpc;
+    S.peer[i] = peer;
+    S.request[i] = msg.type;
+    S.purpose[i] = purpose;
+    S.late[i] = 0;
+    S.sentAt[i] = now;
+    S.deadline[i] = deadline;
+    S.owner[i] = purpose === Purpose.Lookup ? run : waiter;
+    this.append(i);
     this.send(peer, msg);
     this.lowerTimer(TimerKind.Rpc, deadline);
-    return p;
+    return deadline;
   }
 
   /**
@@ -103,19 +89,22 @@ export class RequestTable<R extends LookupRef = LookupRef> extends NodeTimers {
    * event) when it answers nothing this node asked that peer, or is the wrong kind of reply.
    */
   answered(from: number, msg: Reply, now: number): Pending<R> | null {
-    const p = this.pending?.get(msg.rpc);
-    if (!p || p.peer !== from) {
+    const S = SLOTS;
+    const i = this.slotOf(msg.rpc);
+    if (i === NO_SLOT || S.peer[i] !== from) {
       this.drop('unmatched-reply');
       return null;
     }
-    if (msg.type !== replyTypeFor(p.request, msg.type)) {
+    if (msg.type !== replyTypeFor(S.request[i]! as MessageType, msg.type)) {
       this.drop('wrong-reply-type');
       return null;
     }
-    this.pending!.delete(msg.rpc);
+    const p = fill(VIEW, i, false);
+    this.unlink(i);
+    S.release(i);
     if (p.late) this.drop('late-reply');
     this.sampleRtt(now - p.sentAt);
-    return p;
+    return p as Pending<R>;
   }
 
   /**
@@ -124,9 +113,9 @@ export class RequestTable<R extends LookupRef = LookupRef> extends NodeTimers {
    * anything the reply carries, so an unsolicited reply costs it nothing.
    */
   matchReply(from: number, type: MessageType, rpc: number): 'unmatched-reply' | 'wrong-reply-type' | null {
-    const p = this.pending?.get(rpc);
-    if (!p || p.peer !== from) return 'unmatched-reply';
-    return type === replyTypeFor(p.request, type) ? null : 'wrong-reply-type';
+    const i = this.slotOf(rpc);
+    if (i === NO_SLOT || SLOTS.peer[i] !== from) return 'unmatched-reply';
+    return type === replyTypeFor(SLOTS.request[i]! as MessageType, type) ? null : 'wrong-reply-type';
   }
 
   /**
@@ -134,10 +123,11 @@ export class RequestTable<R extends LookupRef = LookupRef> extends NodeTimers {
    * has a request pending) holds it as a candidate.
    */
   refersTo(peer: number): boolean {
-    if (!this.pending) return false;
-    for (const p of this.pending.values()) {
-      if (p.peer === peer) return true;
-      const l = p.run?.lookup;
+    const S = SLOTS;
+    for (let i = this.reqHead; i !== NO_SLOT; i = S.next[i]!) {
+      if (S.peer[i] === peer) return true;
+      if (S.purpose[i] !== Purpose.Lookup) continue;
+      const l = (S.owner[i] as R | null)?.lookup;
       if (l && !l.finished && l.indexOf(peer) >= 0) return true;
     }
     return false;
@@ -149,36 +139,96 @@ export class RequestTable<R extends LookupRef = LookupRef> extends NodeTimers {
    * the visit; a lookup's first timeout stays for `markLate`. Late ones are not visited.
    */
   expireRequests(now: number, handler: TimeoutHandler<R>): void {
-    const pending = this.pending;
-    if (!pending || this.timer(TimerKind.Rpc) > now) return; // nothing due: no scan
+    if (this.timer(TimerKind.Rpc) > now) return; // nothing due: no scan
     this.setTimer(TimerKind.Rpc, Infinity);
-    // Requests opened by a handler lower the timer themselves (and are visited too, not yet due).
-    for (const [rpc, p] of pending) {
-      if (p.deadline <= now) {
-        if (p.late || p.purpose !== Purpose.Lookup) pending.delete(rpc);
-        if (!p.late) handler.onRequestTimeout(p, now);
-        if (!pending.has(rpc)) continue;
+    const S = SLOTS;
+    // Requests opened by a handler join the end of the list and lower the timer themselves; they
+    // are never due yet (every timeout is positive: config.ts), so the walk may pass them or not.
+    // Handlers never remove requests.
+    let i = this.reqHead;
+    while (i !== NO_SLOT) {
+      const next = S.next[i]!;
+      if (S.deadline[i]! > now) {
+        this.lowerTimer(TimerKind.Rpc, S.deadline[i]!);
+      } else if (S.late[i] === 1) {
+        this.unlink(i);
+        S.release(i);
+      } else if (S.purpose[i] !== Purpose.Lookup) {
+        // Leaves before the visit; the handler may take the freed slot for a request of its own.
+        fill(VIEW, i, false);
+        this.unlink(i);
+        S.release(i);
+        handler.onRequestTimeout(VIEW as Pending<R>, now);
+      } else {
+        handler.onRequestTimeout(fill(VIEW, i, true) as Pending<R>, now);
+        this.lowerTimer(TimerKind.Rpc, S.deadline[i]!);
+        i = S.next[i]!; // past what the handler appended after it, too
+        continue;
       }
-      this.lowerTimer(TimerKind.Rpc, p.deadline);
+      i = next;
     }
   }
 
   /** A lookup request timed out: its slot is freed, but a late reply is still taken until maxTimeoutMs from now. */
   markLate(p: Pending<R>, now: number): void {
-    p.late = true;
-    p.deadline = now + this.config.maxTimeoutMs;
-    this.lowerTimer(TimerKind.Rpc, p.deadline);
+    const i = p.slot;
+    if (i === NO_SLOT) return;
+    const deadline = now + this.config.maxTimeoutMs;
+    SLOTS.late[i] = 1;
+    SLOTS.deadline[i] = deadline;
+    if (p === VIEW) {
+      VIEW.late = true;
+      VIEW.deadline = deadline;
+    }
+    this.lowerTimer(TimerKind.Rpc, deadline);
   }
 
   /** Empties the table (the node stops) and returns what was pending, in the order it was sent. */
   takeAllRequests(): Pending<R>[] {
-    const all = this.pending ? [...this.pending.values()] : [];
-    this.pending = null;
+    const S = SLOTS;
+    const all: Pending<R>[] = [];
+    for (let i = this.reqHead; i !== NO_SLOT; ) {
+      const next = S.next[i]!;
+      all.push(fill(new PendingView(), i, false) as Pending<R>);
+      S.release(i);
+      i = next;
+    }
+    this.reqHead = this.reqTail = NO_SLOT;
+    this.reqCount = 0;
     this.setTimer(TimerKind.Rpc, Infinity);
     return all;
   }
 
-  /** RFC 6298-style timeout: srtt + 4·rttvar of the contact, else of the node, within [min, max]. */
+  /** The slot of this node's request with id `rpc`, or NO_SLOT (a walk: a node has few in flight). */
+  private slotOf(rpc: number): number {
+    const S = SLOTS;
+    for (let i = this.reqHead; i !== NO_SLOT; i = S.next[i]!) if (S.rpc[i] === rpc) return i;
+    return NO_SLOT;
+  }
+
+  private append(i: number): void {
+    const S = SLOTS;
+    S.next[i] = NO_SLOT;
+    S.prev[i] = this.reqTail;
+    if (this.reqTail === NO_SLOT) this.reqHead = i;
+    else S.next[this.reqTail] = i;
+    this.reqTail = i;
+    this.reqCount++;
+  }
+
+  /** Takes slot `i` out of the list. */
+  private unlink(i: number): void {
+    const S = SLOTS;
+    const prev = S.prev[i]!;
+    const next = S.next[i]!;
+    if (prev === NO_SLOT) this.reqHead = next;
+    else S.next[prev] = next;
+    if (next === NO_SLOT) this.reqTail = prev;
+    else S.prev[next] = prev;
+    this.reqCount--;
+  }
+
+/** RFC 6298-style timeout: srtt + 4·rttvar of the contact, else of the node, within [min, max]. */
   private timeoutFor(peer: number): number {
     const c = this.config;
     const own = this.table.rttOf(peer);
@@ -201,25 +251,6 @@ export class RequestTable<R extends LookupRef = LookupRef> extends NodeTimers {
   }
 }
 
-function replyTypeFor(request: MessageType, reply: MessageType): MessageType {
-  switch (request) {
-    case MessageType.Ping:
-      return MessageType.Pong;
-    case MessageType.Store:
-      return MessageType.StoreAck;
-    case MessageType.FindNode:
-      return MessageType.Nodes;
-    case MessageType.FindValue:
-      return reply === MessageType.Value ? MessageType.Value : MessageType.Nodes;
-    case MessageType.AddSource:
-      return MessageType.StoreAck;
-    case MessageType.FindSources:
-      return MessageType.Sources;
-    default:
-      return -1 as MessageType;
-  }
-}
-
 /**
  * Sends a request for the node, or, when it is stopped, sends nothing and settles the waiter
  * with no reply at once (what a caller of a stopped node gets). Returns the deadline, or -1.
@@ -238,5 +269,5 @@ export function request<R extends LookupRef>(
     waiter?.settle(null, now);
     return -1;
   }
-  return s.openRequest(peer, msg, purpose, now, run, waiter, timeoutScale).deadline;
+  return s.openRequest(peer, msg, purpose, now, run, waiter, timeoutScale);
 }
