@@ -137,5 +137,5 @@ describe('5,000 PINGs from spoofed sources', () => {
     expect(after.closest).toEqual(first.closest);
     // RPCs, not milliseconds (the machine is shared): the flood left nothing for the lookup to wade through.
     expect(after.rpcs).toBeLessThanOrEqual(first.rpcs + after.timeouts + 2);
-  }, 60_000);
+  }, 180_000); // ~15 s on a quiet machine; over 60 s at a load average of 20 (the flood is paced in wall time)
 });
