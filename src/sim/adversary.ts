@@ -59,15 +59,7 @@ export interface AdversaryPlan {
   minted: Int32Array;
   ids: Uint8Array;
   /** Under `--id-puzzle c`: what the minter's hash budget bought (swarm/adversary-puzzle.ts). */
-  puzzle?: {
-    bits: number;
-    budget: number;
-    hashes: number;
-    ms: number;
-    validIds: number;
-    /** 1 per minter (in `minted` order) whose ID passes the puzzle. */
-    valid: Uint8Array;
-  };
+  puzzle?: PuzzleMint;
 }
 
 /** Where an answer goes: the cluster's send path (encoded, latency, loss, like any reply). */
@@ -162,4 +154,18 @@ export function adversaryGroups(peers: PeerIds, plan: AdversaryPlan, nodes: numb
     if (plan.members[i] === 1) peers.setGroup(i, ip, subnet);
     else if (g === null) peers.setGroup(i, i + 1, i + 1);
   }
+}
+
+/** What an ID minter's hash budget bought under `--id-puzzle c` (plain data: it rides in the plan to the report). */
+export interface PuzzleMint {
+  bits: number;
+  /** SHA-1 evaluations allowed, and spent (2 per key tried). */
+  budget: number;
+  hashes: number;
+  /** Wall milliseconds of the grind (this machine). */
+  ms: number;
+  /** Valid IDs found among the keys tried. */
+  validIds: number;
+  /** 1 per minter (plan order) that got a valid ID. */
+  valid: Uint8Array;
 }

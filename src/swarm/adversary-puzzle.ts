@@ -22,20 +22,10 @@ import { leadingZeroBits } from '../core/id-puzzle.js';
 import type { Random } from '../core/random.js';
 import { PUZZLE_KEY_WORDS } from './identities.js';
 import { mintByPrefix } from '../sim/adversary-placement.js';
+import type { PuzzleMint } from '../sim/adversary.js';
 
-/** What the budget bought (plain data: it rides in the plan to the report). */
-export interface PuzzleMint {
-  bits: number;
-  /** SHA-1 evaluations allowed, and spent (2 per key tried). */
-  budget: number;
-  hashes: number;
-  /** Wall milliseconds of the grind (this machine). */
-  ms: number;
-  /** Valid IDs found among the keys tried. */
-  validIds: number;
-  /** 1 per minter (plan order) that got a valid ID. */
-  valid: Uint8Array;
-}
+/** The budget's result type is the plan's (sim/adversary.ts): one definition. */
+export type { PuzzleMint };
 
 /** The key tag of the attacker's grind: distinct from every honest (seed, node) key. */
 const ATTACK_TAG = 0xa77ac4;

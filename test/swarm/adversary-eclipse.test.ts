@@ -6,7 +6,7 @@
  * compiled build.
  */
 import { describe, expect, it } from 'vitest';
-import { virtualStressOptions } from './stress-options.js';
+import { eclipseStressOptions } from './stress-options.js';
 
 type StressRun = typeof import('../../src/swarm/stress-run.js');
 type Options = Parameters<StressRun['runStress']>[0];
@@ -15,19 +15,7 @@ const quiet = { start() {}, progress() {}, end() {} };
 async function eclipse(config: Partial<Options['config']>) {
   const mod = (await import(new URL('../../dist/src/swarm/stress-run.js', import.meta.url).href)) as StressRun;
   const r = await mod.runStress(
-    virtualStressOptions({
-      nodes: 2000,
-      workers: 2,
-      keys: 100,
-      seed: 13,
-      joinConcurrency: 128,
-      config: { k: 20, alpha: 3, ...config },
-      checkSample: 0,
-      healthSample: 0,
-      bootstraps: 8,
-      adversary: { fraction: 0.05, attack: 'eclipse', placement: 'targeted', targets: 5 },
-      subnets: 1,
-    }),
+    eclipseStressOptions(config),
     quiet,
   );
   const get = r.phases.find((p) => p.name === 'get')!;

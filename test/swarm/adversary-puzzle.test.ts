@@ -10,7 +10,7 @@ import { puzzleHolds, leadingZeroBits } from '../../src/core/id-puzzle.js';
 import { Random } from '../../src/core/random.js';
 import { PuzzleBudgetMinter } from '../../src/swarm/adversary-puzzle.js';
 import { budgetFlag } from '../../src/cli/adversary-flags.js';
-import { virtualStressOptions } from './stress-options.js';
+import { eclipseStressOptions } from './stress-options.js';
 
 const sha1 = (b: Uint8Array): Uint8Array => new Uint8Array(createHash('sha1').update(b).digest());
 const words = (id: Uint8Array): Uint32Array => Uint32Array.from({ length: 5 }, (_, w) => new DataView(id.buffer, id.byteOffset).getUint32(w * 4));
@@ -97,19 +97,7 @@ async function eclipse(config: Partial<Options['config']>, budget?: number) {
   const mod = (await import(new URL('../../dist/src/swarm/stress-run.js', import.meta.url).href)) as StressRun;
   const report = (await import(new URL('../../dist/src/report/adversary-report.js', import.meta.url).href)) as typeof import('../../src/report/adversary-report.js');
   const r = await mod.runStress(
-    virtualStressOptions({
-      nodes: 2000,
-      workers: 2,
-      keys: 100,
-      seed: 13,
-      joinConcurrency: 128,
-      config: { k: 20, alpha: 3, ...config },
-      checkSample: 0,
-      healthSample: 0,
-      bootstraps: 8,
-      adversary: { fraction: 0.05, attack: 'eclipse', placement: 'targeted', targets: 5, ...(budget !== undefined ? { budget } : {}) },
-      subnets: 1,
-    }),
+    eclipseStressOptions(config, budget),
     quiet,
   );
   return report.buildAdversaryReport(r)!;

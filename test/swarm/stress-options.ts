@@ -24,3 +24,24 @@ export function virtualStressOptions(o: Required & Partial<StressOptions> & { lo
     ...rest,
   };
 }
+
+/**
+ * The 2,000-node eclipse both eclipse tests run (adversary-eclipse, adversary-puzzle): 100
+ * minters (F = 0.05, targeted) around 5 target keys, seed 13, 8 bootstrap nodes; `config` adds
+ * the defences under test, `budget` the attacker's SHA-1 budget under the ID puzzle.
+ */
+export function eclipseStressOptions(config: Partial<StressOptions['config']>, budget?: number): StressOptions {
+  return virtualStressOptions({
+    nodes: 2000,
+    workers: 2,
+    keys: 100,
+    seed: 13,
+    joinConcurrency: 128,
+    config: { k: 20, alpha: 3, ...config },
+    checkSample: 0,
+    healthSample: 0,
+    bootstraps: 8,
+    adversary: { fraction: 0.05, attack: 'eclipse', placement: 'targeted', targets: 5, ...(budget !== undefined ? { budget } : {}) },
+    subnets: 1,
+  });
+}
