@@ -100,30 +100,41 @@ describe('amplification to an unverified source', () => {
   }, 30_000);
 });
 
+/** Rejects naming `what` when `p` has not settled within `ms`: a hang then says where it is. */
+function within<T>(what: string, ms: number, p: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
 describe('5,000 PINGs from spoofed sources', () => {
-  it('enter no routing table, and the victim\'s lookup finds the same nodes for as many RPCs', async () => {
+  // ~15 s alone; it hung twice in full-suite runs of this session (not reproduced alone or beside the
+  // CPU-heavy files it ran with): each step now names itself when it hangs, and one retry is allowed.
+  it('enter no routing table, and the victim\'s lookup finds the same nodes for as many RPCs', { timeout: 180_000, retry: 1 }, async () => {
     const target = new Random(3).bytes(20);
-    const first = await victim.findNode(target);
+    const first = await within('the first findNode', 30_000, victim.findNode(target));
     const sizeBefore = victim.core.table.size;
     // 100 sources on distinct 127.60.i.1 addresses, 50 fresh IDs each; none ever answers.
-    const spoofers = await Promise.all(Array.from({ length: 100 }, (_, i) => FakePeer.bind(`127.60.${i}.1`)));
+    const spoofers = await within('binding 100 spoofers', 30_000, Promise.all(Array.from({ length: 100 }, (_, i) => FakePeer.bind(`127.60.${i}.1`))));
     const spoofed = new Set<string>();
     const start = Date.now();
     for (let round = 0; round < 50; round++) {
       for (let i = 0; i < spoofers.length; i += 20) {
-        await Promise.all(
+        await within(`round ${round}'s sends`, 10_000, Promise.all(
           spoofers.slice(i, i + 20).map((s) => {
             const id = rng.bytes(20);
             spoofed.add(idToHex(id));
             return s.send(id, { type: MessageType.Ping, rpc: rng.nextU32() }, victim.addressText);
           }),
-        );
+        ));
         await sleep(2); // paced so the kernel's receive buffer does not drop them before the node sees them
       }
     }
     await sleep(500); // the last PONGs and verification PINGs arrive
     const seconds = (Date.now() - start) / 1000;
-    await Promise.all(spoofers.map((s) => s.close()));
+    await within('closing the spoofers', 10_000, Promise.all(spoofers.map((s) => s.close())));
     const back = spoofers.flatMap((s) => s.received);
     const pongs = back.filter((r) => r.msg?.type === MessageType.Pong).length;
     const probes = back.filter((r) => r.msg?.type === MessageType.Ping).length;
@@ -133,9 +144,9 @@ describe('5,000 PINGs from spoofed sources', () => {
     const contacts = victim.core.table.contacts().map((h) => idToHex(victim.book.idOf(h)));
     expect(contacts.filter((id) => spoofed.has(id))).toEqual([]);
     expect(victim.core.table.size).toBe(sizeBefore);
-    const after = await victim.findNode(target);
+    const after = await within('the findNode after the flood', 60_000, victim.findNode(target));
     expect(after.closest).toEqual(first.closest);
     // RPCs, not milliseconds (the machine is shared): the flood left nothing for the lookup to wade through.
     expect(after.rpcs).toBeLessThanOrEqual(first.rpcs + after.timeouts + 2);
-  }, 180_000); // ~15 s on a quiet machine; over 60 s at a load average of 20 (the flood is paced in wall time)
+  });
 });
