@@ -5,8 +5,9 @@
  * send (padding a first FIND_NODE / FIND_VALUE to a peer that may not know us yet), schedule,
  * events. UdpNode (udp-node.ts) adds the user API on top.
  *
- * One timer per node, re-armed to the earliest wake-up the core asks for (the host loop's one
- * queued wake-up per node). `ingest` is the receive path's entry (the work is in
+ * Wake-ups: the host loop queues one per node and may take back the one it superseded last
+ * without asking again (HostLoop.lateAt), so both stay armed (see schedule). `ingest` is the
+ * receive path's entry (the work is in
  * udp-receive.ts): it never throws, and ends each datagram in exactly one outcome
  * (datagram-accounts.ts): received === handled + Σ drops. Operations in flight are settled by
  * close() instead of being left hanging.
@@ -42,8 +43,14 @@ export class UdpHost extends EventEmitter<UdpNodeEvents> implements Outbox, Wake
   readonly accounts: DatagramAccounts;
   /** Datagrams dropped, by reason (the accounts' datagram outcomes). */
   readonly drops: Map<string, number>;
+  /** The timer of the wake-up the loop asked for last (the earliest it has queued). */
   private timer: NodeJS.Timeout | null = null;
   private timerAt = Infinity;
+  /** The timer of the wake-up that one superseded: the loop may reuse it instead of asking again. */
+  private lateTimer: NodeJS.Timeout | null = null;
+  private lateTimerAt = Infinity;
+  private readonly fireCurrent = (): void => this.fire(false);
+  private readonly fireLate = (): void => this.fire(true);
   private closed = false;
   /** Request rate limits (null when turned off). */
   readonly limiter: RateLimiter | null;
@@ -121,7 +128,8 @@ export class UdpHost extends EventEmitter<UdpNodeEvents> implements Outbox, Wake
     for (const reject of this.inFlight) reject(new Error('node closed while the operation was in flight'));
     this.inFlight.clear();
     if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    if (this.lateTimer) clearTimeout(this.lateTimer);
+    this.timer = this.lateTimer = null;
     await new Promise<void>((resolve) => this.socket.close(() => resolve()));
   }
 
@@ -138,14 +146,34 @@ export class UdpHost extends EventEmitter<UdpNodeEvents> implements Outbox, Wake
     this.sendTo(a, msg, pad);
   }
 
-  /** The loop asks only for an earlier wake-up than the one queued, so the timer is simply replaced. */
+  /**
+   * The loop asks only for an earlier wake-up than the one queued, but it keeps the superseded one
+   * in mind (HostLoop.lateAt): when the node later asks for that time again, the loop reuses it
+   * instead of calling here. So the superseded timer must stay armed, or the node never wakes
+   * again (its deadline passes, every later one is later still, and the loop asks for none: a
+   * request to a peer that never answers then never times out). The loop remembers only the last
+   * one superseded, so the timer before it is cancelled: its wake-up would do nothing.
+   */
   schedule(_slot: number, at: number): void {
     if (this.closed) return;
-    if (this.timer) clearTimeout(this.timer);
+    const t = now();
+    if (this.timer) {
+      // The current timer's callback fires it as current: it is re-armed as the late one.
+      clearTimeout(this.timer);
+      if (this.lateTimer) clearTimeout(this.lateTimer);
+      this.lateTimerAt = this.timerAt;
+      this.lateTimer = setTimeout(this.fireLate, Math.max(0, this.lateTimerAt - t));
+      this.lateTimer.unref();
+    }
     this.timerAt = at;
-    this.timer = setTimeout(() => this.fire(), Math.max(0, at - now()));
+    this.timer = setTimeout(this.fireCurrent, Math.max(0, at - t));
     // A node waiting only on hour-long maintenance timers must not keep a CLI process alive on its own.
     this.timer.unref();
+  }
+
+  /** When the node wakes next (the earliest timer armed; Infinity: none): never later than the core's next deadline. */
+  get nextWakeAt(): number {
+    return Math.min(this.timer ? this.timerAt : Infinity, this.lateTimer ? this.lateTimerAt : Infinity);
   }
 
   event(_node: KadNode, ev: Exclude<NodeEvent, DoneEvent>): void {
@@ -175,10 +203,17 @@ export class UdpHost extends EventEmitter<UdpNodeEvents> implements Outbox, Wake
 
   // ------------------------------------------------------------ internals
 
-  private fire(): void {
-    const at = this.timerAt;
-    this.timer = null;
-    this.timerAt = Infinity;
+  private fire(late: boolean): void {
+    let at: number;
+    if (late) {
+      at = this.lateTimerAt;
+      this.lateTimer = null;
+      this.lateTimerAt = Infinity;
+    } else {
+      at = this.timerAt;
+      this.timer = null;
+      this.timerAt = Infinity;
+    }
     this.loop.wake(0, at, Math.max(at, now()));
   }
 
