@@ -146,8 +146,11 @@ describe('5,000 PINGs from spoofed sources', () => {
     const contacts = victim.core.table.contacts().map((h) => idToHex(victim.book.idOf(h)));
     expect(contacts.filter((id) => spoofed.has(id))).toEqual([]);
     expect(victim.core.table.size).toBe(sizeBefore);
+    // Its timers survived the flood: the next one armed is no later than the core's next deadline.
+    expect(victim.nextWakeAt).toBeLessThanOrEqual(victim.core.pollTimeout());
     const after = await within('the findNode after the flood', 60_000, victim.findNode(target));
     expect(after.closest).toEqual(first.closest);
+    expect(victim.nextWakeAt).toBeLessThanOrEqual(victim.core.pollTimeout());
     // RPCs, not milliseconds (the machine is shared): the flood left nothing for the lookup to wade through.
     expect(after.rpcs).toBeLessThanOrEqual(first.rpcs + after.timeouts + 2);
   });
