@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UdpNode } from '../../src/net/udp-node.js';
-import { runCli } from './repl-process.js';
+import { killAll, runCli } from './repl-process.js';
 
 const dec = (b: Uint8Array): string => new TextDecoder().decode(b);
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
@@ -34,6 +34,7 @@ describe('sources over UDP (library)', () => {
 });
 
 describe('the REPL: A, F, P, K through a pipe', () => {
+  afterAll(killAll); // a failed step leaves no node process serving
   it('adds two sources from one node and a third from another, lists them, publishes files and searches them', async () => {
     const boot = runCli(['node', '-l', '127.0.0.1:0'], null);
     const addr = /Listening on (\S+)/.exec(await boot.waitFor(/^Listening on/))![1]!;

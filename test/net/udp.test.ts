@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import dgram from 'node:dgram';
 import { UdpNode } from '../../src/net/udp-node.js';
 import { Random } from '../../src/core/random.js';
-import { runCli } from './repl-process.js';
+import { killAll, runCli } from './repl-process.js';
 
 
 describe('20 nodes over real UDP', () => {
@@ -61,6 +61,15 @@ describe('20 nodes over real UDP', () => {
 });
 
 describe('the REPL over piped standard input', () => {
+  afterAll(killAll); // a failed step leaves no node process serving
+  it('a bad flag: the process exits with its message, and a wait for a line it never prints says so at once', async () => {
+    const bad = runCli(['node', '--bogus-flag'], null);
+    const err = await bad.waitFor(/^Listening on/).then(() => null, (e: Error) => e.message);
+    expect(err).toMatch(/^kadswarm node --bogus-flag exited with 2 (before printing a line matching|; no line matches) \/\^Listening on\//);
+    expect(err).toContain('node: unknown flag --bogus-flag; see kadswarm node --help'); // its stderr, quoted
+    expect(await bad.done).toBe(2);
+  });
+
   it('stores and gets end to end between two processes, and keeps serving after end of input', async () => {
     const boot = runCli(['node', '-l', '127.0.0.1:0'], null);
     const listening = await boot.waitFor(/^Listening on/);
