@@ -22,7 +22,7 @@ import { Random, deriveSeed } from '../core/random.js';
 import type { Clock } from '../host/clock.js';
 import { HostLoop, type Done, type EventSink, type Outbox, type WakeQueue } from '../host/host-loop.js';
 import { KadNode, MESSAGE_REFUSALS, RecordSpace, type DoneEvent, type NodeEvent } from '../core/index.js';
-import { decodeInto, DecodeScratch, ENCODED, encodeMessageInto, IndexContacts, type DecodeLimits } from '../wire/index.js';
+import { decodeInto, DecodeScratch, ENCODED, encodedView, encodeMessageInto, IndexContacts, type DecodeLimits } from '../wire/index.js';
 import type { AdversaryActor } from './adversary.js';
 import { ClusterSchedule, Due } from './cluster-schedule.js';
 import { ClusterStats } from './cluster-stats.js';
@@ -196,7 +196,7 @@ export class Cluster implements Outbox, WakeQueue, EventSink {
       this.stats.localMessages++;
       this.receiveLocal(length, from, to, at, seq, latency === 0 && !this.clock.virtual);
     } else if (this.links) {
-      this.links.write(dest, from, to, at, ENCODED.subarray(0, length), seq);
+      this.links.write(dest, from, to, at, encodedView(length), seq);
     } else {
       this.count('no-such-node');
     }
