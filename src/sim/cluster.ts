@@ -22,7 +22,8 @@ import { Random, deriveSeed } from '../core/random.js';
 import type { Clock } from '../host/clock.js';
 import { HostLoop, type Done, type EventSink, type Outbox, type WakeQueue } from '../host/host-loop.js';
 import { KadNode, MESSAGE_REFUSALS, RecordSpace, type DoneEvent, type NodeEvent } from '../core/index.js';
-import { decodeInto, DecodeScratch, ENCODED, encodedView, encodeMessageInto, IndexContacts, type DecodeLimits } from '../wire/index.js';
+import { decodeInto, DecodeScratch, ENCODED, encodedView, encodeMessageInto, idBytesEqualWords, IndexContacts, type DecodeLimits } from '../wire/index.js';
+import { ID_WORDS } from '../core/id.js';
 import type { AdversaryActor } from './adversary.js';
 import { ClusterSchedule, Due } from './cluster-schedule.js';
 import { ClusterStats } from './cluster-stats.js';
@@ -83,8 +84,8 @@ export class Cluster implements Outbox, WakeQueue, EventSink {
   private delivering = false;
   private refusedNow = false;
   private readonly contacts: IndexContacts;
-  /** One decode result reused for every frame (the sender ID is checked at once, the message handed on). */
-  private readonly decoded = new DecodeScratch();
+  /** One decode result reused for every frame (the sender ID is checked at once, in the frame's bytes; the message handed on). */
+  private readonly decoded = new DecodeScratch(false);
   private readonly limits: DecodeLimits;
   /** Set by a subclass that links shards (its own constructor runs after this one). */
   protected links: RemoteLinks | null;
@@ -247,8 +248,9 @@ export class Cluster implements Outbox, WakeQueue, EventSink {
       this.refuse(refused);
       return null;
     }
-    // The frame names the sender; its ID on the wire must agree.
-    if (!this.peers.hasId(from, d.senderId)) {
+    // The frame names the sender; its ID on the wire must agree (compared where it lies: no copy).
+    const peers = this.peers;
+    if (!(from < peers.count) || !idBytesEqualWords(bytes, d.senderAt, peers.words, from * ID_WORDS)) {
       this.refuse('sender-mismatch');
       return null;
     }
