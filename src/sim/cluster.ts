@@ -93,10 +93,16 @@ export class Cluster implements Outbox, WakeQueue, EventSink {
   private readonly faultAfter: number;
   /** No loss and zero latency: send skips the per-message hash and latency arithmetic. */
   private readonly perfectNetwork: boolean;
+  /**
+   * log2 of the shard count when it is a power of two (1, 2, 4 … shards: the usual case), else −1:
+   * a node's slot and shard are then a shift and a mask, not two divisions per message and end.
+   */
+  private readonly shardShift: number;
 
   constructor(o: ClusterOptions, slots: number) {
     this.index = o.index;
     this.shards = o.shards;
+    this.shardShift = o.shards > 0 && (o.shards & (o.shards - 1)) === 0 ? 31 - Math.clz32(o.shards) : -1;
     this.seed = o.seed;
     this.peers = o.peers;
     this.config = resolveConfig(o.config);
@@ -118,13 +124,18 @@ export class Cluster implements Outbox, WakeQueue, EventSink {
   }
 
   slotOf(i: number): number {
-    return localSlot(i, this.shards);
+    return this.shardShift >= 0 ? i >>> this.shardShift : localSlot(i, this.shards);
+  }
+
+  /** The shard of node i (placement.ts's shardOf, as a mask when the shard count is a power of two). */
+  private shardOfNode(i: number): number {
+    return this.shardShift >= 0 ? i & (this.shards - 1) : shardOf(i, this.shards);
   }
 
   /** The node with global index i, if it lives here. */
   node(i: number): KadNode {
     const n = this.loop.nodes[this.slotOf(i)];
-    if (!n || shardOf(i, this.shards) !== this.index) throw new Error(`node ${i} is not on shard ${this.index}`);
+    if (!n || this.shardOfNode(i) !== this.index) throw new Error(`node ${i} is not on shard ${this.index}`);
     return n;
   }
 
@@ -192,7 +203,7 @@ export class Cluster implements Outbox, WakeQueue, EventSink {
     }
     if (msg.type === MessageType.Sources) this.stats.sourcesReply(length);
     const at = (this.inEvent ? this.eventNow : this.clock.now()) + latency;
-    const dest = shardOf(to, this.shards);
+    const dest = this.shardOfNode(to);
     if (dest === this.index) {
       this.stats.localMessages++;
       this.receiveLocal(length, from, to, at, seq, latency === 0 && !this.clock.virtual);
@@ -264,7 +275,7 @@ export class Cluster implements Outbox, WakeQueue, EventSink {
     const slot = this.slotOf(to);
     this.trace?.add(slot, to, now, from, msg.rpc, msg.type);
     const node = this.loop.nodes[slot];
-    if (!node || shardOf(to, this.shards) !== this.index) return this.refuse('no-such-node');
+    if (!node || this.shardOfNode(to) !== this.index) return this.refuse('no-such-node');
     if (!node.up) return this.refuse('to-stopped-node'); // the core ignores it: a crashed process hears nothing
     if (msg.type === MessageType.FindSources) this.stats.findSources(slot, this.loop.nodes.length);
     if (this.adversary?.intercepts(to, msg)) {
