@@ -153,6 +153,20 @@ export class BucketTree {
   }
 
   /**
+   * rttOf's srtt + 4 · rttvar (RFC 6298's timeout before clamping) with no object per call, for
+   * the request table's every request; -1 when rttOf would be null.
+   */
+  rtoOf(handle: number): number {
+    this.measure(handle);
+    const b = this.bucketOf(D);
+    const s = findContact(this.data, b * this.block, handle);
+    if (s < 0) return -1;
+    const meta = this.data[b * this.block + SLOTS + this.k + s]!;
+    const srtt = (meta >>> 8) & 0xfff;
+    return srtt === 0 ? -1 : srtt + 4 * (meta >>> 20);
+  }
+
+  /**
    * Writes into `out` the handles of the n live (not stale) contacts closest
    * to `target` (words at tAt); returns how many were written. Closest first
    * when `sorted`; in no particular order otherwise (replies and lookup seeds,

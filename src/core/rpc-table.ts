@@ -228,15 +228,12 @@ export class RequestTable<R extends LookupRef = LookupRef> extends NodeTimers {
     this.reqCount--;
   }
 
-/** RFC 6298-style timeout: srtt + 4·rttvar of the contact, else of the node, within [min, max]. */
+  /** RFC 6298-style timeout: srtt + 4·rttvar of the contact, else of the node, within [min, max]. */
   private timeoutFor(peer: number): number {
     const c = this.config;
-    const own = this.table.rttOf(peer);
-    let rto: number;
-    if (own) rto = own.srtt + 4 * own.rttvar;
+    let rto = this.table.rtoOf(peer); // the contact's own estimate, -1 when it has none
     // The node-wide estimate mixes near and far peers: be twice as patient with a stranger.
-    else if (this.srtt > 0) rto = 2 * (this.srtt + 4 * this.rttvar);
-    else rto = c.initialTimeoutMs;
+    if (rto < 0) rto = this.srtt > 0 ? 2 * (this.srtt + 4 * this.rttvar) : c.initialTimeoutMs;
     return Math.min(c.maxTimeoutMs, Math.max(c.minTimeoutMs, rto));
   }
 

@@ -22,7 +22,8 @@ import { Random, deriveSeed } from '../core/random.js';
 import type { Clock } from '../host/clock.js';
 import { HostLoop, type Done, type EventSink, type Outbox, type WakeQueue } from '../host/host-loop.js';
 import { KadNode, MESSAGE_REFUSALS, RecordSpace, type DoneEvent, type NodeEvent } from '../core/index.js';
-import { decodeInto, DecodeScratch, ENCODED, encodeMessageInto, IndexContacts, type DecodeLimits } from '../wire/index.js';
+import { decodeInto, DecodeScratch, ENCODED, encodedView, encodeMessageInto, idBytesEqualWords, IndexContacts, type DecodeLimits } from '../wire/index.js';
+import { ID_WORDS } from '../core/id.js';
 import type { AdversaryActor } from './adversary.js';
 import { ClusterSchedule, Due } from './cluster-schedule.js';
 import { ClusterStats } from './cluster-stats.js';
@@ -83,8 +84,8 @@ export class Cluster implements Outbox, WakeQueue, EventSink {
   private delivering = false;
   private refusedNow = false;
   private readonly contacts: IndexContacts;
-  /** One decode result reused for every frame (the sender ID is checked at once, the message handed on). */
-  private readonly decoded = new DecodeScratch();
+  /** One decode result reused for every frame (the sender ID is checked at once, in the frame's bytes; the message handed on). */
+  private readonly decoded = new DecodeScratch(false);
   private readonly limits: DecodeLimits;
   /** Set by a subclass that links shards (its own constructor runs after this one). */
   protected links: RemoteLinks | null;
@@ -92,10 +93,16 @@ export class Cluster implements Outbox, WakeQueue, EventSink {
   private readonly faultAfter: number;
   /** No loss and zero latency: send skips the per-message hash and latency arithmetic. */
   private readonly perfectNetwork: boolean;
+  /**
+   * log2 of the shard count when it is a power of two (1, 2, 4 … shards: the usual case), else −1:
+   * a node's slot and shard are then a shift and a mask, not two divisions per message and end.
+   */
+  private readonly shardShift: number;
 
   constructor(o: ClusterOptions, slots: number) {
     this.index = o.index;
     this.shards = o.shards;
+    this.shardShift = o.shards > 0 && (o.shards & (o.shards - 1)) === 0 ? 31 - Math.clz32(o.shards) : -1;
     this.seed = o.seed;
     this.peers = o.peers;
     this.config = resolveConfig(o.config);
@@ -117,13 +124,18 @@ export class Cluster implements Outbox, WakeQueue, EventSink {
   }
 
   slotOf(i: number): number {
-    return localSlot(i, this.shards);
+    return this.shardShift >= 0 ? i >>> this.shardShift : localSlot(i, this.shards);
+  }
+
+  /** The shard of node i (placement.ts's shardOf, as a mask when the shard count is a power of two). */
+  private shardOfNode(i: number): number {
+    return this.shardShift >= 0 ? i & (this.shards - 1) : shardOf(i, this.shards);
   }
 
   /** The node with global index i, if it lives here. */
   node(i: number): KadNode {
     const n = this.loop.nodes[this.slotOf(i)];
-    if (!n || shardOf(i, this.shards) !== this.index) throw new Error(`node ${i} is not on shard ${this.index}`);
+    if (!n || this.shardOfNode(i) !== this.index) throw new Error(`node ${i} is not on shard ${this.index}`);
     return n;
   }
 
@@ -191,12 +203,12 @@ export class Cluster implements Outbox, WakeQueue, EventSink {
     }
     if (msg.type === MessageType.Sources) this.stats.sourcesReply(length);
     const at = (this.inEvent ? this.eventNow : this.clock.now()) + latency;
-    const dest = shardOf(to, this.shards);
+    const dest = this.shardOfNode(to);
     if (dest === this.index) {
       this.stats.localMessages++;
       this.receiveLocal(length, from, to, at, seq, latency === 0 && !this.clock.virtual);
     } else if (this.links) {
-      this.links.write(dest, from, to, at, ENCODED.subarray(0, length), seq);
+      this.links.write(dest, from, to, at, encodedView(length), seq);
     } else {
       this.count('no-such-node');
     }
@@ -247,8 +259,9 @@ export class Cluster implements Outbox, WakeQueue, EventSink {
       this.refuse(refused);
       return null;
     }
-    // The frame names the sender; its ID on the wire must agree.
-    if (!this.peers.hasId(from, d.senderId)) {
+    // The frame names the sender; its ID on the wire must agree (compared where it lies: no copy).
+    const peers = this.peers;
+    if (!(from < peers.count) || !idBytesEqualWords(bytes, d.senderAt, peers.words, from * ID_WORDS)) {
       this.refuse('sender-mismatch');
       return null;
     }
@@ -262,7 +275,7 @@ export class Cluster implements Outbox, WakeQueue, EventSink {
     const slot = this.slotOf(to);
     this.trace?.add(slot, to, now, from, msg.rpc, msg.type);
     const node = this.loop.nodes[slot];
-    if (!node || shardOf(to, this.shards) !== this.index) return this.refuse('no-such-node');
+    if (!node || this.shardOfNode(to) !== this.index) return this.refuse('no-such-node');
     if (!node.up) return this.refuse('to-stopped-node'); // the core ignores it: a crashed process hears nothing
     if (msg.type === MessageType.FindSources) this.stats.findSources(slot, this.loop.nodes.length);
     if (this.adversary?.intercepts(to, msg)) {

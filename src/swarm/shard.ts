@@ -13,6 +13,7 @@ import { getHeapStatistics } from 'node:v8';
 import { PeerIds } from '../core/peers.js';
 import { RealClock, VirtualClock } from '../host/clock.js';
 import { attachRingMesh } from '../net/ring-mesh.js';
+import type { FrameRing } from '../net/ring.js';
 import { Cluster, type RemoteLinks } from '../sim/cluster.js';
 import { InvariantChecker } from '../sim/invariants.js';
 import { nodesOnShard } from '../sim/placement.js';
@@ -35,6 +36,8 @@ const BATCH = 4096;
 export class Shard extends Cluster implements RemoteLinks {
   readonly total: number;
   private readonly mesh: ReturnType<typeof attachRingMesh>;
+  /** Mesh index → the ring this shard writes to it (null for itself): read per frame, so no lookup call. */
+  private readonly outRings: (FrameRing | null)[];
   private readonly backlog: Waiting[][];
   private readonly dirty: Uint8Array;
   /** Global shard → mesh index: itself on one host; on several, the local shards then the edge (issue 16). */
@@ -75,6 +78,7 @@ export class Shard extends Cluster implements RemoteLinks {
     const local = setup.host?.workers ?? setup.shards;
     this.mesh = attachRingMesh(setup.mesh, setup.shard - base);
     this.route = Int32Array.from({ length: setup.shards }, (_, g) => (g >= base && g < base + local ? g - base : local));
+    this.outRings = Array.from({ length: setup.mesh.shards }, (_, s) => (s === this.mesh.shard ? null : this.mesh.outbox(s)));
     this.backlog = Array.from({ length: setup.mesh.shards }, () => []);
     this.dirty = new Uint8Array(setup.mesh.shards);
     if (setup.adversary) attachAdversary(this, setup.adversary);
@@ -95,7 +99,7 @@ export class Shard extends Cluster implements RemoteLinks {
   write(shard: number, from: number, to: number, at: number, bytes: Uint8Array, seq: number): void {
     const dest = this.route[shard]!;
     const backlog = this.backlog[dest]!;
-    if (backlog.length > 0 || !this.mesh.outbox(dest).tryWriteFrame(from, to, at, bytes, seq)) {
+    if (backlog.length > 0 || !this.outRings[dest]!.tryWriteFrame(from, to, at, bytes, seq)) {
       if (backlog.length === 0) this.backpressure++;
       backlog.push({ from, to, at, bytes: bytes.slice(), seq });
       return;

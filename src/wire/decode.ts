@@ -123,10 +123,15 @@ export function decodeStaged(bytes: Uint8Array, limits: DecodeLimits = DEFAULT_D
  * swarm): decodeInto fills it in place, so a datagram costs the Message and its fields only.
  */
 export class DecodeScratch {
-  /** The sender's ID, rewritten by every decodeInto: copy it to keep it. */
+  /** The sender's ID, rewritten by every decodeInto (unless `copySender` is false): copy it to keep it. */
   readonly senderId = new Uint8Array(ID_BYTES);
+  /** Where the sender's ID starts in the bytes decodeInto was given, so a host can check it there, in place. */
+  senderAt = 0;
   message: Message | null = null;
   droppedContacts = 0;
+
+  /** `copySender` false: senderId is left alone (the swarm compares the ID at senderAt with its table, no copy). */
+  constructor(readonly copySender = true) {}
 }
 
 /**
@@ -141,8 +146,11 @@ export function decodeInto(bytes: Uint8Array, out: DecodeScratch, contacts: Cont
     return dropReason;
   }
   const from = binAt[0]!;
-  const id = out.senderId;
-  for (let i = 0; i < ID_BYTES; i++) id[i] = input[from + i]!; // a loop: subarray() would be an object
+  out.senderAt = from;
+  if (out.copySender) {
+    const id = out.senderId;
+    for (let i = 0; i < ID_BYTES; i++) id[i] = input[from + i]!; // a loop: subarray() would be an object
+  }
   out.message = m;
   out.droppedContacts = 0;
   if (stagedAt >= 0 && (m.type === MessageType.Nodes || m.type === MessageType.Sources)) {

@@ -48,7 +48,18 @@ export function encodeMessage(senderId: Uint8Array, msg: Message, contacts: Cont
  * encode: copy it (into a ring, a socket, or with slice) before encoding again.
  */
 export function encodeMessageView(senderWords: Uint32Array, senderAt: number, msg: Message, contacts: ContactWriter): Uint8Array {
-  return scratch.subarray(0, encodeMessageInto(senderWords, senderAt, msg, contacts));
+  return encodedView(encodeMessageInto(senderWords, senderAt, msg, contacts));
+}
+
+// ENCODED[0 … n) for every datagram length n, made once each: a view per message costs a
+// JSTypedArray (~100 bytes of garbage; the swarm writes half its messages to rings), a cached
+// one nothing. At most MAX_DATAGRAM_BYTES + 1 of them (~140 KB a thread).
+// Filled with null up front: an array written at scattered indices would fall back to a dictionary.
+const views: (Uint8Array | null)[] = new Array<Uint8Array | null>(MAX_DATAGRAM_BYTES + 1).fill(null);
+
+/** The first `length` bytes of ENCODED (what encodeMessageInto wrote, at most MAX_DATAGRAM_BYTES), as a view reused for that length. */
+export function encodedView(length: number): Uint8Array {
+  return views[length] ?? (views[length] = scratch.subarray(0, length));
 }
 
 /**
@@ -74,7 +85,7 @@ export function encodeMessageInto(senderWords: Uint32Array, senderAt: number, ms
       break;
     case MessageType.StoreAck: {
       const code = msg.code ?? (msg.ok ? 0 : 1);
-      check(isU32(code) && code <= 255 && (code === 0) === (msg.ok === true), `STORE_ACK code must be 0 exactly when ok, got ok ${msg.ok} code ${code}`);
+      if (!(isU32(code) && code <= 255 && (code === 0) === (msg.ok === true))) fail(`STORE_ACK code must be 0 exactly when ok, got ok ${msg.ok} code ${code}`);
       w.bool(msg.ok === true).number(code);
       break;
     }
@@ -100,16 +111,16 @@ export function encodeMessageInto(senderWords: Uint32Array, senderAt: number, ms
       check(isId(msg.key), 'ADD_SOURCE key must be 20 bytes');
       check(isBytes(msg.value), 'ADD_SOURCE value must be a Uint8Array');
       check(isId(msg.publisher), 'ADD_SOURCE publisher must be a 20-byte ID');
-      check(isTtl(msg.ttl), `ttl must be a non-negative finite number, got ${msg.ttl}`);
+      if (!isTtl(msg.ttl)) fail(`ttl must be a non-negative finite number, got ${msg.ttl}`);
       w.bin(msg.key).bin(msg.value).bin(msg.publisher).number(msg.ttl).bin(token(msg.token));
       break;
     case MessageType.FindSources:
       check(isId(msg.key), 'FIND_SOURCES key must be 20 bytes');
-      check(isU32(msg.cursor), `FIND_SOURCES cursor must be a u32, got ${msg.cursor}`);
+      if (!isU32(msg.cursor)) fail(`FIND_SOURCES cursor must be a u32, got ${msg.cursor}`);
       w.bin(msg.key).number(msg.cursor);
       break;
     case MessageType.Sources: {
-      check(isU32(msg.next), `SOURCES next must be a u32, got ${msg.next}`);
+      if (!isU32(msg.next)) fail(`SOURCES next must be a u32, got ${msg.next}`);
       const start = w.openBin();
       w.binAfter(start, writeSourceEntries(msg.entries, scratch, start, MAX_DATAGRAM_BYTES + 64) - start);
       w.number(msg.next);
@@ -149,7 +160,7 @@ function tooManyContacts(n: number): RangeError {
 
 function token(t: Uint8Array | undefined): Uint8Array {
   if (t === undefined) return NO_TOKEN;
-  check(isBytes(t) && t.length <= MAX_TOKEN_BYTES, `a write token is at most ${MAX_TOKEN_BYTES} bytes`);
+  if (!(isBytes(t) && t.length <= MAX_TOKEN_BYTES)) fail(`a write token is at most ${MAX_TOKEN_BYTES} bytes`);
   return t;
 }
 
@@ -160,11 +171,17 @@ function writeSigned(p: SignedPart): void {
   writer.bin(p.publicKey).bin(p.salt).bin(p.signature);
 }
 
+// A check whose message is a constant string; one that names the bad value calls fail() only
+// once the check failed, so a good message builds no string (template literals are eager).
 function check(ok: boolean, message: string): void {
-  if (!ok) throw new TypeError(message);
+  if (!ok) fail(message);
+}
+
+function fail(message: string): never {
+  throw new TypeError(message);
 }
 
 function checkRecord(version: number, ttl: number): void {
-  check(isVersion(version), `version must be a non-negative safe integer, got ${version}`);
-  check(isTtl(ttl), `ttl must be a non-negative finite number, got ${ttl}`);
+  if (!isVersion(version)) fail(`version must be a non-negative safe integer, got ${version}`);
+  if (!isTtl(ttl)) fail(`ttl must be a non-negative finite number, got ${ttl}`);
 }

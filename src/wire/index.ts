@@ -8,7 +8,7 @@
 export * from './address.js';
 export * from './contacts.js';
 export * from './limits.js';
-export { encodeMessage, encodeMessageInto, encodeMessageView, ENCODED } from './encode.js';
+export { encodeMessage, encodeMessageInto, encodeMessageView, encodedView, ENCODED } from './encode.js';
 export { decodeInto, decodeMessage, decodeStaged, DecodeScratch, resolveContacts, DEFAULT_DECODE_LIMITS, type Decoded, type DecodedMessage, type DecodeLimits, type DropReason } from './decode.js';
 export { MESSAGE_STRUCTURES, FIRST_RECORD_ID, createEncoder, createDecoder } from './structures.js';
 export { IndexContacts } from './index-contacts.js';

@@ -336,6 +336,9 @@ describe('routing table: ping before evict and the replacement cache', () => {
     expect(view().contacts).toEqual([far[1], far[2], far[3], far[0]]);
     expect(view().replacements).toEqual([far[4], far[5]]);
     expect(t.rttOf(far[0]!)).toEqual({ srtt: 40, rttvar: 20 });
+    expect(t.rtoOf(far[0]!)).toBe(40 + 4 * 20); // the request table's non-allocating read of the same
+    expect(t.rtoOf(far[1]!)).toBe(-1); // in the table, no RTT sample yet
+    expect(t.rtoOf(far[4]!)).toBe(-1); // only a replacement
     expect(t.has(far[4]!)).toBe(false);
     checkInvariants(t, w);
     // The ping is answered, so the next newcomer pings the new least-recently seen.

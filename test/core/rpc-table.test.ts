@@ -71,7 +71,7 @@ describe('the request table', () => {
     for (let seed = 1; seed <= 30; seed++) {
       const r = new Random(seed, 7);
       const ids = new TinyIds(new Random(seed, 8));
-      const table = new RequestTable({ rttOf: () => null } as unknown as RoutingTable, config, ids as unknown as Random);
+      const table = new RequestTable({ rtoOf: () => -1 } as unknown as RoutingTable, config, ids as unknown as Random);
       const model = new Map<number, Entry>();
       let now = 0;
       const waiter: Waiter = { settle: () => {} };
@@ -169,7 +169,7 @@ describe('the request table', () => {
 
   it('keeps two tables apart in the shared pool', () => {
     const config = resolveConfig({});
-    const stub = { rttOf: () => null } as unknown as RoutingTable;
+    const stub = { rtoOf: () => -1 } as unknown as RoutingTable;
     const a = new RequestTable(stub, config, new Random(1));
     const b = new RequestTable(stub, config, new Random(1)); // the same ids, on purpose
     const ma = { type: MessageType.Ping, rpc: 0 } as Request;

@@ -6,6 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { MessageType } from '../../src/core/messages.js';
 import { SimNetwork } from '../../src/sim/sim-network.js';
+import { encodeMessage } from '../../src/wire/encode.js';
+import { IndexContacts } from '../../src/wire/index-contacts.js';
 
 function sum(m: Map<string, number>): number {
   let n = 0;
@@ -37,5 +39,23 @@ describe('message accounts in the simulator', () => {
     expect(s.refusals.get('unmatched-reply')).toBeGreaterThanOrEqual(1);
     // Refusals inside handled messages (a late reply still taken) are drops, never outcomes.
     for (const reason of s.refusals.keys()) expect(['to-stopped-node', 'malformed', 'unmatched-reply', 'wrong-reply-type', 'no-such-node']).toContain(reason);
+  });
+
+  it("refuses a frame whose sender ID on the wire is not the named sender's (or names no node) as sender-mismatch, and delivers the true one", () => {
+    const net = new SimNetwork({ seed: 3, config: { k: 8 } });
+    for (let i = 0; i < 4; i++) net.addNode();
+    const s = net.cluster.stats;
+    const ping = (sender: number): Uint8Array => encodeMessage(net.peers.idOf(sender), { type: MessageType.Ping, rpc: 77 }, new IndexContacts(net.peers));
+    // An area with the frame in the middle, as a ring hands it over.
+    const area = new Uint8Array(200);
+    const frame = ping(1);
+    area.set(frame, 50);
+    net.cluster.receiveFrame(area, 2, 0, net.now, 0, 50, 50 + frame.length); // says 2, carries 1's ID
+    net.cluster.receiveFrame(frame, 99, 0, net.now, 0); // no node 99
+    expect(s.refusals.get('sender-mismatch')).toBe(2);
+    const handled = s.handled;
+    net.cluster.receiveFrame(area, 1, 0, net.now, 0, 50, 50 + frame.length);
+    expect(s.handled).toBe(handled + 1);
+    expect(s.refusals.get('sender-mismatch')).toBe(2);
   });
 });

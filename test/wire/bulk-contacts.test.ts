@@ -9,7 +9,7 @@ import { MessageType } from '../../src/core/messages.js';
 import { MAX_CONTACT_BYTES } from '../../src/wire/address.js';
 import { countContacts, readContactList } from '../../src/wire/contact-list.js';
 import { decodeInto, decodeMessage, DecodeScratch } from '../../src/wire/decode.js';
-import { encodeMessage, encodeMessageInto, encodeMessageView, ENCODED } from '../../src/wire/encode.js';
+import { encodeMessage, encodeMessageInto, encodeMessageView, encodedView, ENCODED } from '../../src/wire/encode.js';
 import { IndexContacts } from '../../src/wire/index-contacts.js';
 import { handles, indexContacts, peerTable, sampleMessages, senderId } from './fixtures.js';
 
@@ -101,5 +101,22 @@ describe('decodeInto over a range', () => {
     expect(ENCODED.subarray(0, length)).toEqual(view);
     expect(decodeInto(ENCODED, out, contacts, undefined, 0, length)).toBeNull();
     expect([...(out.message as { contacts: Uint32Array }).contacts]).toEqual([...handles(0, 20)]);
+  });
+
+  it("encodedView(length) is the encoder buffer's first length bytes, one view per length that shows each new encode", () => {
+    const words = peerTable(100).words;
+    const ping = encodeMessageInto(words, 0, { type: MessageType.Ping, rpc: 1 }, indexContacts(100));
+    const first = encodedView(ping);
+    expect(first.buffer).toBe(ENCODED.buffer);
+    expect(first.byteOffset).toBe(ENCODED.byteOffset);
+    expect(first.length).toBe(ping);
+    expect(first).toEqual(encodeMessage(peerTable(100).idOf(0), { type: MessageType.Ping, rpc: 1 }, indexContacts(100)));
+    // Another sender, same length: the same view object, now showing the new bytes.
+    expect(encodeMessageInto(words, 5 * 7, { type: MessageType.Ping, rpc: 1 }, indexContacts(100))).toBe(ping);
+    expect(encodedView(ping)).toBe(first);
+    expect(first).toEqual(encodeMessage(peerTable(100).idOf(7), { type: MessageType.Ping, rpc: 1 }, indexContacts(100)));
+    const nodes = encodeMessageInto(words, 0, { type: MessageType.Nodes, rpc: 2, contacts: handles(0, 20) }, indexContacts(100));
+    expect(encodedView(nodes).length).toBe(nodes);
+    expect(encodedView(nodes)).not.toBe(first);
   });
 });

@@ -31,4 +31,16 @@ describe('decodeInto', () => {
     expect(out.message).toBeNull();
     expect(decodeInto(Uint8Array.from([...ping, 0]), out, contacts)).toBe('trailing-bytes');
   });
+
+  it('without copySender leaves senderId alone and points senderAt at the ID inside the bytes given (a range of a larger area too)', () => {
+    const noCopy = new DecodeScratch(false);
+    const other = new Uint8Array(20).fill(9);
+    const frame = encodeMessage(other, { type: MessageType.FindNode, rpc: 5, target: new Uint8Array(20).fill(3) }, contacts);
+    const area = new Uint8Array(300);
+    area.set(frame, 100);
+    expect(decodeInto(area, noCopy, contacts, undefined, 100, 100 + frame.length)).toBeNull();
+    expect(noCopy.senderId).toEqual(new Uint8Array(20)); // never written
+    expect(noCopy.senderAt).toBeGreaterThan(100);
+    expect(area.subarray(noCopy.senderAt, noCopy.senderAt + 20)).toEqual(other);
+  });
 });
