@@ -20,7 +20,7 @@
  * sort them all.
  */
 import { ID_WORDS, compareWords } from './id.js';
-import { HDR } from './bucket-layout.js';
+import { HDR, loWords } from './bucket-layout.js';
 
 /** Keys per bound: the top 53 bits as one float, like closest()'s candidate keys. */
 const KEY_SCALE = 2097152;
@@ -148,13 +148,14 @@ export class BucketOrder {
     const dist = this.dist;
     const lbs = this.queueBounds;
     const q = this.queue;
+    loWords(data, blk, this.buckets, lbs); // each bucket's full lo, then masked in place into its bound
     for (let b = 0; b < this.buckets; b++) {
       const depth = data[b * blk + HDR]! & 0xff;
       const lb = b * ID_WORDS;
       for (let w = 0; w < ID_WORDS; w++) {
         const kept = depth - w * 32;
         const mask = kept <= 0 ? 0 : kept >= 32 ? 0xffffffff : (0xffffffff << (32 - kept)) >>> 0;
-        lbs[lb + w] = ((data[b * blk + w]! ^ dist[w]!) & mask) >>> 0;
+        lbs[lb + w] = ((lbs[lb + w]! ^ dist[w]!) & mask) >>> 0;
       }
       let i = b;
       while (i > 0 && compareWords(lbs, q[i - 1]! * ID_WORDS, lbs, lb) > 0) {

@@ -12,7 +12,7 @@
  */
 import type { PeerIds } from './peers.js';
 import { ID_WORDS, compareWords } from './id.js';
-import { HDR, LAST, SLOTS } from './bucket-layout.js';
+import { HDR, LAST, SLOTS, loWords } from './bucket-layout.js';
 import { findContact } from './bucket-slots.js';
 import { closestContacts } from './table-closest.js';
 import { leadingZeros, splitBucket } from './table-split.js';
@@ -24,6 +24,8 @@ import { countContacts, describeBuckets, listContacts, nearestNonEmptyBucket, ra
 const scratch = new Uint32Array(ID_WORDS * 4);
 const D = 0; // distance of a peer from self
 const T = ID_WORDS; // target distance from self
+/** Every bucket's full lo, for tables deeper than 32 bits (bucket-layout.ts keeps only the first word). */
+const los = new Uint32Array(256 * ID_WORDS);
 
 export class BucketTree {
   readonly k: number;
@@ -100,9 +102,10 @@ export class BucketTree {
       }
       return lo;
     }
+    loWords(data, blk, this.buckets, los);
     while (lo < hi) {
       const mid = (lo + hi + 1) >>> 1;
-      if (compareWords(data, mid * blk, scratch, at) <= 0) lo = mid;
+      if (compareWords(los, mid * ID_WORDS, scratch, at) <= 0) lo = mid;
       else hi = mid - 1;
     }
     return lo;
@@ -200,7 +203,7 @@ export class BucketTree {
 
   /** Writes a random ID inside bucket `bucket`'s range into out (words), using `rand32` for the free bits. */
   randomIdInBucket(bucket: number, out: Uint32Array, rand32: () => number): void {
-    randomIdInBlock(this.data, bucket * this.block, this.peers.words, this.self * ID_WORDS, out, rand32);
+    randomIdInBlock(this.data, this.block, this.buckets, bucket, this.peers.words, this.self * ID_WORDS, out, rand32);
   }
 
   /** Index of the bucket that holds the nearest known contact (the deepest non-empty one). */

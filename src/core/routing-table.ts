@@ -21,7 +21,7 @@ import { appendContact, findContact, firstStaleContact, moveContactToTail, remov
 import { BucketTree } from './bucket-tree.js';
 import { ADMIT, REFUSE, admission, type AdmissionLimits } from './table-admission.js';
 import { REPLACEMENT_ROOM, addReplacement, dropReplacement, takeNewestReplacement } from './table-replacements.js';
-import { leadingZeros, nearestSubtreeDepth } from './table-split.js';
+import { loLeadingZeros, nearestSubtreeDepth } from './table-split.js';
 
 export interface RoutingTableOptions {
   /** Bucket capacity. */
@@ -218,7 +218,7 @@ export class RoutingTable extends BucketTree {
     // Relaxed rule: split when the bucket lies inside the smallest subtree that holds
     // the k nearest neighbours (counting the newcomer, the peer last measured).
     // The newcomer can only deepen that subtree, so the cached depth without it is a cheap first test.
-    const lz = leadingZeros(this.data, bucket * this.block);
+    const lz = loLeadingZeros(this.data, this.block, this.buckets, bucket);
     if (this.nearDepth < 0) this.nearDepth = this.nearestDepth(-1);
     if (lz < this.nearDepth) return false;
     return lz >= this.nearestDepth(this.measuredPrefix());

@@ -6,7 +6,7 @@
  * (layout in bucket-layout.ts).
  */
 import { ID_BITS, ID_WORDS } from './id.js';
-import { HDR, LAST, LAST_PING, SLOTS } from './bucket-layout.js';
+import { HDR, LAST, LAST_PING, LO, SLOTS, loWords } from './bucket-layout.js';
 import { replacementStart, splitReplacements } from './table-replacements.js';
 
 // Scratch space shared by every table in the thread: the core is single-threaded
@@ -79,9 +79,8 @@ export function splitBucket(
   const last = data[lowAt + LAST]!;
   const count = (data[lowAt + HDR]! >>> 8) & 0xff;
   const cached = (data[lowAt + HDR]! >>> 16) & 0xff;
-  // Upper half: lo with bit `depth` set.
-  for (let w = 0; w < ID_WORDS; w++) data[highAt + w] = data[lowAt + w]!;
-  data[highAt + (depth >>> 5)] = (data[highAt + (depth >>> 5)]! | (0x80000000 >>> (depth & 31))) >>> 0;
+  // Upper half: lo with bit `depth` set; only lo's first word is stored (bucket-layout.ts).
+  data[highAt + LO] = depth < 32 ? (data[lowAt + LO]! | (0x80000000 >>> depth)) >>> 0 : data[lowAt + LO]!;
   data[highAt + LAST] = last;
   data[highAt + LAST_PING] = data[lowAt + LAST_PING]!;
   // Redistribute contacts and replacements, keeping their order.
@@ -108,6 +107,17 @@ export function splitBucket(
   data[lowAt + HDR] = (depth + 1) | (lowN << 8) | (lowR << 16);
   data[highAt + HDR] = (depth + 1) | (highN << 8) | (highR << 16);
   return depth + 1;
+}
+
+/** Scratch for the buckets' full lo words (deep tables only). */
+const los = new Uint32Array(256 * ID_WORDS);
+
+/** Leading zero bits of bucket `bucket`'s lo (of `buckets` blocks of `blk` words): its shared prefix with the own ID, for bucket > 0. */
+export function loLeadingZeros(data: Uint32Array, blk: number, buckets: number, bucket: number): number {
+  const first = data[bucket * blk + LO]!;
+  if (first !== 0) return Math.clz32(first);
+  loWords(data, blk, Math.min(buckets, bucket + 1), los);
+  return leadingZeros(los, bucket * ID_WORDS);
 }
 
 /** Leading zero bits of the 160-bit number at x[at..]. */
