@@ -34,6 +34,12 @@ export const LAST_PING = 3;
 export const SLOTS = 4;
 /** Header flag: an eviction ping for this bucket is out. */
 export const FLAG_PINGING = 1;
+/**
+ * Header flag: a contact of the bucket may be stale (failures > 0). Clear means none is, so
+ * closest() and the eviction path need not read the meta words (another cache line or two per
+ * bucket). Set by a failure, recomputed when a stale contact is heard from again, removed or split.
+ */
+export const FLAG_STALE = 2;
 
 /** The largest RTT a meta word holds (12 bits of ms); longer samples are clamped. */
 const RTT_MAX = 4095;

@@ -16,7 +16,7 @@
  */
 import type { PeerIds } from './peers.js';
 import { ID_BITS, ID_WORDS } from './id.js';
-import { FLAG_PINGING, HDR, LAST_PING, SLOTS, packRtt } from './bucket-layout.js';
+import { FLAG_PINGING, FLAG_STALE, HDR, LAST_PING, SLOTS, packRtt } from './bucket-layout.js';
 import { appendContact, findContact, firstStaleContact, moveContactToTail, removeContact, replaceContact } from './bucket-slots.js';
 import { BucketTree } from './bucket-tree.js';
 import { ADMIT, REFUSE, admission, type AdmissionLimits } from './table-admission.js';
@@ -179,6 +179,7 @@ export class RoutingTable extends BucketTree {
     const meta = this.data[metaAt]!;
     const fails = Math.min(255, (meta & 0xff) + 1);
     this.data[metaAt] = (meta & ~0xff) | fails;
+    this.data[at + HDR] = (this.data[at + HDR]! | (FLAG_STALE << 24)) >>> 0;
     const replacements = (this.data[at + HDR]! >>> 16) & 0xff;
     if (replacements > 0) this.replaceSlot(bucket, slot);
     else if (fails >= this.maxFailures) this.removeSlot(bucket, slot);

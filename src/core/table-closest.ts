@@ -18,7 +18,7 @@
  * flow (the virtual-time trace hashes pin it).
  */
 import { ID_WORDS, compareDistance } from './id.js';
-import { HDR, SLOTS } from './bucket-layout.js';
+import { FLAG_STALE, HDR, SLOTS } from './bucket-layout.js';
 import { BucketOrder } from './bucket-order.js';
 
 // Scratch space shared by every table in the thread: the core is single-threaded
@@ -73,12 +73,15 @@ export function closestContacts(
       if (visit.boundKey() > nth) break;
     }
     const base = b * blk + SLOTS;
-    const count = (data[base - SLOTS + HDR]! >>> 8) & 0xff;
+    const hdr = data[base - SLOTS + HDR]!;
+    const count = (hdr >>> 8) & 0xff;
+    // Only a bucket flagged as holding a stale contact has its meta words read (bucket-layout.ts).
+    const mayBeStale = (hdr & (FLAG_STALE << 24)) !== 0;
     if (m + count > candKeys.length) growCandidates(m + count);
     const keys = candKeys;
     const hs = candHandles;
     for (let i = 0; i < count; i++) {
-      if ((data[base + k + i]! & 0xff) !== 0) continue; // stale
+      if (mayBeStale && (data[base + k + i]! & 0xff) !== 0) continue; // stale
       const h = data[base + i]!;
       if (h === exclude) continue;
       const a = h * ID_WORDS;

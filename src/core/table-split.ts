@@ -6,7 +6,7 @@
  * (layout in bucket-layout.ts).
  */
 import { ID_BITS, ID_WORDS } from './id.js';
-import { HDR, LAST, LAST_PING, LO, SLOTS, loWords } from './bucket-layout.js';
+import { FLAG_STALE, HDR, LAST, LAST_PING, LO, SLOTS, loWords } from './bucket-layout.js';
 import { replacementStart, splitReplacements } from './table-replacements.js';
 
 // Scratch space shared by every table in the thread: the core is single-threaded
@@ -89,6 +89,8 @@ export function splitBucket(
   const goesHigh = (h: number): boolean => (((ids[h * ID_WORDS + word]! ^ ids[selfAt + word]!) & bit) !== 0);
   let lowN = 0;
   let highN = 0;
+  let lowStale = 0;
+  let highStale = 0;
   for (let i = 0; i < count; i++) {
     const h = data[lowAt + SLOTS + i]!;
     const m = data[lowAt + SLOTS + k + i]!;
@@ -96,16 +98,19 @@ export function splitBucket(
       data[highAt + SLOTS + highN] = h;
       data[highAt + SLOTS + k + highN] = m;
       highN++;
+      highStale |= m & 0xff;
     } else {
       data[lowAt + SLOTS + lowN] = h;
       data[lowAt + SLOTS + k + lowN] = m;
       lowN++;
+      lowStale |= m & 0xff;
     }
   }
   const highR = cached === 0 ? 0 : splitReplacements(data, (buckets + 1) * blk + replacementStart(data, blk, bucket), cached, goesHigh);
   const lowR = cached - highR;
-  data[lowAt + HDR] = (depth + 1) | (lowN << 8) | (lowR << 16);
-  data[highAt + HDR] = (depth + 1) | (highN << 8) | (highR << 16);
+  // The halves start with no flags (an eviction ping out is forgotten, as ever) but FLAG_STALE where a stale contact went.
+  data[lowAt + HDR] = ((depth + 1) | (lowN << 8) | (lowR << 16) | (lowStale !== 0 ? FLAG_STALE << 24 : 0)) >>> 0;
+  data[highAt + HDR] = ((depth + 1) | (highN << 8) | (highR << 16) | (highStale !== 0 ? FLAG_STALE << 24 : 0)) >>> 0;
   return depth + 1;
 }
 
