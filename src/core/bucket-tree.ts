@@ -27,6 +27,18 @@ const T = ID_WORDS; // target distance from self
 /** Every bucket's full lo, for tables deeper than 32 bits (bucket-layout.ts keeps only the first word). */
 const los = new Uint32Array(256 * ID_WORDS);
 
+/**
+ * Arrays that tables outgrew, kept for the next table that grows to the same length: in a join
+ * every table grows through the same lengths one block at a time, so most grows take an array
+ * from here instead of allocating one (and leaving one to the collector). At most
+ * SPARES_PER_LENGTH per length and SPARES_MAX in all (~130 KB per thread at k = 20), so what it
+ * holds stays small beside the tables themselves.
+ */
+const spares = new Map<number, Uint32Array[]>();
+const SPARES_PER_LENGTH = 4;
+const SPARES_MAX = 64;
+let spareCount = 0;
+
 export class BucketTree {
   readonly k: number;
   readonly r: number;
@@ -225,8 +237,21 @@ export class BucketTree {
 
   /** Grows the array to `words` (a split's block, or room for replacements). */
   protected grow(words: number): void {
-    const grown = new Uint32Array(words);
-    grown.set(this.data);
+    const old = this.data;
+    const list = spares.get(words);
+    let grown: Uint32Array;
+    if (list !== undefined && list.length > 0) {
+      grown = list.pop()!;
+      spareCount--;
+      grown.fill(0, old.length); // a spare holds its last table's words
+    } else grown = new Uint32Array(words);
+    grown.set(old);
     this.data = grown;
+    if (spareCount >= SPARES_MAX) return;
+    const mine = spares.get(old.length);
+    if (mine === undefined) spares.set(old.length, [old]);
+    else if (mine.length < SPARES_PER_LENGTH) mine.push(old);
+    else return;
+    spareCount++;
   }
 }

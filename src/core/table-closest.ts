@@ -11,7 +11,9 @@
  * swarm's CPU time, hence the module-level buffers and no allocation per call.
  *
  * Sorted results are kept as a bounded insertion of the n best (a candidate
- * that cannot win costs one compare). Unsorted results keep today's order
+ * that cannot win costs one compare), fed a bucket at a time: the gathering
+ * loop stays free of branches that depend on the keys, so the CPU overlaps
+ * the cache misses on the contacts' IDs. Unsorted results keep today's order
  * exactly, the order of a quickselect over the candidates in visiting order:
  * replies are built from it, and the receivers' tables depend on the order
  * in which they hear of contacts, so another order would be another message
@@ -80,39 +82,52 @@ export function closestContacts(
     if (m + count > candKeys.length) growCandidates(m + count);
     const keys = candKeys;
     const hs = candHandles;
+    // Gather first, in a loop of independent loads (the IDs are cache misses; the CPU overlaps them).
+    const from = m;
     for (let i = 0; i < count; i++) {
       if (mayBeStale && (data[base + k + i]! & 0xff) !== 0) continue; // stale
       const h = data[base + i]!;
       if (h === exclude) continue;
       const a = h * ID_WORDS;
-      const key = ((ids[a]! ^ t0) >>> 0) * 2097152 + (((ids[a + 1]! ^ t1) >>> 0) >>> 11);
-      if (!sorted) {
-        keys[m] = key;
-        hs[m] = h;
-        m++;
-        continue;
-      }
-      // Bounded insertion: the n best so far, closest first.
-      let j = m;
-      if (m === n) {
-        const last = keys[n - 1]!;
-        if (key > last || (key === last && !before(key, h, last, hs[n - 1]!))) continue;
-        j = n - 1;
-      } else m++;
-      while (j > 0 && (keys[j - 1]! > key || (keys[j - 1] === key && before(key, h, key, hs[j - 1]!)))) {
-        keys[j] = keys[j - 1]!;
-        hs[j] = hs[j - 1]!;
-        j--;
-      }
-      keys[j] = key;
-      hs[j] = h;
+      keys[m] = ((ids[a]! ^ t0) >>> 0) * 2097152 + (((ids[a + 1]! ^ t1) >>> 0) >>> 11);
+      hs[m] = h;
+      m++;
     }
+    if (sorted) m = insertBounded(from, m, n);
   }
   if (m > n) {
     selectSmallest(m, n);
     m = n;
   }
   for (let i = 0; i < m; i++) out[i] = candHandles[i]!;
+  return m;
+}
+
+/**
+ * Candidates [0, have) are the best so far, closest first (have <= n); those in [have, end)
+ * were just gathered. Inserts each where it belongs, keeping at most n; returns how many are kept.
+ */
+function insertBounded(have: number, end: number, n: number): number {
+  const keys = candKeys;
+  const hs = candHandles;
+  let m = have;
+  for (let c = have; c < end; c++) {
+    const key = keys[c]!;
+    const h = hs[c]!;
+    let j = m;
+    if (m === n) {
+      const last = keys[n - 1]!;
+      if (key > last || (key === last && !before(key, h, last, hs[n - 1]!))) continue;
+      j = n - 1;
+    } else m++;
+    while (j > 0 && (keys[j - 1]! > key || (keys[j - 1] === key && before(key, h, key, hs[j - 1]!)))) {
+      keys[j] = keys[j - 1]!;
+      hs[j] = hs[j - 1]!;
+      j--;
+    }
+    keys[j] = key;
+    hs[j] = h;
+  }
   return m;
 }
 
