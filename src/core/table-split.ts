@@ -19,6 +19,10 @@ const cplCounts = new Uint16Array(ID_BITS + 1);
  * of the table (`data`, `buckets` blocks of `blk` words; own ID at `selfAt` in
  * `ids`), counting also a newcomer whose distance has `newcomerZeros` leading
  * zero bits (-1: no newcomer).
+ *
+ * Only bucket 0's contacts are measured one by one: every other bucket's range
+ * lies below the first set bit of its lo, so all its contacts share exactly
+ * lo's leading zeros with the own ID (a count per bucket, not ~200 IDs read).
  */
 export function nearestSubtreeDepth(
   data: Uint32Array,
@@ -31,21 +35,22 @@ export function nearestSubtreeDepth(
 ): number {
   cplCounts.fill(0);
   if (newcomerZeros >= 0) cplCounts[newcomerZeros]!++;
-  for (let b = 0; b < buckets; b++) {
-    const base = b * blk + SLOTS;
-    const count = (data[b * blk + HDR]! >>> 8) & 0xff;
-    for (let i = 0; i < count; i++) {
-      const a = data[base + i]! * ID_WORDS;
-      let cpl = ID_BITS;
-      for (let w = 0; w < ID_WORDS; w++) {
-        const x = (ids[a + w]! ^ ids[selfAt + w]!) >>> 0;
-        if (x !== 0) {
-          cpl = w * 32 + Math.clz32(x);
-          break;
-        }
+  const count0 = (data[HDR]! >>> 8) & 0xff;
+  for (let i = 0; i < count0; i++) {
+    const a = data[SLOTS + i]! * ID_WORDS;
+    let cpl = ID_BITS;
+    for (let w = 0; w < ID_WORDS; w++) {
+      const x = (ids[a + w]! ^ ids[selfAt + w]!) >>> 0;
+      if (x !== 0) {
+        cpl = w * 32 + Math.clz32(x);
+        break;
       }
-      cplCounts[cpl]!++;
     }
+    cplCounts[cpl]!++;
+  }
+  for (let b = 1; b < buckets; b++) {
+    const count = (data[b * blk + HDR]! >>> 8) & 0xff;
+    if (count > 0) cplCounts[loLeadingZeros(data, blk, buckets, b)]! += count;
   }
   let seen = 0;
   for (let t = ID_BITS; t >= 0; t--) {
