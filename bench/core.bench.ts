@@ -37,6 +37,17 @@ export async function benchCore(opts: { time?: number } = {}): Promise<Array<{ n
   for (let i = 0; i < targets.length; i++) targets[i] = rng.nextU32();
   const out = new Uint32Array(ID_WORDS);
   const self = 0;
+  // Targets near the own ID (a distance shifted right by 4..16 bits), where buckets are small and
+  // closest() visits several: the later hops of a lookup, and the join's checks of its neighbours.
+  const nearTargets = new Uint32Array(OPERANDS * ID_WORDS);
+  for (let i = 0; i < OPERANDS; i++) {
+    const shift = 4 + rng.int(13);
+    for (let w = 0; w < ID_WORDS; w++) {
+      const word = targets[i * ID_WORDS + w]!;
+      const above = w === 0 ? 0 : targets[i * ID_WORDS + w - 1]!;
+      nearTargets[i * ID_WORDS + w] = (((word >>> shift) | (above << (32 - shift))) ^ ids[self * ID_WORDS + w]!) >>> 0;
+    }
+  }
 
   // The table a node has after joining a network of the pool's size: ~250 contacts.
   const table = tableOf(pool, self);
@@ -68,6 +79,12 @@ export async function benchCore(opts: { time?: number } = {}): Promise<Array<{ n
   });
   batched(`closest(target, 20) unsorted (${members.length} contacts)`, (i) => {
     sink += table.closest(targets, i * ID_WORDS, 20, closestOut, -1, false);
+  });
+  batched(`closest(target near the own ID, 20) sorted (${members.length} contacts)`, (i) => {
+    sink += table.closest(nearTargets, i * ID_WORDS, 20, closestOut);
+  });
+  batched(`closest(target near the own ID, 20) unsorted (${members.length} contacts)`, (i) => {
+    sink += table.closest(nearTargets, i * ID_WORDS, 20, closestOut, -1, false);
   });
   batched('observe, known contact (move to tail)', (i) => {
     sink += table.observe(members[i % members.length]!);

@@ -12,7 +12,7 @@
  */
 import type { PeerIds } from './peers.js';
 import { ID_WORDS, compareWords } from './id.js';
-import { HDR, LAST, SLOTS } from './bucket-layout.js';
+import { HDR, LAST, SLOTS, loWords } from './bucket-layout.js';
 import { findContact } from './bucket-slots.js';
 import { closestContacts } from './table-closest.js';
 import { leadingZeros, splitBucket } from './table-split.js';
@@ -24,6 +24,20 @@ import { countContacts, describeBuckets, listContacts, nearestNonEmptyBucket, ra
 const scratch = new Uint32Array(ID_WORDS * 4);
 const D = 0; // distance of a peer from self
 const T = ID_WORDS; // target distance from self
+/** Every bucket's full lo, for tables deeper than 32 bits (bucket-layout.ts keeps only the first word). */
+const los = new Uint32Array(256 * ID_WORDS);
+
+/**
+ * Arrays that tables outgrew, kept for the next table that grows to the same length: in a join
+ * every table grows through the same lengths one block at a time, so most grows take an array
+ * from here instead of allocating one (and leaving one to the collector). At most
+ * SPARES_PER_LENGTH per length and SPARES_MAX in all (~130 KB per thread at k = 20), so what it
+ * holds stays small beside the tables themselves.
+ */
+const spares = new Map<number, Uint32Array[]>();
+const SPARES_PER_LENGTH = 4;
+const SPARES_MAX = 64;
+let spareCount = 0;
 
 export class BucketTree {
   readonly k: number;
@@ -100,9 +114,10 @@ export class BucketTree {
       }
       return lo;
     }
+    loWords(data, blk, this.buckets, los);
     while (lo < hi) {
       const mid = (lo + hi + 1) >>> 1;
-      if (compareWords(data, mid * blk, scratch, at) <= 0) lo = mid;
+      if (compareWords(los, mid * ID_WORDS, scratch, at) <= 0) lo = mid;
       else hi = mid - 1;
     }
     return lo;
@@ -214,7 +229,7 @@ export class BucketTree {
 
   /** Writes a random ID inside bucket `bucket`'s range into out (words), using `rand32` for the free bits. */
   randomIdInBucket(bucket: number, out: Uint32Array, rand32: () => number): void {
-    randomIdInBlock(this.data, bucket * this.block, this.peers.words, this.self * ID_WORDS, out, rand32);
+    randomIdInBlock(this.data, this.block, this.buckets, bucket, this.peers.words, this.self * ID_WORDS, out, rand32);
   }
 
   /** Index of the bucket that holds the nearest known contact (the deepest non-empty one). */
@@ -236,8 +251,21 @@ export class BucketTree {
 
   /** Grows the array to `words` (a split's block, or room for replacements). */
   protected grow(words: number): void {
-    const grown = new Uint32Array(words);
-    grown.set(this.data);
+    const old = this.data;
+    const list = spares.get(words);
+    let grown: Uint32Array;
+    if (list !== undefined && list.length > 0) {
+      grown = list.pop()!;
+      spareCount--;
+      grown.fill(0, old.length); // a spare holds its last table's words
+    } else grown = new Uint32Array(words);
+    grown.set(old);
     this.data = grown;
+    if (spareCount >= SPARES_MAX) return;
+    const mine = spares.get(old.length);
+    if (mine === undefined) spares.set(old.length, [old]);
+    else if (mine.length < SPARES_PER_LENGTH) mine.push(old);
+    else return;
+    spareCount++;
   }
 }

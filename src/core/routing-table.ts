@@ -16,12 +16,12 @@
  */
 import type { PeerIds } from './peers.js';
 import { ID_BITS, ID_WORDS } from './id.js';
-import { FLAG_PINGING, HDR, LAST_PING, SLOTS, packRtt } from './bucket-layout.js';
+import { FLAG_PINGING, FLAG_STALE, HDR, LAST_PING, SLOTS, packRtt } from './bucket-layout.js';
 import { appendContact, findContact, firstStaleContact, moveContactToTail, removeContact, replaceContact } from './bucket-slots.js';
 import { BucketTree } from './bucket-tree.js';
 import { ADMIT, REFUSE, admission, type AdmissionLimits } from './table-admission.js';
 import { REPLACEMENT_ROOM, addReplacement, dropReplacement, takeNewestReplacement } from './table-replacements.js';
-import { leadingZeros, nearestSubtreeDepth } from './table-split.js';
+import { loLeadingZeros, nearestSubtreeDepth } from './table-split.js';
 
 export interface RoutingTableOptions {
   /** Bucket capacity. */
@@ -179,6 +179,7 @@ export class RoutingTable extends BucketTree {
     const meta = this.data[metaAt]!;
     const fails = Math.min(255, (meta & 0xff) + 1);
     this.data[metaAt] = (meta & ~0xff) | fails;
+    this.data[at + HDR] = (this.data[at + HDR]! | (FLAG_STALE << 24)) >>> 0;
     const replacements = (this.data[at + HDR]! >>> 16) & 0xff;
     if (replacements > 0) this.replaceSlot(bucket, slot);
     else if (fails >= this.maxFailures) this.removeSlot(bucket, slot);
@@ -218,7 +219,7 @@ export class RoutingTable extends BucketTree {
     // Relaxed rule: split when the bucket lies inside the smallest subtree that holds
     // the k nearest neighbours (counting the newcomer, the peer last measured).
     // The newcomer can only deepen that subtree, so the cached depth without it is a cheap first test.
-    const lz = leadingZeros(this.data, bucket * this.block);
+    const lz = loLeadingZeros(this.data, this.block, this.buckets, bucket);
     if (this.nearDepth < 0) this.nearDepth = this.nearestDepth(-1);
     if (lz < this.nearDepth) return false;
     return lz >= this.nearestDepth(this.measuredPrefix());

@@ -2,23 +2,30 @@
  * closest() of the routing table: the n live contacts nearest a target, read
  * straight from the table's bucket blocks (layout in bucket-layout.ts).
  *
- * Buckets are visited in order of the smallest distance they can hold; the
- * scan stops once no unvisited bucket can beat the current n-th contact.
+ * Buckets are visited in order of the smallest distance from the target they
+ * can hold (their lower bound); the scan stops once no unvisited bucket can
+ * beat the current n-th contact. That order follows from the tree's shape
+ * (bucket-order.ts), so only the buckets actually visited are looked at.
  * Candidates are ranked by the top 53 bits of their distance (one float),
- * with a full 160-bit comparison only on ties. This is about 8 % of a
+ * with a full 160-bit comparison only on ties. This is about 10 % of a
  * swarm's CPU time, hence the module-level buffers and no allocation per call.
+ *
+ * Sorted results are kept as a bounded insertion of the n best (a candidate
+ * that cannot win costs one compare), fed a bucket at a time: the gathering
+ * loop stays free of branches that depend on the keys, so the CPU overlaps
+ * the cache misses on the contacts' IDs. Unsorted results keep today's order
+ * exactly, the order of a quickselect over the candidates in visiting order:
+ * replies are built from it, and the receivers' tables depend on the order
+ * in which they hear of contacts, so another order would be another message
+ * flow (the virtual-time trace hashes pin it).
  */
-import { ID_WORDS, compareDistance, compareWords } from './id.js';
-import { HDR, SLOTS } from './bucket-layout.js';
+import { ID_WORDS, compareDistance } from './id.js';
+import { FLAG_STALE, HDR, SLOTS } from './bucket-layout.js';
+import { BucketOrder } from './bucket-order.js';
 
 // Scratch space shared by every table in the thread: the core is single-threaded
 // and no method re-enters another, so one set of buffers serves all nodes.
-/** The target's distance from the table's own ID. */
-const targetDistance = new Uint32Array(ID_WORDS);
-// Per bucket, sized for the most a table can hold (161 buckets): the smallest distance from
-// the target an ID in it can have, and the bucket indices by that bound, nearest first.
-const lowerBounds = new Uint32Array(256 * ID_WORDS);
-const order = new Int32Array(256);
+const visit = new BucketOrder();
 
 // Candidates of closest(): distance keys (top 53 bits) and handles, plus what a tie needs.
 let candKeys = new Float64Array(1024);
@@ -52,82 +59,75 @@ export function closestContacts(
   if (n <= 0) return 0;
   const t0 = target[tAt]!;
   const t1 = target[tAt + 1]!;
-  for (let w = 0; w < ID_WORDS; w++) targetDistance[w] = (target[tAt + w]! ^ ids[selfAt + w]!) >>> 0;
-  // While no bucket is deeper than 32 bits (below ~2^32 nodes), only the first word of a
-  // lower bound can be non-zero.
-  const oneWord = maxDepth <= 32;
-  for (let b = 0; b < buckets; b++) {
-    const depth = data[b * blk + HDR]! & 0xff;
-    const lb = b * ID_WORDS;
-    if (oneWord) {
-      const mask = depth === 0 ? 0 : depth >= 32 ? 0xffffffff : (0xffffffff << (32 - depth)) >>> 0;
-      const v = ((data[b * blk]! ^ targetDistance[0]!) & mask) >>> 0;
-      lowerBounds[lb] = v;
-      lowerBounds[lb + 1] = 0;
-      let i = b;
-      while (i > 0 && lowerBounds[order[i - 1]! * ID_WORDS]! > v) {
-        order[i] = order[i - 1]!;
-        i--;
-      }
-      order[i] = b;
-      continue;
-    }
-    for (let w = 0; w < ID_WORDS; w++) {
-      const kept = depth - w * 32;
-      const mask = kept <= 0 ? 0 : kept >= 32 ? 0xffffffff : (0xffffffff << (32 - kept)) >>> 0;
-      lowerBounds[lb + w] = ((data[b * blk + w]! ^ targetDistance[w]!) & mask) >>> 0;
-    }
-    let i = b;
-    while (i > 0 && compareWords(lowerBounds, order[i - 1]! * ID_WORDS, lowerBounds, lb) > 0) {
-      order[i] = order[i - 1]!;
-      i--;
-    }
-    order[i] = b;
-  }
+  visit.start(data, blk, buckets, maxDepth, ids, selfAt, target, tAt);
   cand.target = target;
   cand.tAt = tAt;
   cand.ids = ids;
+  if (n + k > candKeys.length) growCandidates(n + k);
   let m = 0;
-  for (let oi = 0; oi < buckets; oi++) {
-    const b = order[oi]!;
+  for (;;) {
+    const b = visit.next();
+    if (b < 0) break;
     if (m >= n) {
-      const nth = m === n ? maxKey(n) : selectSmallest(m, n);
+      // The n-th best so far: a bucket whose lower bound is past it cannot hold a winner, nor can any later one.
+      const nth = sorted ? candKeys[n - 1]! : m === n ? maxKey(n) : selectSmallest(m, n);
       m = n;
-      const lb = b * ID_WORDS;
-      if (lowerBounds[lb]! * 2097152 + (lowerBounds[lb + 1]! >>> 11) > nth) break;
+      if (visit.boundKey() > nth) break;
     }
     const base = b * blk + SLOTS;
-    const count = (data[base - SLOTS + HDR]! >>> 8) & 0xff;
+    const hdr = data[base - SLOTS + HDR]!;
+    const count = (hdr >>> 8) & 0xff;
+    // Only a bucket flagged as holding a stale contact has its meta words read (bucket-layout.ts).
+    const mayBeStale = (hdr & (FLAG_STALE << 24)) !== 0;
     if (m + count > candKeys.length) growCandidates(m + count);
+    const keys = candKeys;
+    const hs = candHandles;
+    // Gather first, in a loop of independent loads (the IDs are cache misses; the CPU overlaps them).
+    const from = m;
     for (let i = 0; i < count; i++) {
-      if ((data[base + k + i]! & 0xff) !== 0) continue; // stale
+      if (mayBeStale && (data[base + k + i]! & 0xff) !== 0) continue; // stale
       const h = data[base + i]!;
       if (h === exclude) continue;
       const a = h * ID_WORDS;
-      candKeys[m] = ((ids[a]! ^ t0) >>> 0) * 2097152 + (((ids[a + 1]! ^ t1) >>> 0) >>> 11);
-      candHandles[m] = h;
+      keys[m] = ((ids[a]! ^ t0) >>> 0) * 2097152 + (((ids[a + 1]! ^ t1) >>> 0) >>> 11);
+      hs[m] = h;
       m++;
     }
+    if (sorted) m = insertBounded(from, m, n);
   }
   if (m > n) {
     selectSmallest(m, n);
     m = n;
   }
-  if (sorted) {
-    for (let i = 1; i < m; i++) {
-      const key = candKeys[i]!;
-      const h = candHandles[i]!;
-      let j = i;
-      while (j > 0 && before(key, h, candKeys[j - 1]!, candHandles[j - 1]!)) {
-        candKeys[j] = candKeys[j - 1]!;
-        candHandles[j] = candHandles[j - 1]!;
-        j--;
-      }
-      candKeys[j] = key;
-      candHandles[j] = h;
-    }
-  }
   for (let i = 0; i < m; i++) out[i] = candHandles[i]!;
+  return m;
+}
+
+/**
+ * Candidates [0, have) are the best so far, closest first (have <= n); those in [have, end)
+ * were just gathered. Inserts each where it belongs, keeping at most n; returns how many are kept.
+ */
+function insertBounded(have: number, end: number, n: number): number {
+  const keys = candKeys;
+  const hs = candHandles;
+  let m = have;
+  for (let c = have; c < end; c++) {
+    const key = keys[c]!;
+    const h = hs[c]!;
+    let j = m;
+    if (m === n) {
+      const last = keys[n - 1]!;
+      if (key > last || (key === last && !before(key, h, last, hs[n - 1]!))) continue;
+      j = n - 1;
+    } else m++;
+    while (j > 0 && (keys[j - 1]! > key || (keys[j - 1] === key && before(key, h, key, hs[j - 1]!)))) {
+      keys[j] = keys[j - 1]!;
+      hs[j] = hs[j - 1]!;
+      j--;
+    }
+    keys[j] = key;
+    hs[j] = h;
+  }
   return m;
 }
 
@@ -151,25 +151,27 @@ function before(ka: number, ha: number, kb: number, hb: number): boolean {
  * returns the largest key among them: quickselect, O(m) on average.
  */
 function selectSmallest(m: number, n: number): number {
+  const keys = candKeys;
+  const hs = candHandles;
   let lo = 0;
   let hi = m - 1;
   const want = n - 1;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    const pk = candKeys[mid]!;
-    const ph = candHandles[mid]!;
+    const pk = keys[mid]!;
+    const ph = hs[mid]!;
     let i = lo;
     let j = hi;
     while (i <= j) {
-      while (before(candKeys[i]!, candHandles[i]!, pk, ph)) i++;
-      while (before(pk, ph, candKeys[j]!, candHandles[j]!)) j--;
+      while (keys[i]! < pk || (keys[i] === pk && before(pk, hs[i]!, pk, ph))) i++;
+      while (pk < keys[j]! || (keys[j] === pk && before(pk, ph, pk, hs[j]!))) j--;
       if (i <= j) {
-        const k = candKeys[i]!;
-        candKeys[i] = candKeys[j]!;
-        candKeys[j] = k;
-        const h = candHandles[i]!;
-        candHandles[i] = candHandles[j]!;
-        candHandles[j] = h;
+        const key = keys[i]!;
+        keys[i] = keys[j]!;
+        keys[j] = key;
+        const h = hs[i]!;
+        hs[i] = hs[j]!;
+        hs[j] = h;
         i++;
         j--;
       }

@@ -33,15 +33,21 @@ function setCount(data: Uint32Array, blk: number, bucket: number, n: number): vo
 
 /** Where bucket `bucket`'s run starts, in words after the area's start (the sum of the runs before it). */
 export function replacementStart(data: Uint32Array, blk: number, bucket: number): number {
+  return replacementsIn(data, blk, 0, bucket);
+}
+
+/** Replacements held by buckets [from, to). */
+function replacementsIn(data: Uint32Array, blk: number, from: number, to: number): number {
   let s = 0;
-  for (let b = 0; b < bucket; b++) s += (data[b * blk + HDR]! >>> 16) & 0xff;
+  for (let b = from; b < to; b++) s += (data[b * blk + HDR]! >>> 16) & 0xff;
   return s;
 }
 
 /** Position of `handle` in bucket `bucket`'s run (0 = oldest), or -1. */
 export function findReplacement(data: Uint32Array, blk: number, buckets: number, bucket: number, handle: number): number {
-  const s = buckets * blk + replacementStart(data, blk, bucket);
   const count = replacementCount(data, blk, bucket);
+  if (count === 0) return -1; // the common case (a contact just added): no need to find where the run would be
+  const s = buckets * blk + replacementStart(data, blk, bucket);
   for (let i = 0; i < count; i++) if (data[s + i] === handle) return i;
   return -1;
 }
@@ -77,9 +83,9 @@ export function addReplacement(data: Uint32Array, blk: number, buckets: number, 
     data[last] = handle;
     return true;
   }
-  const used = base + replacementStart(data, blk, buckets);
-  if (used >= data.length) return false;
   const end = s + count;
+  const used = end + replacementsIn(data, blk, bucket + 1, buckets);
+  if (used >= data.length) return false;
   data.copyWithin(end + 1, end, used);
   data[end] = handle;
   setCount(data, blk, bucket, count + 1);
@@ -120,7 +126,7 @@ export function splitReplacements(data: Uint32Array, s: number, count: number, g
 function removeAt(data: Uint32Array, blk: number, buckets: number, bucket: number, i: number): void {
   const base = buckets * blk;
   const at = base + replacementStart(data, blk, bucket) + i;
-  const used = base + replacementStart(data, blk, buckets);
+  const used = at - i + replacementsIn(data, blk, bucket, buckets);
   data.copyWithin(at, at + 1, used);
   setCount(data, blk, bucket, replacementCount(data, blk, bucket) - 1);
 }

@@ -6,7 +6,7 @@
  * (layout in bucket-layout.ts).
  */
 import { ID_BITS, ID_WORDS } from './id.js';
-import { HDR, LAST, LAST_PING, SLOTS } from './bucket-layout.js';
+import { FLAG_STALE, HDR, LAST, LAST_PING, LO, SLOTS, loWords } from './bucket-layout.js';
 import { replacementStart, splitReplacements } from './table-replacements.js';
 
 // Scratch space shared by every table in the thread: the core is single-threaded
@@ -19,6 +19,10 @@ const cplCounts = new Uint16Array(ID_BITS + 1);
  * of the table (`data`, `buckets` blocks of `blk` words; own ID at `selfAt` in
  * `ids`), counting also a newcomer whose distance has `newcomerZeros` leading
  * zero bits (-1: no newcomer).
+ *
+ * Only bucket 0's contacts are measured one by one: every other bucket's range
+ * lies below the first set bit of its lo, so all its contacts share exactly
+ * lo's leading zeros with the own ID (a count per bucket, not ~200 IDs read).
  */
 export function nearestSubtreeDepth(
   data: Uint32Array,
@@ -31,21 +35,22 @@ export function nearestSubtreeDepth(
 ): number {
   cplCounts.fill(0);
   if (newcomerZeros >= 0) cplCounts[newcomerZeros]!++;
-  for (let b = 0; b < buckets; b++) {
-    const base = b * blk + SLOTS;
-    const count = (data[b * blk + HDR]! >>> 8) & 0xff;
-    for (let i = 0; i < count; i++) {
-      const a = data[base + i]! * ID_WORDS;
-      let cpl = ID_BITS;
-      for (let w = 0; w < ID_WORDS; w++) {
-        const x = (ids[a + w]! ^ ids[selfAt + w]!) >>> 0;
-        if (x !== 0) {
-          cpl = w * 32 + Math.clz32(x);
-          break;
-        }
+  const count0 = (data[HDR]! >>> 8) & 0xff;
+  for (let i = 0; i < count0; i++) {
+    const a = data[SLOTS + i]! * ID_WORDS;
+    let cpl = ID_BITS;
+    for (let w = 0; w < ID_WORDS; w++) {
+      const x = (ids[a + w]! ^ ids[selfAt + w]!) >>> 0;
+      if (x !== 0) {
+        cpl = w * 32 + Math.clz32(x);
+        break;
       }
-      cplCounts[cpl]!++;
     }
+    cplCounts[cpl]!++;
+  }
+  for (let b = 1; b < buckets; b++) {
+    const count = (data[b * blk + HDR]! >>> 8) & 0xff;
+    if (count > 0) cplCounts[loLeadingZeros(data, blk, buckets, b)]! += count;
   }
   let seen = 0;
   for (let t = ID_BITS; t >= 0; t--) {
@@ -79,9 +84,8 @@ export function splitBucket(
   const last = data[lowAt + LAST]!;
   const count = (data[lowAt + HDR]! >>> 8) & 0xff;
   const cached = (data[lowAt + HDR]! >>> 16) & 0xff;
-  // Upper half: lo with bit `depth` set.
-  for (let w = 0; w < ID_WORDS; w++) data[highAt + w] = data[lowAt + w]!;
-  data[highAt + (depth >>> 5)] = (data[highAt + (depth >>> 5)]! | (0x80000000 >>> (depth & 31))) >>> 0;
+  // Upper half: lo with bit `depth` set; only lo's first word is stored (bucket-layout.ts).
+  data[highAt + LO] = depth < 32 ? (data[lowAt + LO]! | (0x80000000 >>> depth)) >>> 0 : data[lowAt + LO]!;
   data[highAt + LAST] = last;
   data[highAt + LAST_PING] = data[lowAt + LAST_PING]!;
   // Redistribute contacts and replacements, keeping their order.
@@ -90,6 +94,8 @@ export function splitBucket(
   const goesHigh = (h: number): boolean => (((ids[h * ID_WORDS + word]! ^ ids[selfAt + word]!) & bit) !== 0);
   let lowN = 0;
   let highN = 0;
+  let lowStale = 0;
+  let highStale = 0;
   for (let i = 0; i < count; i++) {
     const h = data[lowAt + SLOTS + i]!;
     const m = data[lowAt + SLOTS + k + i]!;
@@ -97,17 +103,31 @@ export function splitBucket(
       data[highAt + SLOTS + highN] = h;
       data[highAt + SLOTS + k + highN] = m;
       highN++;
+      highStale |= m & 0xff;
     } else {
       data[lowAt + SLOTS + lowN] = h;
       data[lowAt + SLOTS + k + lowN] = m;
       lowN++;
+      lowStale |= m & 0xff;
     }
   }
   const highR = cached === 0 ? 0 : splitReplacements(data, (buckets + 1) * blk + replacementStart(data, blk, bucket), cached, goesHigh);
   const lowR = cached - highR;
-  data[lowAt + HDR] = (depth + 1) | (lowN << 8) | (lowR << 16);
-  data[highAt + HDR] = (depth + 1) | (highN << 8) | (highR << 16);
+  // The halves start with no flags (an eviction ping out is forgotten, as ever) but FLAG_STALE where a stale contact went.
+  data[lowAt + HDR] = ((depth + 1) | (lowN << 8) | (lowR << 16) | (lowStale !== 0 ? FLAG_STALE << 24 : 0)) >>> 0;
+  data[highAt + HDR] = ((depth + 1) | (highN << 8) | (highR << 16) | (highStale !== 0 ? FLAG_STALE << 24 : 0)) >>> 0;
   return depth + 1;
+}
+
+/** Scratch for the buckets' full lo words (deep tables only). */
+const los = new Uint32Array(256 * ID_WORDS);
+
+/** Leading zero bits of bucket `bucket`'s lo (of `buckets` blocks of `blk` words): its shared prefix with the own ID, for bucket > 0. */
+export function loLeadingZeros(data: Uint32Array, blk: number, buckets: number, bucket: number): number {
+  const first = data[bucket * blk + LO]!;
+  if (first !== 0) return Math.clz32(first);
+  loWords(data, blk, Math.min(buckets, bucket + 1), los);
+  return leadingZeros(los, bucket * ID_WORDS);
 }
 
 /** Leading zero bits of the 160-bit number at x[at..]. */

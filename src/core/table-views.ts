@@ -5,7 +5,7 @@
  * blocks of `blk` words, capacity k; layout in bucket-layout.ts).
  */
 import { ID_WORDS } from './id.js';
-import { HDR, SLOTS } from './bucket-layout.js';
+import { HDR, SLOTS, loWords } from './bucket-layout.js';
 
 export interface BucketView {
   depth: number;
@@ -52,17 +52,31 @@ export function nearestNonEmptyBucket(data: Uint32Array, blk: number, buckets: n
   return -1;
 }
 
+/** Scratch for the buckets' full lo words (randomIdInBlock is rare: refreshes and joins). */
+const los = new Uint32Array(256 * ID_WORDS);
+
 /**
  * Writes into out (words) a random ID whose distance from the own ID (at
- * `selfAt` in `ids`) falls in the range of the block at `at`: the bucket's
- * prefix kept, the free bits from `rand32`.
+ * `selfAt` in `ids`) falls in the range of bucket `bucket` of `buckets` blocks
+ * of `blk` words: the bucket's prefix kept, the free bits from `rand32`.
  */
-export function randomIdInBlock(data: Uint32Array, at: number, ids: Uint32Array, selfAt: number, out: Uint32Array, rand32: () => number): void {
-  const depth = data[at + HDR]! & 0xff;
+export function randomIdInBlock(
+  data: Uint32Array,
+  blk: number,
+  buckets: number,
+  bucket: number,
+  ids: Uint32Array,
+  selfAt: number,
+  out: Uint32Array,
+  rand32: () => number,
+): void {
+  loWords(data, blk, bucket + 1, los);
+  const at = bucket * ID_WORDS;
+  const depth = data[bucket * blk + HDR]! & 0xff;
   for (let w = 0; w < ID_WORDS; w++) {
     const bitsKept = Math.min(32, Math.max(0, depth - w * 32));
     const mask = bitsKept === 0 ? 0 : bitsKept === 32 ? 0xffffffff : (0xffffffff << (32 - bitsKept)) >>> 0;
-    const dist = ((data[at + w]! & mask) | (rand32() & ~mask)) >>> 0;
+    const dist = ((los[at + w]! & mask) | (rand32() & ~mask)) >>> 0;
     out[w] = (dist ^ ids[selfAt + w]!) >>> 0;
   }
 }

@@ -411,6 +411,37 @@ describe('routing table: stale contacts under loss', () => {
     checkInvariants(t, w);
   });
 
+  it('a second stale contact stays out of closest() when the first is heard from, another is removed, or the bucket splits', () => {
+    // No replacement cache: failures mark contacts stale instead of replacing them.
+    const { w, t, near, far } = fullFarBucket({ maxFailures: 5, replacements: 0 });
+    const truth = (n: number) => w.nearest(t.contacts().filter((h) => t.failuresOf(h) === 0), w.self, n);
+    const check = () => {
+      expect(closest(t, w.self, 20)).toEqual(truth(20));
+      expect(closest(t, w.ids[far[0]!]!, 20)).toEqual(w.nearest(t.contacts().filter((h) => t.failuresOf(h) === 0), w.ids[far[0]!]!, 20));
+    };
+    for (const h of [near[0]!, near[3]!, far[0]!, far[2]!]) t.fail(h);
+    check();
+    t.observe(near[0]!); // healed; near[3] still stale
+    t.observe(far[2]!); // healed; far[0] still stale
+    expect(t.failuresOf(near[3]!)).toBe(1);
+    check();
+    expect(closest(t, w.self, 20)).not.toContain(near[3]);
+    t.remove(far[1]!); // a live one goes; far[0] still stale
+    check();
+    expect(closest(t, w.ids[far[0]!]!, 20)).not.toContain(far[0]);
+    // Nearer peers split the own-ID bucket again and again; near[3] moves with its mark, into
+    // the lower half first (it shares 8 bits with the own ID), then into the upper one.
+    const before = t.bucketCount;
+    for (let c = 9; c < 16; c++) {
+      t.observe(w.withCpl(c));
+      check();
+    }
+    expect(t.bucketCount).toBeGreaterThan(before);
+    expect(t.failuresOf(near[3]!)).toBe(1);
+    expect(closest(t, w.self, 20)).not.toContain(near[3]);
+    checkInvariants(t, w);
+  });
+
   it('a contact is removed only after maxFailures failures in a row', () => {
     const { w, t, near } = fullFarBucket({ maxFailures: 3 });
     const victim = near[1]!;

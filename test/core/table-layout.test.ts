@@ -12,8 +12,8 @@ import { Observe, RoutingTable, type RoutingTableOptions } from '../../src/core/
 import { big, bytesOf } from '../helpers/big-ids.js';
 
 const SELF = 0;
-/** Header words of a block (bucket-layout.ts: lo ×5, header, last lookup, last ping). */
-const HEADER_WORDS = 8;
+/** Header words of a block (bucket-layout.ts: the first word of lo, header, last lookup, last ping). */
+const HEADER_WORDS = 4;
 
 function world(seed: number) {
   const rng = new Random(seed);
