@@ -6,6 +6,7 @@
  *
  * Density: the slots of 1,024 nodes share one Float64Array (a typed array of its own would cost
  * a node ~150 bytes of headers for 40 bytes of deadlines); a node keeps its slab and an offset.
+ * The node's epoch (a time, so a boxed double as a field: 24 bytes) is one more slot of its row.
  *
  * Dormancy: stop() leaves the maintenance deadlines in place but makes them
  * dormant, and they are reported again only when the node runs a tick while
@@ -30,26 +31,48 @@ export const enum TimerKind {
 }
 
 const KINDS = 6;
+/** The row's slot past the timers: the node's epoch (node-state.ts). */
+const EPOCH = KINDS;
+const ROW = KINDS + 1;
 
 const NODES_PER_SLAB = 1024;
 let slab = new Float64Array(0);
 let slabUsed = NODES_PER_SLAB;
 
+/** Bit 0 of NodeTimers.flags; node-state.ts keeps its booleans in the higher bits. */
+const DORMANT = 1;
+
 /** The timer table of one node (part of the node's one state object: see outbox.ts). */
 export class NodeTimers extends Outbox {
   private readonly timerSlab: Float64Array;
   private readonly timerBase: number;
-  /** See the file comment: maintenance deadlines kept but not reported. */
-  dormant = false;
+  /** Booleans of the node as bits (one small integer, not a field each): DORMANT here, the rest in node-state.ts. */
+  protected flags = 0;
 
   constructor() {
     super();
     if (slabUsed === NODES_PER_SLAB) {
-      slab = new Float64Array(NODES_PER_SLAB * KINDS).fill(Infinity);
+      slab = new Float64Array(NODES_PER_SLAB * ROW).fill(Infinity);
       slabUsed = 0;
     }
     this.timerSlab = slab;
-    this.timerBase = slabUsed++ * KINDS;
+    this.timerBase = slabUsed++ * ROW;
+  }
+
+  /** See the file comment: maintenance deadlines kept but not reported. */
+  get dormant(): boolean {
+    return (this.flags & DORMANT) !== 0;
+  }
+  set dormant(v: boolean) {
+    this.flags = v ? this.flags | DORMANT : this.flags & ~DORMANT;
+  }
+
+  /** `now` when the node was made (node-state.ts): bucket times are seconds since then. */
+  get epoch(): number {
+    return this.timerSlab[this.timerBase + EPOCH]!;
+  }
+  protected setEpoch(at: number): void {
+    this.timerSlab[this.timerBase + EPOCH] = at;
   }
 
   timer(kind: TimerKind): number {
@@ -71,14 +94,14 @@ export class NodeTimers extends Outbox {
     const at = this.timerSlab;
     const b = this.timerBase;
     let min = at[b + TimerKind.Rpc]!;
-    if (this.dormant) return min;
+    if ((this.flags & DORMANT) !== 0) return min;
     for (let k = 1; k < KINDS; k++) if (at[b + k]! < min) min = at[b + k]!;
     return min;
   }
 
   /** The maintenance deadlines count again (a tick while up, a stored record, a finished join). */
   rearm(): void {
-    this.dormant = false;
+    this.flags &= ~DORMANT;
   }
 }
 
