@@ -2,6 +2,11 @@
  * The state one node's parts share. KadNode owns it and hands it to the
  * functions in answers.ts, lookup-runs.ts, operations.ts and jobs.ts; hosts
  * never see it (they read what KadNode exposes).
+ *
+ * Density (bytes per node matter: a shard holds tens of thousands): each field costs 8 bytes
+ * in every node, and a number that is not a small integer costs a 16-byte box besides, so
+ * fields few nodes use live in an object made on first use, and the accessors below keep the
+ * names the rest of the core reads and writes.
  */
 import type { AddressCheck } from './address-check.js';
 import type { KadConfig } from './config.js';
@@ -53,10 +58,6 @@ export class Published {
   }
 }
 
-/**
- * Everything one node knows, in one object: the output queues, the timer table and the request
- * table come from the classes it extends (see outbox.ts for why one object).
- */
 /** A source value this node added as its own and republishes. */
 export interface PublishedSource {
   key: Uint8Array;
@@ -101,6 +102,12 @@ export class NodeShared {
   ) {}
 }
 
+/**
+ * Everything one node knows, in one object: the output queues, the timer table and the request
+ * table come from the classes it extends (see outbox.ts for why one object). What most nodes
+ * never use is in NodeExtras, what a host's nodes share in NodeShared, and the booleans are
+ * bits of one word (timers.ts `flags`): a node's state is 192 bytes, not 304.
+ */
 export class NodeState extends RequestTable<Run> {
   private extras: NodeExtras | null = null;
   shared: NodeShared;

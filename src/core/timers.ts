@@ -38,6 +38,15 @@ const ROW = KINDS + 1;
 const NODES_PER_SLAB = 1024;
 let slab = new Float64Array(0);
 let slabUsed = NODES_PER_SLAB;
+let slabsMade = 0;
+
+/**
+ * Bytes of the timer slabs this thread made (for the memory report: they are typed arrays,
+ * outside the JS heap). An upper bound: a slab whose nodes are all gone is freed by the GC.
+ */
+export function timerSlabBytes(): number {
+  return slabsMade * NODES_PER_SLAB * ROW * Float64Array.BYTES_PER_ELEMENT;
+}
 
 /** Bit 0 of NodeTimers.flags; node-state.ts keeps its booleans in the higher bits. */
 const DORMANT = 1;
@@ -54,6 +63,7 @@ export class NodeTimers extends Outbox {
     if (slabUsed === NODES_PER_SLAB) {
       slab = new Float64Array(NODES_PER_SLAB * ROW).fill(Infinity);
       slabUsed = 0;
+      slabsMade++;
     }
     this.timerSlab = slab;
     this.timerBase = slabUsed++ * ROW;
