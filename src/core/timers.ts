@@ -6,7 +6,8 @@
  *
  * Density: the slots of 1,024 nodes share one Float64Array (a typed array of its own would cost
  * a node ~150 bytes of headers for 40 bytes of deadlines); a node keeps its slab and an offset.
- * The node's epoch (a time, so a boxed double as a field: 24 bytes) is one more slot of its row.
+ * The node's epoch and its node-wide RTT estimate (doubles, so each a boxed number as a field:
+ * 24 bytes) are three more slots of its row (8 bytes each).
  *
  * Dormancy: stop() leaves the maintenance deadlines in place but makes them
  * dormant, and they are reported again only when the node runs a tick while
@@ -31,9 +32,11 @@ export const enum TimerKind {
 }
 
 const KINDS = 6;
-/** The row's slot past the timers: the node's epoch (node-state.ts). */
+/** The row's slots past the timers: the node's epoch (node-state.ts) and its node-wide RTT estimate (rpc-table.ts). */
 const EPOCH = KINDS;
-const ROW = KINDS + 1;
+const SRTT = KINDS + 1;
+const RTTVAR = KINDS + 2;
+const ROW = KINDS + 3;
 
 const NODES_PER_SLAB = 1024;
 let slab = new Float64Array(0);
@@ -67,6 +70,8 @@ export class NodeTimers extends Outbox {
     }
     this.timerSlab = slab;
     this.timerBase = slabUsed++ * ROW;
+    slab[this.timerBase + SRTT] = 0;
+    slab[this.timerBase + RTTVAR] = 0;
   }
 
   /** See the file comment: maintenance deadlines kept but not reported. */
@@ -83,6 +88,20 @@ export class NodeTimers extends Outbox {
   }
   protected setEpoch(at: number): void {
     this.timerSlab[this.timerBase + EPOCH] = at;
+  }
+
+  /** The node-wide RTT estimate (rpc-table.ts), 0 until the first sample. */
+  protected get srtt(): number {
+    return this.timerSlab[this.timerBase + SRTT]!;
+  }
+  protected set srtt(v: number) {
+    this.timerSlab[this.timerBase + SRTT] = v;
+  }
+  protected get rttvar(): number {
+    return this.timerSlab[this.timerBase + RTTVAR]!;
+  }
+  protected set rttvar(v: number) {
+    this.timerSlab[this.timerBase + RTTVAR] = v;
   }
 
   timer(kind: TimerKind): number {
