@@ -17,8 +17,9 @@ import type { SourceEntry } from './messages.js';
 import type { PeerIds } from './peers.js';
 import type { SignedPart } from './messages.js';
 import type { Random } from './random.js';
-import type { RecordStore } from './records.js';
-import type { RecordSpace } from './record-space.js';
+import { keyString, type RecordStore } from './records.js';
+import { RecordSpace } from './record-space.js';
+import { Published, type PublishedSource } from './published.js';
 import type { RoutingTable } from './routing-table.js';
 import type { SourceStore } from './sources.js';
 import { RequestTable } from './rpc-table.js';
@@ -26,44 +27,6 @@ import type { SignatureVerifier } from './signed.js';
 import { WriteTokens } from './write-tokens.js';
 
 export const SEC = 1000;
-
-/**
- * A value this node put and republishes. Key and value are copied into one array: the caller's
- * two arrays would cost two typed-array objects and two buffers (~370 bytes) for as long as the
- * node republishes; the views below are made only when a republish runs (once an hour).
- */
-export class Published {
-  private readonly bytes: Uint8Array;
-  private readonly keyLength: number;
-
-  constructor(
-    key: Uint8Array,
-    value: Uint8Array,
-    readonly version: number,
-    public republishAt: number,
-    readonly signed: SignedPart | null,
-  ) {
-    this.bytes = new Uint8Array(key.length + value.length);
-    this.bytes.set(key);
-    this.bytes.set(value, key.length);
-    this.keyLength = key.length;
-  }
-
-  get key(): Uint8Array {
-    return this.bytes.subarray(0, this.keyLength);
-  }
-
-  get value(): Uint8Array {
-    return this.bytes.subarray(this.keyLength);
-  }
-}
-
-/** A source value this node added as its own and republishes. */
-export interface PublishedSource {
-  key: Uint8Array;
-  value: Uint8Array;
-  republishAt: number;
-}
 
 /**
  * What few swarm nodes ever need, made on first use: after a join a node holds no record, put,
@@ -203,6 +166,23 @@ export class NodeState extends RequestTable<Run> {
   set verifier(v: SignatureVerifier | null) {
     const h = this.shared;
     if (v !== h.verifier) this.shared = new NodeShared(h.peers, h.recordSpace, v);
+  }
+
+  /** Remembers this node's own put of key (replacing an earlier one) to republish it at `republishAt`. */
+  publish(key: Uint8Array, value: Uint8Array, version: number, republishAt: number, signed: SignedPart | null): void {
+    // A host without a shared space (the UDP node) gets one of its own, which its records then use too.
+    const space = this.recordSpace ?? (this.recordSpace = new RecordSpace());
+    const map = (this.published ??= new Map());
+    const tag = keyString(key);
+    map.get(tag)?.unpin();
+    map.set(tag, new Published(space, space.pin(key, value), version, republishAt, signed));
+  }
+
+  /** Gives back what the node holds in its host's record space (rows and pins): the host drops the node. */
+  dropStorage(): void {
+    this.records?.clear();
+    for (const p of this.published?.values() ?? []) p.unpin();
+    this.published = null;
   }
 
   /** False between stop() and resume(): the node neither answers nor acts. */

@@ -187,6 +187,11 @@ export class KadNode {
     }
   }
 
+  /** The host drops this node (it replaces it with a fresh one): its records' rows and its pinned puts go back to the host's record space. */
+  dropStorage(): void {
+    this.s.dropStorage();
+  }
+
   /** Brings a stopped node back, keeping its routing table and records (a paused process). */
   resume(): void {
     this.s.up = true;

@@ -7,7 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/core/config.js';
 import { KadNode, NodeShared, RecordSpace } from '../../src/core/index.js';
-import { NodeState, Published } from '../../src/core/node-state.js';
+import { NodeState } from '../../src/core/node-state.js';
+import { RecordStore } from '../../src/core/records.js';
 import { PeerIds } from '../../src/core/peers.js';
 import { Random } from '../../src/core/random.js';
 import { RoutingTable } from '../../src/core/routing-table.js';
@@ -100,15 +101,37 @@ describe('node state', () => {
     expect(Array.from(n.id)).toEqual(Array.from(p.idOf(1)));
   });
 
-  it('keeps a copy of a published value: changing the caller’s arrays afterwards changes nothing', () => {
+  it('pins a published value in the record space: a copy, shared with a replica of the same bytes, given back when replaced or dropped', () => {
     const key = Uint8Array.from({ length: 20 }, (_, i) => i);
     const value = Uint8Array.from({ length: 100 }, (_, i) => 255 - i);
-    const p = new Published(key, value, 3, 1000, null);
+    const space = new RecordSpace();
+    const s = state(new NodeShared(peers(2), space), 0, 0);
+    s.publish(key, value, 3, 1000, null);
     key.fill(0);
     value.fill(0);
+    const p = s.published!.values().next().value!;
     expect(Array.from(p.key)).toEqual(Array.from({ length: 20 }, (_, i) => i));
     expect(Array.from(p.value)).toEqual(Array.from({ length: 100 }, (_, i) => 255 - i));
-    expect([p.version, p.republishAt, p.signed]).toEqual([3, 1000, null]);
+    expect([p.version, p.republishAt, p.signed, space.blobs, space.blobBytes]).toEqual([3, 1000, null, 1, 120]);
+    // A replica of the same key and value on this space holds the bytes once.
+    const records = new RecordStore(10, space);
+    records.put(p.key.slice(), p.value.slice(), 1, Infinity, false, 0);
+    expect([space.copies, space.blobs]).toEqual([1, 1]);
+    // A new put of the key replaces the pin: the old bytes go once no copy holds them.
+    s.publish(p.key.slice(), Uint8Array.of(1, 2, 3), 4, 2000, null);
+    expect([s.published!.size, space.blobs, space.blobBytes]).toEqual([1, 2, 120 + 23]);
+    records.clear();
+    expect([space.copies, space.blobs, space.blobBytes]).toEqual([0, 1, 23]);
+    s.dropStorage();
+    expect([s.published, space.blobs, space.blobBytes]).toEqual([null, 0, 0]);
+  });
+
+  it('gives a host without a shared space one of its own for its puts, which its records then use', () => {
+    const s = state(peers(2), 0, 0);
+    expect(s.recordSpace).toBeNull();
+    s.publish(new Uint8Array(20), Uint8Array.of(9), 1, 5, null);
+    expect(s.recordSpace).not.toBeNull();
+    expect(s.recordSpace!.blobs).toBe(1);
   });
 
   it('counts the timer slabs it makes (1,024 rows of 9 doubles each)', () => {
