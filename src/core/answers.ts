@@ -8,7 +8,7 @@ import { hashesTo } from './content-check.js';
 import type { DropReason } from './events.js';
 import { MessageType, StoreCode, type FindNode, type FindValue, type Ping, type Request, type SignedPart, type Store, type Value } from './messages.js';
 import type { NodeState } from './node-state.js';
-import { RecordStore, StoreOutcome } from './records.js';
+import { RecordStore, StoreOutcome, storeLimits } from './records.js';
 import { publisherGroup, wellFormed } from './signed.js';
 import { cacheScale, closestTo, closestWithin } from './table-select.js';
 import { TimerKind, replicationDelay } from './timers.js';
@@ -126,7 +126,7 @@ export function accept(
     s.drop('store-not-content-addressed');
     return StoreCode.NotContentAddressed;
   }
-  if (!s.records) s.records = new RecordStore({ maxRecords: c.maxRecords, maxBytes: c.maxStoreBytes, sourceShare: c.storeSourceShare }, s.recordSpace ?? undefined);
+  if (!s.records) s.records = new RecordStore(storeLimits(c), s.recordSpace ?? undefined);
   if (signed) {
     const sp = s.records.space;
     const held = s.records.find(key, now);

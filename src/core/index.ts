@@ -34,6 +34,7 @@
  * fixed order, so the same inputs give the same outputs).
  */
 export { KadNode } from './node.js';
+export { NodeShared } from './node-state.js';
 export type {
   AddSourceResult,
   DoneEvent,

@@ -22,7 +22,7 @@ import { sweep, refresh, replicate, republish } from './jobs.js';
 import { Run, cutShort } from './lookup-runs.js';
 import type { Message, MessageType, SignedPart } from './messages.js';
 import type { SignatureVerifier } from './signed.js';
-import { NodeState } from './node-state.js';
+import { NodeShared, NodeState } from './node-state.js';
 import { drainHandOvers } from './hand-over.js';
 import { join } from './join.js';
 import * as ops from './operations.js';
@@ -45,14 +45,16 @@ export class KadNode {
   constructor(
     /** This node's handle in `peers`. */
     self: number,
-    peers: PeerIds,
+    /** The peer IDs, or what the host's nodes share (a swarm shard's one NodeShared: see node-state.ts). */
+    peers: PeerIds | NodeShared,
     config: KadConfig,
     rng: Random,
     now: number,
     /** Bytes per contact on the host's wire, for the amplification budget (default: the swarm's index contacts). */
     sizes: ContactSizes = INDEX_CONTACTS,
   ) {
-    const table = new RoutingTable(peers, self, {
+    const ids = peers instanceof NodeShared ? peers.peers : peers;
+    const table = new RoutingTable(ids, self, {
       k: config.k,
       replacements: config.replacementCacheSize,
       maxFailures: config.maxFailures,
@@ -183,6 +185,11 @@ export class KadNode {
       else if (p.run) cutShort(p.run, now);
       else p.waiter?.settle(null, now);
     }
+  }
+
+  /** The host drops this node (it replaces it with a fresh one): its records' rows and its pinned puts go back to the host's record space. */
+  dropStorage(): void {
+    this.s.dropStorage();
   }
 
   /** Brings a stopped node back, keeping its routing table and records (a paused process). */

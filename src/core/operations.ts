@@ -12,7 +12,6 @@ import { LookupKind } from './lookup.js';
 import { LookupCost } from './events.js';
 import { MessageType, Reply, Request, STORE_CODE_NAMES, SignedPart, StoreCode, StoreRefusal } from './messages.js';
 import { NodeState } from './node-state.js';
-import { keyString } from './records.js';
 import { Purpose, Waiter, request } from './rpc-table.js';
 import { Run, closestDepth, costOf } from './lookup-runs.js';
 import { startOperationLookup } from './disjoint-lookup.js';
@@ -92,9 +91,8 @@ export function put(s: NodeState, key: Uint8Array, value: Uint8Array, now: numbe
   const v = version ?? Math.max(s.lastVersion + 1, Math.floor(now));
   if (!signed) s.lastVersion = Math.max(s.lastVersion, v);
   if (c.replicate) {
-    if (!s.published) s.published = new Map();
     const republishAt = now + c.republishMs;
-    s.published.set(keyString(key), { key, value, version: v, republishAt, signed });
+    s.publish(key, value, v, republishAt, signed);
     s.lowerTimer(TimerKind.Republish, republishAt);
   }
   storeAtClosest(s, key, value, v, c.expireMs, now, op, signed);

@@ -203,6 +203,28 @@ export class RecordSpace {
     this.copyFlags[c] = on ? 1 : 0;
   }
 
+  // ------------------------------------------------------------------ pins (a node's own puts)
+
+  /**
+   * One more reference to the interned key ‖ value, with no copy row: a node's own put, kept to
+   * republish (node-state.ts Published). Its bytes are held once with the replicas that match.
+   */
+  pin(key: Uint8Array, value: Uint8Array): number {
+    return this.blobSlab.intern(key, value);
+  }
+  unpin(blob: number): void {
+    this.blobSlab.release(blob);
+  }
+  /** A pinned blob's key and value (views into the slab: read, never write). */
+  pinnedKey(blob: number): Uint8Array {
+    const o = this.blobSlab.off[blob]!;
+    return this.blobSlab.slab.subarray(o, o + this.blobSlab.keyLen[blob]!);
+  }
+  pinnedValue(blob: number): Uint8Array {
+    const o = this.blobSlab.off[blob]!;
+    return this.blobSlab.slab.subarray(o + this.blobSlab.keyLen[blob]!, o + this.blobSlab.len[blob]!);
+  }
+
   // ------------------------------------------------------------------ usage per (owner, group)
 
   usageRecords(owner: number, group: number): number {

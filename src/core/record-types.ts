@@ -3,6 +3,7 @@
  * STORE, the limits and what a record is charged, and key strings for readers that list
  * records by key.
  */
+import type { KadConfig } from './config.js';
 import type { SignedPart } from './messages.js';
 
 /** One record as a plain object: what `get`/`recordAt` materialise from the store's rows (a snapshot, not a live view). */
@@ -52,6 +53,14 @@ export interface StoreLimits {
   maxBytes: number;
   /** Fraction (0, 1] of maxRecords and of maxBytes one quota group may hold. */
   sourceShare: number;
+}
+
+/** The quotas a config sets, one frozen object per config (not 48 bytes in every node's store). */
+const LIMITS = new WeakMap<KadConfig, StoreLimits>();
+export function storeLimits(c: KadConfig): StoreLimits {
+  let l = LIMITS.get(c);
+  if (!l) LIMITS.set(c, (l = Object.freeze({ maxRecords: c.maxRecords, maxBytes: c.maxStoreBytes, sourceShare: c.storeSourceShare })));
+  return l;
 }
 
 export function keyString(key: Uint8Array): string {

@@ -27,7 +27,7 @@ import type { SignedPart } from './messages.js';
 import { RecordSpace, keyHash } from './record-space.js';
 import { RECORD_OVERHEAD_BYTES, StoreOutcome, keyBytes, recordBytes, type RecordsView, type StoreLimits, type StoredRecord, type Usage } from './record-types.js';
 
-export { COPY_METADATA_BYTES, RECORD_OVERHEAD_BYTES, StoreOutcome, keyString, recordBytes } from './record-types.js';
+export { COPY_METADATA_BYTES, RECORD_OVERHEAD_BYTES, StoreOutcome, keyString, recordBytes, storeLimits } from './record-types.js';
 export type { RecordsView, StoreLimits, StoredRecord, Usage } from './record-types.js';
 
 export class RecordStore {

@@ -40,9 +40,8 @@ export class RequestTable<R extends LookupRef = LookupRef> extends NodeTimers {
   private reqHead = NO_SLOT;
   private reqTail = NO_SLOT;
   private reqCount = 0;
-  /** Node-wide RTT estimate for contacts with none of their own. */
-  private srtt = 0;
-  private rttvar = 0;
+  // The node-wide RTT estimate for contacts with none of their own (srtt, rttvar) lives in the
+  // node's timer row (timers.ts): two doubles as fields would cost two boxed numbers a node.
 
   constructor(
     readonly table: RoutingTable,

@@ -6,6 +6,8 @@
  *
  * Density: the slots of 1,024 nodes share one Float64Array (a typed array of its own would cost
  * a node ~150 bytes of headers for 40 bytes of deadlines); a node keeps its slab and an offset.
+ * The node's epoch and its node-wide RTT estimate (doubles, so each a boxed number as a field:
+ * 24 bytes) are three more slots of its row (8 bytes each).
  *
  * Dormancy: stop() leaves the maintenance deadlines in place but makes them
  * dormant, and they are reported again only when the node runs a tick while
@@ -30,26 +32,76 @@ export const enum TimerKind {
 }
 
 const KINDS = 6;
+/** The row's slots past the timers: the node's epoch (node-state.ts) and its node-wide RTT estimate (rpc-table.ts). */
+const EPOCH = KINDS;
+const SRTT = KINDS + 1;
+const RTTVAR = KINDS + 2;
+const ROW = KINDS + 3;
 
 const NODES_PER_SLAB = 1024;
 let slab = new Float64Array(0);
 let slabUsed = NODES_PER_SLAB;
+let slabsMade = 0;
+
+/**
+ * Bytes of the timer slabs this thread made (for the memory report: they are typed arrays,
+ * outside the JS heap). An upper bound: a slab whose nodes are all gone is freed by the GC.
+ */
+export function timerSlabBytes(): number {
+  return slabsMade * NODES_PER_SLAB * ROW * Float64Array.BYTES_PER_ELEMENT;
+}
+
+/** Bit 0 of NodeTimers.flags; node-state.ts keeps its booleans in the higher bits. */
+const DORMANT = 1;
 
 /** The timer table of one node (part of the node's one state object: see outbox.ts). */
 export class NodeTimers extends Outbox {
   private readonly timerSlab: Float64Array;
   private readonly timerBase: number;
-  /** See the file comment: maintenance deadlines kept but not reported. */
-  dormant = false;
+  /** Booleans of the node as bits (one small integer, not a field each): DORMANT here, the rest in node-state.ts. */
+  protected flags = 0;
 
   constructor() {
     super();
     if (slabUsed === NODES_PER_SLAB) {
-      slab = new Float64Array(NODES_PER_SLAB * KINDS).fill(Infinity);
+      slab = new Float64Array(NODES_PER_SLAB * ROW).fill(Infinity);
       slabUsed = 0;
+      slabsMade++;
     }
     this.timerSlab = slab;
-    this.timerBase = slabUsed++ * KINDS;
+    this.timerBase = slabUsed++ * ROW;
+    slab[this.timerBase + SRTT] = 0;
+    slab[this.timerBase + RTTVAR] = 0;
+  }
+
+  /** See the file comment: maintenance deadlines kept but not reported. */
+  get dormant(): boolean {
+    return (this.flags & DORMANT) !== 0;
+  }
+  set dormant(v: boolean) {
+    this.flags = v ? this.flags | DORMANT : this.flags & ~DORMANT;
+  }
+
+  /** `now` when the node was made (node-state.ts): bucket times are seconds since then. */
+  get epoch(): number {
+    return this.timerSlab[this.timerBase + EPOCH]!;
+  }
+  protected setEpoch(at: number): void {
+    this.timerSlab[this.timerBase + EPOCH] = at;
+  }
+
+  /** The node-wide RTT estimate (rpc-table.ts), 0 until the first sample. */
+  protected get srtt(): number {
+    return this.timerSlab[this.timerBase + SRTT]!;
+  }
+  protected set srtt(v: number) {
+    this.timerSlab[this.timerBase + SRTT] = v;
+  }
+  protected get rttvar(): number {
+    return this.timerSlab[this.timerBase + RTTVAR]!;
+  }
+  protected set rttvar(v: number) {
+    this.timerSlab[this.timerBase + RTTVAR] = v;
   }
 
   timer(kind: TimerKind): number {
@@ -71,14 +123,14 @@ export class NodeTimers extends Outbox {
     const at = this.timerSlab;
     const b = this.timerBase;
     let min = at[b + TimerKind.Rpc]!;
-    if (this.dormant) return min;
+    if ((this.flags & DORMANT) !== 0) return min;
     for (let k = 1; k < KINDS; k++) if (at[b + k]! < min) min = at[b + k]!;
     return min;
   }
 
   /** The maintenance deadlines count again (a tick while up, a stored record, a finished join). */
   rearm(): void {
-    this.dormant = false;
+    this.flags &= ~DORMANT;
   }
 }
 

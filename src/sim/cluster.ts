@@ -21,7 +21,7 @@ import type { PeerIds } from '../core/peers.js';
 import { Random, deriveSeed } from '../core/random.js';
 import type { Clock } from '../host/clock.js';
 import { HostLoop, type Done, type EventSink, type Outbox, type WakeQueue } from '../host/host-loop.js';
-import { KadNode, MESSAGE_REFUSALS, RecordSpace, type DoneEvent, type NodeEvent } from '../core/index.js';
+import { KadNode, MESSAGE_REFUSALS, NodeShared, RecordSpace, type DoneEvent, type NodeEvent } from '../core/index.js';
 import { decodeInto, DecodeScratch, ENCODED, encodedView, encodeMessageInto, idBytesEqualWords, IndexContacts, type DecodeLimits } from '../wire/index.js';
 import { ID_WORDS } from '../core/id.js';
 import type { AdversaryActor } from './adversary.js';
@@ -71,6 +71,8 @@ export class Cluster implements Outbox, WakeQueue, EventSink {
   readonly stats = new ClusterStats();
   /** The rows and bytes of every record held by this thread's nodes (record-space.ts). */
   readonly recordSpace = new RecordSpace();
+  /** What the nodes here share (made with the first node). */
+  private shared: NodeShared | null = null;
   readonly trace: TraceHash | null;
   /** Observer of node events (the workload runner, the simulator's users); optional. */
   onEvent: ((node: KadNode, ev: Exclude<NodeEvent, DoneEvent>) => void) | null = null;
@@ -142,12 +144,12 @@ export class Cluster implements Outbox, WakeQueue, EventSink {
   /** A fresh node in `slot` (its ID must be in `peers`), replacing whatever was there. */
   spawn(slot: number): KadNode {
     const i = slot * this.shards + this.index;
-    const node = new KadNode(i, this.peers, this.config, new Random(deriveSeed(this.seed, i), 1), this.clock.now());
-    // The real check: it costs only when a signed record arrives (the gateway's signed puts).
-    node.verifier = ed25519Verifier;
-    // One record space for the thread: the replicas of a put held here share its bytes (record-space.ts).
-    node.recordSpace = this.recordSpace;
-    this.loop.nodes[slot]?.records?.clear(); // a node replaced by a fresh one gives its rows back
+    // One NodeShared for the thread's nodes: the IDs, one record space (the replicas of a put held
+    // here share its bytes, record-space.ts) and the real signature check (it costs only when a
+    // signed record arrives: the gateway's signed puts).
+    this.shared ??= new NodeShared(this.peers, this.recordSpace, ed25519Verifier);
+    const node = new KadNode(i, this.shared, this.config, new Random(deriveSeed(this.seed, i), 1), this.clock.now());
+    this.loop.nodes[slot]?.dropStorage(); // a node replaced by a fresh one gives its rows and pins back
     this.loop.attach(slot, node);
     return node;
   }

@@ -13,7 +13,10 @@ import { startProfiler } from './profiler.js';
 import { Shard } from './shard.js';
 import { adversaryFigures } from './adversary-wiring.js';
 import { runVirtual } from './virtual-run.js';
-import { addSourceKv, findSourcesKv, getKv, health, joinBatch, kill, nodeInfo, putKv, revive, runOps, spawnAll } from './shard-ops.js';
+import { joinBatch, kill, revive, spawnAll } from './shard-ops.js';
+import { runOps } from './shard-op-runner.js';
+import { health } from './shard-health.js';
+import { addSourceKv, findSourcesKv, getKv, nodeInfo, putKv } from './shard-kv.js';
 
 const PROGRESS_EVERY_MS = 100;
 

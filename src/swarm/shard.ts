@@ -11,6 +11,7 @@
  */
 import { getHeapStatistics } from 'node:v8';
 import { PeerIds } from '../core/peers.js';
+import { timerSlabBytes } from '../core/timers.js';
 import { RealClock, VirtualClock } from '../host/clock.js';
 import { attachRingMesh } from '../net/ring-mesh.js';
 import type { FrameRing } from '../net/ring.js';
@@ -228,7 +229,7 @@ export class Shard extends Cluster implements RemoteLinks {
 
   /** `cpuMs`: the thread's CPU time, read by the caller before anything the snapshot itself costs (a forced GC). */
   snapshot(cpuMs = threadCpuMs()): ShardStats {
-    let typed = 0;
+    let typed = timerSlabBytes();
     for (const n of this.nodes) if (n) typed += n.table.bytes;
     const space = this.recordSpace;
     typed += space.allocatedBytes;

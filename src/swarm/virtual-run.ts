@@ -26,7 +26,7 @@ import { emptyOpsResult, type OpsResult, type VirtualParams } from './control.js
 
 export type { VirtualParams, VirtualPhase } from './control.js';
 import { localSlot, shardOf } from '../sim/placement.js';
-import { startOp } from './shard-ops.js';
+import { startOp } from './shard-op-runner.js';
 import { honestAsker } from './adversary-wiring.js';
 import { ChurnAdversaryCounts, type ChurnAdversaryShard } from './adversary-churn.js';
 import type { Shard } from './shard.js';
