@@ -64,8 +64,8 @@ export class Lookup {
     private readonly peers: PeerIds,
     target: Uint32Array,
     targetAt: number,
-    /** Results wanted (k). */
-    readonly want: number,
+    /** Results wanted (k); raised once by `widen`. */
+    public want: number,
     readonly alpha: number,
     /** Candidates kept besides failed ones; the farthest beyond it that are not in flight are dropped. */
     private readonly capacity: number,
@@ -101,6 +101,15 @@ export class Lookup {
   /** Ends the lookup now (a value was found, or the node stopped). */
   finish(): void {
     this.done = true;
+  }
+
+  /**
+   * Runs on to the new `want` closest that answered (a lean join's self-lookup, which greets its
+   * neighbours past the k nearest once those have answered: lookup-runs.ts); a finished lookup goes on.
+   */
+  widen(want: number): void {
+    this.want = want;
+    this.done = false;
   }
 
   /** Takes a finished lookup up again after candidates were added (the node's refill from its table). */
