@@ -37,8 +37,6 @@ export interface JoinLookupOptions {
    * from inside the range), ask a candidate only when this node may be among its true k nearest.
    */
   greet?: boolean;
-  /** With greet: the lookup runs to its `want` closest answers, and only then greets on to this many. */
-  greetTo?: number;
   /**
    * With greet: the join's self-lookup (`'own'` for the self-lookup itself). Its candidates count as
    * nodes this node knows when it decides whether a peer may need it, and a peer that answered it
@@ -96,7 +94,6 @@ export function startLookup(
     finish,
   };
   if (join?.greet) run.greet = true;
-  if (join?.greetTo !== undefined) run.greetTo = join.greetTo;
   if (join?.neighbours !== undefined) run.neighbours = join.neighbours === 'own' ? lookup : join.neighbours;
   if (guard) run.guard = guard;
   s.traceNext = false;
@@ -116,11 +113,6 @@ export function pump(s: NodeState, run: Run, now: number): void {
     const peer = l.next(now);
     if (peer === NEXT_WAIT) return;
     if (peer === NEXT_FINISHED) {
-      if (run.greetTo !== undefined && l.want < run.greetTo && l.succeededCount() >= l.want) {
-        // A lean join's self-lookup has its k nearest: now the greetings, with all it learned.
-        l.widen(run.greetTo);
-        continue;
-      }
       if (refill(s, run)) continue;
       run.trace?.push({ t: now - run.startedAt, step: 'done', peer: -1, depth: 0, inflight: l.inflight });
       run.finish(run, now);

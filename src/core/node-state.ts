@@ -131,8 +131,6 @@ export interface Run {
   fillBucket: boolean;
   /** A lean join's lookup: past what the lookup itself needs, only candidates that may need this node are asked (join-learn.ts). */
   greet?: boolean;
-  /** A lean join's self-lookup: once its k closest answered, it greets on to this many (join-lean.ts). */
-  greetTo?: number;
   /**
    * A lean join's lookup: the join's self-lookup, whose candidates count as nodes this node knows
    * when it decides whom to greet, and whose answered candidates heard from it already.
