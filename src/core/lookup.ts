@@ -40,6 +40,17 @@ export const enum LookupKind {
 export const NEXT_FINISHED = -1;
 export const NEXT_WAIT = -2;
 
+// A reply's newcomers while addAll merges them (one thread, no re-entry: shared by all lookups).
+let inKeys = new Float64Array(64);
+let inHandles = new Uint32Array(64);
+let inAt = new Int32Array(64);
+
+function growIncoming(n: number): void {
+  inKeys = new Float64Array(n);
+  inHandles = new Uint32Array(n);
+  inAt = new Int32Array(n);
+}
+
 export class Lookup {
   readonly target: Uint32Array;
   handles: Uint32Array;
@@ -64,8 +75,8 @@ export class Lookup {
     private readonly peers: PeerIds,
     target: Uint32Array,
     targetAt: number,
-    /** Results wanted (k); raised once by `widen`. */
-    public want: number,
+    /** Results wanted (k). */
+    readonly want: number,
     readonly alpha: number,
     /** Candidates kept besides failed ones; the farthest beyond it that are not in flight are dropped. */
     private readonly capacity: number,
@@ -101,15 +112,6 @@ export class Lookup {
   /** Ends the lookup now (a value was found, or the node stopped). */
   finish(): void {
     this.done = true;
-  }
-
-  /**
-   * Runs on to the new `want` closest that answered (a lean join's self-lookup, which greets its
-   * neighbours past the k nearest once those have answered: lookup-runs.ts); a finished lookup goes on.
-   */
-  widen(want: number): void {
-    this.want = want;
-    this.done = false;
   }
 
   /** Takes a finished lookup up again after candidates were added (the node's refill from its table). */
@@ -189,6 +191,162 @@ export class Lookup {
     depths[lo] = depth > 255 ? 255 : depth;
     ks[lo] = key;
     while (this.size > limit && this.evictFarthest());
+  }
+
+  /**
+   * Adds a reply's contacts, all learned at `depth`: the same shortlist as `add` for each in turn
+   * (a known one keeps the smaller depth, the first of two under one ID stays, the farthest that
+   * are neither in flight nor failed give way), in one merge. The contacts that can enter are
+   * sorted by distance once; one pass finds those already known; one pass from the far end
+   * writes the merged list, dropping what is over the limit, so each candidate moves once
+   * instead of once per closer newcomer. A contact no closer than the farthest of a full list
+   * never enters, so a late reply whose nearest contact cannot enter costs one compare per contact.
+   */
+  addAll(contacts: ArrayLike<number>, depth: number): void {
+    const n = contacts.length;
+    if (n === 0) return;
+    if (n > inKeys.length) growIncoming(n);
+    const ids = this.peers.words;
+    const t = this.target;
+    const me = this.self * ID_WORDS;
+    const limit = this.capacity + this.failed + this.inflight;
+    const size = this.size;
+    const full = size >= limit;
+    const keys = inKeys;
+    const hs = inHandles;
+    // 1. The contacts that can enter, sorted by distance (insertion sort: a reply holds ≤ k);
+    // of two under one ID the first stays, as with add one by one.
+    let m = 0;
+    for (let c = 0; c < n; c++) {
+      const h = contacts[c]!;
+      if (h === this.self) continue;
+      const a = h * ID_WORDS;
+      if (ids[a] === ids[me] && this.peers.sameId(h, this.self)) continue;
+      const key = ((ids[a]! ^ t[0]!) >>> 0) * 2097152 + (((ids[a + 1]! ^ t[1]!) >>> 0) >>> 11);
+      if (full && this.compare(key, a, size - 1) > 0) continue;
+      let j = m;
+      let same = false;
+      while (j > 0) {
+        const k = keys[j - 1]!;
+        const cmp = key < k ? -1 : key > k ? 1 : compareDistance(ids, a, hs[j - 1]! * ID_WORDS, t, 0);
+        if (cmp > 0) break;
+        if (cmp === 0) {
+          same = true;
+          break;
+        }
+        j--;
+      }
+      if (same) continue;
+      for (let i = m; i > j; i--) {
+        keys[i] = keys[i - 1]!;
+        hs[i] = hs[i - 1]!;
+      }
+      keys[j] = key;
+      hs[j] = h;
+      m++;
+    }
+    if (m === 0) return;
+    // 2. Those already in the list (same ID) leave the batch; a known one keeps the smaller depth.
+    let kept = this.placeNewcomers(m, depth, true);
+    if (kept === 0) return;
+    if (size > limit) {
+      // An over-full list (a reply lowered the limit) first sheds down to the limit, as add does
+      // once its first newcomer is in; the places are counted again in the shorter list.
+      while (this.size > limit && this.evictFarthest());
+      kept = this.placeNewcomers(kept, depth, false);
+      if (this.size > limit) {
+        // Only in flight or failed candidates left over the limit (not reached while the counts
+        // agree with the states): one by one, as add would.
+        for (let j = 0; j < kept; j++) this.add(hs[j]!, depth);
+        return;
+      }
+    }
+    // 3. Every newcomer kept now costs one drop: the merge from the far end.
+    this.mergeFromEnd(kept, depth, limit);
+  }
+
+  /**
+   * For the `m` sorted newcomers in inKeys/inHandles, sets inAt[j] to how many candidates sort
+   * before newcomer j; with `dedupe`, a newcomer whose ID is a candidate's leaves the batch (a
+   * known handle keeps the smaller depth). Returns how many newcomers are left.
+   */
+  private placeNewcomers(m: number, depth: number, dedupe: boolean): number {
+    const keys = inKeys;
+    const hs = inHandles;
+    const at = inAt;
+    const size = this.size;
+    const ks = this.keys;
+    let i = 0;
+    let kept = 0;
+    for (let j = 0; j < m; j++) {
+      const key = keys[j]!;
+      const a = hs[j]! * ID_WORDS;
+      // Past the candidates closer than newcomer j; the full comparison only on equal keys.
+      let cmp = 1;
+      while (i < size) {
+        const k = ks[i]!;
+        if (k > key) break;
+        if (k === key && (cmp = this.compare(key, a, i)) <= 0) break;
+        cmp = 1;
+        i++;
+      }
+      if (dedupe && i < size && cmp === 0) {
+        if (this.handles[i] === hs[j] && depth < this.depths[i]!) this.depths[i] = depth;
+        continue;
+      }
+      keys[kept] = key;
+      hs[kept] = hs[j]!;
+      at[kept++] = i;
+    }
+    return kept;
+  }
+
+  /**
+   * Writes the list merged with the `m` sorted newcomers in inKeys/inHandles (newcomer j after
+   * the first at[j] candidates), from the far end, dropping the farthest candidates that are
+   * neither in flight nor failed (or newcomers) while the list is over `limit`.
+   */
+  private mergeFromEnd(m: number, depth: number, limit: number): void {
+    const at = inAt;
+    let i = this.size - 1;
+    let drop = this.size + m - limit;
+    if (drop < 0) drop = 0;
+    // The list holds at most limit, so drop ≤ m: the write position never passes the read one.
+    const total = this.size + m - drop;
+    while (total > this.handles.length) this.grow();
+    const handles = this.handles;
+    const states = this.states;
+    const depths = this.depths;
+    const ks = this.keys;
+    const d = depth > 255 ? 255 : depth;
+    let w = total - 1;
+    let j = m - 1;
+    while (j >= 0 || (drop > 0 && i >= 0)) {
+      if (j >= 0 && (i < at[j]!)) {
+        // Newcomer j is the farthest left: dropped while over the limit, else written.
+        if (drop > 0) drop--;
+        else {
+          handles[w] = inHandles[j]!;
+          states[w] = PeerState.NotContacted;
+          depths[w] = d;
+          ks[w] = inKeys[j]!;
+          w--;
+        }
+        j--;
+        continue;
+      }
+      const st = states[i]!;
+      if (drop > 0 && (st === PeerState.NotContacted || st === PeerState.Succeeded)) drop--;
+      else if (w !== i) {
+        handles[w] = handles[i]!;
+        states[w] = st;
+        depths[w] = depths[i]!;
+        ks[w] = ks[i]!;
+        w--;
+      } else w--;
+      i--;
+    }
+    this.size = total;
   }
 
   /** Compares a newcomer (key `key`, ID words at `a`) with the candidate in `slot`: negative when the newcomer is closer, 0 for the same ID. */
@@ -276,7 +434,7 @@ export class Lookup {
     this.states[index] = PeerState.Succeeded;
     if (closer) {
       const depth = this.depths[index]! + 1;
-      for (let c = 0; c < closer.length; c++) this.add(closer[c]!, depth);
+      this.addAll(closer, depth);
     }
     return true;
   }
