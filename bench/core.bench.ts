@@ -112,6 +112,13 @@ export async function benchCore(opts: { time?: number } = {}): Promise<Array<{ n
     for (let i = 0; i < ADDS; i++) l.add(pick[i]! / ID_WORDS, 1 + (i >> 4));
     sink += l.size;
   });
+  // The same contacts as 10 replies of 20 merged at once (what onSuccess does); the row is per contact.
+  const pickHandles = Uint32Array.from({ length: ADDS }, (_, i) => pick[i]! / ID_WORDS);
+  bench.add(`Lookup.addAll (${ADDS} random contacts as replies of 20 into a 60-slot shortlist)`, () => {
+    const l = new Lookup(LookupKind.FindNode, pool.peers, targets, 0, 20, 3, 60, self);
+    for (let r = 0; r < ADDS / 20; r++) l.addAll(pickHandles.subarray(r * 20, r * 20 + 20), 1 + r);
+    sink += l.size;
+  });
   // One call = one lookup's shortlist work as a node does it: seeded with 20, then 10 replies
   // of 20 contacts, each answered peer handed out by next() first; the row is per reply.
   const REPLIES = 10;

@@ -1,33 +1,20 @@
 /**
- * One iterative lookup's shortlist (FIND_NODE or FIND_VALUE), in the style of
- * rust-libp2p's ClosestPeersIter. Contract: `next(now)` hands out the next
- * peer handle to ask (or NEXT_WAIT / NEXT_FINISHED); the caller sends, then
- * sets that peer's deadline with `setDeadline`, and reports `onSuccess(peer,
- * closer)` (the reply's contacts join at the peer's depth + 1) or
- * `onFailure(peer)`. `next(now)` fails a Waiting peer whose deadline is
- * strictly before `now`: a host that ticks late still moves on, while one that
- * ticks exactly on the deadline leaves the timeout to the request table. It
- * sends nothing and keeps no clock.
+ * One iterative lookup (FIND_NODE or FIND_VALUE) over its shortlist (shortlist.ts), in the style
+ * of rust-libp2p's ClosestPeersIter. Contract: `next(now)` hands out the next peer handle to ask
+ * (or NEXT_WAIT / NEXT_FINISHED); the caller sends, then sets that peer's deadline with
+ * `setDeadline`, and reports `onSuccess(peer, closer)` (the reply's contacts join at the peer's
+ * depth + 1) or `onFailure(peer)`. `next(now)` fails a Waiting peer whose deadline is strictly
+ * before `now`: a host that ticks late still moves on, while one that ticks exactly on the
+ * deadline leaves the timeout to the request table. It sends nothing and keeps no clock.
  *
- * Candidates are kept sorted by distance in typed arrays (`handles`, `states`,
- * `depths`: public for tests; callers use the queries), ranked by the top 53
- * bits of their distance as one float (`keys`), with the full 160-bit
- * comparison only when two keys are equal, so an insert shifts one float per
- * candidate instead of five words. The arrays are sized for the capacity plus
- * what may be in flight, so a lookup without failures never grows them. The lookup ends when
- * the k closest candidates that answered have all been queried and none
+ * The lookup ends when the k closest candidates that answered have all been queried and none
  * closer is in flight or left to ask; failed ones do not count toward the k.
  */
-import { ID_WORDS, compareDistance } from './id.js';
 import { InFlight } from './in-flight.js';
 import { PeerIds } from './peers.js';
+import { PeerState, Shortlist } from './shortlist.js';
 
-export const enum PeerState {
-  NotContacted = 0,
-  Waiting = 1,
-  Succeeded = 2,
-  Failed = 3,
-}
+export { PeerState } from './shortlist.js';
 
 export const enum LookupKind {
   FindNode = 0,
@@ -40,18 +27,7 @@ export const enum LookupKind {
 export const NEXT_FINISHED = -1;
 export const NEXT_WAIT = -2;
 
-export class Lookup {
-  readonly target: Uint32Array;
-  handles: Uint32Array;
-  states: Uint8Array;
-  depths: Uint8Array;
-  /** Distance from the target of each candidate, top 53 bits (see the header). */
-  private keys: Float64Array;
-  size = 0;
-  /** Slot indexOf found last: a reply's peer is looked up twice in a row (depth, then success). */
-  private lastIndex = 0;
-  /** Failed candidates stay (so a later reply naming them does not bring them back) but take no room. */
-  private failed = 0;
+export class Lookup extends Shortlist {
   rpcs = 0;
   timeouts = 0;
   private done = false;
@@ -60,32 +36,21 @@ export class Lookup {
 
   constructor(
     readonly kind: LookupKind,
-    /** IDs of the handles (read through the object: the table may replace its words when it grows). */
-    private readonly peers: PeerIds,
+    peers: PeerIds,
     target: Uint32Array,
     targetAt: number,
     /** Results wanted (k). */
     readonly want: number,
     readonly alpha: number,
     /** Candidates kept besides failed ones; the farthest beyond it that are not in flight are dropped. */
-    private readonly capacity: number,
+    capacity: number,
     /** The asking node, never a candidate. */
-    readonly self: number,
+    self: number,
   ) {
-    // In-flight candidates take no room (evictFarthest): without failures the list holds at most capacity + α.
-    const slots = capacity + alpha;
-    // One buffer for the in-flight list, the target and the four arrays (a lookup is made per
-    // operation, and one allocation is cheaper than seven; measured 1.3 → 0.5 µs a constructor):
-    // the doubles first (8-byte aligned), then handles and the target (4), then states and depths.
-    const fly = alpha * 16;
-    const buffer = new ArrayBuffer(fly + slots * 14 + ID_WORDS * 4);
-    this.wait = new InFlight(alpha, buffer, 0);
-    this.keys = new Float64Array(buffer, fly, slots);
-    this.handles = new Uint32Array(buffer, fly + slots * 8, slots);
-    this.target = new Uint32Array(buffer, fly + slots * 12, ID_WORDS);
-    this.states = new Uint8Array(buffer, fly + slots * 12 + ID_WORDS * 4, slots);
-    this.depths = new Uint8Array(buffer, fly + slots * 13 + ID_WORDS * 4, slots);
-    for (let w = 0; w < ID_WORDS; w++) this.target[w] = target[targetAt + w]!;
+    // In-flight candidates take no room (evictFarthest): without failures the list holds at most
+    // capacity + α. The in-flight list (2α doubles) shares the shortlist's buffer.
+    super(peers, target, targetAt, capacity, capacity + alpha, self, alpha * 16);
+    this.wait = new InFlight(alpha, this.buffer, 0);
   }
 
   /** Requests out (candidates Waiting). */
@@ -106,108 +71,6 @@ export class Lookup {
   /** Takes a finished lookup up again after candidates were added (the node's refill from its table). */
   reopen(): void {
     this.done = false;
-  }
-
-  /** Slot of a candidate in the shortlist (slots move as candidates come and go), or -1. */
-  indexOf(handle: number): number {
-    // A handle is in the list at most once, so the cached slot is right whenever it still holds it.
-    const c = this.lastIndex;
-    if (c < this.size && this.handles[c] === handle) return c;
-    for (let i = 0; i < this.size; i++) {
-      if (this.handles[i] === handle) {
-        this.lastIndex = i;
-        return i;
-      }
-    }
-    return -1;
-  }
-
-  /**
-   * Adds a candidate learned at `depth`; keeps the smaller depth for a known
-   * one. Binary search on distance: equal distance means the same ID, so a
-   * known candidate is found without a scan.
-   */
-  add(handle: number, depth: number): void {
-    if (handle === this.self) return;
-    const ids = this.peers.words;
-    const a = handle * ID_WORDS;
-    // Our own ID under another address (over UDP anyone may claim it) is no candidate either.
-    const me = this.self * ID_WORDS;
-    if (ids[a] === ids[me] && this.peers.sameId(handle, this.self)) return;
-    const t = this.target;
-    const key = ((ids[a]! ^ t[0]!) >>> 0) * 2097152 + (((ids[a + 1]! ^ t[1]!) >>> 0) >>> 11);
-    // Failed and in-flight candidates take no room: see evictFarthest.
-    const limit = this.capacity + this.failed + this.inflight;
-    const keys = this.keys;
-    const size = this.size;
-    // Full and no closer than the farthest: most contacts of a late reply stop here.
-    if (size >= limit && this.compare(key, a, size - 1) > 0) return;
-    let lo = 0;
-    let hi = size;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const k = keys[mid]!;
-      const c = key < k ? -1 : key > k ? 1 : this.compare(key, a, mid);
-      if (c === 0) {
-        // Same ID: the same candidate (or a duplicate ID under another address, ignored).
-        if (this.handles[mid] === handle && depth < this.depths[mid]!) this.depths[mid] = depth;
-        return;
-      }
-      if (c > 0) lo = mid + 1;
-      else hi = mid;
-    }
-    let end = size;
-    const last = this.states[end - 1];
-    if (end >= limit && (last === PeerState.NotContacted || last === PeerState.Succeeded)) {
-      end--; // full: the farthest gives way (the common case; no growth, no second shift)
-    } else {
-      if (size === this.handles.length) this.grow();
-      this.size++;
-    }
-    const handles = this.handles;
-    const states = this.states;
-    const depths = this.depths;
-    const ks = this.keys;
-    // A short shift: a plain loop beats three copyWithin calls at these lengths.
-    for (let i = end; i > lo; i--) {
-      handles[i] = handles[i - 1]!;
-      states[i] = states[i - 1]!;
-      depths[i] = depths[i - 1]!;
-      ks[i] = ks[i - 1]!;
-    }
-    handles[lo] = handle;
-    states[lo] = PeerState.NotContacted;
-    depths[lo] = depth > 255 ? 255 : depth;
-    ks[lo] = key;
-    while (this.size > limit && this.evictFarthest());
-  }
-
-  /** Compares a newcomer (key `key`, ID words at `a`) with the candidate in `slot`: negative when the newcomer is closer, 0 for the same ID. */
-  private compare(key: number, a: number, slot: number): number {
-    const k = this.keys[slot]!;
-    if (key !== k) return key < k ? -1 : 1;
-    return compareDistance(this.peers.words, a, this.handles[slot]! * ID_WORDS, this.target, 0);
-  }
-
-  /**
-   * Over capacity: the farthest candidate that is neither in flight nor failed gives way (maybe
-   * the newcomer); false when there is none. In-flight ones stay so their answers land, failed
-   * ones so a later reply naming them does not bring them back, and neither counts toward the
-   * capacity: when far first picks were in flight (α = 3), the closest contact of the first
-   * reply used to be the one dropped.
-   */
-  private evictFarthest(): boolean {
-    let j = this.size - 1;
-    while (j >= 0 && (this.states[j] === PeerState.Waiting || this.states[j] === PeerState.Failed)) j--;
-    if (j < 0) return false;
-    const end = this.size--;
-    if (j < end - 1) {
-      this.handles.copyWithin(j, j + 1, end);
-      this.states.copyWithin(j, j + 1, end);
-      this.depths.copyWithin(j, j + 1, end);
-      this.keys.copyWithin(j, j + 1, end);
-    }
-    return true;
   }
 
   /**
@@ -267,7 +130,7 @@ export class Lookup {
     this.states[index] = PeerState.Succeeded;
     if (closer) {
       const depth = this.depths[index]! + 1;
-      for (let c = 0; c < closer.length; c++) this.add(closer[c]!, depth);
+      this.addAll(closer, depth);
     }
     return true;
   }
@@ -287,23 +150,6 @@ export class Lookup {
     this.states[index] = PeerState.Failed;
     this.timeouts++;
     return true;
-  }
-
-  /** Doubles the arrays (failed candidates filled them). */
-  private grow(): void {
-    const n = this.handles.length * 2;
-    const handles = new Uint32Array(n);
-    const states = new Uint8Array(n);
-    const depths = new Uint8Array(n);
-    const keys = new Float64Array(n);
-    handles.set(this.handles);
-    states.set(this.states);
-    depths.set(this.depths);
-    keys.set(this.keys);
-    this.handles = handles;
-    this.states = states;
-    this.depths = depths;
-    this.keys = keys;
   }
 
   /** The first `n` succeeded candidates, closest first. */
@@ -344,3 +190,4 @@ export class Lookup {
     return n;
   }
 }
+

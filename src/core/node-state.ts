@@ -259,6 +259,11 @@ export interface Run {
   fillBucket: boolean;
   /** A lean join's lookup: past what the lookup itself needs, only candidates that may need this node are asked (join-learn.ts). */
   greet?: boolean;
+  /**
+   * A lean join's lookup: the join's self-lookup, whose candidates count as nodes this node knows
+   * when it decides whom to greet, and whose answered candidates heard from it already.
+   */
+  neighbours?: Lookup;
   finish: (run: Run, now: number) => void;
   /** Shortlist rules (lookup-guard.ts) when a defence of issue 13 is on; absent otherwise. */
   guard?: ShortlistRules;

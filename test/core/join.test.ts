@@ -6,11 +6,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SimNetwork } from '../../src/sim/sim-network.js';
-import { ID_WORDS } from '../../src/core/id.js';
+import { ID_WORDS, idToWords } from '../../src/core/id.js';
 import { randomIdAtPrefix } from '../../src/core/join.js';
 import { Random } from '../../src/core/random.js';
 import { range, trueClosest } from '../helpers/brute-force.js';
 import { mayNeedUs } from '../../src/core/join-learn.js';
+import { Lookup, LookupKind } from '../../src/core/lookup.js';
 import type { NodeState } from '../../src/core/node-state.js';
 
 /** Far-half contacts (IDs that differ from the node's own in the top bit) in node i's table now. */
@@ -132,6 +133,30 @@ describe('joins fill the far half of the table, find the true neighbours, and ke
     }
     // Most peers are far from the node and have k nearer nodes that it knows of.
     expect(notNeeded).toBeGreaterThan(checked / 2);
+  });
+
+  it('mayNeedUs with a shortlist of the neighbourhood counts its candidates as known nodes: still never wrong (brute force), and "not needed" more often near the node', () => {
+    const net = leanNet;
+    if (!net) throw new Error('run with the 1001-node lean join test above (it builds the network)');
+    const n = net.peers.count;
+    const k = net.config.k;
+    let tableOnly = 0;
+    let withShortlist = 0;
+    for (const i of [1, 97, 250, 501, 777, 1000]) {
+      const state = (net.nodes[i] as unknown as { s: NodeState }).s;
+      const near = trueClosest(net.peers, range(n).filter((h) => h !== i), net.peers.idOf(i), 3 * k);
+      // The self-lookup's shortlist as a join leaves it: the 2k nearest, the table's or not.
+      const self = new Lookup(LookupKind.FindNode, net.peers, idToWords(net.peers.idOf(i)), 0, k, 3, 2 * k, i);
+      self.addAll(near.slice(0, 2 * k), 1);
+      for (const p of near) {
+        if (!mayNeedUs(state, p)) tableOnly++;
+        if (mayNeedUs(state, p, self)) continue;
+        withShortlist++;
+        const truth = trueClosest(net.peers, range(n).filter((h) => h !== p), net.peers.idOf(p), k);
+        expect(truth).not.toContain(i);
+      }
+    }
+    expect(withShortlist).toBeGreaterThan(tableOnly);
   });
 
   it('randomIdAtPrefix draws IDs that share exactly the asked number of leading bits', () => {
