@@ -13,6 +13,7 @@ import { PeerIds } from '../../src/core/peers.js';
 import { Random } from '../../src/core/random.js';
 import { RoutingTable } from '../../src/core/routing-table.js';
 import { big, bytesOf, wordsOf } from '../helpers/big-ids.js';
+import { bucketRanges } from '../helpers/bucket-ranges.js';
 
 const SELF = 0;
 
@@ -54,20 +55,6 @@ function build(shape: Shape, seed: number) {
   return { rng, self, ids, t, peers };
 }
 
-/** Each bucket's distance range [lo, hi], read back through randomIdInBucket with all-0 and all-1 free bits. */
-function ranges(t: RoutingTable, self: bigint): Array<[bigint, bigint]> {
-  const buf = new Uint32Array(ID_WORDS);
-  const val = (): bigint => buf.reduce((v, w) => (v << 32n) | BigInt(w), 0n);
-  const out: Array<[bigint, bigint]> = [];
-  for (let b = 0; b < t.bucketCount; b++) {
-    t.randomIdInBucket(b, buf, () => 0);
-    const lo = val() ^ self;
-    t.randomIdInBucket(b, buf, () => 0xffffffff);
-    out.push([lo, val() ^ self]);
-  }
-  return out;
-}
-
 /** The walk's buckets and bounds for one target, read through the table's fields (as closest() gets them). */
 function walk(t: RoutingTable, peers: PeerIds, target: Uint32Array): Array<[number, number]> {
   const f = t as unknown as { data: Uint32Array; block: number; buckets: number; maxDepth: number };
@@ -82,7 +69,7 @@ describe('closest(): the bucket walk in XOR order', () => {
   for (const shape of SHAPES) {
     it(`visits every bucket once, by lower bound from the target (${shape.name})`, () => {
       const { rng, self, ids, t, peers } = build(shape, 40 + shape.bitsPerStep + shape.cluster.length);
-      const rs = ranges(t, self);
+      const rs = bucketRanges(t, self);
       const maxDepth = Math.max(...t.describeBuckets().map((b) => b.depth));
       if (shape.cluster.some((c) => c > 32)) expect(maxDepth).toBeGreaterThan(32);
       else expect(maxDepth).toBeLessThanOrEqual(32);

@@ -10,6 +10,7 @@ import { PeerIds } from '../../src/core/peers.js';
 import { Random } from '../../src/core/random.js';
 import { Observe, RoutingTable, type RoutingTableOptions } from '../../src/core/routing-table.js';
 import { big, bytesOf } from '../helpers/big-ids.js';
+import { bucketRanges } from '../helpers/bucket-ranges.js';
 
 const SELF = 0;
 /** Header words of a block (bucket-layout.ts: the first word of lo, header, last lookup, last ping). */
@@ -38,20 +39,6 @@ function world(seed: number) {
 
 function table(peers: PeerIds, opts: Partial<RoutingTableOptions> = {}): RoutingTable {
   return new RoutingTable(peers, SELF, { k: 8, replacements: 5, maxFailures: 3, bitsPerStep: 1, ...opts });
-}
-
-/** Distance range [lo, hi] of each bucket, read back through randomIdInBucket with all-0 and all-1 free bits. */
-function ranges(t: RoutingTable, self: bigint): Array<[bigint, bigint]> {
-  const out: Array<[bigint, bigint]> = [];
-  const buf = new Uint32Array(ID_WORDS);
-  const val = (): bigint => buf.reduce((v, w) => (v << 32n) | BigInt(w), 0n);
-  for (let b = 0; b < t.bucketCount; b++) {
-    t.randomIdInBucket(b, buf, () => 0);
-    const lo = val() ^ self;
-    t.randomIdInBucket(b, buf, () => 0xffffffff);
-    out.push([lo, val() ^ self]);
-  }
-  return out;
 }
 
 describe('routing table layout', () => {
@@ -100,7 +87,7 @@ describe('routing table layout', () => {
     expect(farBucket()).toBeGreaterThan(b0);
     expect(t.replacementsOf(farBucket())).toEqual(far.slice(4, 7));
     for (let b = 0; b < t.bucketCount; b++) if (b !== farBucket()) expect(t.replacementsOf(b)).toEqual([]);
-    expect(ranges(t, w.self).length).toBe(t.bucketCount);
+    expect(bucketRanges(t, w.self).length).toBe(t.bucketCount);
   });
 
   for (const bitsPerStep of [1, 2, 3]) {
@@ -121,7 +108,7 @@ describe('routing table layout', () => {
         if (verdict === Observe.Ping) t.pingResult(t.pingTarget, rng.int(3) !== 0); // a third of the pinged are dead
         if (t.holds(h) && !t.has(h)) cachedAt.set(h, step);
       }
-        const rs = ranges(t, w.self);
+        const rs = bucketRanges(t, w.self);
       let cached = 0;
       let splitWithReps = false;
       for (let b = 0; b < t.bucketCount; b++) {
@@ -163,7 +150,7 @@ describe('routing table with buckets deeper than 32 bits', () => {
     const contacts = t.contacts();
     for (const h of contacts) expect(t.has(h)).toBe(true);
     // Each bucket's contacts fall in its range (read back by BigInt), so the search put them right.
-    const rs = ranges(t, w.self);
+    const rs = bucketRanges(t, w.self);
     let at = 0;
     t.describeBuckets().forEach((b, i) => {
       for (const h of contacts.slice(at, at + b.contacts)) expect(w.dists[h]! >= rs[i]![0] && w.dists[h]! <= rs[i]![1]).toBe(true);
