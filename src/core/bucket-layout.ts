@@ -1,10 +1,11 @@
 /**
  * How one bucket of the routing table is laid out in the table's Uint32Array,
- * and how a contact's meta word packs its failures and RTT estimate. Every
+ * and how a contact's slot word and RTT code pack its handle, failures and RTT estimate. Every
  * file that reads or writes bucket blocks takes its offsets from here.
  *
- * A table of capacity k holds its buckets as consecutive blocks of SLOTS + 2k
- * words, sorted by lo, in an array of exactly as many blocks as buckets (a split
+ * A table of capacity k holds its buckets as consecutive blocks of blockWords(k) = SLOTS + k + ceil(k / 2)
+ * words (34 at k = 20: 136 B; 176 when each slot had a handle word and a 32-bit meta word),
+ * sorted by lo, in an array of exactly as many blocks as buckets (a split
  * is rare: ~11 per node in a 10^4 swarm, so growing by one block costs little and
  * wastes nothing). The replacement caches are not in the blocks: they take room
  * only when used (table-replacements.ts). One block (words):
@@ -13,8 +14,8 @@
  *   1      depth | count << 8 | replacements << 16 | flags << 24
  *   2      last lookup into this bucket, in seconds since the table's epoch
  *   3      last eviction ping from this bucket, in seconds since the epoch + 1 (0 = never)
- *   4..    k contact handles, least-recently seen first
- *   4+k..  k contact meta words: failures (8 bits) | srtt ms (12) | rttvar ms (12)
+ *   4..    k slot words, least-recently seen first: handle (24 bits) | failures in a row (8) << 24
+ *   4+k..  ceil(k / 2) words of 16-bit RTT codes, slot i's in half i & 1 of word i >> 1 (below)
  *
  * Depth, count and replacements are 8 bits each, which is why k and r are at most 255.
  * Only the first word of lo is kept because below ~2^32 nodes no bucket is deeper than 32 bits and
@@ -30,7 +31,7 @@ export const HDR = 1;
 export const LAST = 2;
 /** Word of the last eviction ping (seconds since the epoch + 1; 0 = never). */
 export const LAST_PING = 3;
-/** First word of the contact handles; the meta words follow k words later. */
+/** First slot word; the RTT codes follow k words later. */
 export const SLOTS = 4;
 /** Header flag: an eviction ping for this bucket is out. */
 export const FLAG_PINGING = 1;
@@ -41,24 +42,83 @@ export const FLAG_PINGING = 1;
  */
 export const FLAG_STALE = 2;
 
-/** The largest RTT a meta word holds (12 bits of ms); longer samples are clamped. */
-const RTT_MAX = 4095;
+/** Handles take the low 24 bits of a slot word (so a table addresses at most 2^24 peers); failures the top 8. */
+export const HANDLE_BITS = 24;
+export const HANDLE_MASK = 0xffffff;
+/** Failures in a row are the top 8 bits of a slot word: slot >>> FAILS_SHIFT. */
+export const FAILS_SHIFT = 24;
 
-/** A meta word with `fails` failures in a row and the given RTT estimate in ms (srtt at least 1, 0 meaning unknown). */
-export function packRtt(fails: number, srtt: number, rttvar: number): number {
-  const s = Math.max(1, Math.min(RTT_MAX, Math.round(srtt)));
-  const v = Math.max(0, Math.min(RTT_MAX, Math.round(rttvar)));
-  return ((fails & 0xff) | (s << 8) | (v << 20)) >>> 0;
+/** Words of one bucket block for capacity k: header, k slot words, k 16-bit RTT codes two to a word. */
+export function blockWords(k: number): number {
+  return SLOTS + k + ((k + 1) >>> 1);
 }
 
-/** Jacobson/Karels smoothing (RFC 6298) in 12-bit milliseconds. */
-export function updateRtt(meta: number, sample: number): number {
-  const srtt = (meta >>> 8) & 0xfff;
-  if (srtt === 0) return packRtt(meta & 0xff, sample, sample / 2);
-  const rttvar = meta >>> 20;
-  const v = 0.75 * rttvar + 0.25 * Math.abs(srtt - sample);
-  const s = 0.875 * srtt + 0.125 * sample;
-  return packRtt(meta & 0xff, s, v);
+/** The 16-bit RTT code of slot i, the RTT codes starting at word rttAt. */
+export function rttCodeAt(data: Uint32Array, rttAt: number, i: number): number {
+  return (data[rttAt + (i >>> 1)]! >>> ((i & 1) << 4)) & 0xffff;
+}
+
+/** Sets the 16-bit RTT code of slot i, the RTT codes starting at word rttAt. */
+export function setRttCodeAt(data: Uint32Array, rttAt: number, i: number, code: number): void {
+  const w = rttAt + (i >>> 1);
+  const shift = (i & 1) << 4;
+  data[w] = ((data[w]! & ~(0xffff << shift)) | (code << shift)) >>> 0;
+}
+
+/*
+ * An RTT code is srtt in its low 9 bits and rttvar in its top 7, each a tiny float: exact
+ * milliseconds below 2^(m+1) (128 ms for srtt, 32 for rttvar), then m mantissa bits (6 and 4),
+ * i.e. a step of 1/64 (1/16) of the value. RFC 6298 smoothing adds an eighth (a quarter) of the
+ * difference; with whole-ms rounding the estimate stops moving within ~4 ms of the sample, and
+ * with these steps within ~8 ms of it (2 ms steps above 128), so a steady RTT is tracked as
+ * closely as before while 16 bits replace 32. srtt reaches 8,128 ms, rttvar 1,984 ms; longer ones are clamped.
+ */
+const S_M = 6;
+const S_MAX = 511;
+const V_M = 4;
+const V_MAX = 127;
+
+function encode(v: number, m: number, max: number): number {
+  const x = Math.round(v);
+  if (x < 2 << m) return x;
+  let e = 31 - Math.clz32(x) - m;
+  let mant = Math.round(v / 2 ** e);
+  if (mant >= 2 << m) {
+    mant >>>= 1;
+    e++;
+  }
+  return Math.min(max, (e << m) + mant);
+}
+
+function decode(c: number, m: number): number {
+  if (c < 2 << m) return c;
+  const e = (c >>> m) - 1;
+  return (c - (e << m)) * 2 ** e;
+}
+
+/** The RTT code of an estimate in ms (srtt at least 1, code 0 meaning unknown). */
+export function packRtt(srtt: number, rttvar: number): number {
+  const s = encode(Math.max(1, srtt), S_M, S_MAX);
+  const v = encode(Math.max(0, rttvar), V_M, V_MAX);
+  return s | (v << 9);
+}
+
+/** srtt in ms of an RTT code; 0 = unknown. */
+export function srttOf(code: number): number {
+  return decode(code & 0x1ff, S_M);
+}
+
+/** rttvar in ms of an RTT code. */
+export function rttvarOf(code: number): number {
+  return decode(code >>> 9, V_M);
+}
+
+/** Jacobson/Karels smoothing (RFC 6298) of an RTT code (0 = none yet) by a sample in ms. */
+export function updateRtt(code: number, sample: number): number {
+  if (code === 0) return packRtt(sample, sample / 2);
+  const srtt = srttOf(code);
+  const rttvar = rttvarOf(code);
+  return packRtt(0.875 * srtt + 0.125 * sample, 0.75 * rttvar + 0.25 * Math.abs(srtt - sample));
 }
 
 /**

@@ -7,71 +7,72 @@
  * Contacts are kept least-recently seen first; every removal shifts the rest
  * down so the order survives.
  */
-import { FLAG_STALE, HDR, SLOTS, updateRtt } from './bucket-layout.js';
+import { FAILS_SHIFT, FLAG_STALE, HANDLE_MASK, HDR, SLOTS, rttCodeAt, setRttCodeAt, updateRtt } from './bucket-layout.js';
 
 /** Slot of contact `handle` in the block at `at`, or -1. From the tail: the recently seen are heard from most. */
 export function findContact(data: Uint32Array, at: number, handle: number): number {
   const base = at + SLOTS;
   const count = (data[at + HDR]! >>> 8) & 0xff;
-  for (let i = count - 1; i >= 0; i--) if (data[base + i] === handle) return i;
+  for (let i = count - 1; i >= 0; i--) if ((data[base + i]! & HANDLE_MASK) === handle) return i;
   return -1;
 }
 
 /** First contact marked stale (failures > 0), or -1. */
 export function firstStaleContact(data: Uint32Array, at: number, k: number): number {
   if ((data[at + HDR]! & (FLAG_STALE << 24)) === 0) return -1;
-  const base = at + SLOTS + k;
+  const base = at + SLOTS;
   const count = (data[at + HDR]! >>> 8) & 0xff;
-  for (let i = 0; i < count; i++) if ((data[base + i]! & 0xff) !== 0) return i;
+  for (let i = 0; i < count; i++) if (data[base + i]! >>> FAILS_SHIFT !== 0) return i;
   return -1;
 }
 
 /** Sets the block's FLAG_STALE exactly when one of its contacts has failures (layout in bucket-layout.ts). */
 export function refreshStaleFlag(data: Uint32Array, at: number, k: number): void {
   const hdrAt = at + HDR;
-  const base = at + SLOTS + k;
+  const base = at + SLOTS;
   const count = (data[hdrAt]! >>> 8) & 0xff;
   let stale = false;
-  for (let i = 0; i < count && !stale; i++) stale = (data[base + i]! & 0xff) !== 0;
+  for (let i = 0; i < count && !stale; i++) stale = data[base + i]! >>> FAILS_SHIFT !== 0;
   data[hdrAt] = stale ? (data[hdrAt]! | (FLAG_STALE << 24)) >>> 0 : data[hdrAt]! & ~(FLAG_STALE << 24);
 }
 
-/** Adds `handle` with meta word `meta` as the most recently seen contact; the block must have room. */
-export function appendContact(data: Uint32Array, at: number, k: number, handle: number, meta: number): void {
+/** Adds `handle` (no failures) with RTT code `rtt` as the most recently seen contact; the block must have room. */
+export function appendContact(data: Uint32Array, at: number, k: number, handle: number, rtt: number): void {
   const hdrAt = at + HDR;
   const count = (data[hdrAt]! >>> 8) & 0xff;
   const base = at + SLOTS;
   data[base + count] = handle;
-  data[base + k + count] = meta;
+  setRttCodeAt(data, base + k, count, rtt);
   data[hdrAt] = (data[hdrAt]! & ~(0xff << 8)) | ((count + 1) << 8);
 }
 
 /** The contact in `slot` was heard from: no longer stale, RTT fed with `rttMs` (if >= 0), moved to the tail. */
 export function moveContactToTail(data: Uint32Array, at: number, k: number, slot: number, rttMs: number): void {
   const base = at + SLOTS;
+  const rttAt = base + k;
   const count = (data[at + HDR]! >>> 8) & 0xff;
   const d = data;
-  const handle = d[base + slot]!;
-  const old = d[base + k + slot]!;
-  let meta = old & ~0xff; // heard from: no longer stale
-  if (rttMs >= 0) meta = updateRtt(meta, rttMs);
+  const word = d[base + slot]!;
+  let rtt = rttCodeAt(d, rttAt, slot);
+  if (rttMs >= 0) rtt = updateRtt(rtt, rttMs);
   for (let i = slot; i < count - 1; i++) {
     d[base + i] = d[base + i + 1]!;
-    d[base + k + i] = d[base + k + i + 1]!;
+    setRttCodeAt(d, rttAt, i, rttCodeAt(d, rttAt, i + 1));
   }
-  d[base + count - 1] = handle;
-  d[base + k + count - 1] = meta;
-  if ((old & 0xff) !== 0) refreshStaleFlag(d, at, k);
+  d[base + count - 1] = word & HANDLE_MASK; // heard from: no longer stale
+  setRttCodeAt(d, rttAt, count - 1, rtt);
+  if (word >>> FAILS_SHIFT !== 0) refreshStaleFlag(d, at, k);
 }
 
 export function removeContact(data: Uint32Array, at: number, k: number, slot: number): void {
   const hdrAt = at + HDR;
   const base = at + SLOTS;
+  const rttAt = base + k;
   const count = (data[hdrAt]! >>> 8) & 0xff;
   const d = data;
   for (let i = slot; i < count - 1; i++) {
     d[base + i] = d[base + i + 1]!;
-    d[base + k + i] = d[base + k + i + 1]!;
+    setRttCodeAt(d, rttAt, i, rttCodeAt(d, rttAt, i + 1));
   }
   d[hdrAt] = (d[hdrAt]! & ~(0xff << 8)) | ((count - 1) << 8);
   if ((d[hdrAt]! & (FLAG_STALE << 24)) !== 0) refreshStaleFlag(d, at, k);

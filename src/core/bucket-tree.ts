@@ -12,7 +12,7 @@
  */
 import type { PeerIds } from './peers.js';
 import { ID_WORDS, compareWords } from './id.js';
-import { HDR, LAST, SLOTS, loWords } from './bucket-layout.js';
+import { FAILS_SHIFT, HANDLE_MASK, HDR, LAST, SLOTS, blockWords, loWords, rttCodeAt, rttvarOf, srttOf } from './bucket-layout.js';
 import { findContact } from './bucket-slots.js';
 import { closestContacts } from './table-closest.js';
 import { leadingZeros, splitBucket } from './table-split.js';
@@ -58,7 +58,9 @@ export class BucketTree {
     this.r = replacements;
     if (this.k < 1 || this.k > 255) throw new Error(`k must be 1..255, got ${this.k}`);
     if (this.r < 0 || this.r > 255) throw new Error(`the replacement cache holds 0..255 contacts, got ${this.r}`);
-    this.block = SLOTS + 2 * this.k;
+    // Slot words keep 24 bits of handle (bucket-layout.ts): a peer beyond them could not be told apart.
+    if (self > HANDLE_MASK) throw new Error(`a routing table addresses at most 2^24 peers; handle ${self} is beyond`);
+    this.block = blockWords(this.k);
     this.data = new Uint32Array(this.block);
     // Bucket 0: the whole space, depth 0.
   }
@@ -152,7 +154,7 @@ export class BucketTree {
     this.measure(handle);
     const b = this.bucketOf(D);
     const s = findContact(this.data, b * this.block, handle);
-    return s < 0 ? -1 : this.data[b * this.block + SLOTS + this.k + s]! & 0xff;
+    return s < 0 ? -1 : this.data[b * this.block + SLOTS + s]! >>> FAILS_SHIFT;
   }
 
   /** Smoothed RTT and its variation in ms for a contact, or -1 when unknown. */
@@ -161,10 +163,9 @@ export class BucketTree {
     const b = this.bucketOf(D);
     const s = findContact(this.data, b * this.block, handle);
     if (s < 0) return null;
-    const meta = this.data[b * this.block + SLOTS + this.k + s]!;
-    const srtt = (meta >>> 8) & 0xfff;
-    if (srtt === 0) return null;
-    return { srtt, rttvar: meta >>> 20 };
+    const code = rttCodeAt(this.data, b * this.block + SLOTS + this.k, s);
+    if (code === 0) return null;
+    return { srtt: srttOf(code), rttvar: rttvarOf(code) };
   }
 
   /**
@@ -176,9 +177,8 @@ export class BucketTree {
     const b = this.bucketOf(D);
     const s = findContact(this.data, b * this.block, handle);
     if (s < 0) return -1;
-    const meta = this.data[b * this.block + SLOTS + this.k + s]!;
-    const srtt = (meta >>> 8) & 0xfff;
-    return srtt === 0 ? -1 : srtt + 4 * (meta >>> 20);
+    const code = rttCodeAt(this.data, b * this.block + SLOTS + this.k, s);
+    return code === 0 ? -1 : srttOf(code) + 4 * rttvarOf(code);
   }
 
   /**

@@ -16,7 +16,7 @@
  */
 import type { PeerIds } from './peers.js';
 import { ID_BITS, ID_WORDS } from './id.js';
-import { FLAG_PINGING, FLAG_STALE, HDR, LAST_PING, SLOTS, packRtt } from './bucket-layout.js';
+import { FAILS_SHIFT, FLAG_PINGING, FLAG_STALE, HANDLE_MASK, HDR, LAST_PING, SLOTS, packRtt } from './bucket-layout.js';
 import { appendContact, findContact, firstStaleContact, moveContactToTail, removeContact, replaceContact } from './bucket-slots.js';
 import { BucketTree } from './bucket-tree.js';
 import { ADMIT, REFUSE, admission, type AdmissionLimits } from './table-admission.js';
@@ -117,7 +117,8 @@ export class RoutingTable extends BucketTree {
       const hdr = this.data[hdrAt]!;
       const count = (hdr >>> 8) & 0xff;
       if (count < this.k) {
-        appendContact(this.data, at, this.k, handle, rttMs >= 0 ? packRtt(0, rttMs, rttMs / 2) : 0);
+        if (handle > HANDLE_MASK) throw new Error(`a routing table addresses at most 2^24 peers; handle ${handle} is beyond`);
+        appendContact(this.data, at, this.k, handle, rttMs >= 0 ? packRtt(rttMs, rttMs / 2) : 0);
         this.nearDepth = -1;
         this.added = true;
         dropReplacement(this.data, this.block, this.buckets, bucket, handle);
@@ -146,7 +147,7 @@ export class RoutingTable extends BucketTree {
       if (lastPing !== 0 && nowSec + 1 - lastPing < this.pingIntervalSec) return Observe.Done;
       this.data[lastPingAt] = nowSec + 1;
       this.data[hdrAt] = this.data[hdrAt]! | (FLAG_PINGING << 24);
-      this.pingTarget = this.data[at + SLOTS]!;
+      this.pingTarget = this.data[at + SLOTS]! & HANDLE_MASK;
       return Observe.Ping;
     }
   }
@@ -175,10 +176,10 @@ export class RoutingTable extends BucketTree {
       dropReplacement(this.data, this.block, this.buckets, bucket, handle);
       return;
     }
-    const metaAt = at + SLOTS + this.k + slot;
-    const meta = this.data[metaAt]!;
-    const fails = Math.min(255, (meta & 0xff) + 1);
-    this.data[metaAt] = (meta & ~0xff) | fails;
+    const slotAt = at + SLOTS + slot;
+    const word = this.data[slotAt]!;
+    const fails = Math.min(255, (word >>> FAILS_SHIFT) + 1);
+    this.data[slotAt] = ((word & HANDLE_MASK) | (fails << FAILS_SHIFT)) >>> 0;
     this.data[at + HDR] = (this.data[at + HDR]! | (FLAG_STALE << 24)) >>> 0;
     const replacements = (this.data[at + HDR]! >>> 16) & 0xff;
     if (replacements > 0) this.replaceSlot(bucket, slot);

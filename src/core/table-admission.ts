@@ -13,7 +13,7 @@
  *
  * The functions only read the table's array; the table removes what they name.
  */
-import { HDR, SLOTS } from './bucket-layout.js';
+import { FAILS_SHIFT, HANDLE_MASK, HDR, SLOTS } from './bucket-layout.js';
 import { ID_WORDS } from './id.js';
 import type { PeerIds } from './peers.js';
 import { replacementStart } from './table-replacements.js';
@@ -51,9 +51,9 @@ export function admission(
     const words = peers.words;
     const last = words[handle * ID_WORDS + ID_WORDS - 1];
     for (let i = 0; i < count; i++) {
-      const c = data[at + SLOTS + i]!;
+      const c = data[at + SLOTS + i]! & HANDLE_MASK;
       if (words[c * ID_WORDS + ID_WORDS - 1] === last && c !== handle && peers.sameId(c, handle)) {
-        return (data[at + SLOTS + k + i]! & 0xff) === 0 ? REFUSE : c;
+        return data[at + SLOTS + i]! >>> FAILS_SHIFT === 0 ? REFUSE : c;
       }
     }
     const from = reps > 0 ? blocks * block + replacementStart(data, block, bucket) : 0;
@@ -97,10 +97,10 @@ function crowd(
     const at = b * block;
     const count = (data[at + HDR]! >>> 8) & 0xff;
     for (let i = 0; i < count; i++) {
-      const c = data[at + SLOTS + i]!;
+      const c = data[at + SLOTS + i]! & HANDLE_MASK;
       if (c === handle || groups[2 * c + which] !== key) continue;
       same++;
-      if (stale < 0 && (data[at + SLOTS + k + i]! & 0xff) !== 0) stale = c;
+      if (stale < 0 && data[at + SLOTS + i]! >>> FAILS_SHIFT !== 0) stale = c;
     }
   }
   // The replacements of buckets [from, to) are one stretch after the blocks (table-replacements.ts).

@@ -20,7 +20,7 @@
  * flow (the virtual-time trace hashes pin it).
  */
 import { ID_WORDS, compareDistance } from './id.js';
-import { FLAG_STALE, HDR, SLOTS } from './bucket-layout.js';
+import { FAILS_SHIFT, FLAG_STALE, HANDLE_MASK, HDR, SLOTS } from './bucket-layout.js';
 import { BucketOrder } from './bucket-order.js';
 
 // Scratch space shared by every table in the thread: the core is single-threaded
@@ -77,7 +77,7 @@ export function closestContacts(
     const base = b * blk + SLOTS;
     const hdr = data[base - SLOTS + HDR]!;
     const count = (hdr >>> 8) & 0xff;
-    // Only a bucket flagged as holding a stale contact has its meta words read (bucket-layout.ts).
+    // Only a bucket flagged as holding a stale contact has its slots' failure bits tested (bucket-layout.ts).
     const mayBeStale = (hdr & (FLAG_STALE << 24)) !== 0;
     if (m + count > candKeys.length) growCandidates(m + count);
     const keys = candKeys;
@@ -85,8 +85,9 @@ export function closestContacts(
     // Gather first, in a loop of independent loads (the IDs are cache misses; the CPU overlaps them).
     const from = m;
     for (let i = 0; i < count; i++) {
-      if (mayBeStale && (data[base + k + i]! & 0xff) !== 0) continue; // stale
-      const h = data[base + i]!;
+      const word = data[base + i]!;
+      if (mayBeStale && word >>> FAILS_SHIFT !== 0) continue; // stale
+      const h = word & HANDLE_MASK;
       if (h === exclude) continue;
       const a = h * ID_WORDS;
       keys[m] = ((ids[a]! ^ t0) >>> 0) * 2097152 + (((ids[a + 1]! ^ t1) >>> 0) >>> 11);

@@ -6,7 +6,7 @@
  * (layout in bucket-layout.ts).
  */
 import { ID_BITS, ID_WORDS } from './id.js';
-import { FLAG_STALE, HDR, LAST, LAST_PING, LO, SLOTS, loWords } from './bucket-layout.js';
+import { FAILS_SHIFT, FLAG_STALE, HANDLE_MASK, HDR, LAST, LAST_PING, LO, SLOTS, loWords, rttCodeAt, setRttCodeAt } from './bucket-layout.js';
 import { replacementStart, splitReplacements } from './table-replacements.js';
 
 // Scratch space shared by every table in the thread: the core is single-threaded
@@ -37,7 +37,7 @@ export function nearestSubtreeDepth(
   if (newcomerZeros >= 0) cplCounts[newcomerZeros]!++;
   const count0 = (data[HDR]! >>> 8) & 0xff;
   for (let i = 0; i < count0; i++) {
-    const a = data[SLOTS + i]! * ID_WORDS;
+    const a = (data[SLOTS + i]! & HANDLE_MASK) * ID_WORDS;
     let cpl = ID_BITS;
     for (let w = 0; w < ID_WORDS; w++) {
       const x = (ids[a + w]! ^ ids[selfAt + w]!) >>> 0;
@@ -97,18 +97,18 @@ export function splitBucket(
   let lowStale = 0;
   let highStale = 0;
   for (let i = 0; i < count; i++) {
-    const h = data[lowAt + SLOTS + i]!;
-    const m = data[lowAt + SLOTS + k + i]!;
-    if (goesHigh(h)) {
-      data[highAt + SLOTS + highN] = h;
-      data[highAt + SLOTS + k + highN] = m;
+    const w = data[lowAt + SLOTS + i]!;
+    const rtt = rttCodeAt(data, lowAt + SLOTS + k, i);
+    if (goesHigh(w & HANDLE_MASK)) {
+      data[highAt + SLOTS + highN] = w;
+      setRttCodeAt(data, highAt + SLOTS + k, highN, rtt);
       highN++;
-      highStale |= m & 0xff;
+      highStale |= w >>> FAILS_SHIFT;
     } else {
-      data[lowAt + SLOTS + lowN] = h;
-      data[lowAt + SLOTS + k + lowN] = m;
+      data[lowAt + SLOTS + lowN] = w;
+      setRttCodeAt(data, lowAt + SLOTS + k, lowN, rtt);
       lowN++;
-      lowStale |= m & 0xff;
+      lowStale |= w >>> FAILS_SHIFT;
     }
   }
   const highR = cached === 0 ? 0 : splitReplacements(data, (buckets + 1) * blk + replacementStart(data, blk, bucket), cached, goesHigh);

@@ -5,7 +5,7 @@
  * blocks of `blk` words, capacity k; layout in bucket-layout.ts).
  */
 import { ID_WORDS } from './id.js';
-import { HDR, SLOTS, loWords } from './bucket-layout.js';
+import { FAILS_SHIFT, HANDLE_MASK, HDR, SLOTS, loWords } from './bucket-layout.js';
 
 export interface BucketView {
   depth: number;
@@ -27,7 +27,7 @@ export function listContacts(data: Uint32Array, blk: number, buckets: number): n
   for (let b = 0; b < buckets; b++) {
     const base = b * blk + SLOTS;
     const count = (data[b * blk + HDR]! >>> 8) & 0xff;
-    for (let i = 0; i < count; i++) all.push(data[base + i]!);
+    for (let i = 0; i < count; i++) all.push(data[base + i]! & HANDLE_MASK);
   }
   return all;
 }
@@ -38,7 +38,7 @@ export function describeBuckets(data: Uint32Array, blk: number, k: number, bucke
     const hdr = data[b * blk + HDR]!;
     const count = (hdr >>> 8) & 0xff;
     let stale = 0;
-    for (let i = 0; i < count; i++) if ((data[b * blk + SLOTS + k + i]! & 0xff) !== 0) stale++;
+    for (let i = 0; i < count; i++) if (data[b * blk + SLOTS + i]! >>> FAILS_SHIFT !== 0) stale++;
     out.push({ depth: hdr & 0xff, contacts: count, replacements: (hdr >>> 16) & 0xff, stale });
   }
   return out;

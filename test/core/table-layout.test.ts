@@ -15,6 +15,8 @@ import { bucketRanges } from '../helpers/bucket-ranges.js';
 const SELF = 0;
 /** Header words of a block (bucket-layout.ts: the first word of lo, header, last lookup, last ping). */
 const HEADER_WORDS = 4;
+/** Words of a block of capacity k: the header, a slot word per contact, a 16-bit RTT code per contact. */
+const blockWords = (k: number): number => HEADER_WORDS + k + Math.ceil(k / 2);
 
 function world(seed: number) {
   const rng = new Random(seed);
@@ -46,7 +48,7 @@ describe('routing table layout', () => {
     const w = world(1);
     const k = 8;
     const t = table(w.peers, { k, replacements: 5 });
-    const block = (HEADER_WORDS + 2 * k) * 4;
+    const block = blockWords(k) * 4;
     expect(t.bytes).toBe(block);
     // Peers at ever longer shared prefixes: each fills and splits the own-ID bucket, never a full far one.
     for (let cpl = 0; cpl < 40; cpl++) {
@@ -64,7 +66,7 @@ describe('routing table layout', () => {
     const far = Array.from({ length: 6 }, () => w.withCpl(0));
     for (const h of far.slice(0, 4)) t.observe(h);
     const before = t.bytes;
-    expect(before).toBe(t.bucketCount * (HEADER_WORDS + 8) * 4);
+    expect(before).toBe(t.bucketCount * blockWords(4) * 4);
     t.observe(far[4]!); // full far bucket: the newcomer waits
     const fb = t.describeBuckets().findIndex((b) => b.replacements > 0);
     expect(t.replacementsOf(fb)).toEqual([far[4]]);
