@@ -16,9 +16,9 @@
  */
 import type { PeerIds } from './peers.js';
 import { ID_BITS, ID_WORDS } from './id.js';
-import { FAILS_SHIFT, FLAG_PINGING, FLAG_STALE, HANDLE_MASK, HDR, LAST_PING, SLOTS, packRtt } from './bucket-layout.js';
+import { FAILS_SHIFT, FLAG_PINGING, FLAG_STALE, HANDLE_MASK, HDR, LAST_PING, SLOTS, blockWords, packRtt } from './bucket-layout.js';
 import { appendContact, findContact, firstStaleContact, moveContactToTail, removeContact, replaceContact } from './bucket-slots.js';
-import { BucketTree } from './bucket-tree.js';
+import { BucketTree, type TableShape } from './bucket-tree.js';
 import { ADMIT, REFUSE, admission, type AdmissionLimits } from './table-admission.js';
 import { REPLACEMENT_ROOM, addReplacement, dropReplacement, takeNewestReplacement } from './table-replacements.js';
 import { loLeadingZeros, nearestSubtreeDepth } from './table-split.js';
@@ -57,11 +57,28 @@ export const enum Observe {
 /** The limits of every table without any (the swarm's): one object for all, not 40 bytes per node. */
 const NO_LIMITS: AdmissionLimits = Object.freeze({ perSubnet: 0, perIp: 0 });
 
+/** The shape made last: the tables of one shard share their ID table and settings, so one object serves them all. */
+let lastShape: TableShape | null = null;
+
+/** A TableShape for these peers and options: the last one made when they match (bucket-tree.ts). */
+function shapeFor(peers: PeerIds, opts: RoutingTableOptions): TableShape {
+  const perSubnet = opts.maxPerSubnetPerBucket ?? 0;
+  const perIp = opts.maxPerIp ?? 0;
+  const pingIntervalSec = opts.pingIntervalSec ?? 0;
+  const s = lastShape;
+  if (
+    s !== null && s.peers === peers && s.k === opts.k && s.r === opts.replacements && s.maxFailures === opts.maxFailures &&
+    s.b === opts.bitsPerStep && s.pingIntervalSec === pingIntervalSec && s.limits.perSubnet === perSubnet && s.limits.perIp === perIp
+  ) return s;
+  const limits = perSubnet === 0 && perIp === 0 ? NO_LIMITS : { perSubnet, perIp };
+  lastShape = Object.freeze({
+    peers, k: opts.k, r: opts.replacements, block: blockWords(opts.k), maxFailures: opts.maxFailures,
+    b: opts.bitsPerStep, pingIntervalSec, limits,
+  });
+  return lastShape;
+}
+
 export class RoutingTable extends BucketTree {
-  readonly maxFailures: number;
-  readonly b: number;
-  readonly pingIntervalSec: number;
-  private readonly limits: AdmissionLimits;
   /** The handle ping-checked when Observe.Ping is returned. */
   pingTarget = -1;
   /** True when the last observe() put the peer into a bucket it was not in (hand-over to new nodes reads it). */
@@ -70,13 +87,23 @@ export class RoutingTable extends BucketTree {
   private nearDepth = -1;
 
   constructor(peers: PeerIds, self: number, opts: RoutingTableOptions) {
-    super(peers, self, opts.k, opts.replacements);
-    this.maxFailures = opts.maxFailures;
-    this.b = opts.bitsPerStep;
-    this.pingIntervalSec = opts.pingIntervalSec ?? 0;
-    const perSubnet = opts.maxPerSubnetPerBucket ?? 0;
-    const perIp = opts.maxPerIp ?? 0;
-    this.limits = perSubnet === 0 && perIp === 0 ? NO_LIMITS : { perSubnet, perIp };
+    super(shapeFor(peers, opts), self);
+  }
+
+  get maxFailures(): number {
+    return this.shape.maxFailures;
+  }
+
+  get b(): number {
+    return this.shape.b;
+  }
+
+  get pingIntervalSec(): number {
+    return this.shape.pingIntervalSec;
+  }
+
+  private get limits(): AdmissionLimits {
+    return this.shape.limits;
   }
 
   // ---- updates ----
