@@ -17,7 +17,6 @@ import { MessageType, Reply, Request } from './messages.js';
 import { NodeState, Run, secondsSinceEpoch, type ShortlistRules, type SourceCollector } from './node-state.js';
 import { Pending, Purpose, request } from './rpc-table.js';
 import { guardFor } from './lookup-guard.js';
-import { offerClosest } from './table-select.js';
 import { learnContacts, mayNeedUs } from './join-learn.js';
 
 export type { Run } from './node-state.js';
@@ -71,7 +70,7 @@ export function startLookup(
   const want = join?.want ?? k;
   const lookup = new Lookup(kind, s.peers, target, 0, want, join?.alpha ?? s.config.alpha, want + k, s.self);
   if (seeds) for (const peer of seeds) if (guard) guard.offer(s, lookup, peer, 1); else lookup.add(peer, 1);
-  const seeded = !seedFromTable ? 0 : guard ? guard.seed(s, lookup, k) : offerClosest(s, lookup, k);
+  const seeded = !seedFromTable ? 0 : guard ? guard.seed(s, lookup, k) : seedFromClosest(s, lookup, k);
   s.table.touchBucketFor(target, 0, secondsSinceEpoch(s, now));
   const run: Run = {
     lookup,
@@ -99,6 +98,23 @@ export function startLookup(
   s.traceNext = false;
   pump(s, run, now);
   return run;
+}
+
+// The table's closest contacts on their way into a lookup: one buffer for the thread (the core is
+// not re-entered, and addAll keeps no reference to it).
+let seeds = new Uint32Array(64);
+
+/**
+ * Offers the lookup the table's `want` contacts closest to its target, at depth 1, all at once
+ * (addAll: the same list as add for each; known candidates, failed ones included, are skipped);
+ * returns how many the table had. Measured: add one by one and a fresh array per call were 1.9 %
+ * of a shard's time in the 10,000-node run.
+ */
+function seedFromClosest(s: NodeState, l: Lookup, want: number): number {
+  if (want > seeds.length) seeds = new Uint32Array(want);
+  const n = s.table.closest(l.target, 0, want, seeds, -1, false);
+  l.addAll(seeds, 1, n);
+  return n;
 }
 
 /** Sends what the iterator allows; finishes the run when it is done (or the node is down). */
@@ -195,7 +211,7 @@ function refill(s: NodeState, run: Run): boolean {
     const want = Math.min(s.table.size, run.seeded + s.config.k);
     const before = l.size;
     if (run.guard) run.guard.seed(s, l, want);
-    else offerClosest(s, l, want);
+    else seedFromClosest(s, l, want);
     run.seeded = want;
     if (l.size !== before || l.hasUncontacted()) break;
   }

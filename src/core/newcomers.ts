@@ -10,7 +10,7 @@ import type { PeerIds } from './peers.js';
 export const batch = { keys: new Float64Array(64), handles: new Uint32Array(64), at: new Int32Array(64) };
 
 /**
- * Puts into `batch` the contacts that are new to the list (its `size` candidates, sorted by
+ * Puts into `batch` those of the first `n` contacts that are new to the list (its `size` candidates, sorted by
  * distance: `keys`, `handles`, `depths`), closest first, with their places
  * (batch.at[j]: how many candidates sort before newcomer j), and returns how many. Left out, as
  * with add one by one: the asking node and its ID under another handle; when the list is `full`,
@@ -25,6 +25,7 @@ export const batch = { keys: new Float64Array(64), handles: new Uint32Array(64),
  */
 export function sortNewcomers(
   contacts: ArrayLike<number>,
+  n: number,
   peers: PeerIds,
   self: number,
   t: Uint32Array,
@@ -35,7 +36,6 @@ export function sortNewcomers(
   full: boolean,
   depth: number,
 ): number {
-  const n = contacts.length;
   if (n > batch.keys.length) {
     batch.keys = new Float64Array(n);
     batch.handles = new Uint32Array(n);

@@ -142,18 +142,18 @@ export abstract class Shortlist {
   }
 
   /**
-   * Adds a reply's contacts, all learned at `depth`: the same shortlist as `add` for each in turn
+   * Adds a reply's contacts (the first `count` of `contacts`), all learned at `depth`: the same shortlist as `add` for each in turn
    * (a known one keeps the smaller depth, the first of two under one ID stays, the farthest that
    * are neither in flight nor failed give way), in one merge. Each contact is looked up in the
    * list once (sortNewcomers: the known ones, most of a reply, stop there); the new ones, sorted
    * by distance with their places, are written by one pass from the far end, dropping what is
    * over the limit, so each candidate moves once instead of once per closer newcomer.
    */
-  addAll(contacts: ArrayLike<number>, depth: number): void {
-    if (contacts.length === 0) return;
+  addAll(contacts: ArrayLike<number>, depth: number, count = contacts.length): void {
+    if (count === 0) return;
     const limit = this.capacity + this.failed + this.inflight;
     // 1. The contacts new to the list, sorted by distance, with their places.
-    const m = sortNewcomers(contacts, this.peers, this.self, this.target, this.keys, this.handles, this.depths, this.size, this.size >= limit, depth);
+    const m = sortNewcomers(contacts, count, this.peers, this.self, this.target, this.keys, this.handles, this.depths, this.size, this.size >= limit, depth);
     if (m === 0) return;
     if (this.size > limit) {
       // An over-full list (a reply lowered the limit) first sheds down to the limit, as add does
