@@ -11,6 +11,8 @@ import { Lookup, LookupKind } from '../src/core/lookup.js';
 import { Random } from '../src/core/random.js';
 import { Observe, RoutingTable } from '../src/core/routing-table.js';
 import { fillTable, makePool, type Pool } from './fixtures.js';
+import { closingReplies } from './lookup-replies.js';
+import { LegacyShortlist } from './legacy-shortlist.js';
 
 const BATCH = 1000;
 /** Random operands cycled through, so branch predictors and caches see varied inputs. */
@@ -147,11 +149,29 @@ export async function benchCore(opts: { time?: number } = {}): Promise<Array<{ n
     }
     sink += list.length;
   });
+  // One call = a lookup's replies as they come in a swarm: each reply is 20 contacts drawn from
+  // nearer and nearer the target, so late ones are mostly known (bench/lookup-replies.ts); the
+  // row is per reply. "before": the addAll of c63ac29 (bench/legacy-shortlist.ts), every contact
+  // sorted, then one merge pass finding the known ones.
+  const closing = closingReplies(pool, new Random(5), 64);
+  let round = 0;
+  bench.add(`Shortlist.addAll, ${closing.replies} replies closing in on the target (40-slot list)`, () => {
+    const r = closing.rounds[round++ & 63]!;
+    const l = new Lookup(LookupKind.FindNode, pool.peers, r.target, 0, 20, 3, 40, self);
+    for (let i = 0; i <= closing.replies; i++) l.addAll(r.reply(i), 1 + i);
+    sink += l.size;
+  });
+  bench.add(`Shortlist.addAll, ${closing.replies} replies closing in on the target (40-slot list; before: sort all, then merge)`, () => {
+    const r = closing.rounds[round++ & 63]!;
+    const l = new LegacyShortlist(pool.peers, r.target, 40, self);
+    for (let i = 0; i <= closing.replies; i++) l.addAll(r.reply(i), 1 + i);
+    sink += l.size;
+  });
   await bench.run();
   if (sink === 0.5) console.log(sink);
 
   const perCall = (name: string): number =>
-    name.startsWith('routing-table insert') ? inserts.length : name.startsWith('Lookup.add') ? ADDS : name.startsWith('shortlist round') ? REPLIES : BATCH;
+    name.startsWith('routing-table insert') ? inserts.length : name.startsWith('Lookup.add') ? ADDS : name.startsWith('shortlist round') ? REPLIES : name.startsWith('Shortlist.addAll') ? closing.replies : BATCH;
   return bench.tasks.map((task) => {
     const result = task.result;
     if (result.state !== 'completed') throw new Error(`benchmark ${task.name} ended ${result.state}`);

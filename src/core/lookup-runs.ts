@@ -17,8 +17,8 @@ import { MessageType, Reply, Request } from './messages.js';
 import { NodeState, Run, secondsSinceEpoch, type ShortlistRules, type SourceCollector } from './node-state.js';
 import { Pending, Purpose, request } from './rpc-table.js';
 import { guardFor } from './lookup-guard.js';
-import { offerClosest } from './table-select.js';
 import { learnContacts, mayNeedUs } from './join-learn.js';
+import { seedFromClosest } from './lookup-seeds.js';
 
 export type { Run } from './node-state.js';
 
@@ -71,7 +71,7 @@ export function startLookup(
   const want = join?.want ?? k;
   const lookup = new Lookup(kind, s.peers, target, 0, want, join?.alpha ?? s.config.alpha, want + k, s.self);
   if (seeds) for (const peer of seeds) if (guard) guard.offer(s, lookup, peer, 1); else lookup.add(peer, 1);
-  const seeded = !seedFromTable ? 0 : guard ? guard.seed(s, lookup, k) : offerClosest(s, lookup, k);
+  const seeded = !seedFromTable ? 0 : guard ? guard.seed(s, lookup, k) : seedFromClosest(s, lookup, k);
   s.table.touchBucketFor(target, 0, secondsSinceEpoch(s, now));
   const run: Run = {
     lookup,
@@ -195,7 +195,7 @@ function refill(s: NodeState, run: Run): boolean {
     const want = Math.min(s.table.size, run.seeded + s.config.k);
     const before = l.size;
     if (run.guard) run.guard.seed(s, l, want);
-    else offerClosest(s, l, want);
+    else seedFromClosest(s, l, want);
     run.seeded = want;
     if (l.size !== before || l.hasUncontacted()) break;
   }

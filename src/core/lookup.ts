@@ -48,9 +48,9 @@ export class Lookup extends Shortlist {
     self: number,
   ) {
     // In-flight candidates take no room (evictFarthest): without failures the list holds at most
-    // capacity + α. The in-flight list (2α doubles) shares the shortlist's buffer.
+    // capacity + α. The in-flight list (2α doubles) shares the shortlist's region.
     super(peers, target, targetAt, capacity, capacity + alpha, self, alpha * 16);
-    this.wait = new InFlight(alpha, this.buffer, 0);
+    this.wait = new InFlight(alpha, this.buffer, this.bufferAt);
   }
 
   /** Requests out (candidates Waiting). */

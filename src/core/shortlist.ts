@@ -10,6 +10,7 @@
 import { ID_WORDS, compareDistance } from './id.js';
 import { batch, placeNewcomers, sortNewcomers } from './newcomers.js';
 import { PeerIds } from './peers.js';
+import { region, takeRegion } from './shortlist-slab.js';
 
 export const enum PeerState {
   NotContacted = 0,
@@ -30,8 +31,9 @@ export abstract class Shortlist {
   private lastIndex = 0;
   /** Failed candidates stay (so a later reply naming them does not bring them back) but take no room. */
   protected failed = 0;
-  /** The one buffer behind the arrays; its first `reserve` bytes are the subclass's (the in-flight list). */
+  /** The buffer behind the arrays (shared, shortlist-slab.ts); from `bufferAt`, `reserve` bytes are the subclass's (the in-flight list). */
   protected readonly buffer: ArrayBuffer;
+  protected readonly bufferAt: number;
 
   constructor(
     /** IDs of the handles (read through the object: the table may replace its words when it grows). */
@@ -46,16 +48,19 @@ export abstract class Shortlist {
     readonly self: number,
     reserve: number,
   ) {
-    // One buffer for the subclass's part, the target and the four arrays (a lookup is made per
-    // operation, and one allocation is cheaper than seven; measured 1.3 → 0.5 µs a constructor):
-    // the doubles first (8-byte aligned), then handles and the target (4), then states and depths.
-    const buffer = new ArrayBuffer(reserve + slots * 14 + ID_WORDS * 4);
+    // One region for the subclass's part, the target and the four arrays (a lookup is made per
+    // operation): the doubles first (8-byte aligned: reserve is a multiple of 8), then handles
+    // and the target (4), then states and depths.
+    takeRegion(reserve + slots * 14 + ID_WORDS * 4);
+    const buffer = region.buffer;
+    const at = region.at;
     this.buffer = buffer;
-    this.keys = new Float64Array(buffer, reserve, slots);
-    this.handles = new Uint32Array(buffer, reserve + slots * 8, slots);
-    this.target = new Uint32Array(buffer, reserve + slots * 12, ID_WORDS);
-    this.states = new Uint8Array(buffer, reserve + slots * 12 + ID_WORDS * 4, slots);
-    this.depths = new Uint8Array(buffer, reserve + slots * 13 + ID_WORDS * 4, slots);
+    this.bufferAt = at;
+    this.keys = new Float64Array(buffer, at + reserve, slots);
+    this.handles = new Uint32Array(buffer, at + reserve + slots * 8, slots);
+    this.target = new Uint32Array(buffer, at + reserve + slots * 12, ID_WORDS);
+    this.states = new Uint8Array(buffer, at + reserve + slots * 12 + ID_WORDS * 4, slots);
+    this.depths = new Uint8Array(buffer, at + reserve + slots * 13 + ID_WORDS * 4, slots);
     for (let w = 0; w < ID_WORDS; w++) this.target[w] = target[targetAt + w]!;
   }
 
@@ -137,40 +142,33 @@ export abstract class Shortlist {
   }
 
   /**
-   * Adds a reply's contacts, all learned at `depth`: the same shortlist as `add` for each in turn
+   * Adds a reply's contacts (the first `count` of `contacts`), all learned at `depth`: the same shortlist as `add` for each in turn
    * (a known one keeps the smaller depth, the first of two under one ID stays, the farthest that
-   * are neither in flight nor failed give way), in one merge. The contacts that can enter are
-   * sorted by distance once; one pass finds those already known; one pass from the far end
-   * writes the merged list, dropping what is over the limit, so each candidate moves once
-   * instead of once per closer newcomer. A contact no closer than the farthest of a full list
-   * never enters, so a late reply whose nearest contact cannot enter costs one compare per contact.
+   * are neither in flight nor failed give way), in one merge. Each contact is looked up in the
+   * list once (sortNewcomers: the known ones, most of a reply, stop there); the new ones, sorted
+   * by distance with their places, are written by one pass from the far end, dropping what is
+   * over the limit, so each candidate moves once instead of once per closer newcomer.
    */
-  addAll(contacts: ArrayLike<number>, depth: number): void {
-    const n = contacts.length;
-    if (n === 0) return;
+  addAll(contacts: ArrayLike<number>, depth: number, count = contacts.length): void {
+    if (count === 0) return;
     const limit = this.capacity + this.failed + this.inflight;
-    const size = this.size;
-    // 1. The contacts that can enter, sorted by distance.
-    const last = size >= limit ? size - 1 : -1;
-    const m = sortNewcomers(contacts, this.peers, this.self, this.target, last < 0 ? 0 : this.keys[last]!, last < 0 ? -1 : this.handles[last]!);
+    // 1. The contacts new to the list, sorted by distance, with their places.
+    const m = sortNewcomers(contacts, count, this.peers, this.self, this.target, this.keys, this.handles, this.depths, this.size, this.size >= limit, depth);
     if (m === 0) return;
-    // 2. Those already in the list (same ID) leave the batch; a known one keeps the smaller depth.
-    let kept = placeNewcomers(m, this.keys, this.handles, this.depths, size, this.peers.words, this.target, depth, true);
-    if (kept === 0) return;
-    if (size > limit) {
+    if (this.size > limit) {
       // An over-full list (a reply lowered the limit) first sheds down to the limit, as add does
       // once its first newcomer is in; the places are counted again in the shorter list.
       while (this.size > limit && this.evictFarthest());
-      kept = placeNewcomers(kept, this.keys, this.handles, this.depths, this.size, this.peers.words, this.target, depth, false);
+      placeNewcomers(m, this.keys, this.handles, this.size, this.peers.words, this.target);
       if (this.size > limit) {
         // Only in flight or failed candidates left over the limit (not reached while the counts
         // agree with the states): one by one, as add would.
-        for (let j = 0; j < kept; j++) this.add(batch.handles[j]!, depth);
+        for (let j = 0; j < m; j++) this.add(batch.handles[j]!, depth);
         return;
       }
     }
-    // 3. Every newcomer kept now costs one drop: the merge from the far end.
-    this.mergeFromEnd(kept, depth, limit);
+    // 2. Every newcomer now costs one drop: the merge from the far end.
+    this.mergeFromEnd(m, depth, limit);
   }
 
   /**

@@ -84,6 +84,21 @@ export function readFields(b: Uint8Array, at: number, end: number, count: number
     } else if (t >= 0xe0) {
       num[i] = t - 0x100;
       next = at + 1;
+    } else if (t === 0xc4 || t === 0xc5) {
+      // bin 8 and bin 16 (IDs, keys, values, contact lists) read here: scalar() is too large to inline.
+      const head = t === 0xc4 ? 2 : 3;
+      if (at + head > end) return TRUNCATED;
+      const n = t === 0xc4 ? b[at + 1]! : (b[at + 1]! << 8) | b[at + 2]!;
+      if (n > end - at - head) return TRUNCATED;
+      kind[i] = Kind.Bin;
+      binAt[i] = at + head;
+      binLen[i] = n;
+      next = at + head + n;
+    } else if (t === 0xce) {
+      // uint 32 (rpc ids): the same.
+      if (at + 5 > end) return TRUNCATED;
+      num[i] = u32(b, at + 1);
+      next = at + 5;
     } else if (t >= 0xc2 && t <= 0xd3) {
       next = scalar(b, at, end, t, i);
       if (next < 0) return next;

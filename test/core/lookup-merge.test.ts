@@ -4,7 +4,10 @@
  * failures and late replies; one takes each reply through addAll (as onSuccess does), the other
  * through add one by one; after every step their lists (handles, states, depths) must be equal.
  * Replies hold duplicates, the asking node, a second handle under a known ID and far contacts that
- * cannot enter, and small capacities make the farthest give way often.
+ * cannot enter, and small capacities make the farthest give way often. In a "clashing" world many
+ * IDs share their first 64 bits, so distance keys (the top 53 bits) are often equal and the full
+ * comparison decides: at the list's last candidate, in the search of the list and in the sort of
+ * the newcomers.
  */
 import { describe, expect, it } from 'vitest';
 import { Lookup, LookupKind, NEXT_FINISHED, PeerState } from '../../src/core/lookup.js';
@@ -20,18 +23,28 @@ const listOf = (l: Lookup) => ({
   depths: Array.from(l.depths.subarray(0, l.size)),
 });
 
-/** A world of `n` random peers (handle 0 asks), plus `twins` handles that copy another's ID. */
-function world(rng: Random, n: number, twins: number): { peers: PeerIds; target: Uint32Array; all: number[] } {
+/**
+ * A world of `n` random peers (handle 0 asks), plus `twins` handles that copy another's ID. With
+ * `clash`, IDs take their first 8 bytes from 4 choices (the target from the same), so most share
+ * their distance key with others.
+ */
+function world(rng: Random, n: number, twins: number, clash = false): { peers: PeerIds; target: Uint32Array; all: number[] } {
   const peers = new PeerIds();
-  for (let h = 0; h < n; h++) peers.setId(h, rng.bytes(ID_BYTES));
+  const heads = Array.from({ length: 4 }, () => rng.bytes(8));
+  const id = (): Uint8Array => {
+    const b = rng.bytes(ID_BYTES);
+    if (clash) b.set(heads[rng.int(4)]!, 0);
+    return b;
+  };
+  for (let h = 0; h < n; h++) peers.setId(h, id());
   for (let t = 0; t < twins; t++) peers.setId(n + t, peers.idOf(1 + rng.int(n - 1)));
   const all = Array.from({ length: n + twins - 1 }, (_, i) => i + 1);
-  return { peers, target: idToWords(rng.bytes(ID_BYTES)), all };
+  return { peers, target: idToWords(id()), all };
 }
 
-function twinRun(seed: number, opts: { n: number; want: number; alpha: number; capacity: number; reply: number; dead: number; late: number }): number {
+function twinRun(seed: number, opts: { n: number; want: number; alpha: number; capacity: number; reply: number; dead: number; late: number; clash?: boolean }): number {
   const rng = new Random(seed);
-  const { peers, target, all } = world(rng, opts.n, 8);
+  const { peers, target, all } = world(rng, opts.n, 8, opts.clash);
   const merged = new Lookup(LookupKind.FindNode, peers, target, 0, opts.want, opts.alpha, opts.capacity, SELF);
   const single = new Lookup(LookupKind.FindNode, peers, target, 0, opts.want, opts.alpha, opts.capacity, SELF);
   const reply = (): number[] => {
@@ -96,6 +109,14 @@ describe('Lookup.addAll', () => {
     expect(replies).toBeGreaterThan(1_000);
   });
 
+  it('leaves the same shortlist as add one at a time when many distance keys are equal', () => {
+    let replies = 0;
+    for (let seed = 200; seed < 350; seed++) {
+      replies += twinRun(seed, { n: 120, want: 6, alpha: 3, capacity: 6 + (seed % 5) * 4, reply: 10, dead: 0.25, late: 0.5, clash: true });
+    }
+    expect(replies).toBeGreaterThan(1_000);
+  });
+
   it('sorts the newcomers by distance, keeps the smaller depth of a known one and ignores the asking node and a second handle under one ID', () => {
     const rng = new Random(7);
     const { peers, target } = world(rng, 30, 0);
@@ -118,5 +139,35 @@ describe('Lookup.addAll', () => {
     l.addAll([9], 2);
     expect(l.depthOf(9)).toBe(2);
     expect(listOf(l).states.every((s) => s === PeerState.NotContacted)).toBe(true);
+  });
+
+  it('keeps the lists of many lookups alive at once apart (their arrays share slabs)', () => {
+    const rng = new Random(11);
+    const { peers, target, all } = world(rng, 2_000, 0);
+    const lookups: Lookup[] = [];
+    const truth: number[][] = [];
+    // More lookups than one slab holds, each with contacts of its own, filled in turns.
+    for (let i = 0; i < 200; i++) lookups.push(new Lookup(LookupKind.FindNode, peers, target, 0, 3, 3, 8, SELF));
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < lookups.length; i++) {
+        const mine = all.slice(i * 9 + round * 3, i * 9 + round * 3 + 3);
+        lookups[i]!.addAll(mine, 1 + round);
+        (truth[i] ??= []).push(...mine);
+      }
+    }
+    const byDistance = (a: number, b: number): number => {
+      for (let w = 0; w < ID_WORDS; w++) {
+        const da = (peers.words[a * ID_WORDS + w]! ^ target[w]!) >>> 0;
+        const db = (peers.words[b * ID_WORDS + w]! ^ target[w]!) >>> 0;
+        if (da !== db) return da - db;
+      }
+      return 0;
+    };
+    for (let i = 0; i < lookups.length; i++) {
+      const l = listOf(lookups[i]!);
+      expect(l.handles).toEqual([...truth[i]!].sort(byDistance).slice(0, 8));
+      expect(l.states.every((s) => s === PeerState.NotContacted)).toBe(true);
+      expect(Array.from(lookups[i]!.target)).toEqual(Array.from(target));
+    }
   });
 });
