@@ -14,7 +14,8 @@ import { IdOracle } from '../sim/oracle.js';
 import { Swarm } from './supervisor.js';
 import { findTarget, Zipf } from './workload.js';
 import { fileWorkload } from './files-workload.js';
-import { Coordinator } from './coordinator.js';
+import type { Coordinator } from './coordinator.js';
+import type { HostRunOptions } from './host-protocol.js';
 import type { AdversaryPlan } from '../sim/adversary.js';
 import { adversaryFigures, honestAskers, placeAdversaries } from './adversary-run.js';
 import type { PhaseObserver } from './observer.js';
@@ -134,8 +135,11 @@ async function phases(swarm: Swarm, opts: StressOptions, observer: PhaseObserver
     ({ afterJoin, traceHash, traceChain, healthAfterJoin } = await virtualPhases(swarm, opts, plan, phases, observer, async () => (await tableHealth()).total));
   } else {
     const joined = await timed('join', n - 1, () => joinSwarm(swarm, bootstraps, opts.joinConcurrency, (d) => observer.progress(d)));
-    afterJoin = await swarm.stats(true);
-    healthAfterJoin = (await tableHealth()).total;
+    // Both commands go out at once (the shards run them in this order, as before): one round trip, not two.
+    const joinStats = swarm.stats(true);
+    const joinHealth = tableHealth();
+    afterJoin = await joinStats;
+    healthAfterJoin = (await joinHealth).total;
     phases.push({ name: 'join', kind: 'join', wallMs: joined.wallMs, count: n - 1, joinFailed: joined.value.failed, joinRpcs: joined.value.rpcs, joinDurations: joined.value.durations });
     for (const ph of plan) {
       const trace = ph.kind === 'put' || ph.kind === 'publish' ? 0 : opts.trace;
@@ -143,6 +147,12 @@ async function phases(swarm: Swarm, opts: StressOptions, observer: PhaseObserver
       phases.push({ name: ph.name, kind: ph.kind, wallMs: r.wallMs, count: ph.nodes.length, rows: r.value, nodes: Int32Array.from(ph.nodes), items: Int32Array.from(ph.items) });
     }
   }
+  // The last commands go out first (the shards run them in this order, as before) and the
+  // brute-force check of FIND_NODE runs here while the shards take their health and forced GC.
+  const endHealth = tableHealth();
+  const endStats = swarm.stats(true);
+  endHealth.catch(() => {});
+  endStats.catch(() => {});
   const find = phases.find((ph) => ph.name === 'find-node')!;
   const oracle = new IdOracle(swarm.ids, n);
   let exact = 0;
@@ -154,8 +164,8 @@ async function phases(swarm: Swarm, opts: StressOptions, observer: PhaseObserver
   }
 
   // Routing-table health after the run, and counters.
-  const { total: health, perShard } = await tableHealth();
-  const stats = await swarm.stats(true);
+  const { total: health, perShard } = await endHealth;
+  const stats = await endStats;
   const adversary = advPlan ? await adversaryFigures(swarm, advPlan, opts.adversary!, phases, storers) : undefined;
   return {
     options: opts,
@@ -176,8 +186,10 @@ async function phases(swarm: Swarm, opts: StressOptions, observer: PhaseObserver
   };
 }
 
-export function startCoordinator(h: HostsSpec, run: Parameters<typeof Coordinator.start>[1]): Promise<Coordinator> {
+export async function startCoordinator(h: HostsSpec, run: HostRunOptions): Promise<Coordinator> {
   const { fault: _fault, cpuProfileDir: _dir, ...rest } = run as typeof run & { fault?: unknown; cpuProfileDir?: string };
+  // Imported only for a run across hosts: a one-machine run does not load the TCP links' modules.
+  const { Coordinator } = await import('./coordinator.js');
   return Coordinator.start({ hosts: h.count, listen: h.listen, version: h.version, log: h.log, ...(h.stallMs ? { stallMs: h.stallMs } : {}) }, rest);
 }
 
