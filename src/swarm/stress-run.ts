@@ -54,7 +54,8 @@ export async function runStress(opts: StressOptions, observer: PhaseObserver): P
   try {
     return await Promise.race([phases(swarm, opts, observer, t0, plan), swarm.failed]);
   } finally {
-    await swarm.stop();
+    // A run that ended well does not wait for its threads to exit: the report is built meanwhile.
+    await swarm.stop({ awaitExit: false });
   }
 }
 
