@@ -136,11 +136,8 @@ async function phases(swarm: Swarm, opts: StressOptions, observer: PhaseObserver
     ({ afterJoin, traceHash, traceChain, healthAfterJoin } = await virtualPhases(swarm, opts, plan, phases, observer, async () => (await tableHealth()).total));
   } else {
     const joined = await timed('join', n - 1, () => joinSwarm(swarm, bootstraps, opts.joinConcurrency, (d) => observer.progress(d)));
-    // Both commands go out at once (the shards run them in this order, as before): one round trip, not two.
-    const joinStats = swarm.stats(true);
-    const joinHealth = tableHealth();
-    afterJoin = await joinStats;
-    healthAfterJoin = (await joinHealth).total;
+    afterJoin = await swarm.stats(true);
+    healthAfterJoin = (await tableHealth()).total;
     phases.push({ name: 'join', kind: 'join', wallMs: joined.wallMs, count: n - 1, joinFailed: joined.value.failed, joinRpcs: joined.value.rpcs, joinDurations: joined.value.durations });
     for (const ph of plan) {
       const trace = ph.kind === 'put' || ph.kind === 'publish' ? 0 : opts.trace;
@@ -148,12 +145,6 @@ async function phases(swarm: Swarm, opts: StressOptions, observer: PhaseObserver
       phases.push({ name: ph.name, kind: ph.kind, wallMs: r.wallMs, count: ph.nodes.length, rows: r.value, nodes: Int32Array.from(ph.nodes), items: Int32Array.from(ph.items) });
     }
   }
-  // The last commands go out first (the shards run them in this order, as before) and the
-  // brute-force check of FIND_NODE runs here while the shards take their health and forced GC.
-  const endHealth = tableHealth();
-  const endStats = swarm.stats(true);
-  endHealth.catch(() => {});
-  endStats.catch(() => {});
   const find = phases.find((ph) => ph.name === 'find-node')!;
   const oracle = new IdOracle(swarm.ids, n);
   let exact = 0;
@@ -165,8 +156,8 @@ async function phases(swarm: Swarm, opts: StressOptions, observer: PhaseObserver
   }
 
   // Routing-table health after the run, and counters.
-  const { total: health, perShard } = await endHealth;
-  const stats = await endStats;
+  const { total: health, perShard } = await tableHealth();
+  const stats = await swarm.stats(true);
   const adversary = advPlan ? await adversaryFigures(swarm, advPlan, opts.adversary!, phases, storers) : undefined;
   return {
     options: opts,
