@@ -2,7 +2,7 @@
  * What a report records about where it ran: the package version, the commit, Node, cores and
  * memory. Read here, in the CLI, so the report layer stays a pure function of its inputs.
  */
-import { execSync } from 'node:child_process';
+import { execFile, execSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -31,12 +31,28 @@ export function gitCommit(): string {
   }
 }
 
+/** gitCommit without blocking: `git rev-parse` takes 20–45 ms, which a stress run overlaps with its own start. */
+export function gitCommitAsync(): Promise<string> {
+  return new Promise((done) => {
+    execFile('git', ['rev-parse', '--short', 'HEAD'], { cwd: dirname(fileURLToPath(import.meta.url)) }, (err, stdout) => done(err ? 'unknown' : stdout.trim()));
+  });
+}
+
 export function runEnvironment(): RunEnvironment {
+  return environmentWith(gitCommit());
+}
+
+/** runEnvironment with the commit read while the caller goes on (the stress command starts its swarm meanwhile). */
+export async function runEnvironmentAsync(): Promise<RunEnvironment> {
+  return environmentWith(await gitCommitAsync());
+}
+
+function environmentWith(commit: string): RunEnvironment {
   let version = 'unknown';
   try {
     version = packageVersion();
   } catch {
     // a report without a version is still a report
   }
-  return { version, commit: gitCommit(), node: process.version, cores: cpus().length, memoryBytes: totalmem() };
+  return { version, commit, node: process.version, cores: cpus().length, memoryBytes: totalmem() };
 }

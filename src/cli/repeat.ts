@@ -13,7 +13,7 @@ import { stressPlots, stressHtml } from '../report/stress-plots.js';
 import { stressCsvFiles } from '../report/export.js';
 import { buildRepeatedReport, formatRepeatedSummary, headlineFigures, summarizeRuns } from '../report/figures.js';
 import { htmlReport } from '../report/html.js';
-import { runEnvironment } from './environment.js';
+import { runEnvironmentAsync } from './environment.js';
 import { observeEvents, type EventLog } from './events.js';
 import { phaseProgress } from './progress.js';
 
@@ -31,7 +31,8 @@ export interface RepeatedRuns {
 }
 
 export async function repeatStress(opts: StressOptions, o: RepeatOptions): Promise<RepeatedRuns> {
-  const env = runEnvironment();
+  // The commit is read (a git process) while the first run starts, not before it.
+  const environment = runEnvironmentAsync();
   const reports: StressReport[] = [];
   let first: StressResult | undefined;
   if (o.csvDir) mkdirSync(o.csvDir, { recursive: true });
@@ -49,7 +50,7 @@ export async function repeatStress(opts: StressOptions, o: RepeatOptions): Promi
       o.events.emit('run-failed', { run, seed, error: (err as Error).message });
       throw err;
     }
-    const report = buildStressReport(result, env);
+    const report = buildStressReport(result, await environment);
     if (o.csvDir) {
       for (const [name, t] of Object.entries(stressCsvFiles(result, report, run))) {
         const file = join(o.csvDir, name);

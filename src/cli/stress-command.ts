@@ -18,7 +18,6 @@ import { BITS_FLAG, EXIT, bitsFlag, UsageError, filesWorkloadFlags, choiceFlag, 
 import { checkMemory } from './memory-check.js';
 import { DEFENCE_FLAGS, defenceConfig, subnetsFlag } from './defence-flags.js';
 import { joinFlag, RUN_FLAGS } from './run-flags.js';
-import { linksVersion } from './host-command.js';
 import { ADVERSARY_FLAGS, adversarySpec } from './adversary-flags.js';
 import { SWEEP_ADVERSARY_FLAGS, adversarySweep, sweepGrid } from './adversary-sweep.js';
 
@@ -149,6 +148,8 @@ export async function stressCommand(argv: string[]): Promise<number> {
     if (runs > 1) throw new UsageError('--hosts runs once: the hosts end with the run (drop --runs)');
     if (opts.fault || cpuProfileDir) throw new UsageError('--hosts does not take --fault-shard or --cpu-prof');
     if (opts.adversary || values['sweep-adversary']) throw new UsageError('--hosts does not take --adversary or --sweep-adversary yet: run adversarial experiments on one host');
+    // Imported only here: the host runner's modules (edge, coordinator, gateway) are not a one-machine run's.
+    const { linksVersion } = await import('./host-command.js');
     opts.hosts = { count, listen: values.listen, version: linksVersion(), log: (line) => console.error(line) };
   }
   if (values.json === '-' && values.ndjson === '-') throw new UsageError('--json - and --ndjson - cannot both write to stdout: send one to a file');

@@ -14,7 +14,8 @@ import { IdOracle } from '../sim/oracle.js';
 import { Swarm } from './supervisor.js';
 import { findTarget, Zipf } from './workload.js';
 import { fileWorkload } from './files-workload.js';
-import { Coordinator } from './coordinator.js';
+import type { Coordinator } from './coordinator.js';
+import type { HostRunOptions } from './host-protocol.js';
 import type { AdversaryPlan } from '../sim/adversary.js';
 import { adversaryFigures, honestAskers, placeAdversaries } from './adversary-run.js';
 import type { PhaseObserver } from './observer.js';
@@ -53,7 +54,8 @@ export async function runStress(opts: StressOptions, observer: PhaseObserver): P
   try {
     return await Promise.race([phases(swarm, opts, observer, t0, plan), swarm.failed]);
   } finally {
-    await swarm.stop();
+    // A run that ended well does not wait for its threads to exit: the report is built meanwhile.
+    await swarm.stop({ awaitExit: false });
   }
 }
 
@@ -176,8 +178,10 @@ async function phases(swarm: Swarm, opts: StressOptions, observer: PhaseObserver
   };
 }
 
-export function startCoordinator(h: HostsSpec, run: Parameters<typeof Coordinator.start>[1]): Promise<Coordinator> {
+export async function startCoordinator(h: HostsSpec, run: HostRunOptions): Promise<Coordinator> {
   const { fault: _fault, cpuProfileDir: _dir, ...rest } = run as typeof run & { fault?: unknown; cpuProfileDir?: string };
+  // Imported only for a run across hosts: a one-machine run does not load the TCP links' modules.
+  const { Coordinator } = await import('./coordinator.js');
   return Coordinator.start({ hosts: h.count, listen: h.listen, version: h.version, log: h.log, ...(h.stallMs ? { stallMs: h.stallMs } : {}) }, rest);
 }
 

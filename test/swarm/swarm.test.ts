@@ -242,6 +242,22 @@ describe('Swarm driven directly: same seed, 1 vs 2 workers', () => {
     swarms.length = 0;
   });
 
+  it('stop({ awaitExit: false }) returns once every shard has ended its task, and the threads then exit', async () => {
+    const s = start(2, 200);
+    await within(s.spawn(), 30_000, 'spawn');
+    const pool = (s as unknown as { pool: { threads: unknown[] } }).pool;
+    expect(pool.threads.length).toBe(2);
+    await within(s.stop({ awaitExit: false }), 30_000, 'stop');
+    swarms.splice(swarms.indexOf(s), 1);
+    // Every shard's task has settled: each ended its loop on the stop command.
+    const tasks = await Promise.allSettled((s as unknown as { tasks: Promise<unknown>[] }).tasks);
+    expect(tasks.map((t) => t.status)).toEqual(['fulfilled', 'fulfilled']);
+    // The pool was told to end its threads, not left with idle ones (idleTimeout is Infinity: they would stay).
+    const deadline = Date.now() + 20_000;
+    while (pool.threads.length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(pool.threads.length).toBe(0);
+  });
+
   /** Joins, stores, reads back and runs FIND_NODE from the node nearest each target (which must leave itself out). */
   async function workload(workers: number): Promise<{ put: OpsResult; get: OpsResult; find: OpsResult; askers: number[]; joinFailed: number; ids: Uint32Array }> {
     const s = start(workers);
