@@ -10,11 +10,12 @@
 // Prints one line per owner (bytes per node, objects per node) and the object kinds inside the
 // NodeState and the RoutingTable. Heap snapshots are large (~20 MB at 10,000 nodes): the file is
 // deleted unless --keep names where to put it.
-import { writeHeapSnapshot } from 'node:v8';
+import { getHeapSpaceStatistics, getHeapStatistics, writeHeapSnapshot } from 'node:v8';
 import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SimNetwork } from '../dist/src/sim/sim-network.js';
+import { timerSlabBytes } from '../dist/src/core/timers.js';
 
 const args = process.argv.slice(2);
 const keepAt = args.indexOf('--keep');
@@ -23,10 +24,25 @@ const N = Number(args[0] ?? 10000);
 if (!Number.isInteger(N) || N < 2) throw new Error(`nodes must be an integer ≥ 2, got ${args[0]}`);
 
 const sim = new SimNetwork({ seed: 1, network: { latency: { kind: 'constant', ms: 0 }, jitter: 0 }, checkInvariants: false });
-for (let i = 0; i < N; i++) sim.addNode();
+// What the stress report counts (shard-ops.ts spawnAll, shard.ts snapshot): the JS heap in use
+// plus the typed arrays it names (timer slabs, tables, the record space), after a full GC; the
+// code space apart, to show how much of it is compiled code, which no node owns.
+const counted = () => {
+  globalThis.gc?.();
+  globalThis.gc?.();
+  let tables = 0;
+  for (const n of sim.nodes) if (n) tables += n.table.bytes;
+  const code = getHeapSpaceStatistics().find((sp) => sp.space_name === 'code_space')?.space_used_size ?? 0;
+  return { all: getHeapStatistics().used_heap_size + timerSlabBytes() + tables + sim.cluster.recordSpace.allocatedBytes, code, tables };
+};
+const tenth = Math.max(1, Math.floor(N / 10));
+for (let i = 0; i < tenth; i++) sim.addNode();
+const atTenth = counted();
+for (let i = tenth; i < N; i++) sim.addNode();
+const atAll = counted();
 let failed = 0;
 for (const r of sim.joinAll(0, 1, N, 256)) if (!r.ok) failed++;
-globalThis.gc?.();
+const atJoin = counted();
 const file = writeHeapSnapshot(keep ?? join(tmpdir(), `node-bytes-${process.pid}.heapsnapshot`));
 const snap = JSON.parse(readFileSync(file, 'utf8'));
 if (!keep) rmSync(file);
@@ -94,6 +110,12 @@ OWNERS.forEach((name, o) => {
 });
 console.log(`${fmt(perNode)} B  per node in all`);
 console.log(`${fmt(total - perNode)} B  shared (shard-level arrays, the ID table, timer slabs, code, the runner), ÷ nodes`);
+// The stress report's figure, taken the same way in this one thread (src/report/stress-report.ts).
+const slope = (atAll.all - atTenth.all) / (N - tenth);
+console.log(
+  `stress figure here: ${slope.toFixed(0)} B/node at spawn (slope), ${(slope + (atJoin.all - atAll.all) / N).toFixed(0)} after the join; ` +
+    `of the join's growth ${((atJoin.all - atAll.all) / N).toFixed(0)} B/node, tables ${((atJoin.tables - atAll.tables) / N).toFixed(0)}, compiled code ${((atJoin.code - atAll.code) / N).toFixed(0)}, the rest ${((atJoin.all - atAll.all - (atJoin.tables - atAll.tables) - (atJoin.code - atAll.code)) / N).toFixed(0)}`,
+);
 for (const o of [OWNERS.indexOf('NodeState'), OWNERS.indexOf('RoutingTable')]) {
   const parts = [...inside[o]].sort((a, b) => b[1] - a[1]).map(([k, b]) => `${k.replace('system / ', '')} ${(b / N).toFixed(0)}`);
   console.log(`  in ${OWNERS[o]}: ${parts.join(', ')}`);

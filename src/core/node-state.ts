@@ -66,10 +66,11 @@ export class NodeShared {
 }
 
 /**
- * Everything one node knows, in one object: the output queues, the timer table and the request
- * table come from the classes it extends (see outbox.ts for why one object). What most nodes
- * never use is in NodeExtras, what a host's nodes share in NodeShared, and the booleans are
- * bits of one word (timers.ts `flags`): a node's state is 192 bytes, not 304.
+ * Everything one node knows, in one object: the random stream, the output queues, the timer
+ * table and the request table come from the classes it extends (see outbox.ts for why one
+ * object). What most nodes never use is in NodeExtras, what a host's nodes share in NodeShared,
+ * and the booleans are bits of one word (timers.ts `flags`): a node's state is 160 bytes with
+ * its stream (it was 304, then 192 + a 56-byte Random: bench/node-bytes.mjs).
  */
 export class NodeState extends RequestTable<Run> {
   private extras: NodeExtras | null = null;

@@ -11,13 +11,15 @@
  * reason scratch.ts gives: the core is synchronous, and a node lets go of an array before
  * another can take it.
  *
- * Density: a node's state is ONE object. Outbox ← NodeTimers (timers.ts) ←
- * RequestTable (rpc-table.ts) ← NodeState (node-state.ts) each add one
- * concern's fields and methods to the same object, instead of four objects
- * with four headers and the pointers between them (~200 bytes a node).
+ * Density: a node's state is ONE object. NodeRandom (node-random.ts) ← Outbox ←
+ * NodeTimers (timers.ts) ← RequestTable (rpc-table.ts) ← NodeState (node-state.ts)
+ * each add one concern's fields and methods to the same object, instead of five
+ * objects with five headers and the pointers between them (~250 bytes a node).
  */
 import type { DropReason, NodeEvent } from './events.js';
 import type { Message } from './messages.js';
+import { NodeRandom } from './node-random.js';
+import type { Random } from './random.js';
 
 // Drops are frequent and carry no data but the reason: one frozen event per reason, never allocated again.
 const DROPS = new Map<DropReason, NodeEvent>();
@@ -27,75 +29,95 @@ function dropEvent(reason: DropReason): NodeEvent {
   return ev;
 }
 
-/** Drained queues waiting for the next node that sends (a few: the host drains after every call). */
-const SPARE: unknown[][] = [];
-const MAX_SPARE = 8;
-
-function takeQueue<T>(): T[] {
-  return (SPARE.pop() as T[] | undefined) ?? [];
+/**
+ * One queue: its array and where it is read and written. A node points at one only while it holds
+ * something; a drained one waits in SPARE for the next node that sends. The heads, ends and the
+ * last destination live here rather than in the node: five fields (40 bytes) fewer in every node
+ * (see the file comment's density note).
+ */
+class Queue {
+  /** Sends: destination, message, destination, message… (one array, not two). Events: one a slot. Entries past `end` are stale. */
+  readonly items: unknown[] = [];
+  head = 0;
+  end = 0;
+  /** Sends: the destination of the message pollTransmit returned last. */
+  to = -1;
 }
 
-function giveBack(q: unknown[]): void {
+/** Drained queues waiting for the next node that sends (a few: the host drains after every call). */
+const SPARE: Queue[] = [];
+const MAX_SPARE = 8;
+
+function takeQueue(): Queue {
+  return SPARE.pop() ?? new Queue();
+}
+
+function giveBack(q: Queue): void {
+  q.head = q.end = 0;
+  q.to = -1;
   if (SPARE.length < MAX_SPARE) SPARE.push(q);
 }
 
-export class Outbox {
-  /** Destination, message, destination, message… (one array, not two); entries past sendEnd are stale. */
-  private sends: Array<number | Message | null> | null = null;
-  private sendHead = 0;
-  private sendEnd = 0;
-  private events: Array<NodeEvent | null> | null = null;
-  private eventHead = 0;
-  private eventEnd = 0;
-  /** Destination of the message pollTransmit returned last (-1 before any). */
-  transmitTo = -1;
+export class Outbox extends NodeRandom {
+  private sends: Queue | null = null;
+  private events: Queue | null = null;
+
+  /** `rng`: the node's stream (node-random.ts); none: seed 0. */
+  constructor(rng: Random | null = null) {
+    super(rng);
+  }
 
   /** Queues `msg` for `to`. */
   send(to: number, msg: Message): void {
     const q = (this.sends ??= takeQueue());
-    q[this.sendEnd++] = to;
-    q[this.sendEnd++] = msg;
+    q.items[q.end++] = to;
+    q.items[q.end++] = msg;
   }
 
   event(ev: NodeEvent): void {
-    (this.events ??= takeQueue())[this.eventEnd++] = ev;
+    const q = (this.events ??= takeQueue());
+    q.items[q.end++] = ev;
   }
 
   drop(reason: DropReason): void {
     this.event(dropEvent(reason));
   }
 
+  /** Destination of the message pollTransmit just returned (-1 when it returned none). */
+  get transmitTo(): number {
+    return this.sends === null ? -1 : this.sends.to;
+  }
+
   // A drained queue is given back rather than kept empty: the host drains after every call, and
-  // an idle node should not carry two arrays (~100 bytes) between calls. A polled slot is
-  // cleared so a spare array keeps no message alive.
+  // an idle node should not carry two queues between calls. A polled slot is cleared so a spare
+  // queue keeps no message alive.
   pollTransmit(): Message | null {
-    const sends = this.sends;
-    if (!sends) return null;
-    if (this.sendHead === this.sendEnd) {
+    const q = this.sends;
+    if (q === null) return null;
+    if (q.head === q.end) {
       this.sends = null;
-      this.sendHead = this.sendEnd = 0;
-      giveBack(sends);
+      giveBack(q);
       return null;
     }
-    const h = this.sendHead;
-    this.transmitTo = sends[h] as number;
-    const msg = sends[h + 1] as Message;
-    sends[h + 1] = null;
-    this.sendHead = h + 2;
+    const items = q.items;
+    const h = q.head;
+    q.to = items[h] as number;
+    const msg = items[h + 1] as Message;
+    items[h + 1] = null;
+    q.head = h + 2;
     return msg;
   }
 
   pollEvent(): NodeEvent | null {
-    const events = this.events;
-    if (!events) return null;
-    if (this.eventHead === this.eventEnd) {
+    const q = this.events;
+    if (q === null) return null;
+    if (q.head === q.end) {
       this.events = null;
-      this.eventHead = this.eventEnd = 0;
-      giveBack(events);
+      giveBack(q);
       return null;
     }
-    const ev = events[this.eventHead]!;
-    events[this.eventHead++] = null;
+    const ev = q.items[q.head] as NodeEvent;
+    q.items[q.head++] = null;
     return ev;
   }
 }

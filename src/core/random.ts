@@ -37,6 +37,20 @@ export class Random {
     return r;
   }
 
+  /**
+   * Takes over the state of `from` when it is a plain Random: this object then draws what `from`
+   * would have drawn next (`from` itself is left as it was). False for a subclass or a stand-in,
+   * whose draws may not come from the four words.
+   */
+  protected continueStream(from: Random): boolean {
+    if (from.constructor !== Random) return false;
+    this.a = from.a;
+    this.b = from.b;
+    this.c = from.c;
+    this.d = from.d;
+    return true;
+  }
+
   nextU32(): number {
     // Sums of two or three int32s are exact doubles, so `| 0` wraps them as `>>> 0` did.
     const t = (this.a + this.b + this.d) | 0;

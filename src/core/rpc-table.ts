@@ -46,10 +46,10 @@ export class RequestTable<R extends LookupRef = LookupRef> extends NodeTimers {
   constructor(
     readonly table: RoutingTable,
     readonly config: KadConfig,
-    /** The node's own stream: every draw happens in a fixed order, so runs replay. */
-    readonly rng: Random,
+    /** The node's own stream: every draw happens in a fixed order, so runs replay. Continued as `rng`, the node itself (node-random.ts). */
+    rng: Random,
   ) {
-    super();
+    super(rng);
   }
 
   /** Requests awaiting a reply. */

@@ -61,8 +61,9 @@ export class NodeTimers extends Outbox {
   /** Booleans of the node as bits (one small integer, not a field each): DORMANT here, the rest in node-state.ts. */
   protected flags = 0;
 
-  constructor() {
-    super();
+  /** `rng`: the node's stream (node-random.ts). */
+  constructor(rng: Random | null = null) {
+    super(rng);
     if (slabUsed === NODES_PER_SLAB) {
       slab = new Float64Array(NODES_PER_SLAB * ROW).fill(Infinity);
       slabUsed = 0;

@@ -10,7 +10,7 @@ import { KadNode, NodeShared, RecordSpace } from '../../src/core/index.js';
 import { NodeState } from '../../src/core/node-state.js';
 import { RecordStore } from '../../src/core/records.js';
 import { PeerIds } from '../../src/core/peers.js';
-import { Random } from '../../src/core/random.js';
+import { deriveSeed, Random } from '../../src/core/random.js';
 import { RoutingTable } from '../../src/core/routing-table.js';
 import { timerSlabBytes, TimerKind } from '../../src/core/timers.js';
 import type { SignatureVerifier } from '../../src/core/signed.js';
@@ -192,5 +192,68 @@ describe('Random', () => {
     }
     expect(high).toBeGreaterThan(1800);
     expect(high).toBeLessThan(2200);
+  });
+});
+
+describe("the node's own stream (node-random.ts)", () => {
+  // Recorded with the Random of c63ac29, before a node's stream became its own fields: the
+  // streams the swarm's shards give nodes 0, 7 and 9,999 for seed 1 (cluster.ts spawn).
+  const RECORDED: Array<[number, number[]]> = [
+    [0, [2537431594, 4140897340, 1704996011, 2079391038, 1555798279, 3387493477]],
+    [7, [351593922, 3295843459, 2562795445, 1006019231, 1226570281, 2472832134]],
+    [9999, [1652234899, 2774056628, 1281666210, 3973284867, 1350131730, 864856884]],
+  ];
+
+  it('draws what the Random it was given would have drawn, the recorded values for a seed', () => {
+    const p = peers(2);
+    for (const [i, want] of RECORDED) {
+      const given = new Random(deriveSeed(1, i), 1);
+      const node = new KadNode(0, p, resolveConfig(), given, 0);
+      expect(node.rng.constructor).not.toBe(Random); // the node itself, not the object given
+      expect(Array.from({ length: want.length }, () => node.rng.nextU32())).toEqual(want);
+      // The given object is left where it was: its first draw is still the stream's first.
+      expect(given.nextU32()).toBe(want[0]);
+    }
+  });
+
+  it('continues a stream mid-way, at the u32 extremes of seed and stream, as sfc32 does', () => {
+    for (const [seed, stream, skip] of [
+      [0xffffffff, 0x7fffffff, 1000],
+      [0x80000000, 0, 3],
+      [0, 0xffffffff, 0],
+    ] as const) {
+      const given = new Random(seed, stream);
+      const ref = sfc32(seed, stream);
+      for (let i = 0; i < skip; i++) expect(given.nextU32()).toBe(ref.next().value);
+      const s = state(peers(2), 0, 0);
+      // state() gives its own stream; a second node continues `given` where it stopped.
+      const t = new NodeState(1, peers(2), resolveConfig(), given, new RoutingTable(peers(2), 1, { k: 20, replacements: 0, maxFailures: 1, bitsPerStep: 1 }), 0);
+      expect(s.rng).toBe(s);
+      expect(t.rng).toBe(t);
+      for (let i = 0; i < 300; i++) expect(t.rng.nextU32()).toBe(ref.next().value);
+      // The derived draws go through the same words.
+      const again = new Random(seed, stream);
+      for (let i = 0; i < skip + 300; i++) again.nextU32();
+      expect([t.rng.next(), t.rng.int(1000), Array.from(t.rng.bytes(7))]).toEqual([again.next(), again.int(1000), Array.from(again.bytes(7))]);
+    }
+  });
+
+  it('keeps a Random of another kind and draws from it (a UDP node’s CryptoRandom, a stand-in)', () => {
+    class Counting extends Random {
+      n = 0;
+      override nextU32(): number {
+        return 0x1000 + this.n++;
+      }
+    }
+    const other = new Counting(0);
+    const node = new KadNode(0, peers(2), resolveConfig(), other, 0);
+    expect(node.rng).toBe(other);
+    node.ping(1, 0);
+    const msg = node.pollTransmit();
+    expect(msg?.rpc).toBe(0x1000); // the request's id is the stand-in's first draw
+    expect(other.n).toBe(1);
+    // A plain node made after it still draws from its own words.
+    const plain = new KadNode(0, peers(2), resolveConfig(), new Random(deriveSeed(1, 0), 1), 0);
+    expect(plain.rng.nextU32()).toBe(RECORDED[0]![1][0]);
   });
 });

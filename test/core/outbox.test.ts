@@ -36,6 +36,7 @@ describe('the outbox', () => {
           const want = sent[n]!.shift();
           if (!want) {
             expect(m).toBeNull();
+            expect(box.transmitTo).toBe(-1); // a drained queue went back with its last destination
             break;
           }
           expect(m).toBe(want.msg);
