@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { StressOptions } from '../swarm/stress-run.js';
 import { startProfiler } from '../swarm/profiler.js';
-import type { NetworkModel } from '../sim/network-model.js';
+import { minLatency, type NetworkModel } from '../sim/network-model.js';
 import { formatStressReport } from '../report/stress-report.js';
 import { stressPlots, stressHtml } from '../report/stress-plots.js';
 import { buildRepeatedReport } from '../report/figures.js';
@@ -86,6 +86,8 @@ export async function stressCommand(argv: string[]): Promise<number> {
   const seed = int('seed', values.seed, 0);
   const clock = choiceFlag('clock', values.clock, ['real', 'virtual'] as const);
   const network: NetworkModel = { latency: latencyFlag('latency', values.latency ?? (clock === 'virtual' ? '20-200ms' : '0')), loss: ratio('loss', values.loss), jitter: 0.1, seed };
+  // Virtual time advances in windows of the smallest latency: refuse zero before anything is spawned.
+  if (clock === 'virtual' && !(minLatency(network) > 0)) throw new UsageError('--clock virtual needs a minimum latency above zero (e.g. --latency 20-200ms)');
   const zipf = numberFlag('zipf', values.zipf, 0);
   const joinMode = joinFlag(values.join, 'stress');
   const cpuProfileDir = values['cpu-prof'] ? resolve(values['cpu-prof']) : undefined;

@@ -13,7 +13,7 @@ let seeds = new Uint32Array(64);
  * Offers the lookup the table's `want` contacts closest to its target, at depth 1, all at once
  * (addAll: the same list as add for each; known candidates, failed ones included, are skipped);
  * returns how many the table had. Measured in shard profiles of the 10,000-node run: add one by one
- * and a fresh array per call (table-select.ts offerClosest) took 1.2–1.9 % of a shard's time.
+ * and a fresh array per call (the former table-select.ts offerClosest) took 1.2–1.9 % of a shard's time.
  */
 export function seedFromClosest(s: NodeState, l: Lookup, want: number): number {
   if (want > seeds.length) seeds = new Uint32Array(want);

@@ -5,7 +5,6 @@
  * it is given.
  */
 import { ID_WORDS, idToWords, writeIdWords } from './id.js';
-import type { Lookup } from './lookup.js';
 import type { NodeState } from './node-state.js';
 import { allocHandles, targetScratch } from './scratch.js';
 import { type ContactSizes, nodesBytesMax } from './wire-sizes.js';
@@ -36,17 +35,6 @@ export function closestWithin(s: NodeState, target: Uint8Array, exclude: number,
     fit++;
   }
   return out.subarray(0, fit);
-}
-
-/**
- * Offers the lookup the table's `want` contacts closest to its target, at depth 1; returns how
- * many the table had. Known candidates (failed ones included) are recognised and skipped by add.
- */
-export function offerClosest(s: NodeState, l: Lookup, want: number): number {
-  const out = new Uint32Array(want);
-  const n = s.table.closest(l.target, 0, want, out, -1, false);
-  for (let i = 0; i < n; i++) l.add(out[i]!, 1);
-  return n;
 }
 
 /**

@@ -88,6 +88,9 @@ export interface StressReport {
      * Record copies after the run, per node; the logical bytes of one copy as stored (key + value
      * + COPY_METADATA_BYTES of metadata row and index); and what the shards' record spaces take in
      * all per copy (the bytes of a value once per shard, however many replicas; slack included).
+     * `distinctValues`: the value blobs the shards hold, summed over the shards — distinct within
+     * a shard, so a value whose replicas live on two shards counts twice (the name is kept for
+     * readers of older reports).
      */
     records: { copies: number; copiesPerNode: number; logicalBytesPerCopy: number; storedBytesPerCopy: number; distinctValues: number };
   };

@@ -88,7 +88,7 @@ export function formatStressReport(rep: StressReport): string {
   const rc = m.records;
   if (rc && rc.copies > 0) {
     out.push(
-      `Records: ${fmt(rc.copies, 0)} copies (${fmt(rc.copiesPerNode, 1)} per node) of ${fmt(rc.distinctValues, 0)} distinct key-value blobs; logical bytes per record copy ${fmt(rc.logicalBytesPerCopy, 0)} B ` +
+      `Records: ${fmt(rc.copies, 0)} copies (${fmt(rc.copiesPerNode, 1)} per node) of ${fmt(rc.distinctValues, 0)} value blobs summed over the shards (a shard holds a value's bytes once, however many of its nodes store a copy); logical bytes per record copy ${fmt(rc.logicalBytesPerCopy, 0)} B ` +
         `(key + value + ${COPY_METADATA_BYTES} B metadata), stored ${fmt(rc.storedBytesPerCopy, 0)} B per copy (a shard holds a value's bytes once)`,
     );
   }

@@ -66,6 +66,12 @@ describe('kadswarm', () => {
     expect(typo).toMatchObject({ code: 2, stdout: '' });
     expect(typo.stderr).toBe('stress: unknown flag --nodez (did you mean --nodes?); see kadswarm stress --help\n');
     expect((await kadswarm('churn', '--get-rat', '2')).stderr).toBe('churn: unknown flag --get-rat (did you mean --get-rate?); see kadswarm churn --help\n');
+    // Virtual time steps in windows of the smallest latency: zero is refused before any worker is spawned.
+    expect(await kadswarm('stress', '--clock', 'virtual', '--latency', '0', '--nodes', '500')).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'stress: --clock virtual needs a minimum latency above zero (e.g. --latency 20-200ms)\n',
+    });
     // The UDP node's rate limits, refused before a socket is bound.
     expect(await kadswarm('node', '-l', '127.0.0.1:0', '--no-rate-limit', '--max-requests', '5')).toEqual({
       code: 2,
