@@ -28,6 +28,18 @@ const listOf = (l: Lookup) => ({
  * `clash`, IDs take their first 8 bytes from 4 choices (the target from the same), so most share
  * their distance key with others.
  */
+/** A comparator of handles by XOR distance of their IDs from `target`, word by word (the truth the lists are checked against). */
+function distanceOrder(peers: PeerIds, target: Uint32Array): (a: number, b: number) => number {
+  return (a, b) => {
+    for (let w = 0; w < ID_WORDS; w++) {
+      const da = (peers.words[a * ID_WORDS + w]! ^ target[w]!) >>> 0;
+      const db = (peers.words[b * ID_WORDS + w]! ^ target[w]!) >>> 0;
+      if (da !== db) return da - db;
+    }
+    return 0;
+  };
+}
+
 function world(rng: Random, n: number, twins: number, clash = false): { peers: PeerIds; target: Uint32Array; all: number[] } {
   const peers = new PeerIds();
   const heads = Array.from({ length: 4 }, () => rng.bytes(8));
@@ -124,14 +136,7 @@ describe('Lookup.addAll', () => {
     const l = new Lookup(LookupKind.FindNode, peers, target, 0, 3, 3, 100, SELF);
     l.add(7, 1);
     l.addAll([9, 7, SELF, 5, 30, 9, 12], 3);
-    const byDistance = (a: number, b: number): number => {
-      for (let w = 0; w < ID_WORDS; w++) {
-        const da = (peers.words[a * ID_WORDS + w]! ^ target[w]!) >>> 0;
-        const db = (peers.words[b * ID_WORDS + w]! ^ target[w]!) >>> 0;
-        if (da !== db) return da - db;
-      }
-      return 0;
-    };
+    const byDistance = distanceOrder(peers, target);
     expect(listOf(l).handles).toEqual([5, 7, 9, 12].sort(byDistance));
     expect(l.depthOf(7)).toBe(1);
     expect(l.depthOf(9)).toBe(3);
@@ -155,14 +160,7 @@ describe('Lookup.addAll', () => {
         (truth[i] ??= []).push(...mine);
       }
     }
-    const byDistance = (a: number, b: number): number => {
-      for (let w = 0; w < ID_WORDS; w++) {
-        const da = (peers.words[a * ID_WORDS + w]! ^ target[w]!) >>> 0;
-        const db = (peers.words[b * ID_WORDS + w]! ^ target[w]!) >>> 0;
-        if (da !== db) return da - db;
-      }
-      return 0;
-    };
+    const byDistance = distanceOrder(peers, target);
     for (let i = 0; i < lookups.length; i++) {
       const l = listOf(lookups[i]!);
       expect(l.handles).toEqual([...truth[i]!].sort(byDistance).slice(0, 8));
