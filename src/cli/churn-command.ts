@@ -85,7 +85,7 @@ export async function churnCommand(argv: string[]): Promise<number> {
   const runs = int('runs', values.runs, 1);
   if (runs > 1 && !values.sweep) throw new UsageError('--runs needs --sweep (a single churn run is not repeated yet)');
   // Source lookups and searches each come at --get-rate per second, after the files are published.
-  const files = filesWorkloadFlags(values, int('nodes', values.nodes, 2));
+  const files = filesWorkloadFlags(values, int('nodes', values.nodes, 2, 2 ** 24));
   if (files && (values.sweep || finds > 0)) throw new UsageError(`--workload files is for a single churn run, not with ${values.sweep ? '--sweep' : '--finds'}`);
   // --json -: stdout carries the JSON, so the text goes to stderr.
   const log = values.json === '-' ? console.error : console.log;
@@ -113,7 +113,7 @@ export async function churnCommand(argv: string[]): Promise<number> {
     const loss = ratioFlag('loss', values.loss);
     const churn = upMs > 0 && finds === 0;
     return {
-      nodes: int('nodes', values.nodes, 2),
+      nodes: int('nodes', values.nodes, 2, 2 ** 24),
       workers: int('workers', values.workers, 1),
       seed,
       config,

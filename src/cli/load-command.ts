@@ -53,7 +53,7 @@ export async function loadCommand(argv: string[]): Promise<number> {
     console.log(LOAD_USAGE);
     return 0;
   }
-  const nodes = int('nodes', values.nodes!, 1);
+  const nodes = int('nodes', values.nodes!, 1, 2 ** 24); // 24-bit handles in table slots (core/bucket-layout.ts)
   const connections = int('connections', values.connections!, 1);
   // A bare number is seconds (as autocannon counts); a unit is taken as for every other duration flag.
   const durationS = /^\d+$/.test(values.duration!.trim()) ? int('duration', values.duration!, 1) : Math.round(durationFlag('duration', values.duration!) / 1000);

@@ -98,7 +98,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   }
   const loss = ratioFlag('loss', values.loss);
   const seed = int('seed', values.seed, 0);
-  const nodes = int('nodes', values.nodes, 1);
+  const nodes = int('nodes', values.nodes, 1, 2 ** 24); // 24-bit handles in table slots (core/bucket-layout.ts)
   const network: NetworkModel = { latency: latencyFlag('latency', values.latency), loss, jitter: 0.1, seed };
   const config = resolveKad({ k: int('k', values.k, 1), alpha: int('alpha', values.alpha, 1), ...bitsFlag(values.bits), ...SERVE_TIMEOUTS });
   const workers = values.workers ? int('workers', values.workers, 1) : undefined;

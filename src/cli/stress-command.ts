@@ -82,7 +82,8 @@ export async function stressCommand(argv: string[]): Promise<number> {
     console.log(STRESS_USAGE);
     return EXIT.ok;
   }
-  const nodes = int('nodes', values.nodes, 1);
+  // A routing-table slot keeps 24 bits of a node's handle (core/bucket-layout.ts): 2^24 nodes at most.
+  const nodes = int('nodes', values.nodes, 1, 2 ** 24);
   const seed = int('seed', values.seed, 0);
   const clock = choiceFlag('clock', values.clock, ['real', 'virtual'] as const);
   const network: NetworkModel = { latency: latencyFlag('latency', values.latency ?? (clock === 'virtual' ? '20-200ms' : '0')), loss: ratio('loss', values.loss), jitter: 0.1, seed };

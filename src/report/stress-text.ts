@@ -59,7 +59,7 @@ export function formatStressReport(rep: StressReport): string {
   out.push(
     `Routing tables: ${h.afterJoinKnowsNearest}/${h.sampled} sampled nodes know all their true k nearest right after the join (${pct(h.afterJoin)}), ` +
       `${h.knowsNearest}/${h.sampled} after the run (${pct(h.knowsNearestRatio)}); ` +
-      `${fmt(h.contacts / Math.max(1, h.nodes), 1)} contacts and ${fmt(h.buckets / Math.max(1, h.nodes), 1)} buckets per node; ${h.emptyBuckets} empty, ${h.fullBuckets} full buckets`,
+      `${fmt(h.contacts / Math.max(1, h.nodes), 1)} contacts and ${fmt(h.buckets / Math.max(1, h.nodes), 1)} buckets per node; ${fmt(h.emptyBuckets, 0)} empty, ${fmt(h.fullBuckets, 0)} full buckets`,
   );
   out.push('');
   const t = rep.traffic;

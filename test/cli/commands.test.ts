@@ -66,6 +66,8 @@ describe('kadswarm', () => {
     expect(typo).toMatchObject({ code: 2, stdout: '' });
     expect(typo.stderr).toBe('stress: unknown flag --nodez (did you mean --nodes?); see kadswarm stress --help\n');
     expect((await kadswarm('churn', '--get-rat', '2')).stderr).toBe('churn: unknown flag --get-rat (did you mean --get-rate?); see kadswarm churn --help\n');
+    // Table slots keep 24 bits of a node's handle: a larger swarm is refused up front.
+    expect((await kadswarm('stress', '--nodes', String(2 ** 24 + 1))).stderr).toBe(`stress: --nodes must be an integer in 1..16777216, got "16777217"\n`);
     // Virtual time steps in windows of the smallest latency: zero is refused before any worker is spawned.
     expect(await kadswarm('stress', '--clock', 'virtual', '--latency', '0', '--nodes', '500')).toEqual({
       code: 2,
@@ -83,7 +85,7 @@ describe('kadswarm', () => {
 
   it('a negative number is a value of its flag, refused with the flag named, not parseArgs\' "ambiguous"', async () => {
     const r = await kadswarm('stress', '--nodes', '-5');
-    expect(r).toEqual({ code: 2, stdout: '', stderr: 'stress: --nodes must be an integer >= 1, got "-5"\n' });
+    expect(r).toEqual({ code: 2, stdout: '', stderr: 'stress: --nodes must be an integer in 1..16777216, got "-5"\n' });
     const d = await kadswarm('churn', '--uptime', '-5m');
     expect(d.code).toBe(2);
     expect(d.stderr).toMatch(/^churn: --uptime must be a duration: a number >= 0 with unit ms, s, m or h .*got "-5m"\n$/);
