@@ -71,7 +71,9 @@ export function formatStressReport(rep: StressReport): string {
     ),
   );
   const cpm = t.cpuPerMessageUs;
-  out.push(`CPU per message: ${cpm === null || cpm === undefined ? 'n/a (no per-thread CPU time on this platform)' : `${fmt(cpm, 2)} µs`} (shard threads' CPU time ÷ messages delivered)`);
+  // n/a has two causes: no message was delivered (a one-node swarm), or no per-thread CPU clock.
+  const cpuNa = t.messages === 0 ? 'n/a (no messages were delivered)' : 'n/a (no per-thread CPU time on this platform)';
+  out.push(`CPU per message: ${cpm === null || cpm === undefined ? cpuNa : `${fmt(cpm, 2)} µs`} (shard threads' CPU time ÷ messages delivered)`);
   out.push(`Cache hits ${fmt(t.cacheHits, 0)}; time lookups waited on timeouts ${fmt(t.timeoutWaitMs / 1000, 1)} s; dropped: ${Object.keys(t.drops).length ? Object.entries(t.drops).map(([k, v]) => `${k} ${v}`).join(', ') : 'none'}`);
   const a = t.accounts;
   const refused = Object.entries(a.refused);

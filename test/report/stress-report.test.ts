@@ -68,6 +68,15 @@ describe('stress report distributions', () => {
     expect(formatStressReport(rep)).toContain('Routing tables: 7/10 sampled nodes know all their true k nearest right after the join (70.00%), 9/10 after the run (90.00%)');
   });
 
+  it('says why CPU per message is n/a: no per-thread CPU clock, or no message delivered at all', () => {
+    // The fake shards carry no cpuMs: the platform reason. With nothing sent, that reason would be wrong.
+    expect(formatStressReport(buildStressReport(fakeResult(), env))).toContain('CPU per message: n/a (no per-thread CPU time on this platform)');
+    const silent = fakeResult();
+    const quiet = { ...silent.stats[0]!, sent: [0, 0, 0, 0, 0, 0, 0, 0] };
+    const text = formatStressReport(buildStressReport({ ...silent, stats: [quiet], afterJoin: [quiet] } as StressResult, env));
+    expect(text).toContain('CPU per message: n/a (no messages were delivered)');
+  });
+
   const rep = buildStressReport(fakeResult(), env);
 
   it('the JSON histograms add up to the operation counts', () => {
