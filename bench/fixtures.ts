@@ -31,7 +31,7 @@ export function makePool(seed: number, size = POOL_SIZE): Pool {
 }
 
 /** First sorted position whose ID is >= bound (or > bound when `after`). */
-function search(pool: Pool, bound: Uint32Array, after: boolean): number {
+export function search(pool: Pool, bound: Uint32Array, after: boolean): number {
   const w = pool.peers.words;
   let lo = 0;
   let hi = pool.sorted.length;

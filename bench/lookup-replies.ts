@@ -5,20 +5,14 @@
  * sort). In the 10,000-node swarm four in five contacts of a reply were known to the lookup
  * already, and in these rounds 80 % are (measured over the 64 rounds the bench uses).
  */
-import { ID_WORDS, compareDistance, compareWords } from '../src/core/id.js';
+import { ID_WORDS, compareDistance } from '../src/core/id.js';
 import { Random } from '../src/core/random.js';
-import type { Pool } from './fixtures.js';
+import { search, type Pool } from './fixtures.js';
 
 /** The pool's `top` handles nearest to `target`, nearest first (exact while they lie within ±2,048 of its place by ID). */
 function nearest(pool: Pool, target: Uint32Array, top: number): Uint32Array {
   const w = pool.peers.words;
-  let lo = 0;
-  let hi = pool.sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (compareWords(w, pool.sorted[mid]! * ID_WORDS, target, 0) < 0) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = search(pool, target, false);
   const window = Array.from(pool.sorted.subarray(Math.max(0, lo - 2048), lo + 2048));
   window.sort((a, b) => compareDistance(w, a * ID_WORDS, b * ID_WORDS, target, 0));
   return Uint32Array.from(window.slice(0, top));
