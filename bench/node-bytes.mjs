@@ -3,7 +3,8 @@
 // a V8 heap snapshot and sums, per node, what each node's objects hold exclusively (an object
 // retained by one owner alone is that owner's; shared objects such as the config, the ID table
 // and the timer slabs are counted once under "shared"). Backing stores of typed arrays are
-// included (a heap snapshot shows them), so the table's contacts appear under RoutingTable.
+// included (a heap snapshot shows them). The tables' words live in the thread's table slab
+// (src/core/table-slab.ts), shared chunks: they appear as the slab's line, ÷ nodes.
 //
 //   npx tsc -p tsconfig.json && node --expose-gc bench/node-bytes.mjs [nodes=10000] [--keep FILE]
 //
@@ -16,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SimNetwork } from '../dist/src/sim/sim-network.js';
 import { timerSlabBytes } from '../dist/src/core/timers.js';
+import { tableSlabBytes } from '../dist/src/core/table-slab.js';
 
 const args = process.argv.slice(2);
 const keepAt = args.indexOf('--keep');
@@ -30,8 +32,7 @@ const sim = new SimNetwork({ seed: 1, network: { latency: { kind: 'constant', ms
 const counted = () => {
   globalThis.gc?.();
   globalThis.gc?.();
-  let tables = 0;
-  for (const n of sim.nodes) if (n) tables += n.table.bytes;
+  const tables = tableSlabBytes();
   const code = getHeapSpaceStatistics().find((sp) => sp.space_name === 'code_space')?.space_used_size ?? 0;
   return { all: getHeapStatistics().used_heap_size + timerSlabBytes() + tables + sim.cluster.recordSpace.allocatedBytes, code, tables };
 };
@@ -93,7 +94,8 @@ for (let i = 0; i < count; i++) {
     for (let e = first[x]; e < first[x + 1]; e += EF) {
       if (!strong(e)) continue;
       const to = edges[e + E.to] / NF;
-      if (seen[to] || refs[to] > 1) continue;
+      // A table has two holders, its node and the table slab's owner list (table-slab.ts): still the node's.
+      if (seen[to] || (refs[to] > 1 && nameOf(to) !== 'RoutingTable')) continue;
       seen[to] = 1;
       const own = OWNERS.indexOf(nameOf(to));
       stack.push(to, own >= 0 && nodes[to * NF + F.type] === OBJECT ? own : o);
@@ -116,6 +118,15 @@ console.log(
   `stress figure here: ${slope.toFixed(0)} B/node at spawn (slope), ${(slope + (atJoin.all - atAll.all) / N).toFixed(0)} after the join; ` +
     `of the join's growth ${((atJoin.all - atAll.all) / N).toFixed(0)} B/node, tables ${((atJoin.tables - atAll.tables) / N).toFixed(0)}, compiled code ${((atJoin.code - atAll.code) / N).toFixed(0)}, the rest ${((atJoin.all - atAll.all - (atJoin.tables - atAll.tables) - (atJoin.code - atAll.code)) / N).toFixed(0)}`,
 );
+console.log(`${fmt(tableSlabBytes())} B  of the shared: the table slab's chunks (every table's words, table-slab.ts)`);
+// The shared part by object kind, largest first: what else grows with the swarm.
+const sharedKinds = new Map();
+for (let i = 0; i < count; i++) {
+  if (seen[i]) continue;
+  const kind = nameOf(i).slice(0, 48);
+  sharedKinds.set(kind, (sharedKinds.get(kind) ?? 0) + sizeOf(i));
+}
+console.log(`  shared, by kind: ${[...sharedKinds].sort((a, b) => b[1] - a[1]).slice(0, 14).map(([k, b]) => `${k.replace('system / ', '')} ${(b / N).toFixed(0)}`).join(', ')}`);
 for (const o of [OWNERS.indexOf('NodeState'), OWNERS.indexOf('RoutingTable')]) {
   const parts = [...inside[o]].sort((a, b) => b[1] - a[1]).map(([k, b]) => `${k.replace('system / ', '')} ${(b / N).toFixed(0)}`);
   console.log(`  in ${OWNERS[o]}: ${parts.join(', ')}`);

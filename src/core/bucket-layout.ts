@@ -122,18 +122,18 @@ export function updateRtt(code: number, sample: number): number {
 }
 
 /**
- * Writes the full lo (5 words) of every one of the `buckets` blocks of `blk` words into
+ * Writes the full lo (5 words) of every one of the `buckets` blocks of `blk` words from `base` into
  * out[b × 5 ..]: each bucket starts where the one before it ends, lo(b + 1) = lo(b) + 2^(160 − depth(b)).
  * For tables deeper than 32 bits, where lo's first word no longer tells buckets apart.
  */
-export function loWords(data: Uint32Array, blk: number, buckets: number, out: Uint32Array): void {
+export function loWords(data: Uint32Array, base: number, blk: number, buckets: number, out: Uint32Array): void {
   for (let w = 0; w < ID_WORDS; w++) out[w] = 0;
   for (let b = 1; b < buckets; b++) {
     const prev = (b - 1) * ID_WORDS;
     const at = b * ID_WORDS;
     for (let w = 0; w < ID_WORDS; w++) out[at + w] = out[prev + w]!;
     // Add 2^(160 − d): bit d − 1 counted from the top, carrying into the words above.
-    const d = data[(b - 1) * blk + HDR]! & 0xff;
+    const d = data[base + (b - 1) * blk + HDR]! & 0xff;
     let w = (d - 1) >>> 5;
     let add = 0x80000000 >>> ((d - 1) & 31);
     while (w >= 0 && add !== 0) {

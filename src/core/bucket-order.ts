@@ -27,6 +27,7 @@ const KEY_SCALE = 2097152;
 
 export class BucketOrder {
   private data: Uint32Array = new Uint32Array(0);
+  private base = 0;
   private blk = 0;
   private buckets = 0;
   /** The target's distance from the own ID. */
@@ -46,9 +47,10 @@ export class BucketOrder {
   private queued = 0;
   private taken = 0;
 
-  /** Starts the order of the table's buckets (`data`, `buckets` blocks of `blk` words) from the target at target[tAt..]. */
-  start(data: Uint32Array, blk: number, buckets: number, maxDepth: number, ids: Uint32Array, selfAt: number, target: Uint32Array, tAt: number): void {
+  /** Starts the order of the table's buckets (`buckets` blocks of `blk` words from `base` in `data`) from the target at target[tAt..]. */
+  start(data: Uint32Array, base: number, blk: number, buckets: number, maxDepth: number, ids: Uint32Array, selfAt: number, target: Uint32Array, tAt: number): void {
     this.data = data;
+    this.base = base;
     this.blk = blk;
     this.buckets = buckets;
     const dist = this.dist;
@@ -68,13 +70,13 @@ export class BucketOrder {
     let hi = buckets - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >>> 1;
-      if (data[mid * blk]! <= d0) lo = mid;
+      if (data[base + mid * blk]! <= d0) lo = mid;
       else hi = mid - 1;
     }
     this.first = lo;
     this.left = lo;
     this.right = lo;
-    this.level = (data[lo * blk + HDR]! & 0xff) - 1;
+    this.level = (data[base + lo * blk + HDR]! & 0xff) - 1;
   }
 
   /** The next bucket in XOR order, or -1 after the last. */
@@ -95,6 +97,7 @@ export class BucketOrder {
     this.level = level - 1;
     // The sibling subtree at `level`: the buckets next to [left, right] that share the target's first `level` bits.
     const data = this.data;
+    const base = this.base;
     const blk = this.blk;
     const d0 = this.dist[0]!;
     const mask = level === 0 ? 0 : (0xffffffff << (32 - level)) >>> 0;
@@ -103,16 +106,16 @@ export class BucketOrder {
     if (((d0 >>> (31 - level)) & 1) === 0) {
       from = this.right + 1;
       to = from;
-      while (to < this.buckets && ((data[to * blk]! ^ d0) & mask) === 0) to++;
+      while (to < this.buckets && ((data[base + to * blk]! ^ d0) & mask) === 0) to++;
       this.right = to - 1;
     } else {
       to = this.left;
       from = to - 1;
-      while (from > 0 && ((data[(from - 1) * blk]! ^ d0) & mask) === 0) from--;
+      while (from > 0 && ((data[base + (from - 1) * blk]! ^ d0) & mask) === 0) from--;
       this.left = from;
     }
     if (to - from === 1) {
-      this.bound = boundOf(data, from * blk, d0) * KEY_SCALE;
+      this.bound = boundOf(data, base + from * blk, d0) * KEY_SCALE;
       return from;
     }
     // Several buckets: sort them by bound (insertion; no two are equal).
@@ -120,7 +123,7 @@ export class BucketOrder {
     const keys = this.queueKeys;
     let n = 0;
     for (let b = from; b < to; b++) {
-      const key = boundOf(data, b * blk, d0) * KEY_SCALE;
+      const key = boundOf(data, base + b * blk, d0) * KEY_SCALE;
       let i = n++;
       while (i > 0 && keys[i - 1]! > key) {
         q[i] = q[i - 1]!;
@@ -144,13 +147,14 @@ export class BucketOrder {
   /** Deep tables: every bucket's bound in all its words, sorted (insertion), into the queue. */
   private sortAll(): void {
     const data = this.data;
+    const base = this.base;
     const blk = this.blk;
     const dist = this.dist;
     const lbs = this.queueBounds;
     const q = this.queue;
-    loWords(data, blk, this.buckets, lbs); // each bucket's full lo, then masked in place into its bound
+    loWords(data, base, blk, this.buckets, lbs); // each bucket's full lo, then masked in place into its bound
     for (let b = 0; b < this.buckets; b++) {
-      const depth = data[b * blk + HDR]! & 0xff;
+      const depth = data[base + b * blk + HDR]! & 0xff;
       const lb = b * ID_WORDS;
       for (let w = 0; w < ID_WORDS; w++) {
         const kept = depth - w * 32;

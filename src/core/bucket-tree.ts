@@ -1,6 +1,7 @@
 /**
  * The k-buckets of one node as a binary tree over the XOR distance from its
- * own ID, stored in one Uint32Array (layout in bucket-layout.ts): where a
+ * own ID, stored in one region of the thread's table slab (table-slab.ts; layout
+ * in bucket-layout.ts): where a
  * distance falls, what a bucket holds, how the array grows when a bucket
  * splits, and every read of the contacts. It admits and evicts nobody:
  * RoutingTable (routing-table.ts), which extends it, decides who gets a slot
@@ -18,6 +19,7 @@ import { findContact } from './bucket-slots.js';
 import { closestContacts } from './table-closest.js';
 import { leadingZeros, splitBucket } from './table-split.js';
 import { findReplacement, listReplacements, replacementStart } from './table-replacements.js';
+import { RELEASED, tableSlab, type SlabOwner } from './table-slab.js';
 import { countContacts, describeBuckets, listContacts, nearestNonEmptyBucket, randomIdInBlock } from './table-views.js';
 
 // Scratch space shared by every table in the thread: the core is single-threaded
@@ -27,18 +29,6 @@ const D = 0; // distance of a peer from self
 const T = ID_WORDS; // target distance from self
 /** Every bucket's full lo, for tables deeper than 32 bits (bucket-layout.ts keeps only the first word). */
 const los = new Uint32Array(256 * ID_WORDS);
-
-/**
- * Arrays that tables outgrew, kept for the next table that grows to the same length: in a join
- * every table grows through the same lengths one block at a time, so most grows take an array
- * from here instead of allocating one (and leaving one to the collector). At most
- * SPARES_PER_LENGTH per length and SPARES_MAX in all (~130 KB per thread at k = 20), so what it
- * holds stays small beside the tables themselves.
- */
-const spares = new Map<number, Uint32Array[]>();
-const SPARES_PER_LENGTH = 4;
-const SPARES_MAX = 64;
-let spareCount = 0;
 
 /**
  * What every table of a shard has in common: the ID table and the settings. One object for all
@@ -56,10 +46,16 @@ export interface TableShape {
   readonly limits: AdmissionLimits;
 }
 
-export class BucketTree {
+export class BucketTree implements SlabOwner {
   protected readonly shape: TableShape;
   readonly self: number;
-  protected data: Uint32Array;
+  /**
+   * The slab chunk and the first word of this table's region in it: the slab's to set (it may
+   * move the region whenever the table grows or another table grows or goes), so methods read
+   * them afresh after every resize and never keep them across one.
+   */
+  data: Uint32Array;
+  base = 0;
   protected buckets = 1;
   /** Depth of the deepest bucket; closest() takes a one-word fast path while it is at most 32. */
   private maxDepth = 0;
@@ -71,8 +67,15 @@ export class BucketTree {
     if (shape.r < 0 || shape.r > 255) throw new Error(`the replacement cache holds 0..255 contacts, got ${shape.r}`);
     // Slot words keep 24 bits of handle (bucket-layout.ts): a peer beyond them could not be told apart.
     if (self > HANDLE_MASK) throw new Error(`a routing table addresses at most 2^24 peers; handle ${self} is beyond`);
-    this.data = new Uint32Array(shape.block);
+    this.data = RELEASED;
+    tableSlab.allocate(this, shape.block);
     // Bucket 0: the whole space, depth 0.
+  }
+
+  /** Gives the table's words back to the slab (a host dropping the node); the table is empty and unusable after. */
+  release(): void {
+    tableSlab.release(this);
+    this.buckets = 0;
   }
 
   get k(): number {
@@ -97,12 +100,12 @@ export class BucketTree {
 
   /** Number of contacts in the table (stale ones included). */
   get size(): number {
-    return countContacts(this.data, this.block, this.buckets);
+    return countContacts(this.data, this.base, this.block, this.buckets);
   }
 
-  /** Bytes held by this table's typed array, replacement caches included (for the memory report). */
+  /** Bytes of this table's region in the slab, replacement caches included (the slab's own total: tableSlab.bytes). */
   get bytes(): number {
-    return this.data.byteLength;
+    return tableSlab.wordsOf(this) * 4;
   }
 
   // ---- where a peer falls ----
@@ -130,6 +133,7 @@ export class BucketTree {
     let lo = 0;
     let hi = this.buckets - 1;
     const data = this.data;
+    const base = this.base;
     const blk = this.block;
     if (this.maxDepth <= 32) {
       // No bucket deeper than 32 bits: every lo is zero past its first word, so lo <= distance
@@ -137,12 +141,12 @@ export class BucketTree {
       const d0 = scratch[at]!;
       while (lo < hi) {
         const mid = (lo + hi + 1) >>> 1;
-        if (data[mid * blk]! <= d0) lo = mid;
+        if (data[base + mid * blk]! <= d0) lo = mid;
         else hi = mid - 1;
       }
       return lo;
     }
-    loWords(data, blk, this.buckets, los);
+    loWords(data, base, blk, this.buckets, los);
     while (lo < hi) {
       const mid = (lo + hi + 1) >>> 1;
       if (compareWords(los, mid * ID_WORDS, scratch, at) <= 0) lo = mid;
@@ -164,7 +168,7 @@ export class BucketTree {
   has(handle: number): boolean {
     if (handle === this.self) return false;
     this.measure(handle);
-    return findContact(this.data, this.bucketOf(D) * this.block, handle) >= 0;
+    return findContact(this.data, this.base + this.bucketOf(D) * this.block, handle) >= 0;
   }
 
   /** True when the peer is a contact or waits in the replacement cache (a host must keep its handle valid). */
@@ -172,24 +176,24 @@ export class BucketTree {
     if (handle === this.self) return false;
     this.measure(handle);
     const b = this.bucketOf(D);
-    return findContact(this.data, b * this.block, handle) >= 0 || findReplacement(this.data, this.block, this.buckets, b, handle) >= 0;
+    return findContact(this.data, this.base + b * this.block, handle) >= 0 || findReplacement(this.data, this.base, this.block, this.buckets, b, handle) >= 0;
   }
 
   /** Failures in a row of a contact, or -1 when it is not in the table. */
   failuresOf(handle: number): number {
     this.measure(handle);
     const b = this.bucketOf(D);
-    const s = findContact(this.data, b * this.block, handle);
-    return s < 0 ? -1 : this.data[b * this.block + SLOTS + s]! >>> FAILS_SHIFT;
+    const s = findContact(this.data, this.base + b * this.block, handle);
+    return s < 0 ? -1 : this.data[this.base + b * this.block + SLOTS + s]! >>> FAILS_SHIFT;
   }
 
   /** Smoothed RTT and its variation in ms for a contact, or -1 when unknown. */
   rttOf(handle: number): { srtt: number; rttvar: number } | null {
     this.measure(handle);
     const b = this.bucketOf(D);
-    const s = findContact(this.data, b * this.block, handle);
+    const s = findContact(this.data, this.base + b * this.block, handle);
     if (s < 0) return null;
-    const code = rttCodeAt(this.data, b * this.block + SLOTS + this.k, s);
+    const code = rttCodeAt(this.data, this.base + b * this.block + SLOTS + this.k, s);
     if (code === 0) return null;
     return { srtt: srttOf(code), rttvar: rttvarOf(code) };
   }
@@ -201,9 +205,9 @@ export class BucketTree {
   rtoOf(handle: number): number {
     this.measure(handle);
     const b = this.bucketOf(D);
-    const s = findContact(this.data, b * this.block, handle);
+    const s = findContact(this.data, this.base + b * this.block, handle);
     if (s < 0) return -1;
-    const code = rttCodeAt(this.data, b * this.block + SLOTS + this.k, s);
+    const code = rttCodeAt(this.data, this.base + b * this.block + SLOTS + this.k, s);
     return code === 0 ? -1 : srttOf(code) + 4 * rttvarOf(code);
   }
 
@@ -215,30 +219,30 @@ export class BucketTree {
    */
   closest(target: Uint32Array, tAt: number, n: number, out: Uint32Array, exclude = -1, sorted = true): number {
     const selfAt = this.self * ID_WORDS;
-    return closestContacts(this.data, this.block, this.k, this.buckets, this.maxDepth, this.peers.words, selfAt, target, tAt, n, out, exclude, sorted);
+    return closestContacts(this.data, this.base, this.block, this.k, this.buckets, this.maxDepth, this.peers.words, selfAt, target, tAt, n, out, exclude, sorted);
   }
 
   /** Every contact handle (stale ones included), bucket by bucket. For reports and tests. */
   contacts(): number[] {
-    return listContacts(this.data, this.block, this.buckets);
+    return listContacts(this.data, this.base, this.block, this.buckets);
   }
 
   /** Per-bucket view for reports and the REPL's state command. */
   describeBuckets(): Array<{ depth: number; contacts: number; replacements: number; stale: number }> {
-    return describeBuckets(this.data, this.block, this.k, this.buckets);
+    return describeBuckets(this.data, this.base, this.block, this.k, this.buckets);
   }
 
   replacementsOf(bucket: number): number[] {
-    return listReplacements(this.data, this.block, this.buckets, bucket);
+    return listReplacements(this.data, this.base, this.block, this.buckets, bucket);
   }
 
   /** Prefix length of the bucket's range: bucket 0 at depth d holds every distance below 2^(160 − d). */
   bucketDepth(bucket: number): number {
-    return this.data[bucket * this.block + HDR]! & 0xff;
+    return this.data[this.base + bucket * this.block + HDR]! & 0xff;
   }
 
   bucketSize(bucket: number): number {
-    return (this.data[bucket * this.block + HDR]! >>> 8) & 0xff;
+    return (this.data[this.base + bucket * this.block + HDR]! >>> 8) & 0xff;
   }
 
   // ---- refresh bookkeeping ----
@@ -246,52 +250,42 @@ export class BucketTree {
   /** Records that a lookup for `target` ran at `nowSec` (seconds since the node's epoch). */
   touchBucketFor(target: Uint32Array, tAt: number, nowSec: number): void {
     const b = this.bucketForTarget(target, tAt);
-    this.data[b * this.block + LAST] = nowSec >>> 0;
+    this.data[this.base + b * this.block + LAST] = nowSec >>> 0;
   }
 
   lastLookupSec(bucket: number): number {
-    return this.data[bucket * this.block + LAST]!;
+    return this.data[this.base + bucket * this.block + LAST]!;
   }
 
   /** Writes a random ID inside bucket `bucket`'s range into out (words), using `rand32` for the free bits. */
   randomIdInBucket(bucket: number, out: Uint32Array, rand32: () => number): void {
-    randomIdInBlock(this.data, this.block, this.buckets, bucket, this.peers.words, this.self * ID_WORDS, out, rand32);
+    randomIdInBlock(this.data, this.base, this.block, this.buckets, bucket, this.peers.words, this.self * ID_WORDS, out, rand32);
   }
 
   /** Index of the bucket that holds the nearest known contact (the deepest non-empty one). */
   nearestBucket(): number {
-    return nearestNonEmptyBucket(this.data, this.block, this.buckets);
+    return nearestNonEmptyBucket(this.data, this.base, this.block, this.buckets);
   }
 
   // ---- growing ----
 
-  /** Splits bucket `bucket` in two halves one level deeper, growing the array by what the upper half's block lacks. */
+  /** Splits bucket `bucket` in two halves one level deeper, growing the region by what the upper half's block lacks. */
   protected split(bucket: number): void {
     const blk = this.block;
-    const need = (this.buckets + 1) * blk + replacementStart(this.data, blk, this.buckets);
-    if (need > this.data.length) this.grow(need);
-    const depth = splitBucket(this.data, blk, this.k, this.buckets, bucket, this.peers.words, this.self * ID_WORDS);
+    const need = (this.buckets + 1) * blk + replacementStart(this.data, this.base, blk, this.buckets);
+    if (need > this.capacity) this.grow(need);
+    const depth = splitBucket(this.data, this.base, blk, this.k, this.buckets, bucket, this.peers.words, this.self * ID_WORDS);
     if (depth > this.maxDepth) this.maxDepth = depth;
     this.buckets++;
   }
 
-  /** Grows the array to `words` (a split's block, or room for replacements). */
+  /** Words of the table's region: its blocks, the replacement runs and their spare room. */
+  protected get capacity(): number {
+    return tableSlab.wordsOf(this);
+  }
+
+  /** Grows the region to `words` (a split's block, or room for replacements); data and base change. */
   protected grow(words: number): void {
-    const old = this.data;
-    const list = spares.get(words);
-    let grown: Uint32Array;
-    if (list !== undefined && list.length > 0) {
-      grown = list.pop()!;
-      spareCount--;
-      grown.fill(0, old.length); // a spare holds its last table's words
-    } else grown = new Uint32Array(words);
-    grown.set(old);
-    this.data = grown;
-    if (spareCount >= SPARES_MAX) return;
-    const mine = spares.get(old.length);
-    if (mine === undefined) spares.set(old.length, [old]);
-    else if (mine.length < SPARES_PER_LENGTH) mine.push(old);
-    else return;
-    spareCount++;
+    tableSlab.resize(this, words);
   }
 }

@@ -187,9 +187,14 @@ export class KadNode {
     }
   }
 
-  /** The host drops this node (it replaces it with a fresh one): its records' rows and its pinned puts go back to the host's record space. */
-  dropStorage(): void {
+  /**
+   * The host drops this node (it replaces it with a fresh one): its records' rows and its pinned
+   * puts go back to the host's record space, its routing table's words to the thread's table
+   * slab (table-slab.ts). The node must not be used after.
+   */
+  discard(): void {
     this.s.dropStorage();
+    this.s.table.release();
   }
 
   /** Brings a stopped node back, keeping its routing table and records (a paused process). */

@@ -124,14 +124,14 @@ export class RoutingTable extends BucketTree {
     let admitted = !peers.repeatsIds && peers.groups === null && peers.idCheck === null;
     for (;;) {
       const bucket = this.measuredBucket();
-      const at = bucket * this.block;
+      const at = this.base + bucket * this.block;
       const slot = findContact(this.data, at, handle);
       if (slot >= 0) {
         moveContactToTail(this.data, at, this.k, slot, rttMs);
         return Observe.Done;
       }
       if (!admitted) {
-        const verdict = admission(this.data, this.block, this.k, this.buckets, bucket, this.peers, handle, this.limits);
+        const verdict = admission(this.data, this.base, this.block, this.k, this.buckets, bucket, this.peers, handle, this.limits);
         if (verdict === REFUSE) return Observe.Refused;
         if (verdict !== ADMIT) {
           this.remove(verdict); // a stale contact gives way; it may sit in another bucket
@@ -148,20 +148,21 @@ export class RoutingTable extends BucketTree {
         appendContact(this.data, at, this.k, handle, rttMs >= 0 ? packRtt(rttMs, rttMs / 2) : 0);
         this.nearDepth = -1;
         this.added = true;
-        dropReplacement(this.data, this.block, this.buckets, bucket, handle);
+        dropReplacement(this.data, this.base, this.block, this.buckets, bucket, handle);
         return Observe.Done;
       }
       if (this.canSplit(bucket)) {
         this.split(bucket);
         continue;
       }
-      if (this.r > 0 && !addReplacement(this.data, this.block, this.buckets, bucket, this.r, handle)) {
-        this.grow(this.data.length + REPLACEMENT_ROOM);
-        addReplacement(this.data, this.block, this.buckets, bucket, this.r, handle);
+      if (this.r > 0 && !addReplacement(this.data, this.base, this.block, this.buckets, bucket, this.r, handle, this.base + this.capacity)) {
+        this.grow(this.capacity + REPLACEMENT_ROOM);
+        addReplacement(this.data, this.base, this.block, this.buckets, bucket, this.r, handle, this.base + this.capacity);
       }
+      const at2 = this.base + bucket * this.block; // the region may have moved (table-slab.ts)
       // A stale contact gives way to the newcomer at once; otherwise ask the caller
       // to ping the least-recently-seen contact, unless a ping is already out.
-      const staleSlot = firstStaleContact(this.data, at, this.k);
+      const staleSlot = firstStaleContact(this.data, at2, this.k);
       if (staleSlot >= 0) {
         if (this.r === 0) { this.removeSlot(bucket, staleSlot); continue; } // no cache: free the slot, then add
         this.replaceSlot(bucket, staleSlot); // the newest replacement: the newcomer
@@ -169,12 +170,12 @@ export class RoutingTable extends BucketTree {
         return Observe.Done;
       }
       if ((hdr >>> 24) & FLAG_PINGING) return Observe.Done;
-      const lastPingAt = at + LAST_PING;
+      const lastPingAt = at2 + LAST_PING;
       const lastPing = this.data[lastPingAt]!;
       if (lastPing !== 0 && nowSec + 1 - lastPing < this.pingIntervalSec) return Observe.Done;
       this.data[lastPingAt] = nowSec + 1;
-      this.data[hdrAt] = this.data[hdrAt]! | (FLAG_PINGING << 24);
-      this.pingTarget = this.data[at + SLOTS]! & HANDLE_MASK;
+      this.data[at2 + HDR] = this.data[at2 + HDR]! | (FLAG_PINGING << 24);
+      this.pingTarget = this.data[at2 + SLOTS]! & HANDLE_MASK;
       return Observe.Ping;
     }
   }
@@ -183,7 +184,7 @@ export class RoutingTable extends BucketTree {
   pingResult(handle: number, alive: boolean, rttMs = -1): void {
     this.measure(handle);
     const bucket = this.measuredBucket();
-    const hdrAt = bucket * this.block + HDR;
+    const hdrAt = this.base + bucket * this.block + HDR;
     this.data[hdrAt] = this.data[hdrAt]! & ~(FLAG_PINGING << 24);
     if (alive) this.observe(handle, rttMs);
     else this.fail(handle);
@@ -197,10 +198,10 @@ export class RoutingTable extends BucketTree {
   fail(handle: number): void {
     this.measure(handle);
     const bucket = this.measuredBucket();
-    const at = bucket * this.block;
+    const at = this.base + bucket * this.block;
     const slot = findContact(this.data, at, handle);
     if (slot < 0) {
-      dropReplacement(this.data, this.block, this.buckets, bucket, handle);
+      dropReplacement(this.data, this.base, this.block, this.buckets, bucket, handle);
       return;
     }
     const slotAt = at + SLOTS + slot;
@@ -216,9 +217,10 @@ export class RoutingTable extends BucketTree {
   remove(handle: number): void {
     this.measure(handle);
     const bucket = this.measuredBucket();
-    const slot = findContact(this.data, bucket * this.block, handle);
+    const at = this.base + bucket * this.block;
+    const slot = findContact(this.data, at, handle);
     if (slot >= 0) {
-      const replacements = (this.data[bucket * this.block + HDR]! >>> 16) & 0xff;
+      const replacements = (this.data[at + HDR]! >>> 16) & 0xff;
       if (replacements > 0) this.replaceSlot(bucket, slot);
       else this.removeSlot(bucket, slot);
     }
@@ -226,34 +228,34 @@ export class RoutingTable extends BucketTree {
 
   // Removing or replacing a contact can change who the k nearest are: the cached nearDepth goes stale.
   private removeSlot(bucket: number, slot: number): void {
-    removeContact(this.data, bucket * this.block, this.k, slot);
+    removeContact(this.data, this.base + bucket * this.block, this.k, slot);
     this.nearDepth = -1;
   }
 
   /** The bucket's newest replacement takes the contact's place; the cache must not be empty. */
   private replaceSlot(bucket: number, slot: number): void {
-    const at = bucket * this.block;
-    replaceContact(this.data, at, this.k, slot, takeNewestReplacement(this.data, this.block, this.buckets, bucket));
+    const handle = takeNewestReplacement(this.data, this.base, this.block, this.buckets, bucket);
+    replaceContact(this.data, this.base + bucket * this.block, this.k, slot, handle);
     this.nearDepth = -1;
   }
 
   // ---- splitting ----
 
   private canSplit(bucket: number): boolean {
-    const depth = this.data[bucket * this.block + HDR]! & 0xff;
+    const depth = this.data[this.base + bucket * this.block + HDR]! & 0xff;
     if (depth >= ID_BITS) return false;
     if (bucket === 0) return true; // holds the own ID
     if (depth % this.b !== 0) return true; // accelerated lookups: b bits per step
     // Relaxed rule: split when the bucket lies inside the smallest subtree that holds
     // the k nearest neighbours (counting the newcomer, the peer last measured).
     // The newcomer can only deepen that subtree, so the cached depth without it is a cheap first test.
-    const lz = loLeadingZeros(this.data, this.block, this.buckets, bucket);
+    const lz = loLeadingZeros(this.data, this.base, this.block, this.buckets, bucket);
     if (this.nearDepth < 0) this.nearDepth = this.nearestDepth(-1);
     if (lz < this.nearDepth) return false;
     return lz >= this.nearestDepth(this.measuredPrefix());
   }
 
   private nearestDepth(newcomerZeros: number): number {
-    return nearestSubtreeDepth(this.data, this.block, this.k, this.buckets, this.peers.words, this.self * ID_WORDS, newcomerZeros);
+    return nearestSubtreeDepth(this.data, this.base, this.block, this.k, this.buckets, this.peers.words, this.self * ID_WORDS, newcomerZeros);
   }
 }

@@ -35,6 +35,7 @@ export interface AdmissionLimits {
  */
 export function admission(
   data: Uint32Array,
+  base: number,
   block: number,
   k: number,
   blocks: number,
@@ -43,7 +44,7 @@ export function admission(
   handle: number,
   limits: AdmissionLimits,
 ): number {
-  const at = bucket * block;
+  const at = base + bucket * block;
   const count = (data[at + HDR]! >>> 8) & 0xff;
   const reps = (data[at + HDR]! >>> 16) & 0xff;
   if (peers.repeatsIds) {
@@ -56,7 +57,7 @@ export function admission(
         return data[at + SLOTS + i]! >>> FAILS_SHIFT === 0 ? REFUSE : c;
       }
     }
-    const from = reps > 0 ? blocks * block + replacementStart(data, block, bucket) : 0;
+    const from = reps > 0 ? base + blocks * block + replacementStart(data, base, block, bucket) : 0;
     for (let i = from; i < from + reps; i++) {
       const c = data[i]!;
       if (words[c * ID_WORDS + ID_WORDS - 1] === last && c !== handle && peers.sameId(c, handle)) return REFUSE;
@@ -70,16 +71,17 @@ export function admission(
   const subnet = groups[2 * handle + 1]!;
   if (ip === 0) return ADMIT;
   if (limits.perSubnet > 0) {
-    const v = crowd(data, block, k, blocks, bucket, bucket + 1, groups, handle, 1, subnet, limits.perSubnet);
+    const v = crowd(data, base, block, k, blocks, bucket, bucket + 1, groups, handle, 1, subnet, limits.perSubnet);
     if (v !== ADMIT) return v;
   }
-  if (limits.perIp > 0) return crowd(data, block, k, blocks, 0, blocks, groups, handle, 0, ip, limits.perIp);
+  if (limits.perIp > 0) return crowd(data, base, block, k, blocks, 0, blocks, groups, handle, 0, ip, limits.perIp);
   return ADMIT;
 }
 
 /** Counts contacts and replacements of buckets [from, to) whose group word `which` equals `key`. */
 function crowd(
   data: Uint32Array,
+  base: number,
   block: number,
   k: number,
   blocks: number,
@@ -94,7 +96,7 @@ function crowd(
   let same = 0;
   let stale = -1;
   for (let b = from; b < to; b++) {
-    const at = b * block;
+    const at = base + b * block;
     const count = (data[at + HDR]! >>> 8) & 0xff;
     for (let i = 0; i < count; i++) {
       const c = data[at + SLOTS + i]! & HANDLE_MASK;
@@ -104,8 +106,8 @@ function crowd(
     }
   }
   // The replacements of buckets [from, to) are one stretch after the blocks (table-replacements.ts).
-  const first = blocks * block + replacementStart(data, block, from);
-  const end = blocks * block + replacementStart(data, block, to);
+  const first = base + blocks * block + replacementStart(data, base, block, from);
+  const end = base + blocks * block + replacementStart(data, base, block, to);
   for (let i = first; i < end; i++) {
     const c = data[i]!;
     if (c !== handle && groups[2 * c + which] === key) same++;

@@ -37,12 +37,13 @@ const cand: { target: Uint32Array; tAt: number; ids: Uint32Array } = { target: n
  * `target` (words at tAt), leaving out `exclude`; returns how many were
  * written. Closest first when `sorted`, in no particular order otherwise.
  *
- * The table is given as its fields: `data` with `buckets` blocks of `blk`
- * words and capacity k, `maxDepth` its deepest bucket, and the own ID at
+ * The table is given as its fields: `buckets` blocks of `blk` words from
+ * word `at` of `data`, capacity k, `maxDepth` its deepest bucket, and the own ID at
  * `selfAt` in `ids` (the peers' ID words).
  */
 export function closestContacts(
   data: Uint32Array,
+  at: number,
   blk: number,
   k: number,
   buckets: number,
@@ -59,7 +60,7 @@ export function closestContacts(
   if (n <= 0) return 0;
   const t0 = target[tAt]!;
   const t1 = target[tAt + 1]!;
-  visit.start(data, blk, buckets, maxDepth, ids, selfAt, target, tAt);
+  visit.start(data, at, blk, buckets, maxDepth, ids, selfAt, target, tAt);
   cand.target = target;
   cand.tAt = tAt;
   cand.ids = ids;
@@ -74,7 +75,7 @@ export function closestContacts(
       m = n;
       if (visit.boundKey() > nth) break;
     }
-    const base = b * blk + SLOTS;
+    const base = at + b * blk + SLOTS;
     const hdr = data[base - SLOTS + HDR]!;
     const count = (hdr >>> 8) & 0xff;
     // Only a bucket flagged as holding a stale contact has its slots' failure bits tested (bucket-layout.ts).

@@ -5,14 +5,15 @@
  * mostly empty (~0.75 KB per node at r = 20), and a second typed array per table would cost
  * ~200 B of JS objects for a few words.
  *
- * The area starts at word `buckets × blk` and holds each bucket's replacements as one run of
+ * The area starts at word `base + buckets × blk` and holds each bucket's replacements as one run of
  * handles, oldest first, the runs in bucket order; the words after the last run are spare room.
  * How many a bucket holds stays in its header (bucket-layout.ts), so a run starts at the sum of
  * the counts of the buckets before it, and closest(), the views and the admission rules read
  * the counts without touching the runs. A split cuts one run in two in place (the upper half's
  * bucket comes right after the lower half's; no other run moves).
  *
- * Every function takes the table's array `data` with `buckets` blocks of `blk` words.
+ * Every function takes the table's region (table-slab.ts): `buckets` blocks of `blk` words from
+ * word `base` of `data`.
  */
 import { HDR } from './bucket-layout.js';
 
@@ -22,52 +23,51 @@ export const REPLACEMENT_ROOM = 16;
 const upper = new Uint32Array(256);
 
 /** Replacements the header of bucket `bucket` counts. */
-export function replacementCount(data: Uint32Array, blk: number, bucket: number): number {
-  return (data[bucket * blk + HDR]! >>> 16) & 0xff;
+export function replacementCount(data: Uint32Array, base: number, blk: number, bucket: number): number {
+  return (data[base + bucket * blk + HDR]! >>> 16) & 0xff;
 }
 
-function setCount(data: Uint32Array, blk: number, bucket: number, n: number): void {
-  const at = bucket * blk + HDR;
+function setCount(data: Uint32Array, base: number, blk: number, bucket: number, n: number): void {
+  const at = base + bucket * blk + HDR;
   data[at] = (data[at]! & ~(0xff << 16)) | (n << 16);
 }
 
 /** Where bucket `bucket`'s run starts, in words after the area's start (the sum of the runs before it). */
-export function replacementStart(data: Uint32Array, blk: number, bucket: number): number {
-  return replacementsIn(data, blk, 0, bucket);
+export function replacementStart(data: Uint32Array, base: number, blk: number, bucket: number): number {
+  return replacementsIn(data, base, blk, 0, bucket);
 }
 
 /** Replacements held by buckets [from, to). */
-function replacementsIn(data: Uint32Array, blk: number, from: number, to: number): number {
+function replacementsIn(data: Uint32Array, base: number, blk: number, from: number, to: number): number {
   let s = 0;
-  for (let b = from; b < to; b++) s += (data[b * blk + HDR]! >>> 16) & 0xff;
+  for (let b = from; b < to; b++) s += (data[base + b * blk + HDR]! >>> 16) & 0xff;
   return s;
 }
 
 /** Position of `handle` in bucket `bucket`'s run (0 = oldest), or -1. */
-export function findReplacement(data: Uint32Array, blk: number, buckets: number, bucket: number, handle: number): number {
-  const count = replacementCount(data, blk, bucket);
+export function findReplacement(data: Uint32Array, base: number, blk: number, buckets: number, bucket: number, handle: number): number {
+  const count = replacementCount(data, base, blk, bucket);
   if (count === 0) return -1; // the common case (a contact just added): no need to find where the run would be
-  const s = buckets * blk + replacementStart(data, blk, bucket);
+  const s = base + buckets * blk + replacementStart(data, base, blk, bucket);
   for (let i = 0; i < count; i++) if (data[s + i] === handle) return i;
   return -1;
 }
 
 /** Bucket `bucket`'s replacements, oldest first. */
-export function listReplacements(data: Uint32Array, blk: number, buckets: number, bucket: number): number[] {
-  const s = buckets * blk + replacementStart(data, blk, bucket);
-  return Array.from(data.subarray(s, s + replacementCount(data, blk, bucket)));
+export function listReplacements(data: Uint32Array, base: number, blk: number, buckets: number, bucket: number): number[] {
+  const s = base + buckets * blk + replacementStart(data, base, blk, bucket);
+  return Array.from(data.subarray(s, s + replacementCount(data, base, blk, bucket)));
 }
 
 /**
  * Puts `handle` into bucket `bucket`'s cache of at most `r` as its newest replacement: moved
  * there when cached already, else the bucket's oldest gives way when its cache is full. Returns
- * false, changing nothing, when the handle would take a new word and the area has no room: the
- * caller grows the array by REPLACEMENT_ROOM words and asks again.
+ * false, changing nothing, when the handle would take a new word and the area has no room before
+ * word `limit` (the region's end): the caller grows the region by REPLACEMENT_ROOM words and asks again.
  */
-export function addReplacement(data: Uint32Array, blk: number, buckets: number, bucket: number, r: number, handle: number): boolean {
-  const base = buckets * blk;
-  const s = base + replacementStart(data, blk, bucket);
-  const count = replacementCount(data, blk, bucket);
+export function addReplacement(data: Uint32Array, base: number, blk: number, buckets: number, bucket: number, r: number, handle: number, limit: number): boolean {
+  const s = base + buckets * blk + replacementStart(data, base, blk, bucket);
+  const count = replacementCount(data, base, blk, bucket);
   let i = -1;
   for (let j = 0; j < count; j++) {
     if (data[s + j] === handle) {
@@ -84,25 +84,25 @@ export function addReplacement(data: Uint32Array, blk: number, buckets: number, 
     return true;
   }
   const end = s + count;
-  const used = end + replacementsIn(data, blk, bucket + 1, buckets);
-  if (used >= data.length) return false;
+  const used = end + replacementsIn(data, base, blk, bucket + 1, buckets);
+  if (used >= limit) return false;
   data.copyWithin(end + 1, end, used);
   data[end] = handle;
-  setCount(data, blk, bucket, count + 1);
+  setCount(data, base, blk, bucket, count + 1);
   return true;
 }
 
 /** Takes `handle` out of bucket `bucket`'s cache if it is there. */
-export function dropReplacement(data: Uint32Array, blk: number, buckets: number, bucket: number, handle: number): void {
-  const i = findReplacement(data, blk, buckets, bucket, handle);
-  if (i >= 0) removeAt(data, blk, buckets, bucket, i);
+export function dropReplacement(data: Uint32Array, base: number, blk: number, buckets: number, bucket: number, handle: number): void {
+  const i = findReplacement(data, base, blk, buckets, bucket, handle);
+  if (i >= 0) removeAt(data, base, blk, buckets, bucket, i);
 }
 
 /** Takes out and returns bucket `bucket`'s newest replacement; the bucket must have one. */
-export function takeNewestReplacement(data: Uint32Array, blk: number, buckets: number, bucket: number): number {
-  const i = replacementCount(data, blk, bucket) - 1;
-  const handle = data[buckets * blk + replacementStart(data, blk, bucket) + i]!;
-  removeAt(data, blk, buckets, bucket, i);
+export function takeNewestReplacement(data: Uint32Array, base: number, blk: number, buckets: number, bucket: number): number {
+  const i = replacementCount(data, base, blk, bucket) - 1;
+  const handle = data[base + buckets * blk + replacementStart(data, base, blk, bucket) + i]!;
+  removeAt(data, base, blk, buckets, bucket, i);
   return handle;
 }
 
@@ -123,10 +123,9 @@ export function splitReplacements(data: Uint32Array, s: number, count: number, g
   return high;
 }
 
-function removeAt(data: Uint32Array, blk: number, buckets: number, bucket: number, i: number): void {
-  const base = buckets * blk;
-  const at = base + replacementStart(data, blk, bucket) + i;
-  const used = at - i + replacementsIn(data, blk, bucket, buckets);
+function removeAt(data: Uint32Array, base: number, blk: number, buckets: number, bucket: number, i: number): void {
+  const at = base + buckets * blk + replacementStart(data, base, blk, bucket) + i;
+  const used = at - i + replacementsIn(data, base, blk, bucket, buckets);
   data.copyWithin(at, at + 1, used);
-  setCount(data, blk, bucket, replacementCount(data, blk, bucket) - 1);
+  setCount(data, base, blk, bucket, replacementCount(data, base, blk, bucket) - 1);
 }

@@ -16,7 +16,7 @@ const cplCounts = new Uint16Array(ID_BITS + 1);
 
 /**
  * Depth m of the smallest own-ID subtree holding the k nearest known contacts
- * of the table (`data`, `buckets` blocks of `blk` words; own ID at `selfAt` in
+ * of the table (`buckets` blocks of `blk` words from `base` in `data`; own ID at `selfAt` in
  * `ids`), counting also a newcomer whose distance has `newcomerZeros` leading
  * zero bits (-1: no newcomer).
  *
@@ -26,6 +26,7 @@ const cplCounts = new Uint16Array(ID_BITS + 1);
  */
 export function nearestSubtreeDepth(
   data: Uint32Array,
+  base: number,
   blk: number,
   k: number,
   buckets: number,
@@ -35,9 +36,9 @@ export function nearestSubtreeDepth(
 ): number {
   cplCounts.fill(0);
   if (newcomerZeros >= 0) cplCounts[newcomerZeros]!++;
-  const count0 = (data[HDR]! >>> 8) & 0xff;
+  const count0 = (data[base + HDR]! >>> 8) & 0xff;
   for (let i = 0; i < count0; i++) {
-    const a = (data[SLOTS + i]! & HANDLE_MASK) * ID_WORDS;
+    const a = (data[base + SLOTS + i]! & HANDLE_MASK) * ID_WORDS;
     let cpl = ID_BITS;
     for (let w = 0; w < ID_WORDS; w++) {
       const x = (ids[a + w]! ^ ids[selfAt + w]!) >>> 0;
@@ -49,8 +50,8 @@ export function nearestSubtreeDepth(
     cplCounts[cpl]!++;
   }
   for (let b = 1; b < buckets; b++) {
-    const count = (data[b * blk + HDR]! >>> 8) & 0xff;
-    if (count > 0) cplCounts[loLeadingZeros(data, blk, buckets, b)]! += count;
+    const count = (data[base + b * blk + HDR]! >>> 8) & 0xff;
+    if (count > 0) cplCounts[loLeadingZeros(data, base, blk, buckets, b)]! += count;
   }
   let seen = 0;
   for (let t = ID_BITS; t >= 0; t--) {
@@ -61,14 +62,15 @@ export function nearestSubtreeDepth(
 }
 
 /**
- * Splits bucket `bucket` of the table (`data`, `buckets` blocks of `blk`
- * words, capacity k; own ID at `selfAt` in `ids`) into its lower and upper
- * half, the upper one taking the next block. `data` must have room for one
+ * Splits bucket `bucket` of the table (`buckets` blocks of `blk` words from
+ * `base` in `data`, capacity k; own ID at `selfAt` in `ids`) into its lower and upper
+ * half, the upper one taking the next block. The region must have room for one
  * more block after the replacement caches, which move up one block and follow
  * the split (table-replacements.ts). Returns the depth of the two halves.
  */
 export function splitBucket(
   data: Uint32Array,
+  base: number,
   blk: number,
   k: number,
   buckets: number,
@@ -77,9 +79,9 @@ export function splitBucket(
   selfAt: number,
 ): number {
   // Shift the buckets after `bucket`, and the replacement caches after them, by one block to make room for the upper half.
-  data.copyWithin((bucket + 2) * blk, (bucket + 1) * blk, buckets * blk + replacementStart(data, blk, buckets));
-  const lowAt = bucket * blk;
-  const highAt = (bucket + 1) * blk;
+  data.copyWithin(base + (bucket + 2) * blk, base + (bucket + 1) * blk, base + buckets * blk + replacementStart(data, base, blk, buckets));
+  const lowAt = base + bucket * blk;
+  const highAt = base + (bucket + 1) * blk;
   const depth = data[lowAt + HDR]! & 0xff;
   const last = data[lowAt + LAST]!;
   const count = (data[lowAt + HDR]! >>> 8) & 0xff;
@@ -111,7 +113,7 @@ export function splitBucket(
       lowStale |= w >>> FAILS_SHIFT;
     }
   }
-  const highR = cached === 0 ? 0 : splitReplacements(data, (buckets + 1) * blk + replacementStart(data, blk, bucket), cached, goesHigh);
+  const highR = cached === 0 ? 0 : splitReplacements(data, base + (buckets + 1) * blk + replacementStart(data, base, blk, bucket), cached, goesHigh);
   const lowR = cached - highR;
   // The halves start with no flags (an eviction ping out is forgotten, as ever) but FLAG_STALE where a stale contact went.
   data[lowAt + HDR] = ((depth + 1) | (lowN << 8) | (lowR << 16) | (lowStale !== 0 ? FLAG_STALE << 24 : 0)) >>> 0;
@@ -123,10 +125,10 @@ export function splitBucket(
 const los = new Uint32Array(256 * ID_WORDS);
 
 /** Leading zero bits of bucket `bucket`'s lo (of `buckets` blocks of `blk` words): its shared prefix with the own ID, for bucket > 0. */
-export function loLeadingZeros(data: Uint32Array, blk: number, buckets: number, bucket: number): number {
-  const first = data[bucket * blk + LO]!;
+export function loLeadingZeros(data: Uint32Array, base: number, blk: number, buckets: number, bucket: number): number {
+  const first = data[base + bucket * blk + LO]!;
   if (first !== 0) return Math.clz32(first);
-  loWords(data, blk, Math.min(buckets, bucket + 1), los);
+  loWords(data, base, blk, Math.min(buckets, bucket + 1), los);
   return leadingZeros(los, bucket * ID_WORDS);
 }
 

@@ -1,8 +1,8 @@
 /**
  * What the routing table shows of itself without changing anything: counts
  * and lists for reports, the REPL and tests, and the bucket facts the refresh
- * job needs. Each function reads the table's bucket blocks (`data`, `buckets`
- * blocks of `blk` words, capacity k; layout in bucket-layout.ts).
+ * job needs. Each function reads the table's bucket blocks (`buckets` blocks
+ * of `blk` words from `base` in `data`, capacity k; layout in bucket-layout.ts).
  */
 import { ID_WORDS } from './id.js';
 import { FAILS_SHIFT, HANDLE_MASK, HDR, SLOTS, loWords } from './bucket-layout.js';
@@ -15,39 +15,39 @@ export interface BucketView {
 }
 
 /** Contacts in all buckets, stale ones included. */
-export function countContacts(data: Uint32Array, blk: number, buckets: number): number {
+export function countContacts(data: Uint32Array, base: number, blk: number, buckets: number): number {
   let n = 0;
-  for (let i = 0; i < buckets; i++) n += (data[i * blk + HDR]! >>> 8) & 0xff;
+  for (let i = 0; i < buckets; i++) n += (data[base + i * blk + HDR]! >>> 8) & 0xff;
   return n;
 }
 
 /** Every contact handle (stale ones included), bucket by bucket. */
-export function listContacts(data: Uint32Array, blk: number, buckets: number): number[] {
+export function listContacts(data: Uint32Array, base: number, blk: number, buckets: number): number[] {
   const all: number[] = [];
   for (let b = 0; b < buckets; b++) {
-    const base = b * blk + SLOTS;
-    const count = (data[b * blk + HDR]! >>> 8) & 0xff;
-    for (let i = 0; i < count; i++) all.push(data[base + i]! & HANDLE_MASK);
+    const at = base + b * blk;
+    const count = (data[at + HDR]! >>> 8) & 0xff;
+    for (let i = 0; i < count; i++) all.push(data[at + SLOTS + i]! & HANDLE_MASK);
   }
   return all;
 }
 
-export function describeBuckets(data: Uint32Array, blk: number, k: number, buckets: number): BucketView[] {
+export function describeBuckets(data: Uint32Array, base: number, blk: number, k: number, buckets: number): BucketView[] {
   const out = [];
   for (let b = 0; b < buckets; b++) {
-    const hdr = data[b * blk + HDR]!;
+    const hdr = data[base + b * blk + HDR]!;
     const count = (hdr >>> 8) & 0xff;
     let stale = 0;
-    for (let i = 0; i < count; i++) if (data[b * blk + SLOTS + i]! >>> FAILS_SHIFT !== 0) stale++;
+    for (let i = 0; i < count; i++) if (data[base + b * blk + SLOTS + i]! >>> FAILS_SHIFT !== 0) stale++;
     out.push({ depth: hdr & 0xff, contacts: count, replacements: (hdr >>> 16) & 0xff, stale });
   }
   return out;
 }
 
 /** Index of the first non-empty bucket, which holds the nearest known contact; -1 when all are empty. */
-export function nearestNonEmptyBucket(data: Uint32Array, blk: number, buckets: number): number {
+export function nearestNonEmptyBucket(data: Uint32Array, base: number, blk: number, buckets: number): number {
   for (let b = 0; b < buckets; b++) {
-    if (((data[b * blk + HDR]! >>> 8) & 0xff) > 0) return b;
+    if (((data[base + b * blk + HDR]! >>> 8) & 0xff) > 0) return b;
   }
   return -1;
 }
@@ -62,6 +62,7 @@ const los = new Uint32Array(256 * ID_WORDS);
  */
 export function randomIdInBlock(
   data: Uint32Array,
+  base: number,
   blk: number,
   buckets: number,
   bucket: number,
@@ -70,9 +71,9 @@ export function randomIdInBlock(
   out: Uint32Array,
   rand32: () => number,
 ): void {
-  loWords(data, blk, bucket + 1, los);
+  loWords(data, base, blk, bucket + 1, los);
   const at = bucket * ID_WORDS;
-  const depth = data[bucket * blk + HDR]! & 0xff;
+  const depth = data[base + bucket * blk + HDR]! & 0xff;
   for (let w = 0; w < ID_WORDS; w++) {
     const bitsKept = Math.min(32, Math.max(0, depth - w * 32));
     const mask = bitsKept === 0 ? 0 : bitsKept === 32 ? 0xffffffff : (0xffffffff << (32 - bitsKept)) >>> 0;

@@ -149,7 +149,7 @@ export class Cluster implements Outbox, WakeQueue, EventSink {
     // signed record arrives: the gateway's signed puts).
     this.shared ??= new NodeShared(this.peers, this.recordSpace, ed25519Verifier);
     const node = new KadNode(i, this.shared, this.config, new Random(deriveSeed(this.seed, i), 1), this.clock.now());
-    this.loop.nodes[slot]?.dropStorage(); // a node replaced by a fresh one gives its rows and pins back
+    this.loop.nodes[slot]?.discard(); // a node replaced by a fresh one gives its rows, pins and table words back
     this.loop.attach(slot, node);
     return node;
   }

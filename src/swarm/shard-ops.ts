@@ -5,6 +5,7 @@
  * the gateway's single operations in shard-kv.ts.
  */
 import { getHeapStatistics } from 'node:v8';
+import { tableSlabBytes } from '../core/table-slab.js';
 import { timerSlabBytes } from '../core/timers.js';
 import type { JoinBatchResult, SpawnResult } from './control.js';
 import { localSlot } from '../sim/placement.js';
@@ -15,8 +16,7 @@ export function spawnAll(shard: Shard): SpawnResult {
   const first = Math.max(1, Math.floor(total / 10));
   const measure = (): number => {
     shard.gcForReport();
-    let typed = timerSlabBytes();
-    for (const n of shard.nodes) if (n) typed += n.table.bytes;
+    const typed = timerSlabBytes() + tableSlabBytes();
     return getHeapStatistics().used_heap_size + typed;
   };
   for (let s = 0; s < first; s++) shard.spawn(s);

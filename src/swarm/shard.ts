@@ -11,6 +11,7 @@
  */
 import { getHeapStatistics } from 'node:v8';
 import { PeerIds } from '../core/peers.js';
+import { tableSlabBytes } from '../core/table-slab.js';
 import { timerSlabBytes } from '../core/timers.js';
 import { RealClock, VirtualClock } from '../host/clock.js';
 import { attachRingMesh } from '../net/ring-mesh.js';
@@ -229,8 +230,7 @@ export class Shard extends Cluster implements RemoteLinks {
 
   /** `cpuMs`: the thread's CPU time, read by the caller before anything the snapshot itself costs (a forced GC). */
   snapshot(cpuMs = threadCpuMs()): ShardStats {
-    let typed = timerSlabBytes();
-    for (const n of this.nodes) if (n) typed += n.table.bytes;
+    let typed = timerSlabBytes() + tableSlabBytes();
     const space = this.recordSpace;
     typed += space.allocatedBytes;
     const s = this.stats;

@@ -57,9 +57,9 @@ function build(shape: Shape, seed: number) {
 
 /** The walk's buckets and bounds for one target, read through the table's fields (as closest() gets them). */
 function walk(t: RoutingTable, peers: PeerIds, target: Uint32Array): Array<[number, number]> {
-  const f = t as unknown as { data: Uint32Array; block: number; buckets: number; maxDepth: number };
+  const f = t as unknown as { data: Uint32Array; base: number; block: number; buckets: number; maxDepth: number };
   const order = new BucketOrder();
-  order.start(f.data, f.block, f.buckets, f.maxDepth, peers.words, SELF * ID_WORDS, target, 0);
+  order.start(f.data, f.base, f.block, f.buckets, f.maxDepth, peers.words, SELF * ID_WORDS, target, 0);
   const seen: Array<[number, number]> = [];
   for (let b = order.next(); b >= 0; b = order.next()) seen.push([b, order.boundKey()]);
   return seen;

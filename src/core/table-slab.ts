@@ -1,0 +1,165 @@
+/**
+ * Where the routing tables of a thread keep their words: regions of a few large Uint32Array
+ * chunks, instead of one typed array per table. A Uint32Array and its ArrayBuffer cost ~184 B of
+ * JS objects besides their words (and a malloc'd backing store each), about an eighth of a
+ * joined node's table; a region costs three header words.
+ *
+ * Contract: `allocate(owner, words)` gives an owner (a routing table) a zeroed region and sets
+ * its `data` (the chunk) and `base` (the region's first word); `resize` moves it to a region of
+ * another size, words kept; `release` gives it back. The slab may move any region at any of
+ * these calls (compaction) and then rewrites that owner's `data` and `base`, so an owner re-reads
+ * both after every call and holds no copy across one. Nothing else moves a region.
+ *
+ * How: allocation takes the next words of the current chunk (a bump pointer). A freed region is
+ * garbage in its chunk until the garbage passes a 32nd of the chunk; then the chunk's live
+ * regions slide down over it in address order (their owners rewritten) and the room that opens
+ * at its end is used next. Tables grow a block at a time through the same sizes, so a free list
+ * per size would fill with the sizes every table has left behind; sliding keeps the waste under
+ * ~3 % of the words at a copy of 256 KB per 8 KB reclaimed.
+ *
+ * A region's three header words, just before `base`: the owner's index in `owners`, the
+ * region's size in words (header included) and its chunk's index.
+ */
+
+/** What the slab moves: a routing table's view of its region. */
+export interface SlabOwner {
+  data: Uint32Array;
+  base: number;
+}
+
+/** Words of one chunk (256 KB); a region larger than that gets a chunk of its own size. */
+const CHUNK_WORDS = 1 << 16;
+/** Header words before every region: owner index, region size, chunk index. */
+const HEADER = 3;
+/** A chunk is compacted once this share of its words is garbage. */
+const COMPACT_SHARE = 1 / 32;
+/** What a released owner points at: reads find nothing, writes go nowhere. */
+export const RELEASED = new Uint32Array(0);
+
+export class TableSlab {
+  private readonly chunks: Uint32Array[] = [];
+  /** Words in use (live or garbage) at the front of each chunk: its bump pointer. */
+  private readonly used: number[] = [];
+  /** Words of freed regions in each chunk, not yet slid over. */
+  private readonly garbage: number[] = [];
+  /** Owner of each index a region header names; null where free (indices are reused). */
+  private readonly owners: Array<SlabOwner | null> = [];
+  private readonly freeIndices: number[] = [];
+  /** Chunk that allocations take words from. */
+  private current = -1;
+  /** Chunks that compaction left room at the end of, to be used before a new chunk. */
+  private readonly roomy: number[] = [];
+
+  /** Bytes of every chunk (what the tables of the thread hold, waste and headers included). */
+  get bytes(): number {
+    let b = 0;
+    for (const c of this.chunks) b += c.byteLength;
+    return b;
+  }
+
+  /** Gives `owner` a zeroed region of `words` words (its data and base set). */
+  allocate(owner: SlabOwner, words: number): void {
+    const index = this.freeIndices.length > 0 ? this.freeIndices.pop()! : this.owners.length;
+    this.owners[index] = owner;
+    this.place(owner, index, words);
+  }
+
+  /** Moves `owner` to a region of `words` words, its first min(old, new) words kept and the rest zero. */
+  resize(owner: SlabOwner, words: number): void {
+    const oldData = owner.data;
+    const oldBase = owner.base;
+    const index = oldData[oldBase - 3]!;
+    const oldWords = oldData[oldBase - 2]! - HEADER;
+    this.place(owner, index, words);
+    // The old region is still intact: nothing compacts before it is freed below.
+    const n = Math.min(oldWords, words);
+    owner.data.set(oldData.subarray(oldBase, oldBase + n), owner.base);
+    this.freeRegion(oldData[oldBase - 1]!, oldBase - HEADER, oldWords + HEADER);
+  }
+
+  /** Gives the region back; the owner then points at an empty array. */
+  release(owner: SlabOwner): void {
+    const data = owner.data;
+    if (data === RELEASED) return;
+    const base = owner.base;
+    const index = data[base - 3]!;
+    this.owners[index] = null;
+    this.freeIndices.push(index);
+    owner.data = RELEASED;
+    owner.base = 0;
+    this.freeRegion(data[base - 1]!, base - HEADER, data[base - 2]!);
+  }
+
+  /** Words the region of `owner` holds (header not counted). */
+  wordsOf(owner: SlabOwner): number {
+    return owner.data === RELEASED ? 0 : owner.data[owner.base - 2]! - HEADER;
+  }
+
+  private place(owner: SlabOwner, index: number, words: number): void {
+    const size = words + HEADER;
+    const c = this.chunkWithRoom(size);
+    const data = this.chunks[c]!;
+    const at = this.used[c]!;
+    this.used[c] = at + size;
+    data.fill(0, at + HEADER, at + size); // compaction leaves old words behind the bump pointer
+    data[at] = index;
+    data[at + 1] = size;
+    data[at + 2] = c;
+    owner.data = data;
+    owner.base = at + HEADER;
+  }
+
+  private chunkWithRoom(size: number): number {
+    const cur = this.current;
+    if (cur >= 0 && this.used[cur]! + size <= this.chunks[cur]!.length) return cur;
+    while (this.roomy.length > 0) {
+      const c = this.roomy.pop()!;
+      if (this.used[c]! + size <= this.chunks[c]!.length) return (this.current = c);
+    }
+    this.chunks.push(new Uint32Array(Math.max(CHUNK_WORDS, size)));
+    this.used.push(0);
+    this.garbage.push(0);
+    return (this.current = this.chunks.length - 1);
+  }
+
+  private freeRegion(c: number, at: number, size: number): void {
+    const data = this.chunks[c]!;
+    if (at + size === this.used[c]) {
+      this.used[c] = at; // the last region of its chunk: the bump pointer takes it back at once
+      return;
+    }
+    data[at] = 0xffffffff; // no owner
+    this.garbage[c] = this.garbage[c]! + size;
+    if (this.garbage[c]! >= data.length * COMPACT_SHARE) this.compact(c);
+  }
+
+  /** Slides the live regions of chunk c down over its garbage, in address order, and rewrites their owners. */
+  private compact(c: number): void {
+    const data = this.chunks[c]!;
+    const end = this.used[c]!;
+    let to = 0;
+    for (let at = 0; at < end; ) {
+      const index = data[at]!;
+      const size = data[at + 1]!;
+      if (index !== 0xffffffff) {
+        if (to !== at) {
+          data.copyWithin(to, at, at + size);
+          this.owners[index]!.base = to + HEADER;
+        }
+        to += size;
+      }
+      at += size;
+    }
+    this.used[c] = to;
+    this.garbage[c] = 0;
+    if (c !== this.current) this.roomy.push(c);
+  }
+}
+
+/** The slab of this thread's tables: the core is single-threaded, so one serves every table. */
+export const tableSlab = new TableSlab();
+
+/** Bytes of the thread's table slab, for memory reports (as timerSlabBytes for the timer slabs). */
+export function tableSlabBytes(): number {
+  return tableSlab.bytes;
+}
