@@ -46,21 +46,40 @@ export function appendContact(data: Uint32Array, at: number, k: number, handle: 
   data[hdrAt] = (data[hdrAt]! & ~(0xff << 8)) | ((count + 1) << 8);
 }
 
+/**
+ * Moves slots [from + 1, to] and their RTT codes down one place, to [from, to - 1]. The codes go
+ * a word (two codes) at a time: observe() does this for nearly every message a node gets, and
+ * half-word moves one by one were most of its cost.
+ */
+function shiftDown(d: Uint32Array, base: number, rttAt: number, from: number, to: number): void {
+  for (let i = from; i < to; i++) d[base + i] = d[base + i + 1]!;
+  let i = from;
+  if (i >= to) return;
+  if ((i & 1) !== 0) {
+    setRttCodeAt(d, rttAt, i, rttCodeAt(d, rttAt, i + 1));
+    i++;
+  }
+  // i even: word i >> 1 holds codes i (low half) and i + 1 (high); they take codes i + 1 and i + 2.
+  for (; i + 1 < to; i += 2) {
+    const w = rttAt + (i >>> 1);
+    d[w] = ((d[w]! >>> 16) | (d[w + 1]! << 16)) >>> 0;
+  }
+  if (i < to) setRttCodeAt(d, rttAt, i, rttCodeAt(d, rttAt, i + 1));
+}
+
 /** The contact in `slot` was heard from: no longer stale, RTT fed with `rttMs` (if >= 0), moved to the tail. */
 export function moveContactToTail(data: Uint32Array, at: number, k: number, slot: number, rttMs: number): void {
   const base = at + SLOTS;
   const rttAt = base + k;
-  const count = (data[at + HDR]! >>> 8) & 0xff;
+  const last = ((data[at + HDR]! >>> 8) & 0xff) - 1;
   const d = data;
   const word = d[base + slot]!;
+  if (slot === last && rttMs < 0 && word >>> FAILS_SHIFT === 0) return; // the tail already, nothing to feed or clear
   let rtt = rttCodeAt(d, rttAt, slot);
   if (rttMs >= 0) rtt = updateRtt(rtt, rttMs);
-  for (let i = slot; i < count - 1; i++) {
-    d[base + i] = d[base + i + 1]!;
-    setRttCodeAt(d, rttAt, i, rttCodeAt(d, rttAt, i + 1));
-  }
-  d[base + count - 1] = word & HANDLE_MASK; // heard from: no longer stale
-  setRttCodeAt(d, rttAt, count - 1, rtt);
+  shiftDown(d, base, rttAt, slot, last);
+  d[base + last] = word & HANDLE_MASK; // heard from: no longer stale
+  setRttCodeAt(d, rttAt, last, rtt);
   if (word >>> FAILS_SHIFT !== 0) refreshStaleFlag(d, at, k);
 }
 
@@ -70,10 +89,7 @@ export function removeContact(data: Uint32Array, at: number, k: number, slot: nu
   const rttAt = base + k;
   const count = (data[hdrAt]! >>> 8) & 0xff;
   const d = data;
-  for (let i = slot; i < count - 1; i++) {
-    d[base + i] = d[base + i + 1]!;
-    setRttCodeAt(d, rttAt, i, rttCodeAt(d, rttAt, i + 1));
-  }
+  shiftDown(d, base, rttAt, slot, count - 1);
   d[hdrAt] = (d[hdrAt]! & ~(0xff << 8)) | ((count - 1) << 8);
   if ((d[hdrAt]! & (FLAG_STALE << 24)) !== 0) refreshStaleFlag(d, at, k);
 }
