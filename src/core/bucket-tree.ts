@@ -19,7 +19,7 @@ import { findContact } from './bucket-slots.js';
 import { closestContacts } from './table-closest.js';
 import { leadingZeros, splitBucket } from './table-split.js';
 import { findReplacement, listReplacements, replacementStart } from './table-replacements.js';
-import { RELEASED, tableSlab, type SlabOwner } from './table-slab.js';
+import { RELEASED, regionWords, tableSlab, type SlabOwner } from './table-slab.js';
 import { countContacts, describeBuckets, listContacts, nearestNonEmptyBucket, randomIdInBlock } from './table-views.js';
 
 // Scratch space shared by every table in the thread: the core is single-threaded
@@ -281,7 +281,7 @@ export class BucketTree implements SlabOwner {
 
   /** Words of the table's region: its blocks, the replacement runs and their spare room. */
   protected get capacity(): number {
-    return tableSlab.wordsOf(this);
+    return regionWords(this.data, this.base);
   }
 
   /** Grows the region to `words` (a split's block, or room for replacements); data and base change. */

@@ -10,12 +10,12 @@
  * these calls (compaction) and then rewrites that owner's `data` and `base`, so an owner re-reads
  * both after every call and holds no copy across one. Nothing else moves a region.
  *
- * How: allocation takes the next words of the current chunk (a bump pointer). A freed region is
- * garbage in its chunk until the garbage passes a 32nd of the chunk; then the chunk's live
- * regions slide down over it in address order (their owners rewritten) and the room that opens
- * at its end is used next. Tables grow a block at a time through the same sizes, so a free list
- * per size would fill with the sizes every table has left behind; sliding keeps the waste under
- * ~3 % of the words at a copy of 256 KB per 8 KB reclaimed.
+ * How: a region that is the last of its chunk grows in place. Otherwise allocation takes a freed
+ * region of exactly the size asked for (tables grow a block at a time through the same sizes,
+ * so a size one table left is soon wanted by another), else the next words of the current
+ * chunk (a bump pointer). Freed regions nobody takes are garbage in their chunk until it passes
+ * a 32nd of the chunk; then the chunk's live regions slide down over it in address order
+ * (their owners rewritten) and the room that opens at its end is used next.
  *
  * A region's three header words, just before `base`: the owner's index in `owners`, the
  * region's size in words (header included) and its chunk's index.
@@ -31,7 +31,7 @@ export interface SlabOwner {
 const CHUNK_WORDS = 1 << 16;
 /** Header words before every region: owner index, region size, chunk index. */
 const HEADER = 3;
-/** A chunk is compacted once this share of its words is garbage. */
+/** A chunk is compacted once this share of its words is garbage (freed and not taken again). */
 const COMPACT_SHARE = 1 / 32;
 /** What a released owner points at: reads find nothing, writes go nowhere. */
 export const RELEASED = new Uint32Array(0);
@@ -49,6 +49,8 @@ export class TableSlab {
   private current = -1;
   /** Chunks that compaction left room at the end of, to be used before a new chunk. */
   private readonly roomy: number[] = [];
+  /** Freed regions by size (header included), each as chunk × 2^32 + first word. */
+  private readonly free = new Map<number, number[]>();
 
   /** Bytes of every chunk (what the tables of the thread hold, waste and headers included). */
   get bytes(): number {
@@ -70,6 +72,15 @@ export class TableSlab {
     const oldBase = owner.base;
     const index = oldData[oldBase - 3]!;
     const oldWords = oldData[oldBase - 2]! - HEADER;
+    const c = oldData[oldBase - 1]!;
+    const end = oldBase + oldWords;
+    if (end === this.used[c] && oldBase + words <= oldData.length) {
+      // The last region of its chunk: it grows (or shrinks) where it is.
+      if (words > oldWords) oldData.fill(0, end, oldBase + words);
+      oldData[oldBase - 2] = words + HEADER;
+      this.used[c] = oldBase + words;
+      return;
+    }
     this.place(owner, index, words);
     // The old region is still intact: nothing compacts before it is freed below.
     const n = Math.min(oldWords, words);
@@ -92,16 +103,26 @@ export class TableSlab {
 
   /** Words the region of `owner` holds (header not counted). */
   wordsOf(owner: SlabOwner): number {
-    return owner.data === RELEASED ? 0 : owner.data[owner.base - 2]! - HEADER;
+    return owner.data === RELEASED ? 0 : regionWords(owner.data, owner.base);
   }
 
   private place(owner: SlabOwner, index: number, words: number): void {
     const size = words + HEADER;
-    const c = this.chunkWithRoom(size);
+    let c: number;
+    let at: number;
+    const list = this.free.get(size);
+    if (list !== undefined && list.length > 0) {
+      const where = list.pop()!;
+      c = Math.floor(where / 2 ** 32);
+      at = where % 2 ** 32;
+      this.garbage[c] = this.garbage[c]! - size;
+    } else {
+      c = this.chunkWithRoom(size);
+      at = this.used[c]!;
+      this.used[c] = at + size;
+    }
     const data = this.chunks[c]!;
-    const at = this.used[c]!;
-    this.used[c] = at + size;
-    data.fill(0, at + HEADER, at + size); // compaction leaves old words behind the bump pointer
+    data.fill(0, at + HEADER, at + size); // a freed region, or words compaction left behind the bump pointer
     data[at] = index;
     data[at + 1] = size;
     data[at + 2] = c;
@@ -131,6 +152,12 @@ export class TableSlab {
     data[at] = 0xffffffff; // no owner
     this.garbage[c] = this.garbage[c]! + size;
     if (this.garbage[c]! >= data.length * COMPACT_SHARE) this.compact(c);
+    else {
+      const list = this.free.get(size);
+      const where = c * 2 ** 32 + at;
+      if (list === undefined) this.free.set(size, [where]);
+      else list.push(where);
+    }
   }
 
   /** Slides the live regions of chunk c down over its garbage, in address order, and rewrites their owners. */
@@ -138,22 +165,38 @@ export class TableSlab {
     const data = this.chunks[c]!;
     const end = this.used[c]!;
     let to = 0;
+    // Live regions between two garbage ones move as one run: one copy, not one per region.
+    let runFrom = 0;
     for (let at = 0; at < end; ) {
       const index = data[at]!;
       const size = data[at + 1]!;
-      if (index !== 0xffffffff) {
-        if (to !== at) {
-          data.copyWithin(to, at, at + size);
-          this.owners[index]!.base = to + HEADER;
-        }
-        to += size;
+      if (index === 0xffffffff) {
+        if (at > runFrom && to !== runFrom) data.copyWithin(to, runFrom, at);
+        to += at - runFrom;
+        runFrom = at + size;
+      } else if (to !== runFrom) {
+        this.owners[index]!.base = to + (at - runFrom) + HEADER;
       }
       at += size;
     }
+    if (end > runFrom && to !== runFrom) data.copyWithin(to, runFrom, end);
+    to += end - runFrom;
     this.used[c] = to;
     this.garbage[c] = 0;
+    // The chunk's freed regions are gone: its entries leave the free lists.
+    for (const [size, list] of this.free) {
+      let n = 0;
+      for (const where of list) if (Math.floor(where / 2 ** 32) !== c) list[n++] = where;
+      list.length = n;
+      if (n === 0) this.free.delete(size);
+    }
     if (c !== this.current) this.roomy.push(c);
   }
+}
+
+/** Words of the live region at `base` in chunk `data` (header not counted): for the table's hot paths, no call into the slab. */
+export function regionWords(data: Uint32Array, base: number): number {
+  return data[base - 2]! - HEADER;
 }
 
 /** The slab of this thread's tables: the core is single-threaded, so one serves every table. */
