@@ -56,9 +56,29 @@ export class BucketTree implements SlabOwner {
    */
   data: Uint32Array;
   base = 0;
-  protected buckets = 1;
+  /**
+   * Small counts in one field, since a field costs 8 bytes per table: the number of buckets
+   * (bits 0–7, at most 161), the deepest bucket's depth (8–15), and RoutingTable's cached
+   * nearDepth + 1 (16–23) and `added` flag (24).
+   */
+  protected small = 1;
+
+  protected get buckets(): number {
+    return this.small & 0xff;
+  }
+
+  protected set buckets(n: number) {
+    this.small = (this.small & ~0xff) | n;
+  }
+
   /** Depth of the deepest bucket; closest() takes a one-word fast path while it is at most 32. */
-  private maxDepth = 0;
+  private get maxDepth(): number {
+    return (this.small >>> 8) & 0xff;
+  }
+
+  private set maxDepth(d: number) {
+    this.small = (this.small & ~0xff00) | (d << 8);
+  }
 
   constructor(shape: TableShape, self: number) {
     this.shape = shape;

@@ -78,13 +78,35 @@ function shapeFor(peers: PeerIds, opts: RoutingTableOptions): TableShape {
   return lastShape;
 }
 
+/**
+ * The contact the last Observe.Ping names. One for the thread, not a field per table (8 bytes
+ * each): the caller reads it right after observe() returns, and the core is single-threaded.
+ */
+let pingTarget = -1;
+
 export class RoutingTable extends BucketTree {
-  /** The handle ping-checked when Observe.Ping is returned. */
-  pingTarget = -1;
-  /** True when the last observe() put the peer into a bucket it was not in (hand-over to new nodes reads it). */
-  added = false;
-  /** Cached depth of the smallest subtree holding the k nearest contacts (newcomer not counted); -1 = stale. */
-  private nearDepth = -1;
+  /** The handle to ping-check when observe() returned Observe.Ping; read it before the next observe(). */
+  get pingTarget(): number {
+    return pingTarget;
+  }
+
+  /** True when the last observe() put the peer into a bucket it was not in (hand-over to new nodes reads it). Bit 24 of `small`. */
+  get added(): boolean {
+    return (this.small & (1 << 24)) !== 0;
+  }
+
+  private set added(v: boolean) {
+    this.small = v ? this.small | (1 << 24) : this.small & ~(1 << 24);
+  }
+
+  /** Cached depth of the smallest subtree holding the k nearest contacts (newcomer not counted); -1 = stale. Bits 16–23 of `small`, plus one. */
+  private get nearDepth(): number {
+    return ((this.small >>> 16) & 0xff) - 1;
+  }
+
+  private set nearDepth(d: number) {
+    this.small = (this.small & ~0xff0000) | ((d + 1) << 16);
+  }
 
   constructor(peers: PeerIds, self: number, opts: RoutingTableOptions) {
     super(shapeFor(peers, opts), self);
@@ -175,7 +197,7 @@ export class RoutingTable extends BucketTree {
       if (lastPing !== 0 && nowSec + 1 - lastPing < this.pingIntervalSec) return Observe.Done;
       this.data[lastPingAt] = nowSec + 1;
       this.data[at2 + HDR] = this.data[at2 + HDR]! | (FLAG_PINGING << 24);
-      this.pingTarget = this.data[at2 + SLOTS]! & HANDLE_MASK;
+      pingTarget = this.data[at2 + SLOTS]! & HANDLE_MASK;
       return Observe.Ping;
     }
   }

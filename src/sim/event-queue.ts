@@ -13,11 +13,14 @@
  * and its receiver that way, with no event object per message); pop() leaves the popped
  * event's key1 and tag in poppedKey1 and poppedTag.
  */
+/** Events the queue holds room for at least; it doubles when full and halves when three quarters empty. */
+const MIN_CAPACITY = 1024;
+
 export class EventQueue<T> {
-  private times: Float64Array = new Float64Array(1024);
-  private k1: Float64Array = new Float64Array(1024);
-  private k2: Float64Array = new Float64Array(1024);
-  private tags: Int32Array = new Int32Array(1024);
+  private times: Float64Array = new Float64Array(MIN_CAPACITY);
+  private k1: Float64Array = new Float64Array(MIN_CAPACITY);
+  private k2: Float64Array = new Float64Array(MIN_CAPACITY);
+  private tags: Int32Array = new Int32Array(MIN_CAPACITY);
   private items: (T | undefined)[] = [];
   private n = 0;
   private seq = 0;
@@ -36,7 +39,7 @@ export class EventQueue<T> {
 
   /** Adds an event; without keys, ties keep insertion order. */
   push(time: number, item: T, key1 = 0, key2 = -1, tag = 0): void {
-    if (this.n === this.times.length) this.grow();
+    if (this.n === this.times.length) this.resize(this.times.length * 2);
     const k2 = key2 < 0 ? this.seq++ : key2;
     let i = this.n++;
     while (i > 0) {
@@ -82,6 +85,10 @@ export class EventQueue<T> {
       this.tags[i] = tag;
       this.items[i] = item;
     }
+    // A join's burst grows the queue to ~16k events per shard (~110 B per node at 10k nodes, kept
+    // for the rest of the run); give the room back once the burst is over.
+    const cap = this.times.length;
+    if (last < cap >>> 2 && cap > MIN_CAPACITY) this.resize(cap >>> 1);
     return top;
   }
 
@@ -93,19 +100,21 @@ export class EventQueue<T> {
     this.items[to] = this.items[from];
   }
 
-  private grow(): void {
-    const size = this.times.length * 2;
-    const grow = (a: Float64Array): Float64Array => {
+  /** Moves the heap into arrays of `size` events (at least the n it holds). */
+  private resize(size: number): void {
+    const n = this.n;
+    const copy = (a: Float64Array): Float64Array => {
       const b = new Float64Array(size);
-      b.set(a);
+      b.set(a.subarray(0, n));
       return b;
     };
-    this.times = grow(this.times);
-    this.k1 = grow(this.k1);
-    this.k2 = grow(this.k2);
+    this.times = copy(this.times);
+    this.k1 = copy(this.k1);
+    this.k2 = copy(this.k2);
     const tags = new Int32Array(size);
-    tags.set(this.tags);
+    tags.set(this.tags.subarray(0, n));
     this.tags = tags;
+    if (this.items.length > size) this.items.length = size; // the slots past n are all undefined
   }
 }
 
