@@ -8,7 +8,7 @@ import { interval, formatInterval, tCritical95, type Interval } from './interval
 import type { StressReport } from './stress-report.js';
 import { fmt, formatBytes, formatTable } from './table.js';
 
-export type FigureUnit = 'ratio' | 'ms' | 's' | 'count' | 'bytes' | 'rate';
+export type FigureUnit = 'ratio' | 'ms' | 'us' | 's' | 'count' | 'bytes' | 'rate';
 
 export interface Figure {
   /** Key in the repeated report's `summary` (stable: scripts read it). */
@@ -20,9 +20,13 @@ export interface Figure {
 
 const OPS = ['store', 'get', 'get-absent', 'find-node'] as const;
 
+// Figures added after the first repeated reports read `?? NaN`: an older report shows them as n/a.
 export const FIGURES: readonly Figure[] = [
   { id: 'join.joinsPerSec', label: 'join rate, joins/s', unit: 'rate', of: (r) => r.join.joinsPerSec },
+  { id: 'join.rpcs.mean', label: 'RPCs per join mean', unit: 'count', of: (r) => r.join.rpcs?.mean ?? NaN },
+  { id: 'health.afterJoin', label: 'tables knowing their k nearest after join', unit: 'ratio', of: (r) => r.health?.afterJoin ?? NaN },
   ...OPS.flatMap((op): Figure[] => [
+    { id: `${op}.opsPerSec`, label: `${op} ops/s`, unit: 'rate', of: (r) => r.lookups[op].opsPerSec ?? NaN },
     { id: `${op}.successRatio`, label: `${op} success`, unit: 'ratio', of: (r) => r.lookups[op].successRatio },
     { id: `${op}.depth.mean`, label: `${op} depth mean`, unit: 'count', of: (r) => r.lookups[op].depth.mean },
     { id: `${op}.rpcs.mean`, label: `${op} RPCs mean`, unit: 'count', of: (r) => r.lookups[op].rpcs.mean },
@@ -37,6 +41,8 @@ export const FIGURES: readonly Figure[] = [
   { id: 'findNode.exactRatio', label: 'FIND_NODE exact k closest', unit: 'ratio', of: (r) => r.findNode.exactRatio },
   { id: 'memory.bytesPerNodeAfterJoin', label: 'bytes/node after join', unit: 'bytes', of: (r) => r.memory.bytesPerNodeAfterJoin },
   { id: 'memory.bytesPerNodeAfterRun', label: 'bytes/node after run', unit: 'bytes', of: (r) => r.memory.bytesPerNodeAfterRun },
+  // null where the platform has no per-thread CPU clock: n/a.
+  { id: 'traffic.cpuPerMessageUs', label: 'shard CPU per message', unit: 'us', of: (r) => r.traffic?.cpuPerMessageUs ?? NaN },
   { id: 'totalWallS', label: 'total wall time', unit: 's', of: (r) => r.totalWallMs / 1000 },
 ];
 
@@ -48,6 +54,8 @@ export function formatFigure(unit: FigureUnit, x: number | null): string {
       return `${(x * 100).toFixed(2)}%`;
     case 'ms':
       return `${fmt(x, 1)} ms`;
+    case 'us':
+      return `${fmt(x, 2)} µs`;
     case 's':
       return `${fmt(x, 2)} s`;
     case 'bytes':

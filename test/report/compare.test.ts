@@ -12,10 +12,12 @@ import type { ChurnResult } from '../../src/swarm/churn-run.js';
 
 /** Just the fields the figures read, scaled by `x`; success ratios stay below 1. */
 function report(seed: number, x: number): StressReport {
-  const lookup = { successRatio: 0.9 + x / 1000, depth: { mean: 2 * x }, rpcs: { mean: 20 * x }, latencyMs: { p50: 10 * x, p95: 50 * x, p99: 90 * x } };
+  const lookup = { opsPerSec: 5000 * x, successRatio: 0.9 + x / 1000, depth: { mean: 2 * x }, rpcs: { mean: 20 * x }, latencyMs: { p50: 10 * x, p95: 50 * x, p99: 90 * x } };
   return {
     meta: { seed, clock: 'virtual', commit: 'abc', flags: { nodes: 1000, k: 20, alpha: 3, latency: '20-200ms' } },
-    join: { joinsPerSec: 100 * x },
+    join: { joinsPerSec: 100 * x, rpcs: { mean: 40 * x } },
+    health: { afterJoin: 0.99 - x / 1000 },
+    traffic: { cpuPerMessageUs: 5 * x },
     lookups: { store: lookup, get: lookup, 'get-absent': lookup, 'find-node': lookup },
     findNode: { exactRatio: 0.9 + x / 1000 },
     store: { replicas: { mean: 6 * x, p5: 2 * x, belowHalfK: 0.1 + x / 1000 } },
@@ -33,6 +35,18 @@ describe('replica figures', () => {
     expect(byId('store.replicas.belowHalfK').of(report(1, 2))).toBeCloseTo(0.102, 12);
     const old = { ...report(1, 2), store: undefined } as unknown as StressReport;
     for (const id of ['store.replicas.mean', 'store.replicas.p5', 'store.replicas.belowHalfK']) expect(byId(id).of(old)).toBeNaN();
+  });
+
+  it('read the join, health, rate and CPU figures, and a report without them as NaN (n/a)', () => {
+    const byId = (id: string) => FIGURES.find((f) => f.id === id)!;
+    const r = report(1, 2);
+    expect(byId('join.rpcs.mean').of(r)).toBe(80);
+    expect(byId('health.afterJoin').of(r)).toBeCloseTo(0.988, 12);
+    expect(byId('get-absent.opsPerSec').of(r)).toBe(10000);
+    expect(byId('traffic.cpuPerMessageUs').of(r)).toBe(10);
+    const old = { ...r, health: undefined, traffic: { cpuPerMessageUs: null }, join: { joinsPerSec: 1 } } as unknown as StressReport;
+    for (const id of ['join.rpcs.mean', 'health.afterJoin', 'traffic.cpuPerMessageUs']) expect(byId(id).of(old)).toBeNaN();
+    expect(formatRepeatedSummary(buildRepeatedReport([r]))).toMatch(/shard CPU per message +10 µs/);
   });
 });
 

@@ -77,6 +77,17 @@ describe('stress report distributions', () => {
     expect(text).toContain('CPU per message: n/a (no messages were delivered)');
   });
 
+  it('marks the phase rates of a virtual-clock run as virtual, since the pacing sets them, not the machine', () => {
+    const real = formatStressReport(buildStressReport(fakeResult(), env));
+    expect(real).toMatch(/^phase +ops +wall s +ops\/s$/m);
+    expect(real).not.toMatch(/in virtual time these rates/);
+    const virt = fakeResult();
+    virt.options = { ...virt.options, clock: 'virtual' };
+    const text = formatStressReport(buildStressReport(virt, env));
+    expect(text).toMatch(/^phase +ops +virtual s +ops per virtual s$/m);
+    expect(text).toContain('(in virtual time these rates follow --concurrency and the simulated latency, not this machine');
+  });
+
   const rep = buildStressReport(fakeResult(), env);
 
   it('the JSON histograms add up to the operation counts', () => {
