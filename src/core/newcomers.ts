@@ -10,26 +10,20 @@ import type { PeerIds } from './peers.js';
 export const batch = { keys: new Float64Array(64), handles: new Uint32Array(64), at: new Int32Array(64) };
 
 /**
- * Each candidate's slot, by handle, for one sortNewcomers call: marks[h] = tag + slot, where the
- * tag (a multiple of 256, new each call) tells this call's marks from older ones. Measured in the
- * 10,000-node swarm: a scan of the list's handles for each of a reply's 20 contacts (~40 slots,
- * most of them known) was 40 % of sortNewcomers; marking ~40 slots and reading 20 marks is a
- * fraction of that. One word per handle of the ID table, per thread.
+ * Each candidate's slot + 1, by handle, while one sortNewcomers call runs (0: not a candidate);
+ * the call clears its marks before it returns. Measured in the 10,000-node swarm: a scan of the
+ * list's handles for each of a reply's 20 contacts (~40 slots, most of them known) was 40 % of
+ * sortNewcomers; marking ~40 slots and reading 20 marks is a fraction of that. One byte per
+ * handle of the ID table, per thread.
  */
-let marks = new Uint32Array(0);
-let epoch = 0;
+let marks = new Uint8Array(0);
 
-/** Marks the `size` candidates' slots; returns the tag, or -1 when slots do not fit in a mark (a list grown past 256). */
-function markSlots(handles: Uint32Array, size: number, capacity: number): number {
-  if (size > 256) return -1;
-  if (marks.length < capacity) marks = new Uint32Array(capacity); // zeroed: no mark of any tag
-  if (++epoch > 0xffffff) {
-    marks.fill(0);
-    epoch = 1;
-  }
-  const tag = epoch * 256;
-  for (let i = 0; i < size; i++) marks[handles[i]!] = tag + i;
-  return tag;
+/** Marks the `size` candidates' slots; false when a slot does not fit in a mark (a list grown past 255). */
+function markSlots(handles: Uint32Array, size: number, capacity: number): boolean {
+  if (size > 255) return false;
+  if (marks.length < capacity) marks = new Uint8Array(capacity);
+  for (let i = 0; i < size; i++) marks[handles[i]!] = i + 1;
+  return true;
 }
 
 /** Slot of handle `h` among the first `size`, or -1 (a list too long to mark). */
@@ -78,14 +72,14 @@ export function sortNewcomers(
   const t0 = t[0]!;
   const t1 = t[1]!;
   const lastKey = full ? keys[size - 1]! : Infinity;
-  const tag = markSlots(handles, size, ids.length / ID_WORDS);
+  const marked = markSlots(handles, size, ids.length / ID_WORDS);
   let m = 0;
   for (let c = 0; c < n; c++) {
     const h = contacts[c]!;
     if (h === self) continue;
     // A known handle (most of a reply) found by its mark, without reading its ID or scanning the list.
-    let i = tag < 0 ? scanFor(handles, size, h) : marks[h]! - tag;
-    if (i >= 0 && i < size) {
+    const i = marked ? marks[h]! - 1 : scanFor(handles, size, h);
+    if (i >= 0) {
       if (depth < depths[i]!) depths[i] = depth;
       continue;
     }
@@ -138,6 +132,8 @@ export function sortNewcomers(
     at[j] = lo;
     m++;
   }
+  // The list's handles are as they were marked (only depths changed): clearing them clears every mark.
+  if (marked) for (let i = 0; i < size; i++) marks[handles[i]!] = 0;
   return m;
 }
 
