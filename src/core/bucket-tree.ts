@@ -191,6 +191,14 @@ export class BucketTree implements SlabOwner {
     return findContact(this.data, this.base + this.bucketOf(D) * this.block, handle) >= 0;
   }
 
+  /** Not a contact yet, and its bucket has a free slot: has() and the room from one measure (join-learn.ts). */
+  hasRoomFor(handle: number): boolean {
+    if (handle === this.self) return false;
+    this.measure(handle);
+    const at = this.base + this.bucketOf(D) * this.block;
+    return ((this.data[at + HDR]! >>> 8) & 0xff) < this.k && findContact(this.data, at, handle) < 0;
+  }
+
   /** True when the peer is a contact or waits in the replacement cache (a host must keep its handle valid). */
   holds(handle: number): boolean {
     if (handle === this.self) return false;

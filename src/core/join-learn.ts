@@ -19,14 +19,12 @@ import { secondsSinceEpoch } from './node-state.js';
 export function learnContacts(s: NodeState, contacts: Uint32Array, now: number): void {
   if (s.config.verifyAddresses) return;
   const table = s.table;
-  const ids = s.peers.words;
-  const k = s.config.k;
   const nowSec = secondsSinceEpoch(s, now);
   for (let i = 0; i < contacts.length; i++) {
     const h = contacts[i]!;
-    if (h === s.self || table.has(h)) continue;
-    if (table.bucketSize(table.bucketForTarget(ids, h * ID_WORDS)) >= k) continue;
-    table.observe(h, -1, nowSec);
+    // New to the table and its bucket has room: one measure of the distance (was has() and then
+    // bucketForTarget, two), before observe's own.
+    if (table.hasRoomFor(h)) table.observe(h, -1, nowSec);
   }
 }
 

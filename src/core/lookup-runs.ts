@@ -91,11 +91,13 @@ export function startLookup(
     timeoutScale,
     learn: join?.learn === true,
     fillBucket: join?.fillBucket === true,
+    // Every field in the literal, set or not: join runs and the others share one hidden class, so
+    // pump and lookupAnswered read run.* monomorphically (fields added later made a second map).
+    greet: join?.greet === true,
+    neighbours: join?.neighbours === undefined ? undefined : join.neighbours === 'own' ? lookup : join.neighbours,
     finish,
+    guard: guard ?? undefined,
   };
-  if (join?.greet) run.greet = true;
-  if (join?.neighbours !== undefined) run.neighbours = join.neighbours === 'own' ? lookup : join.neighbours;
-  if (guard) run.guard = guard;
   s.traceNext = false;
   pump(s, run, now);
   return run;

@@ -10,7 +10,6 @@
  * The lookup ends when the k closest candidates that answered have all been queried and none
  * closer is in flight or left to ask; failed ones do not count toward the k.
  */
-import { InFlight } from './in-flight.js';
 import { PeerIds } from './peers.js';
 import { PeerState, Shortlist } from './shortlist.js';
 
@@ -31,8 +30,15 @@ export class Lookup extends Shortlist {
   rpcs = 0;
   timeouts = 0;
   private done = false;
-  /** The Waiting candidates and their deadlines. */
-  private readonly wait: InFlight;
+  /**
+   * The Waiting candidates and their deadlines: peer i at flight[i], its deadline at
+   * flight[α + i], in no order; 2α doubles of the shortlist's region. At most α are out, so a
+   * short list beside the shortlist is enough (a deadline per candidate would be one more array
+   * for add to shift). Kept in the Lookup, not in an object of its own (the former InFlight):
+   * one object and one view fewer per lookup, one hop fewer on every reply.
+   */
+  private readonly flight: Float64Array;
+  private flying = 0;
 
   constructor(
     readonly kind: LookupKind,
@@ -50,12 +56,12 @@ export class Lookup extends Shortlist {
     // In-flight candidates take no room (evictFarthest): without failures the list holds at most
     // capacity + α. The in-flight list (2α doubles) shares the shortlist's region.
     super(peers, target, targetAt, capacity, capacity + alpha, self, alpha * 16);
-    this.wait = new InFlight(alpha, this.buffer, this.bufferAt);
+    this.flight = new Float64Array(this.buffer, this.bufferAt, alpha * 2);
   }
 
   /** Requests out (candidates Waiting). */
   get inflight(): number {
-    return this.wait.count;
+    return this.flying;
   }
 
   /** True once the lookup has ended (next(now) said so, or finish() was called); final unless reopen(). */
@@ -85,7 +91,7 @@ export class Lookup extends Shortlist {
    */
   next(now: number): number {
     if (this.done) return NEXT_FINISHED;
-    for (let late = this.wait.overdue(now); late >= 0; late = this.wait.overdue(now)) this.onFailure(late);
+    for (let late = this.overdue(now); late >= 0; late = this.overdue(now)) this.onFailure(late);
     let succeeded = 0;
     let live = 0;
     for (let i = 0; i < this.size; i++) {
@@ -102,7 +108,9 @@ export class Lookup extends Shortlist {
         if (this.inflight >= this.alpha) return NEXT_WAIT;
         this.states[i] = PeerState.Waiting;
         const handle = this.handles[i]!;
-        this.wait.add(handle);
+        // In flight with no deadline (never overdue) until setDeadline.
+        this.flight[this.flying] = handle;
+        this.flight[this.alpha + this.flying++] = Infinity;
         this.rpcs++;
         return handle;
       }
@@ -114,7 +122,30 @@ export class Lookup extends Shortlist {
 
   /** When the peer just handed out by next(now) must have answered; no effect for a peer not in flight. */
   setDeadline(peer: number, at: number): void {
-    this.wait.setDeadline(peer, at);
+    const i = this.flightSlot(peer);
+    if (i >= 0) this.flight[this.alpha + i] = at;
+  }
+
+  /** A peer in flight whose deadline is strictly before `now`, or -1. */
+  private overdue(now: number): number {
+    const f = this.flight;
+    for (let i = 0; i < this.flying; i++) if (f[this.alpha + i]! < now) return f[i]!;
+    return -1;
+  }
+
+  private flightSlot(peer: number): number {
+    for (let i = this.flying - 1; i >= 0; i--) if (this.flight[i] === peer) return i;
+    return -1;
+  }
+
+  /** Takes `peer` off the in-flight list (the last entry fills its place). */
+  private land(peer: number): void {
+    const i = this.flightSlot(peer);
+    if (i < 0) return;
+    const last = --this.flying;
+    const f = this.flight;
+    f[i] = f[last]!;
+    f[this.alpha + i] = f[this.alpha + last]!;
   }
 
   /**
@@ -125,7 +156,7 @@ export class Lookup extends Shortlist {
     const index = this.indexOf(peer);
     if (index < 0) return false;
     const state = this.states[index];
-    if (state === PeerState.Waiting) this.wait.remove(peer);
+    if (state === PeerState.Waiting) this.land(peer);
     else if (state === PeerState.Failed) this.failed--; // a late reply
     this.states[index] = PeerState.Succeeded;
     if (closer) {
@@ -145,7 +176,7 @@ export class Lookup extends Shortlist {
     if (index < 0) return false;
     const state = this.states[index];
     if (state === PeerState.Failed) return true;
-    if (state === PeerState.Waiting) this.wait.remove(peer);
+    if (state === PeerState.Waiting) this.land(peer);
     this.failed++;
     this.states[index] = PeerState.Failed;
     this.timeouts++;

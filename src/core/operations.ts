@@ -6,7 +6,7 @@
  * that call still follows it. Internal runs (replication, republish) pass
  * op = null and emit no 'done'.
  */
-import { DoneEvent, GetResult, PutResult } from './events.js';
+import { DoneEvent, FindNodeResult, GetResult, PutResult } from './events.js';
 import { ID_WORDS, compareDistance, idToWords, writeIdWords } from './id.js';
 import { LookupKind } from './lookup.js';
 import { LookupCost } from './events.js';
@@ -23,12 +23,34 @@ function done(s: NodeState, ev: DoneEvent): void {
   s.event(ev);
 }
 
+// The results below are the cost's fields and the operation's, written out: `{ ...cost, … }`
+// copies an object with double fields (duration, timeoutWait) through V8's runtime on Node 20,
+// ~2 µs per copy measured, against ~50 ns for the literal. Same fields in the same order; a
+// traced cost (rare) keeps the spread, which also copies its trace.
+
+function findNodeResult(c: LookupCost, closest: number[]): FindNodeResult {
+  if (c.trace) return { ...c, closest };
+  return { depth: c.depth, rpcs: c.rpcs, timeouts: c.timeouts, timeoutWait: c.timeoutWait, duration: c.duration, responded: c.responded, closest };
+}
+
+function getResult(c: LookupCost, found: boolean, value: Uint8Array | null, version: number): GetResult {
+  if (c.trace) return found ? { ...c, found, value: value!, version } : { ...c, found };
+  const { depth, rpcs, timeouts, timeoutWait, duration, responded } = c;
+  return found ? { depth, rpcs, timeouts, timeoutWait, duration, responded, found, value: value!, version } : { depth, rpcs, timeouts, timeoutWait, duration, responded, found };
+}
+
+/** A put's result: the lookup's cost with its own rpcs, timeouts and duration (their places unchanged). */
+function putResult(c: LookupCost, rpcs: number, timeouts: number, duration: number, stored: number, acked: number, version: number): PutResult {
+  if (c.trace) return { ...c, rpcs, timeouts, duration, stored, acked, version };
+  return { depth: c.depth, rpcs, timeouts, timeoutWait: c.timeoutWait, duration, responded: c.responded, stored, acked, version };
+}
+
 export function findNode(s: NodeState, target: Uint8Array, now: number, op: number): void {
   writeIdWords(target, targetScratch, 0);
   startOperationLookup(s, LookupKind.FindNode, targetScratch, now, (run, end) => {
     const cost = costOf(run, end, closestDepth(run));
     s.event({ type: 'lookup', kind: 'find-node', cost });
-    done(s, { type: 'done', op, kind: 'find-node', result: { ...cost, closest: run.lookup.results() } });
+    done(s, { type: 'done', op, kind: 'find-node', result: findNodeResult(cost, run.lookup.results()) });
   });
 }
 
@@ -55,7 +77,7 @@ export function get(s: NodeState, key: Uint8Array, now: number, op: number): voi
       const cost = costOf(run, end, found ? run.valueDepth : closestDepth(run));
       s.event({ type: 'lookup', kind: 'find-value', cost });
       if (found && s.config.cacheOnLookupPath) cacheOnPath(s, run, end);
-      const result: GetResult = found ? { ...cost, found, value: run.value!, version: run.version } : { ...cost, found };
+      const result = getResult(cost, found, run.value, run.version);
       if (found && run.signed) result.signed = run.signed;
       done(s, { type: 'done', op, kind: 'get', result });
     },
@@ -130,7 +152,7 @@ export function storeAtClosest(
       targets = targets.slice(0, cap - 1);
     }
     if (targets.length === 0) {
-      if (op !== null) done(s, { type: 'done', op, kind: 'put', result: withRefused({ ...base, stored, acked: 0, version }, refused) });
+      if (op !== null) done(s, { type: 'done', op, kind: 'put', result: withRefused(putResult(base, base.rpcs, base.timeouts, base.duration, stored, 0, version), refused) });
       return;
     }
     const batch = new StoreBatch(s, op, base, run.startedAt, targets.length, stored, version, refused);
@@ -169,7 +191,7 @@ class StoreBatch implements Waiter {
     if (!reply) this.timeouts++;
     if (--this.left !== 0 || this.op === null) return;
     const { base, stored, acked, version } = this;
-    const result: PutResult = { ...base, rpcs: base.rpcs + this.sent, timeouts: this.timeouts, duration: end - this.startedAt, stored, acked, version };
+    const result = putResult(base, base.rpcs + this.sent, this.timeouts, end - this.startedAt, stored, acked, version);
     done(this.s, { type: 'done', op: this.op, kind: 'put', result: withRefused(result, this.refused) });
   }
 }

@@ -54,6 +54,9 @@ function world(rng: Random, n: number, twins: number, clash = false): { peers: P
   return { peers, target: idToWords(id()), all };
 }
 
+/** The longest list any twinRun reached (the slot marks of newcomers.ts hold up to 255 candidates). */
+let largest = 0;
+
 function twinRun(seed: number, opts: { n: number; want: number; alpha: number; capacity: number; reply: number; dead: number; late: number; clash?: boolean }): number {
   const rng = new Random(seed);
   const { peers, target, all } = world(rng, opts.n, 8, opts.clash);
@@ -106,6 +109,7 @@ function twinRun(seed: number, opts: { n: number; want: number; alpha: number; c
       for (const c of contacts) single.add(c, depth);
     }
     expect(listOf(merged)).toEqual(listOf(single));
+    largest = Math.max(largest, merged.size);
   }
   expect(merged.finished).toBe(true);
   return replies;
@@ -127,6 +131,12 @@ describe('Lookup.addAll', () => {
       replies += twinRun(seed, { n: 120, want: 6, alpha: 3, capacity: 6 + (seed % 5) * 4, reply: 10, dead: 0.25, late: 0.5, clash: true });
     }
     expect(replies).toBeGreaterThan(1_000);
+  });
+
+  it('leaves the same shortlist as add one at a time past 255 candidates (too many to mark: the scan instead)', () => {
+    largest = 0;
+    for (let seed = 400; seed < 403; seed++) twinRun(seed, { n: 1_500, want: 20, alpha: 3, capacity: 400, reply: 40, dead: 0.1, late: 0.5 });
+    expect(largest).toBeGreaterThan(255);
   });
 
   it('sorts the newcomers by distance, keeps the smaller depth of a known one and ignores the asking node and a second handle under one ID', () => {
