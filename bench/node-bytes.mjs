@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SimNetwork } from '../dist/src/sim/sim-network.js';
 import { timerSlabBytes } from '../dist/src/core/timers.js';
-import { tableSlabBytes } from '../dist/src/core/table-slab.js';
+import { tableSlab, tableSlabBytes } from '../dist/src/core/table-slab.js';
 
 const args = process.argv.slice(2);
 const keepAt = args.indexOf('--keep');
@@ -30,6 +30,7 @@ const sim = new SimNetwork({ seed: 1, network: { latency: { kind: 'constant', ms
 // plus the typed arrays it names (timer slabs, tables, the record space), after a full GC; the
 // code space apart, to show how much of it is compiled code, which no node owns.
 const counted = () => {
+  tableSlab.compactAll(); // as the shard's gcForReport does
   globalThis.gc?.();
   globalThis.gc?.();
   const tables = tableSlabBytes();

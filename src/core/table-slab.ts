@@ -52,11 +52,23 @@ export class TableSlab {
   /** Freed regions by size (header included), each as chunk × 2^32 + first word. */
   private readonly free = new Map<number, number[]>();
 
-  /** Bytes of every chunk (what the tables of the thread hold, waste and headers included). */
+  /** Bytes of every chunk (what the thread has allocated for its tables). */
   get bytes(): number {
     let b = 0;
     for (const c of this.chunks) b += c.byteLength;
     return b;
+  }
+
+  /**
+   * Bytes in use: every region, live or freed, with its header, up to each chunk's bump pointer.
+   * The memory report counts this, as it counts the JS heap's used size and not its free space:
+   * a chunk's end that no region has reached yet is room, not table bytes (and the OS has not
+   * even committed its pages).
+   */
+  get usedBytes(): number {
+    let w = 0;
+    for (const u of this.used) w += u;
+    return w * 4;
   }
 
   /** Gives `owner` a zeroed region of `words` words (its data and base set). */
@@ -160,6 +172,55 @@ export class TableSlab {
     }
   }
 
+  /**
+   * Packs every live region toward the first chunks, in chunk and address order, and gives back
+   * the chunks left empty: the slab's own full collection, for the moment a host measures memory
+   * (as it forces the JS heap's GC first). A region moves to an earlier chunk only where it fits
+   * whole; every owner moved is rewritten.
+   */
+  compactAll(): void {
+    let w = 0; // chunk written to
+    let to = 0; // next free word in it
+    for (let c = 0; c < this.chunks.length; c++) {
+      const data = this.chunks[c]!;
+      const end = this.used[c]!;
+      for (let at = 0; at < end; ) {
+        const index = data[at]!;
+        const size = data[at + 1]!;
+        if (index !== 0xffffffff) {
+          // The write cursor is never past the region: an earlier chunk (the ones between it and c
+          // are emptied already), or c itself at a lower word.
+          while (w < c && to + size > this.chunks[w]!.length) {
+            this.used[w] = to;
+            w++;
+            to = 0;
+          }
+          const dst = this.chunks[w]!;
+          if (w !== c || to !== at) {
+            dst.set(data.subarray(at, at + size), to); // a copy down within one chunk: set() copies as memmove
+            dst[to + 2] = w;
+            const owner = this.owners[index]!;
+            owner.data = dst;
+            owner.base = to + HEADER;
+          }
+          to += size;
+        }
+        at += size;
+      }
+      if (w < c) this.used[c] = 0;
+    }
+    this.used[w] = to;
+    // The chunks past the last written one are empty: give them back.
+    const keep = this.chunks.length === 0 ? 0 : w + 1;
+    this.chunks.length = keep;
+    this.used.length = keep;
+    this.garbage.length = 0;
+    for (let c = 0; c < keep; c++) this.garbage.push(0);
+    this.free.clear();
+    this.roomy.length = 0;
+    this.current = keep - 1;
+  }
+
   /** Slides the live regions of chunk c down over its garbage, in address order, and rewrites their owners. */
   private compact(c: number): void {
     const data = this.chunks[c]!;
@@ -202,7 +263,7 @@ export function regionWords(data: Uint32Array, base: number): number {
 /** The slab of this thread's tables: the core is single-threaded, so one serves every table. */
 export const tableSlab = new TableSlab();
 
-/** Bytes of the thread's table slab, for memory reports (as timerSlabBytes for the timer slabs). */
+/** Bytes of the thread's table slab in use, for memory reports (TableSlab.usedBytes). */
 export function tableSlabBytes(): number {
-  return tableSlab.bytes;
+  return tableSlab.usedBytes;
 }

@@ -47,6 +47,8 @@ describe('TableSlab', () => {
           slab.resize(m.owner, words);
           m.words = words;
           m.written = Math.min(m.written, words);
+        } else if (r === 9 && rng.int(20) === 0) {
+          slab.compactAll(); // the host's measuring point: every region may move to another chunk
         } else {
           const i = rng.int(live.length);
           slab.release(live[i]!.owner);
@@ -68,6 +70,12 @@ describe('TableSlab', () => {
       // garbage per chunk, and the unused end of the chunks in use.
       const liveWords = live.reduce((a, m) => a + m.words + 3, 0);
       expect(slab.bytes / 4).toBeLessThan(liveWords / (1 - 1 / 32) + 2 * 65536);
+      // In use: the live words and what is freed but not yet slid over; after compactAll, the live words alone.
+      expect(slab.usedBytes / 4).toBeGreaterThanOrEqual(liveWords);
+      expect(slab.usedBytes).toBeLessThanOrEqual(slab.bytes);
+      slab.compactAll();
+      expect(slab.usedBytes / 4).toBe(liveWords);
+      check(slab, live);
     }
   });
 
@@ -86,6 +94,30 @@ describe('TableSlab', () => {
     }
     // 2,000 regions of 303 words: ~10 chunks of 65,536 words, whatever the rounds before.
     expect(slab.bytes).toBeLessThanOrEqual(11 * 65536 * 4);
+  });
+
+  it('compactAll packs the live regions into the first chunks and gives the empty ones back', () => {
+    const slab = new TableSlab();
+    const owners: Array<{ o: SlabOwner; id: number }> = [];
+    for (let i = 0; i < 3000; i++) {
+      const o = { data: RELEASED, base: 0 };
+      slab.allocate(o, 200 + (i % 7) * 34);
+      for (let j = 0; j < 10; j++) o.data[o.base + j] = stamp(i, j);
+      owners.push({ o, id: i });
+    }
+    const full = slab.bytes;
+    // Keep every tenth: the rest leave garbage spread over every chunk.
+    const kept = owners.filter((x) => x.id % 10 === 0);
+    for (const x of owners) if (x.id % 10 !== 0) slab.release(x.o);
+    expect(slab.bytes).toBe(full);
+    slab.compactAll();
+    const liveWords = kept.reduce((a, x) => a + slab.wordsOf(x.o) + 3, 0);
+    expect(slab.bytes).toBeLessThanOrEqual(Math.ceil(liveWords / 65536 + 1) * 65536 * 4);
+    expect(slab.bytes).toBeLessThan(full / 5);
+    for (const x of kept) for (let j = 0; j < 10; j++) expect(x.o.data[x.o.base + j]).toBe(stamp(x.id, j));
+    // And it goes on working: a resize after the packing keeps the words.
+    slab.resize(kept[0]!.o, 1000);
+    expect(kept[0]!.o.data[kept[0]!.o.base + 9]).toBe(stamp(0, 9));
   });
 
   it('gives a region larger than a chunk a chunk of its own', () => {
