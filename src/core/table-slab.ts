@@ -14,7 +14,7 @@
  * region of exactly the size asked for (tables grow a block at a time through the same sizes,
  * so a size one table left is soon wanted by another), else the next words of the current
  * chunk (a bump pointer). Freed regions nobody takes are garbage in their chunk until it passes
- * a 32nd of the chunk; then the chunk's live regions slide down over it in address order
+ * an eighth of the chunk; then the chunk's live regions slide down over it in address order
  * (their owners rewritten) and the room that opens at its end is used next.
  *
  * A region's three header words, just before `base`: the owner's index in `owners`, the
@@ -32,7 +32,7 @@ const CHUNK_WORDS = 1 << 16;
 /** Header words before every region: owner index, region size, chunk index. */
 const HEADER = 3;
 /** A chunk is compacted once this share of its words is garbage (freed and not taken again). */
-const COMPACT_SHARE = 1 / 32;
+const COMPACT_SHARE = 1 / 8;
 /** What a released owner points at: reads find nothing, writes go nowhere. */
 export const RELEASED = new Uint32Array(0);
 
@@ -96,7 +96,8 @@ export class TableSlab {
     this.place(owner, index, words);
     // The old region is still intact: nothing compacts before it is freed below.
     const n = Math.min(oldWords, words);
-    owner.data.set(oldData.subarray(oldBase, oldBase + n), owner.base);
+    if (owner.data === oldData) oldData.copyWithin(owner.base, oldBase, oldBase + n);
+    else owner.data.set(oldData.subarray(oldBase, oldBase + n), owner.base);
     this.freeRegion(oldData[oldBase - 1]!, oldBase - HEADER, oldWords + HEADER);
   }
 

@@ -66,10 +66,10 @@ describe('TableSlab', () => {
         check(slab, step % 100 === 99 ? live : live.slice(-3));
       }
       check(slab, live);
-      // Waste stays bounded: the chunks hold the live words and their headers, under a 32nd of
+      // Waste stays bounded: the chunks hold the live words and their headers, under an eighth of
       // garbage per chunk, and the unused end of the chunks in use.
       const liveWords = live.reduce((a, m) => a + m.words + 3, 0);
-      expect(slab.bytes / 4).toBeLessThan(liveWords / (1 - 1 / 32) + 2 * 65536);
+      expect(slab.bytes / 4).toBeLessThan(liveWords / (1 - 1 / 8) + 2 * 65536);
       // In use: the live words and what is freed but not yet slid over; after compactAll, the live words alone.
       expect(slab.usedBytes / 4).toBeGreaterThanOrEqual(liveWords);
       expect(slab.usedBytes).toBeLessThanOrEqual(slab.bytes);
