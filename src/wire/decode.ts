@@ -21,18 +21,20 @@
  *
  * Objects: one Message and one result per accepted datagram, plus one
  * Uint8Array per binary field the message keeps; nothing per field read and
- * nothing for a drop. Copies: the input may be a ring slot that is reused as
+ * nothing for a drop. FIND_NODE, FIND_VALUE and (decodeInto) NODES come from
+ * message-pool.ts: nothing new once the swarm hands delivered ones back. Copies: the input may be a ring slot that is reused as
  * soon as decode returns, so no returned field is a view into it, except a
  * staged contact list (resolved before the slot is reused).
  */
 import { ID_BYTES } from '../core/id.js';
 import { MessageType, type Message, type SignedPart } from '../core/messages.js';
-import { BAD_CONTACT, countContacts, readContactList } from './contact-list.js';
+import { BAD_CONTACT, countContacts, readContactList, readContactsInto } from './contact-list.js';
 import type { ContactReader } from './contacts.js';
 import { binAt, binLen, Kind, kind, num, readFields, TRUNCATED } from './decode-fields.js';
 import { DEFAULT_MAX_CONTACTS, DEFAULT_MAX_VALUE_BYTES, MAX_DATAGRAM_BYTES, MAX_TOKEN_BYTES } from './limits.js';
 import { FIRST_RECORD_ID, MESSAGE_STRUCTURES, SIGNED_STORE_RECORD, SIGNED_VALUE_RECORD } from './structures.js';
 import { readSourceEntries } from './source-entries.js';
+import { takeFindNode, takeFindValue, takeNodes } from './message-pool.js';
 
 export type DropReason =
   | 'too-large' // datagram above maxDatagramBytes
@@ -140,7 +142,9 @@ export class DecodeScratch {
  * so a ring consumer hands over its shared area and a range instead of a view per frame.
  */
 export function decodeInto(bytes: Uint8Array, out: DecodeScratch, contacts: ContactReader, limits: DecodeLimits = DEFAULT_DECODE_LIMITS, start = 0, end = bytes.length): DropReason | null {
+  pooling = true;
   const m = read(bytes, start, end, limits);
+  pooling = false;
   if (m === null) {
     out.message = null;
     return dropReason;
@@ -154,9 +158,15 @@ export function decodeInto(bytes: Uint8Array, out: DecodeScratch, contacts: Cont
   out.message = m;
   out.droppedContacts = 0;
   if (stagedAt >= 0 && (m.type === MessageType.Nodes || m.type === MessageType.Sources)) {
-    const handles = readContactList(input, stagedCount, contacts, stagedAt, stagedEnd);
-    m.contacts = handles;
-    out.droppedContacts = stagedCount - handles.length;
+    if (stagedPooled) {
+      const n = readContactsInto(input, contacts, stagedAt, stagedEnd, m.contacts);
+      if (n < stagedCount) m.contacts = m.contacts.subarray(0, n);
+      out.droppedContacts = stagedCount - n;
+    } else {
+      const handles = readContactList(input, stagedCount, contacts, stagedAt, stagedEnd);
+      m.contacts = handles;
+      out.droppedContacts = stagedCount - handles.length;
+    }
     stagedAt = -1;
   }
   return null;
@@ -235,12 +245,17 @@ function signedOf(b: Uint8Array, i: number): SignedPart {
 let stagedAt = -1;
 let stagedEnd = 0;
 let stagedCount = 0;
+/** The staged NODES came from the pool: its contacts are an array of stagedCount handles to fill. */
+let stagedPooled = false;
+/** Set by decodeInto while it reads: its caller gives messages back (message-pool.ts). */
+let pooling = false;
 
 /** Slots by record (structures.ts): 0 from, 1 rpc, then the record's fields in order. */
 function build(type: MessageType, b: Uint8Array, limits: DecodeLimits): Message | null {
   let message: Message;
   stagedAt = -1;
   stagedCount = 0;
+  stagedPooled = false;
   if (!isU32(1)) return refuse('bad-field');
   const rpc = num[1]!;
   switch (type) {
@@ -272,7 +287,7 @@ function build(type: MessageType, b: Uint8Array, limits: DecodeLimits): Message 
     }
     case MessageType.FindNode:
       if (!isId(2)) return refuse('bad-field');
-      message = { type, rpc, target: copy(b, 2) };
+      message = takeFindNode(rpc, b, binAt[2]!); // reused once its node handled it (message-pool.ts)
       break;
     case MessageType.Nodes: {
       // contacts 2, token 3
@@ -280,12 +295,18 @@ function build(type: MessageType, b: Uint8Array, limits: DecodeLimits): Message 
       const count = countContacts(b, limits.maxContacts, binAt[2]!, binAt[2]! + binLen[2]!);
       if (count < 0) return refuse(count === BAD_CONTACT ? 'bad-contact' : 'too-many-contacts');
       stage(2, count);
-      message = binLen[3]! > 0 ? { type, rpc, contacts: NO_CONTACTS, token: copy(b, 3) } : { type, rpc, contacts: NO_CONTACTS };
+      if (binLen[3]! > 0) message = { type, rpc, contacts: NO_CONTACTS, token: copy(b, 3) };
+      else {
+        // decodeInto fills a pooled reply's own handles (message-pool.ts); the others resolve into the slab.
+        const pooled = pooling ? takeNodes(rpc, count) : null;
+        stagedPooled = pooled !== null;
+        message = pooled ?? { type, rpc, contacts: NO_CONTACTS };
+      }
       break;
     }
     case MessageType.FindValue:
       if (!isId(2)) return refuse('bad-field');
-      message = { type, rpc, key: copy(b, 2) };
+      message = takeFindValue(rpc, b, binAt[2]!);
       break;
     case MessageType.Value:
     case SIGNED_VALUE_RECORD as MessageType: {
