@@ -21,8 +21,9 @@
  *
  * Objects: one Message and one result per accepted datagram, plus one
  * Uint8Array per binary field the message keeps; nothing per field read and
- * nothing for a drop. FIND_NODE, FIND_VALUE and (decodeInto) NODES come from
- * message-pool.ts: nothing new once the swarm hands delivered ones back. Copies: the input may be a ring slot that is reused as
+ * nothing for a drop. Every kind but STORE, VALUE and the sources records
+ * comes from message-pool.ts (NODES in decodeInto only): nothing new once the
+ * swarm hands delivered ones back. Copies: the input may be a ring slot that is reused as
  * soon as decode returns, so no returned field is a view into it, except a
  * staged contact list (resolved before the slot is reused).
  */
@@ -34,7 +35,7 @@ import { binAt, binLen, Kind, kind, num, readFields, TRUNCATED } from './decode-
 import { DEFAULT_MAX_CONTACTS, DEFAULT_MAX_VALUE_BYTES, MAX_DATAGRAM_BYTES, MAX_TOKEN_BYTES } from './limits.js';
 import { FIRST_RECORD_ID, MESSAGE_STRUCTURES, SIGNED_STORE_RECORD, SIGNED_VALUE_RECORD } from './structures.js';
 import { readSourceEntries } from './source-entries.js';
-import { takeFindNode, takeFindValue, takeNodes } from './message-pool.js';
+import { takeFindNode, takeFindValue, takeNodes, takePing, takePong, takeStoreAck } from './message-pool.js';
 
 export type DropReason =
   | 'too-large' // datagram above maxDatagramBytes
@@ -260,8 +261,10 @@ function build(type: MessageType, b: Uint8Array, limits: DecodeLimits): Message 
   const rpc = num[1]!;
   switch (type) {
     case MessageType.Ping:
+      message = takePing(rpc); // the common ones come from message-pool.ts
+      break;
     case MessageType.Pong:
-      message = { type, rpc };
+      message = takePong(rpc);
       break;
     case MessageType.Store:
     case SIGNED_STORE_RECORD as MessageType: {
@@ -282,12 +285,12 @@ function build(type: MessageType, b: Uint8Array, limits: DecodeLimits): Message 
       const ok = num[2] === 1;
       const code = num[3]!;
       if (code > 255 || (code === 0) !== ok) return refuse('bad-field');
-      message = { type, rpc, ok, code };
+      message = takeStoreAck(rpc, ok, code);
       break;
     }
     case MessageType.FindNode:
       if (!isId(2)) return refuse('bad-field');
-      message = takeFindNode(rpc, b, binAt[2]!); // reused once its node handled it (message-pool.ts)
+      message = takeFindNode(rpc, b, binAt[2]!);
       break;
     case MessageType.Nodes: {
       // contacts 2, token 3
