@@ -56,7 +56,8 @@ function answerFindValue(s: NodeState, from: number, msg: FindValue, now: number
   const sp = s.records?.space;
   const signed = c >= 0 ? sp!.signedOf(c) : null;
   if (c >= 0 && (budget === Infinity || valueBytesMax(sp!.valueLength(c), !!signed) <= budget)) {
-    if (sp!.cached(c)) s.event({ type: 'cache-hit', key: msg.key });
+    // A copy: the host may reuse a delivered request's key (src/wire/message-pool.ts), and an event outlives the call.
+    if (sp!.cached(c)) s.event({ type: 'cache-hit', key: msg.key.slice() });
     const reply: Value = {
       type: MessageType.Value,
       rpc: msg.rpc,

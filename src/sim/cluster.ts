@@ -22,7 +22,7 @@ import { Random, deriveSeed } from '../core/random.js';
 import type { Clock } from '../host/clock.js';
 import { HostLoop, type Done, type EventSink, type Outbox, type WakeQueue } from '../host/host-loop.js';
 import { KadNode, MESSAGE_REFUSALS, NodeShared, RecordSpace, type DoneEvent, type NodeEvent } from '../core/index.js';
-import { decodeInto, DecodeScratch, ENCODED, encodedView, encodeMessageInto, idBytesEqualWords, IndexContacts, type DecodeLimits } from '../wire/index.js';
+import { decodeInto, DecodeScratch, ENCODED, encodedView, encodeMessageInto, idBytesEqualWords, IndexContacts, releaseMessage, type DecodeLimits } from '../wire/index.js';
 import { ID_WORDS } from '../core/id.js';
 import type { AdversaryActor } from './adversary.js';
 import { ClusterSchedule, Due } from './cluster-schedule.js';
@@ -292,6 +292,8 @@ export class Cluster implements Outbox, WakeQueue, EventSink {
     } finally {
       this.delivering = false;
     }
+    // Handled, and the core keeps none of it: the decoder may fill it again (message-pool.ts).
+    releaseMessage(msg);
     if (!this.refusedNow) this.stats.handled++;
   }
 

@@ -65,21 +65,29 @@ export function readContactList(bytes: Uint8Array, count: number, reader: Contac
     slab = new Uint32Array(Math.max(SLAB_HANDLES, count));
     slabUsed = 0;
   }
-  const out = slab;
   const first = slabUsed;
-  let n = first;
-  if (reader.readContacts !== undefined) {
-    n = reader.readContacts(bytes, viewOf(bytes), bytes.byteOffset, start, end, out, n);
-  } else {
-    for (let at = start; at < end; ) {
-      const tag = bytes[at + ID_BYTES]!;
-      const handle = reader.readContact(bytes, at, tag);
-      if (handle >= 0) out[n++] = handle;
-      at += ID_BYTES + 1 + addressBodyBytes(tag);
-    }
-  }
+  const n = readFrom(bytes, reader, start, end, slab, first);
   slabUsed = n;
-  return out.subarray(first, n);
+  return slab.subarray(first, n);
+}
+
+/**
+ * readContactList into `out` (room for every contact of the list) from index 0, for a caller
+ * that owns an array (message-pool.ts): returns how many were kept.
+ */
+export function readContactsInto(bytes: Uint8Array, reader: ContactReader, start: number, end: number, out: Uint32Array): number {
+  return readFrom(bytes, reader, start, end, out, 0);
+}
+
+function readFrom(bytes: Uint8Array, reader: ContactReader, start: number, end: number, out: Uint32Array, n: number): number {
+  if (reader.readContacts !== undefined) return reader.readContacts(bytes, viewOf(bytes), bytes.byteOffset, start, end, out, n);
+  for (let at = start; at < end; ) {
+    const tag = bytes[at + ID_BYTES]!;
+    const handle = reader.readContact(bytes, at, tag);
+    if (handle >= 0) out[n++] = handle;
+    at += ID_BYTES + 1 + addressBodyBytes(tag);
+  }
+  return n;
 }
 
 // A DataView over the whole buffer of the last list read: the swarm reads from two buffers only

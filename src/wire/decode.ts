@@ -21,29 +21,22 @@
  *
  * Objects: one Message and one result per accepted datagram, plus one
  * Uint8Array per binary field the message keeps; nothing per field read and
- * nothing for a drop. Copies: the input may be a ring slot that is reused as
+ * nothing for a drop. Every kind but STORE, VALUE and the sources records
+ * comes from message-pool.ts (NODES in decodeInto only): nothing new once the
+ * swarm hands delivered ones back. Copies: the input may be a ring slot that is reused as
  * soon as decode returns, so no returned field is a view into it, except a
  * staged contact list (resolved before the slot is reused).
  */
 import { ID_BYTES } from '../core/id.js';
-import { MessageType, type Message, type SignedPart } from '../core/messages.js';
-import { BAD_CONTACT, countContacts, readContactList } from './contact-list.js';
+import { MessageType, type Message } from '../core/messages.js';
+import { readContactList, readContactsInto } from './contact-list.js';
 import type { ContactReader } from './contacts.js';
-import { binAt, binLen, Kind, kind, num, readFields, TRUNCATED } from './decode-fields.js';
-import { DEFAULT_MAX_CONTACTS, DEFAULT_MAX_VALUE_BYTES, MAX_DATAGRAM_BYTES, MAX_TOKEN_BYTES } from './limits.js';
-import { FIRST_RECORD_ID, MESSAGE_STRUCTURES, SIGNED_STORE_RECORD, SIGNED_VALUE_RECORD } from './structures.js';
-import { readSourceEntries } from './source-entries.js';
+import { build, built, copy, isId, refuse, type DropReason } from './decode-build.js';
+import { binAt, readFields, TRUNCATED } from './decode-fields.js';
+import { DEFAULT_MAX_CONTACTS, DEFAULT_MAX_VALUE_BYTES, MAX_DATAGRAM_BYTES } from './limits.js';
+import { FIRST_RECORD_ID, MESSAGE_STRUCTURES } from './structures.js';
 
-export type DropReason =
-  | 'too-large' // datagram above maxDatagramBytes
-  | 'truncated' // ends inside a field
-  | 'trailing-bytes' // a whole message followed by more bytes
-  | 'malformed' // not msgpack, or not one of our records
-  | 'unknown-type' // a record id past the known message types
-  | 'bad-field' // a field of the wrong type, length or range
-  | 'value-too-large' // a value above maxValueBytes
-  | 'bad-contact' // a contact list that is not a whole number of contacts, or an unknown address tag
-  | 'too-many-contacts'; // more contacts than maxContacts
+export type { DropReason } from './decode-build.js';
 
 export interface DecodedMessage {
   ok: true;
@@ -61,8 +54,6 @@ export interface DecodedMessage {
 
 type Drop = { ok: false; reason: DropReason };
 export type Decoded = DecodedMessage | Drop;
-
-const NO_CONTACTS = new Uint32Array(0);
 
 export interface DecodeLimits {
   maxDatagramBytes: number;
@@ -113,9 +104,9 @@ export function resolveContacts(d: DecodedMessage, contacts: ContactReader): voi
  */
 export function decodeStaged(bytes: Uint8Array, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Decoded {
   const m = read(bytes, 0, bytes instanceof Uint8Array ? bytes.length : 0, limits);
-  if (m === null) return drop(dropReason);
-  const contactList = stagedAt >= 0 ? input.subarray(stagedAt, stagedEnd) : null;
-  return { ok: true, senderId: copy(input, 0), message: m, droppedContacts: 0, contactList, contactCount: stagedCount };
+  if (m === null) return drop(built.reason);
+  const contactList = built.stagedAt >= 0 ? input.subarray(built.stagedAt, built.stagedEnd) : null;
+  return { ok: true, senderId: copy(input, 0), message: m, droppedContacts: 0, contactList, contactCount: built.stagedCount };
 }
 
 /**
@@ -140,10 +131,12 @@ export class DecodeScratch {
  * so a ring consumer hands over its shared area and a range instead of a view per frame.
  */
 export function decodeInto(bytes: Uint8Array, out: DecodeScratch, contacts: ContactReader, limits: DecodeLimits = DEFAULT_DECODE_LIMITS, start = 0, end = bytes.length): DropReason | null {
+  built.pooling = true;
   const m = read(bytes, start, end, limits);
+  built.pooling = false;
   if (m === null) {
     out.message = null;
-    return dropReason;
+    return built.reason;
   }
   const from = binAt[0]!;
   out.senderAt = from;
@@ -153,28 +146,28 @@ export function decodeInto(bytes: Uint8Array, out: DecodeScratch, contacts: Cont
   }
   out.message = m;
   out.droppedContacts = 0;
-  if (stagedAt >= 0 && (m.type === MessageType.Nodes || m.type === MessageType.Sources)) {
-    const handles = readContactList(input, stagedCount, contacts, stagedAt, stagedEnd);
-    m.contacts = handles;
-    out.droppedContacts = stagedCount - handles.length;
-    stagedAt = -1;
+  if (built.stagedAt >= 0 && (m.type === MessageType.Nodes || m.type === MessageType.Sources)) {
+    if (built.pooled) {
+      const n = readContactsInto(input, contacts, built.stagedAt, built.stagedEnd, m.contacts);
+      if (n < built.stagedCount) m.contacts = m.contacts.subarray(0, n);
+      out.droppedContacts = built.stagedCount - n;
+    } else {
+      const handles = readContactList(input, built.stagedCount, contacts, built.stagedAt, built.stagedEnd);
+      m.contacts = handles;
+      out.droppedContacts = built.stagedCount - handles.length;
+    }
+    built.stagedAt = -1;
   }
   return null;
 }
 
-// Why the last read() returned null (a message is never a drop: no result object for either).
-let dropReason: DropReason = 'malformed';
-function refuse(reason: DropReason): null {
-  dropReason = reason;
-  return null;
-}
 
 // The input of the last read(): a plain Uint8Array over the datagram (see read).
 let input: Uint8Array = new Uint8Array(0);
 
 /**
  * Size, first byte, fields, checks of `bytes[start … end)`: the message (staged contacts in
- * stagedAt … stagedEnd) or null and the reason in dropReason.
+ * built.stagedAt … built.stagedEnd) or null and the reason in built.reason.
  */
 function read(bytes: Uint8Array, start: number, end: number, limits: DecodeLimits): Message | null {
   if (!(bytes instanceof Uint8Array)) return refuse('malformed');
@@ -192,153 +185,3 @@ function read(bytes: Uint8Array, start: number, end: number, limits: DecodeLimit
   return build(type as MessageType, input, limits);
 }
 
-// Checks on slot i of the record just read (decode-fields.ts); the same rules as fields.ts.
-function isU32(i: number): boolean {
-  const v = num[i]!;
-  return kind[i] === Kind.Num && Number.isInteger(v) && v >= 0 && v <= 0xffffffff;
-}
-function isVersion(i: number): boolean {
-  return kind[i] === Kind.Num && Number.isSafeInteger(num[i]) && num[i]! >= 0;
-}
-function isTtl(i: number): boolean {
-  return kind[i] === Kind.Num && Number.isFinite(num[i]) && num[i]! >= 0;
-}
-function isBool(i: number): boolean {
-  return kind[i] === Kind.Bool;
-}
-function isBytes(i: number): boolean {
-  return kind[i] === Kind.Bin;
-}
-function isId(i: number): boolean {
-  return kind[i] === Kind.Bin && binLen[i] === ID_BYTES;
-}
-
-/** A fresh copy of binary slot i. */
-function copy(b: Uint8Array, i: number): Uint8Array {
-  return b.slice(binAt[i]!, binAt[i]! + binLen[i]!);
-}
-
-/** A token slot is fine when it is bytes of at most MAX_TOKEN_BYTES (empty: no token). */
-function tokenOk(i: number): boolean {
-  return kind[i] === Kind.Bin && binLen[i]! <= MAX_TOKEN_BYTES;
-}
-
-/** The signature parts of a signed record start at slot i: BEP 44's sizes. */
-function signedOk(i: number): boolean {
-  return isBytes(i) && binLen[i] === 32 && isBytes(i + 1) && binLen[i + 1]! <= 64 && isBytes(i + 2) && binLen[i + 2] === 64;
-}
-function signedOf(b: Uint8Array, i: number): SignedPart {
-  return { publicKey: copy(b, i), salt: copy(b, i + 1), signature: copy(b, i + 2) };
-}
-
-// The staged contact list of the message build() just returned (NODES, SOURCES): input[stagedAt … stagedEnd), else stagedAt −1.
-let stagedAt = -1;
-let stagedEnd = 0;
-let stagedCount = 0;
-
-/** Slots by record (structures.ts): 0 from, 1 rpc, then the record's fields in order. */
-function build(type: MessageType, b: Uint8Array, limits: DecodeLimits): Message | null {
-  let message: Message;
-  stagedAt = -1;
-  stagedCount = 0;
-  if (!isU32(1)) return refuse('bad-field');
-  const rpc = num[1]!;
-  switch (type) {
-    case MessageType.Ping:
-    case MessageType.Pong:
-      message = { type, rpc };
-      break;
-    case MessageType.Store:
-    case SIGNED_STORE_RECORD as MessageType: {
-      // key 2, data 3, version 4, ttl 5, cache 6, token 7, signed parts 8–10
-      const isSigned = (type as number) === SIGNED_STORE_RECORD;
-      if (!isId(2) || !isBytes(3) || !isVersion(4) || !isTtl(5) || !isBool(6) || !tokenOk(7)) return refuse('bad-field');
-      if (isSigned && !signedOk(8)) return refuse('bad-field');
-      if (binLen[3]! > limits.maxValueBytes) return refuse('value-too-large');
-      const store: Message = { type: MessageType.Store, rpc, key: copy(b, 2), value: copy(b, 3), version: num[4]!, ttl: num[5]!, cache: num[6] === 1 };
-      if (binLen[7]! > 0) store.token = copy(b, 7);
-      if (isSigned) store.signed = signedOf(b, 8);
-      message = store;
-      break;
-    }
-    case MessageType.StoreAck: {
-      // ok 2, code 3
-      if (!isBool(2) || !isU32(3)) return refuse('bad-field');
-      const ok = num[2] === 1;
-      const code = num[3]!;
-      if (code > 255 || (code === 0) !== ok) return refuse('bad-field');
-      message = { type, rpc, ok, code };
-      break;
-    }
-    case MessageType.FindNode:
-      if (!isId(2)) return refuse('bad-field');
-      message = { type, rpc, target: copy(b, 2) };
-      break;
-    case MessageType.Nodes: {
-      // contacts 2, token 3
-      if (!isBytes(2) || !tokenOk(3)) return refuse('bad-field');
-      const count = countContacts(b, limits.maxContacts, binAt[2]!, binAt[2]! + binLen[2]!);
-      if (count < 0) return refuse(count === BAD_CONTACT ? 'bad-contact' : 'too-many-contacts');
-      stage(2, count);
-      message = binLen[3]! > 0 ? { type, rpc, contacts: NO_CONTACTS, token: copy(b, 3) } : { type, rpc, contacts: NO_CONTACTS };
-      break;
-    }
-    case MessageType.FindValue:
-      if (!isId(2)) return refuse('bad-field');
-      message = { type, rpc, key: copy(b, 2) };
-      break;
-    case MessageType.Value:
-    case SIGNED_VALUE_RECORD as MessageType: {
-      // data 2, version 3, ttl 4, token 5, signed parts 6–8
-      const isSigned = (type as number) === SIGNED_VALUE_RECORD;
-      if (!isBytes(2) || !isVersion(3) || !isTtl(4) || !tokenOk(5)) return refuse('bad-field');
-      if (isSigned && !signedOk(6)) return refuse('bad-field');
-      if (binLen[2]! > limits.maxValueBytes) return refuse('value-too-large');
-      const reply: Message = { type: MessageType.Value, rpc, value: copy(b, 2), version: num[3]!, ttl: num[4]! };
-      if (binLen[5]! > 0) reply.token = copy(b, 5);
-      if (isSigned) reply.signed = signedOf(b, 6);
-      message = reply;
-      break;
-    }
-    case MessageType.AddSource: {
-      // key 2, data 3, publisher 4, ttl 5, token 6
-      if (!isId(2) || !isBytes(3) || !isId(4) || !isTtl(5) || !tokenOk(6)) return refuse('bad-field');
-      if (binLen[3]! > limits.maxValueBytes) return refuse('value-too-large');
-      const key = copy(b, 2);
-      const value = copy(b, 3);
-      const publisher = copy(b, 4);
-      const ttl = num[5]!;
-      message = binLen[6]! > 0 ? { type, rpc, key, value, publisher, ttl, token: copy(b, 6) } : { type, rpc, key, value, publisher, ttl };
-      break;
-    }
-    case MessageType.FindSources:
-      // key 2, cursor 3
-      if (!isId(2) || !isU32(3)) return refuse('bad-field');
-      message = { type, rpc, key: copy(b, 2), cursor: num[3]! };
-      break;
-    case MessageType.Sources: {
-      // entries 2, next 3, contacts 4
-      if (!isBytes(2) || !isU32(3) || !isBytes(4)) return refuse('bad-field');
-      const next = num[3]!;
-      // The entries' values and IDs are views into this one copy.
-      const entries = readSourceEntries(copy(b, 2), limits.maxValueBytes);
-      if (typeof entries === 'string') return refuse(entries);
-      const count = countContacts(b, limits.maxContacts, binAt[4]!, binAt[4]! + binLen[4]!);
-      if (count < 0) return refuse(count === BAD_CONTACT ? 'bad-contact' : 'too-many-contacts');
-      // Staged like NODES: its closer contacts are interned only once the reply is matched.
-      stage(4, count);
-      message = { type, rpc, entries, next, contacts: NO_CONTACTS };
-      break;
-    }
-    default:
-      return refuse('unknown-type');
-  }
-  return message;
-}
-
-/** Stages binary slot i as the message's contact list of `count` contacts. */
-function stage(i: number, count: number): void {
-  stagedAt = binAt[i]!;
-  stagedEnd = stagedAt + binLen[i]!;
-  stagedCount = count;
-}

@@ -12,6 +12,7 @@ export { encodeMessage, encodeMessageInto, encodeMessageView, encodedView, ENCOD
 export { decodeInto, decodeMessage, decodeStaged, DecodeScratch, resolveContacts, DEFAULT_DECODE_LIMITS, type Decoded, type DecodedMessage, type DecodeLimits, type DropReason } from './decode.js';
 export { MESSAGE_STRUCTURES, FIRST_RECORD_ID, createEncoder, createDecoder } from './structures.js';
 export { IndexContacts } from './index-contacts.js';
+export { releaseMessage } from './message-pool.js';
 export { AddressBook, DEFAULT_ADDRESS_BOOK_CAPACITY, type HandleReferee } from './address-book.js';
 export { ipGroups } from './ip-groups.js';
 export { padDatagram, paddedRequestBytes, paddingLength } from './padding.js';
