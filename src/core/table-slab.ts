@@ -126,8 +126,9 @@ export class TableSlab {
     const list = this.free.get(size);
     if (list !== undefined && list.length > 0) {
       const where = list.pop()!;
-      c = Math.floor(where / 2 ** 32);
-      at = where % 2 ** 32;
+      // `| 0`: small integers, so the owner's base field stays a small integer and not a boxed double (16 B per table).
+      c = Math.floor(where / 2 ** 32) | 0;
+      at = where % 2 ** 32 | 0;
       this.garbage[c] = this.garbage[c]! - size;
     } else {
       c = this.chunkWithRoom(size);
