@@ -18,7 +18,7 @@ export interface MemoryResult {
   bytesPerNodeEmpty: number;
   /** Mean contacts per filled node. */
   meanContacts: number;
-  /** Of which, the routing table's typed array (bytes, mean). */
+  /** Of which, the routing table's region in the table slab (bytes, mean). */
   tableBytes: number;
   nodeCounts: [number, number];
   repeats: number;
@@ -58,6 +58,8 @@ function slope(pool: Pool, lo: number, hi: number, fill: boolean, seed: number, 
     stats.contacts /= nodes.length;
     stats.tableBytes /= nodes.length;
   }
+  // The tables' words are in the thread's table slab, which holds every table until it is given back.
+  for (const n of nodes) n.discard();
   return (atHi - atLo) / (hi - lo);
 }
 

@@ -1,11 +1,11 @@
 /**
- * How one bucket of the routing table is laid out in the table's Uint32Array,
+ * How one bucket of the routing table is laid out in the table's region of the table slab (table-slab.ts),
  * and how a contact's slot word and RTT code pack its handle, failures and RTT estimate. Every
  * file that reads or writes bucket blocks takes its offsets from here.
  *
  * A table of capacity k holds its buckets as consecutive blocks of blockWords(k) = SLOTS + k + ceil(k / 2)
  * words (34 at k = 20: 136 B; 176 when each slot had a handle word and a 32-bit meta word),
- * sorted by lo, in an array of exactly as many blocks as buckets (a split
+ * sorted by lo, in a region of exactly as many blocks as buckets, then the replacement runs (a split
  * is rare: ~11 per node in a 10^4 swarm, so growing by one block costs little and
  * wastes nothing). The replacement caches are not in the blocks: they take room
  * only when used (table-replacements.ts). One block (words):

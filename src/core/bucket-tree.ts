@@ -2,7 +2,7 @@
  * The k-buckets of one node as a binary tree over the XOR distance from its
  * own ID, stored in one region of the thread's table slab (table-slab.ts; layout
  * in bucket-layout.ts): where a
- * distance falls, what a bucket holds, how the array grows when a bucket
+ * distance falls, what a bucket holds, how the region grows when a bucket
  * splits, and every read of the contacts. It admits and evicts nobody:
  * RoutingTable (routing-table.ts), which extends it, decides who gets a slot
  * and when a bucket may split. The two are one class chain so that a table
@@ -50,7 +50,8 @@ export class BucketTree implements SlabOwner {
   protected readonly shape: TableShape;
   readonly self: number;
   /**
-   * The slab chunk and the first word of this table's region in it: the slab's to set (it may
+   * The slab chunk and the first word of this table's region in it, public only for the slab
+   * (SlabOwner): nothing else writes them. The slab's to set (it may
    * move the region whenever the table grows or another table grows or goes), so methods read
    * them afresh after every resize and never keep them across one.
    */

@@ -1,6 +1,6 @@
 /**
  * The replacement caches of all buckets of one table, kept after the bucket blocks in the
- * table's own array and taking room only when used: after a join most tables hold a handful of
+ * table's region of the table slab and taking room only when used: after a join most tables hold a handful of
  * replacements, if any, so a fixed area of r words in every bucket block (the old layout) was
  * mostly empty (~0.75 KB per node at r = 20), and a second typed array per table would cost
  * ~200 B of JS objects for a few words.

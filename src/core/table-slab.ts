@@ -8,7 +8,11 @@
  * its `data` (the chunk) and `base` (the region's first word); `resize` moves it to a region of
  * another size, words kept; `release` gives it back. The slab may move any region at any of
  * these calls (compaction) and then rewrites that owner's `data` and `base`, so an owner re-reads
- * both after every call and holds no copy across one. Nothing else moves a region.
+ * both after every call and holds no copy across one. `compactAll` (a host measuring memory)
+ * moves every region, to other chunks too; nothing else moves one.
+ *
+ * The slab holds every owner until it is released: a table dropped without `release` (through
+ * KadNode.discard) keeps its region and itself for the thread's life.
  *
  * How: a region that is the last of its chunk grows in place. Otherwise allocation takes a freed
  * region of exactly the size asked for (tables grow a block at a time through the same sizes,
@@ -80,6 +84,7 @@ export class TableSlab {
 
   /** Moves `owner` to a region of `words` words, its first min(old, new) words kept and the rest zero. */
   resize(owner: SlabOwner, words: number): void {
+    if (owner.data === RELEASED) throw new Error('table slab: a released table cannot grow');
     const oldData = owner.data;
     const oldBase = owner.base;
     const index = oldData[oldBase - 3]!;
@@ -161,6 +166,7 @@ export class TableSlab {
     const data = this.chunks[c]!;
     if (at + size === this.used[c]) {
       this.used[c] = at; // the last region of its chunk: the bump pointer takes it back at once
+      if (c !== this.current) this.markRoomy(c);
       return;
     }
     data[at] = 0xffffffff; // no owner
@@ -253,7 +259,12 @@ export class TableSlab {
       list.length = n;
       if (n === 0) this.free.delete(size);
     }
-    if (c !== this.current) this.roomy.push(c);
+    if (c !== this.current) this.markRoomy(c);
+  }
+
+  /** Puts chunk c among those to fill before a new chunk is made (once). */
+  private markRoomy(c: number): void {
+    if (!this.roomy.includes(c)) this.roomy.push(c);
   }
 }
 

@@ -50,8 +50,9 @@ export function countContacts(bytes: Uint8Array, max: number, start = 0, end = b
 
 // Handle arrays are views of a shared slab: a Uint32Array over 64 bytes is
 // allocated outside the V8 heap (~0.3 µs here, a third of a NODES decode),
-// a view costs a small fraction of that. A slab is never rewritten, only
-// replaced when full, so views stay valid; one kept forever pins its 64 KiB.
+// a view costs a small fraction of that. A slab is replaced when full, not rewritten under a
+// view it handed out; a view goes back to being written only when its message returns to the
+// swarm's pool (message-pool.ts) and is decoded into again. One kept forever pins its 64 KiB.
 const SLAB_HANDLES = 16_384;
 let slab = new Uint32Array(SLAB_HANDLES);
 let slabUsed = 0;

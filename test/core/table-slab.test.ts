@@ -120,6 +120,30 @@ describe('TableSlab', () => {
     expect(kept[0]!.o.data[kept[0]!.o.base + 9]).toBe(stamp(0, 9));
   });
 
+  it('reuses a chunk whose regions were all given back from the end, before making a new one', () => {
+    const slab = new TableSlab();
+    const owners: SlabOwner[] = [];
+    for (let i = 0; i < 300; i++) {
+      const o = { data: RELEASED, base: 0 };
+      slab.allocate(o, 300); // 303 words each: 216 to a chunk, so two chunks
+      owners.push(o);
+    }
+    const before = slab.bytes;
+    // The first chunk's regions, last first: its bump pointer falls back to 0, no garbage left.
+    const first = owners.filter((o) => o.data === owners[0]!.data);
+    for (const o of first.reverse()) slab.release(o);
+    for (let i = 0; i < first.length; i++) slab.allocate({ data: RELEASED, base: 0 }, 300);
+    expect(slab.bytes).toBe(before);
+  });
+
+  it('refuses to grow a released table', () => {
+    const slab = new TableSlab();
+    const o = { data: RELEASED, base: 0 };
+    slab.allocate(o, 10);
+    slab.release(o);
+    expect(() => slab.resize(o, 20)).toThrow('table slab: a released table cannot grow');
+  });
+
   it('gives a region larger than a chunk a chunk of its own', () => {
     const slab = new TableSlab();
     const o = { data: RELEASED, base: 0 };
