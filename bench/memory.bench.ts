@@ -6,6 +6,7 @@
 import { resolveConfig } from '../src/core/config.js';
 import { KadNode } from '../src/core/node.js';
 import { Random } from '../src/core/random.js';
+import { tableSlab } from '../src/core/table-slab.js';
 import { forceGc } from '../src/swarm/gc.js';
 import { fillTable, makePool, type Pool } from './fixtures.js';
 
@@ -58,8 +59,11 @@ function slope(pool: Pool, lo: number, hi: number, fill: boolean, seed: number, 
     stats.contacts /= nodes.length;
     stats.tableBytes /= nodes.length;
   }
-  // The tables' words are in the thread's table slab, which holds every table until it is given back.
+  // The tables' words are in the thread's table slab, which holds every table until it is given
+  // back and keeps its chunks until compactAll: without both, the next measurement would reuse
+  // this one's chunks and its slope would miss the tables' words.
   for (const n of nodes) n.discard();
+  tableSlab.compactAll();
   return (atHi - atLo) / (hi - lo);
 }
 

@@ -65,7 +65,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
   console.log(`Memory (JS heap + ArrayBuffers, slope ${mem.nodeCounts[0]} -> ${mem.nodeCounts[1]} nodes, median of ${mem.repeats})`);
   console.log(
     formatTable(
-      ['node', 'bytes/node', 'contacts', 'table typed array'],
+      ['node', 'bytes/node', 'contacts', 'table region'],
       [
         ['just spawned', formatBytes(mem.bytesPerNodeEmpty), 0, '-'],
         ['filled table', formatBytes(mem.bytesPerNodeFilled), fmt(mem.meanContacts, 1), formatBytes(mem.tableBytes)],
