@@ -2,8 +2,8 @@
  * The msgpackr decoder this codec used before decode-fields.ts, kept as the oracle of
  * test/wire/decode-oracle.test.ts and as the "before" row of bench/codec.bench.ts. No host
  * imports it (test/wire/decode-oracle.test.ts checks): decode.ts is the one decoder in use.
- * Unchanged but for the names (oracle…): Unpackr with the shared structures, then the same
- * field checks.
+ * Unchanged but for the names (oracle…) and the drop reasons, which are the decoder's type:
+ * Unpackr with the shared structures, then the same field checks.
  */
 import { MessageType, type Message } from '../core/messages.js';
 import { BAD_CONTACT, countContacts, readContactList } from './contact-list.js';
@@ -13,17 +13,10 @@ import { DEFAULT_MAX_CONTACTS, DEFAULT_MAX_VALUE_BYTES, MAX_DATAGRAM_BYTES, MAX_
 import { createDecoder, FIRST_RECORD_ID, MESSAGE_STRUCTURES, SIGNED_STORE_RECORD, SIGNED_VALUE_RECORD } from './structures.js';
 import { readSourceEntries } from './source-entries.js';
 import type { SignedPart } from '../core/messages.js';
+import type { DropReason } from './decode-build.js';
 
-export type OracleDropReason =
-  | 'too-large' // datagram above maxDatagramBytes
-  | 'truncated' // ends inside a field
-  | 'trailing-bytes' // a whole message followed by more bytes
-  | 'malformed' // not msgpack, or not one of our records
-  | 'unknown-type' // a record id past the known message types
-  | 'bad-field' // a field of the wrong type, length or range
-  | 'value-too-large' // a value above maxValueBytes
-  | 'bad-contact' // a contact list that is not a whole number of contacts, or an unknown address tag
-  | 'too-many-contacts'; // more contacts than maxContacts
+/** The decoder's own drop reasons: the oracle refuses the same inputs for the same reasons (one definition). */
+export type OracleDropReason = DropReason;
 
 interface DecodedMessage {
   ok: true;
