@@ -1,21 +1,21 @@
 /**
  * How one bucket of the routing table is laid out in the table's region of the table slab (table-slab.ts),
- * and how a contact's slot word and RTT code pack its handle, failures and RTT estimate. Every
+ * and how a contact's slot word packs its handle and failures and an RTT code its estimate. Every
  * file that reads or writes bucket blocks takes its offsets from here.
  *
- * A table of capacity k holds its buckets as consecutive blocks of blockWords(k) = SLOTS + k + ceil(k / 2)
- * words (34 at k = 20: 136 B; 176 when each slot had a handle word and a 32-bit meta word),
- * sorted by lo, in a region of exactly as many blocks as buckets, then the replacement runs (a split
- * is rare: ~11 per node in a 10^4 swarm, so growing by one block costs little and
- * wastes nothing). The replacement caches are not in the blocks: they take room
- * only when used (table-replacements.ts). One block (words):
+ * A table of capacity k holds its buckets as consecutive blocks of blockWords(k) = SLOTS + k
+ * words (24 at k = 20: 96 B; 136 with a 16-bit RTT code per slot in the block, 176 when each slot
+ * had a handle word and a 32-bit meta word), sorted by lo, in a region of exactly as many blocks
+ * as buckets, then the RTT entries (table-rtts.ts), then the replacement runs
+ * (table-replacements.ts). A split is rare (~11 per node in a 10^4 swarm), so growing by one
+ * block costs little and wastes nothing; the RTT entries and the replacements take room only when
+ * used. One block (words):
  *   0      the first word of lo, the bucket's lowest distance (the other four words follow
  *          from the depths, loWords: the buckets tile the distance space in order)
  *   1      depth | count << 8 | replacements << 16 | flags << 24
  *   2      last lookup into this bucket, in seconds since the table's epoch
  *   3      last eviction ping from this bucket, in seconds since the epoch + 1 (0 = never)
  *   4..    k slot words, least-recently seen first: handle (24 bits) | failures in a row (8) << 24
- *   4+k..  ceil(k / 2) words of 16-bit RTT codes, slot i's in half i & 1 of word i >> 1 (below)
  *
  * Depth, count and replacements are 8 bits each, which is why k and r are at most 255.
  * Only the first word of lo is kept because below ~2^32 nodes no bucket is deeper than 32 bits and
@@ -31,7 +31,7 @@ export const HDR = 1;
 export const LAST = 2;
 /** Word of the last eviction ping (seconds since the epoch + 1; 0 = never). */
 export const LAST_PING = 3;
-/** First slot word; the RTT codes follow k words later. */
+/** First slot word. */
 export const SLOTS = 4;
 /** Header flag: an eviction ping for this bucket is out. */
 export const FLAG_PINGING = 1;
@@ -48,21 +48,9 @@ export const HANDLE_MASK = 0xffffff;
 /** Failures in a row are the top 8 bits of a slot word: slot >>> FAILS_SHIFT. */
 export const FAILS_SHIFT = 24;
 
-/** Words of one bucket block for capacity k: header, k slot words, k 16-bit RTT codes two to a word. */
+/** Words of one bucket block for capacity k: header and k slot words (the RTT codes are apart, table-rtts.ts). */
 export function blockWords(k: number): number {
-  return SLOTS + k + ((k + 1) >>> 1);
-}
-
-/** The 16-bit RTT code of slot i, the RTT codes starting at word rttAt. */
-export function rttCodeAt(data: Uint32Array, rttAt: number, i: number): number {
-  return (data[rttAt + (i >>> 1)]! >>> ((i & 1) << 4)) & 0xffff;
-}
-
-/** Sets the 16-bit RTT code of slot i, the RTT codes starting at word rttAt. */
-export function setRttCodeAt(data: Uint32Array, rttAt: number, i: number, code: number): void {
-  const w = rttAt + (i >>> 1);
-  const shift = (i & 1) << 4;
-  data[w] = ((data[w]! & ~(0xffff << shift)) | (code << shift)) >>> 0;
+  return SLOTS + k;
 }
 
 /*

@@ -1,13 +1,14 @@
 /**
  * The contact list inside one bucket block: find, append, move to the tail,
- * remove, replace (the replacement caches live apart, in table-replacements.ts). Each function takes the table's
- * array, the block's first word `at` and the bucket capacity k (layout in
- * bucket-layout.ts); none knows about the tree or the other buckets.
+ * remove, replace (the replacement caches and the RTT estimates live apart, in
+ * table-replacements.ts and table-rtts.ts, and the table renumbers the estimates after each
+ * change here). Each function takes the table's array, the block's first word `at` and the
+ * bucket capacity k (layout in bucket-layout.ts); none knows about the tree or the other buckets.
  *
  * Contacts are kept least-recently seen first; every removal shifts the rest
  * down so the order survives.
  */
-import { FAILS_SHIFT, FLAG_STALE, HANDLE_MASK, HDR, SLOTS, rttCodeAt, setRttCodeAt, updateRtt } from './bucket-layout.js';
+import { FAILS_SHIFT, FLAG_STALE, HANDLE_MASK, HDR, SLOTS } from './bucket-layout.js';
 
 /** Slot of contact `handle` in the block at `at`, or -1. From the tail: the recently seen are heard from most. */
 export function findContact(data: Uint32Array, at: number, handle: number): number {
@@ -36,60 +37,32 @@ export function refreshStaleFlag(data: Uint32Array, at: number, k: number): void
   data[hdrAt] = stale ? (data[hdrAt]! | (FLAG_STALE << 24)) >>> 0 : data[hdrAt]! & ~(FLAG_STALE << 24);
 }
 
-/** Adds `handle` (no failures) with RTT code `rtt` as the most recently seen contact; the block must have room. */
-export function appendContact(data: Uint32Array, at: number, k: number, handle: number, rtt: number): void {
+/** Adds `handle` (no failures) as the most recently seen contact; the block must have room. */
+export function appendContact(data: Uint32Array, at: number, k: number, handle: number): void {
   const hdrAt = at + HDR;
   const count = (data[hdrAt]! >>> 8) & 0xff;
-  const base = at + SLOTS;
-  data[base + count] = handle;
-  setRttCodeAt(data, base + k, count, rtt);
+  data[at + SLOTS + count] = handle;
   data[hdrAt] = (data[hdrAt]! & ~(0xff << 8)) | ((count + 1) << 8);
 }
 
-/**
- * Moves slots [from + 1, to] and their RTT codes down one place, to [from, to - 1]. The codes go
- * a word (two codes) at a time: observe() does this for nearly every message a node gets, and
- * half-word moves one by one were most of its cost.
- */
-function shiftDown(d: Uint32Array, base: number, rttAt: number, from: number, to: number): void {
-  for (let i = from; i < to; i++) d[base + i] = d[base + i + 1]!;
-  let i = from;
-  if (i >= to) return;
-  if ((i & 1) !== 0) {
-    setRttCodeAt(d, rttAt, i, rttCodeAt(d, rttAt, i + 1));
-    i++;
-  }
-  // i even: word i >> 1 holds codes i (low half) and i + 1 (high); they take codes i + 1 and i + 2.
-  for (; i + 1 < to; i += 2) {
-    const w = rttAt + (i >>> 1);
-    d[w] = ((d[w]! >>> 16) | (d[w + 1]! << 16)) >>> 0;
-  }
-  if (i < to) setRttCodeAt(d, rttAt, i, rttCodeAt(d, rttAt, i + 1));
-}
-
-/** The contact in `slot` was heard from: no longer stale, RTT fed with `rttMs` (if >= 0), moved to the tail. */
-export function moveContactToTail(data: Uint32Array, at: number, k: number, slot: number, rttMs: number): void {
+/** The contact in `slot` was heard from: no longer stale, moved to the tail (the table feeds its RTT apart). */
+export function moveContactToTail(data: Uint32Array, at: number, k: number, slot: number): void {
   const base = at + SLOTS;
-  const rttAt = base + k;
   const last = ((data[at + HDR]! >>> 8) & 0xff) - 1;
   const d = data;
   const word = d[base + slot]!;
-  if (slot === last && rttMs < 0 && word >>> FAILS_SHIFT === 0) return; // the tail already, nothing to feed or clear
-  let rtt = rttCodeAt(d, rttAt, slot);
-  if (rttMs >= 0) rtt = updateRtt(rtt, rttMs);
-  shiftDown(d, base, rttAt, slot, last);
+  if (slot === last && word >>> FAILS_SHIFT === 0) return; // the tail already, nothing to clear
+  for (let i = slot; i < last; i++) d[base + i] = d[base + i + 1]!;
   d[base + last] = word & HANDLE_MASK; // heard from: no longer stale
-  setRttCodeAt(d, rttAt, last, rtt);
   if (word >>> FAILS_SHIFT !== 0) refreshStaleFlag(d, at, k);
 }
 
 export function removeContact(data: Uint32Array, at: number, k: number, slot: number): void {
   const hdrAt = at + HDR;
   const base = at + SLOTS;
-  const rttAt = base + k;
   const count = (data[hdrAt]! >>> 8) & 0xff;
   const d = data;
-  shiftDown(d, base, rttAt, slot, count - 1);
+  for (let i = slot; i < count - 1; i++) d[base + i] = d[base + i + 1]!;
   d[hdrAt] = (d[hdrAt]! & ~(0xff << 8)) | ((count - 1) << 8);
   if ((d[hdrAt]! & (FLAG_STALE << 24)) !== 0) refreshStaleFlag(d, at, k);
 }
@@ -97,5 +70,5 @@ export function removeContact(data: Uint32Array, at: number, k: number, slot: nu
 /** Replaces the contact in `slot` by `newcomer` (a replacement taken from the cache), at the tail and not stale. */
 export function replaceContact(data: Uint32Array, at: number, k: number, slot: number, newcomer: number): void {
   removeContact(data, at, k, slot);
-  appendContact(data, at, k, newcomer, 0);
+  appendContact(data, at, k, newcomer);
 }

@@ -14,11 +14,12 @@
 import type { PeerIds } from './peers.js';
 import type { AdmissionLimits } from './table-admission.js';
 import { ID_WORDS, compareWords } from './id.js';
-import { FAILS_SHIFT, HANDLE_MASK, HDR, LAST, SLOTS, blockWords, loWords, rttCodeAt, rttvarOf, srttOf } from './bucket-layout.js';
+import { FAILS_SHIFT, HANDLE_MASK, HDR, LAST, SLOTS, blockWords, loWords, rttvarOf, srttOf } from './bucket-layout.js';
 import { findContact } from './bucket-slots.js';
 import { closestContacts } from './table-closest.js';
 import { leadingZeros, splitBucket } from './table-split.js';
-import { findReplacement, listReplacements, replacementStart } from './table-replacements.js';
+import { findReplacement, listReplacements, replacementsEnd } from './table-replacements.js';
+import { rttCode } from './table-rtts.js';
 import { RELEASED, regionWords, tableSlab, type SlabOwner } from './table-slab.js';
 import { countContacts, describeBuckets, listContacts, nearestNonEmptyBucket, randomIdInBlock } from './table-views.js';
 
@@ -63,6 +64,18 @@ export class BucketTree implements SlabOwner {
    * nearDepth + 1 (16–23) and `added` flag (24).
    */
   protected small = 1;
+  /** RTT entries after the blocks (table-rtts.ts). */
+  protected rtts = 0;
+
+  /** First word of the RTT entries: right after the blocks. */
+  protected get rttArea(): number {
+    return this.base + this.buckets * this.block;
+  }
+
+  /** First word of the replacement runs: after the RTT entries (table-replacements.ts). */
+  protected get replacementArea(): number {
+    return this.base + this.buckets * this.block + this.rtts;
+  }
 
   protected get buckets(): number {
     return this.small & 0xff;
@@ -97,6 +110,7 @@ export class BucketTree implements SlabOwner {
   release(): void {
     tableSlab.release(this);
     this.buckets = 0;
+    this.rtts = 0;
   }
 
   get k(): number {
@@ -205,7 +219,7 @@ export class BucketTree implements SlabOwner {
     if (handle === this.self) return false;
     this.measure(handle);
     const b = this.bucketOf(D);
-    return findContact(this.data, this.base + b * this.block, handle) >= 0 || findReplacement(this.data, this.base, this.block, this.buckets, b, handle) >= 0;
+    return findContact(this.data, this.base + b * this.block, handle) >= 0 || findReplacement(this.data, this.base, this.block, this.replacementArea, b, handle) >= 0;
   }
 
   /** Failures in a row of a contact, or -1 when it is not in the table. */
@@ -222,7 +236,7 @@ export class BucketTree implements SlabOwner {
     const b = this.bucketOf(D);
     const s = findContact(this.data, this.base + b * this.block, handle);
     if (s < 0) return null;
-    const code = rttCodeAt(this.data, this.base + b * this.block + SLOTS + this.k, s);
+    const code = rttCode(this.data, this.rttArea, this.rtts, b, s);
     if (code === 0) return null;
     return { srtt: srttOf(code), rttvar: rttvarOf(code) };
   }
@@ -236,7 +250,7 @@ export class BucketTree implements SlabOwner {
     const b = this.bucketOf(D);
     const s = findContact(this.data, this.base + b * this.block, handle);
     if (s < 0) return -1;
-    const code = rttCodeAt(this.data, this.base + b * this.block + SLOTS + this.k, s);
+    const code = rttCode(this.data, this.rttArea, this.rtts, b, s);
     return code === 0 ? -1 : srttOf(code) + 4 * rttvarOf(code);
   }
 
@@ -262,7 +276,7 @@ export class BucketTree implements SlabOwner {
   }
 
   replacementsOf(bucket: number): number[] {
-    return listReplacements(this.data, this.base, this.block, this.buckets, bucket);
+    return listReplacements(this.data, this.base, this.block, this.replacementArea, bucket);
   }
 
   /** Prefix length of the bucket's range: bucket 0 at depth d holds every distance below 2^(160 − d). */
@@ -301,14 +315,14 @@ export class BucketTree implements SlabOwner {
   /** Splits bucket `bucket` in two halves one level deeper, growing the region by what the upper half's block lacks. */
   protected split(bucket: number): void {
     const blk = this.block;
-    const need = (this.buckets + 1) * blk + replacementStart(this.data, this.base, blk, this.buckets);
+    const need = replacementsEnd(this.data, this.base, blk, this.buckets, this.replacementArea) - this.base + blk;
     if (need > this.capacity) this.grow(need);
-    const depth = splitBucket(this.data, this.base, blk, this.k, this.buckets, bucket, this.peers.words, this.self * ID_WORDS);
+    const depth = splitBucket(this.data, this.base, blk, this.k, this.buckets, bucket, this.peers.words, this.self * ID_WORDS, this.rtts);
     if (depth > this.maxDepth) this.maxDepth = depth;
     this.buckets++;
   }
 
-  /** Words of the table's region: its blocks, the replacement runs and their spare room. */
+  /** Words of the table's region: its blocks, the RTT entries, the replacement runs and their spare room. */
   protected get capacity(): number {
     return regionWords(this.data, this.base);
   }

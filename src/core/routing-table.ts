@@ -16,11 +16,12 @@
  */
 import type { PeerIds } from './peers.js';
 import { ID_BITS, ID_WORDS } from './id.js';
-import { FAILS_SHIFT, FLAG_PINGING, FLAG_STALE, HANDLE_MASK, HDR, LAST_PING, SLOTS, blockWords, packRtt } from './bucket-layout.js';
+import { FAILS_SHIFT, FLAG_PINGING, FLAG_STALE, HANDLE_MASK, HDR, LAST_PING, SLOTS, blockWords, packRtt, updateRtt } from './bucket-layout.js';
 import { appendContact, findContact, firstStaleContact, moveContactToTail, removeContact, replaceContact } from './bucket-slots.js';
 import { BucketTree, type TableShape } from './bucket-tree.js';
 import { ADMIT, REFUSE, admission, type AdmissionLimits } from './table-admission.js';
-import { REPLACEMENT_ROOM, addReplacement, dropReplacement, takeNewestReplacement } from './table-replacements.js';
+import { REPLACEMENT_ROOM, addReplacement, dropReplacement, replacementsEnd, takeNewestReplacement } from './table-replacements.js';
+import { RTT_ROOM, addRtt, rttMoved, rttRemoved, setRttCode } from './table-rtts.js';
 import { loLeadingZeros, nearestSubtreeDepth } from './table-split.js';
 
 export interface RoutingTableOptions {
@@ -149,11 +150,12 @@ export class RoutingTable extends BucketTree {
       const at = this.base + bucket * this.block;
       const slot = findContact(this.data, at, handle);
       if (slot >= 0) {
-        moveContactToTail(this.data, at, this.k, slot, rttMs);
+        moveContactToTail(this.data, at, this.k, slot);
+        if (this.rtts > 0 || rttMs >= 0) this.movedRtt(bucket, slot, rttMs);
         return Observe.Done;
       }
       if (!admitted) {
-        const verdict = admission(this.data, this.base, this.block, this.k, this.buckets, bucket, this.peers, handle, this.limits);
+        const verdict = admission(this.data, this.base, this.block, this.k, this.buckets, this.replacementArea, bucket, this.peers, handle, this.limits);
         if (verdict === REFUSE) return Observe.Refused;
         if (verdict !== ADMIT) {
           this.remove(verdict); // a stale contact gives way; it may sit in another bucket
@@ -167,19 +169,20 @@ export class RoutingTable extends BucketTree {
       const count = (hdr >>> 8) & 0xff;
       if (count < this.k) {
         if (handle > HANDLE_MASK) throw new Error(`a routing table addresses at most 2^24 peers; handle ${handle} is beyond`);
-        appendContact(this.data, at, this.k, handle, rttMs >= 0 ? packRtt(rttMs, rttMs / 2) : 0);
+        appendContact(this.data, at, this.k, handle);
+        if (rttMs >= 0) this.addRtt(bucket, count, packRtt(rttMs, rttMs / 2));
         this.nearDepth = -1;
         this.added = true;
-        dropReplacement(this.data, this.base, this.block, this.buckets, bucket, handle);
+        dropReplacement(this.data, this.base, this.block, this.buckets, this.replacementArea, bucket, handle);
         return Observe.Done;
       }
       if (this.canSplit(bucket)) {
         this.split(bucket);
         continue;
       }
-      if (this.r > 0 && !addReplacement(this.data, this.base, this.block, this.buckets, bucket, this.r, handle, this.base + this.capacity)) {
+      if (this.r > 0 && !addReplacement(this.data, this.base, this.block, this.buckets, this.replacementArea, bucket, this.r, handle, this.base + this.capacity)) {
         this.grow(this.capacity + REPLACEMENT_ROOM);
-        addReplacement(this.data, this.base, this.block, this.buckets, bucket, this.r, handle, this.base + this.capacity);
+        addReplacement(this.data, this.base, this.block, this.buckets, this.replacementArea, bucket, this.r, handle, this.base + this.capacity);
       }
       const at2 = this.base + bucket * this.block; // the region may have moved (table-slab.ts)
       // A stale contact gives way to the newcomer at once; otherwise ask the caller
@@ -223,7 +226,7 @@ export class RoutingTable extends BucketTree {
     const at = this.base + bucket * this.block;
     const slot = findContact(this.data, at, handle);
     if (slot < 0) {
-      dropReplacement(this.data, this.base, this.block, this.buckets, bucket, handle);
+      dropReplacement(this.data, this.base, this.block, this.buckets, this.replacementArea, bucket, handle);
       return;
     }
     const slotAt = at + SLOTS + slot;
@@ -251,14 +254,44 @@ export class RoutingTable extends BucketTree {
   // Removing or replacing a contact can change who the k nearest are: the cached nearDepth goes stale.
   private removeSlot(bucket: number, slot: number): void {
     removeContact(this.data, this.base + bucket * this.block, this.k, slot);
+    this.removedRtt(bucket, slot);
     this.nearDepth = -1;
   }
 
-  /** The bucket's newest replacement takes the contact's place; the cache must not be empty. */
+  /** The bucket's newest replacement takes the contact's place (with no RTT yet); the cache must not be empty. */
   private replaceSlot(bucket: number, slot: number): void {
-    const handle = takeNewestReplacement(this.data, this.base, this.block, this.buckets, bucket);
+    const handle = takeNewestReplacement(this.data, this.base, this.block, this.buckets, this.replacementArea, bucket);
     replaceContact(this.data, this.base + bucket * this.block, this.k, slot, handle);
+    this.removedRtt(bucket, slot);
     this.nearDepth = -1;
+  }
+
+  // ---- RTT entries (table-rtts.ts): they follow their contacts' slots ----
+
+  /** The contact in `slot` moved to its bucket's tail; feeds its estimate with `rttMs` if >= 0. */
+  private movedRtt(bucket: number, slot: number, rttMs: number): void {
+    const last = ((this.data[this.base + bucket * this.block + HDR]! >>> 8) & 0xff) - 1;
+    const i = rttMoved(this.data, this.rttArea, this.rtts, bucket, slot, last);
+    if (rttMs < 0) return;
+    if (i >= 0) setRttCode(this.data, this.rttArea, i, updateRtt(this.data[this.rttArea + i]! & 0xffff, rttMs));
+    else this.addRtt(bucket, last, updateRtt(0, rttMs));
+  }
+
+  /** Gives slot `slot` of `bucket`, which has no estimate, the RTT code `code`, growing the region if it is full. */
+  private addRtt(bucket: number, slot: number, code: number): void {
+    let end = replacementsEnd(this.data, this.base, this.block, this.buckets, this.replacementArea);
+    if (end >= this.base + this.capacity) {
+      this.grow(this.capacity + RTT_ROOM);
+      end = replacementsEnd(this.data, this.base, this.block, this.buckets, this.replacementArea);
+    }
+    this.rtts += addRtt(this.data, this.rttArea, this.rtts, bucket, slot, code, end);
+  }
+
+  /** The contact in `slot` left `bucket` (those after it moved down one): its estimate goes. */
+  private removedRtt(bucket: number, slot: number): void {
+    if (this.rtts === 0) return;
+    const end = replacementsEnd(this.data, this.base, this.block, this.buckets, this.replacementArea);
+    this.rtts += rttRemoved(this.data, this.rttArea, this.rtts, bucket, slot, end);
   }
 
   // ---- splitting ----

@@ -5,15 +5,17 @@
  * mostly empty (~0.75 KB per node at r = 20), and a second typed array per table would cost
  * ~200 B of JS objects for a few words.
  *
- * The area starts at word `base + buckets × blk` and holds each bucket's replacements as one run of
- * handles, oldest first, the runs in bucket order; the words after the last run are spare room.
+ * The area starts at word `area`, after the bucket blocks and the RTT entries (table-rtts.ts:
+ * `base + buckets × blk + rtts`, the table's replacementArea), and holds each bucket's
+ * replacements as one run of handles, oldest first, the runs in bucket order; the words after
+ * the last run are spare room.
  * How many a bucket holds stays in its header (bucket-layout.ts), so a run starts at the sum of
  * the counts of the buckets before it, and closest(), the views and the admission rules read
  * the counts without touching the runs. A split cuts one run in two in place (the upper half's
  * bucket comes right after the lower half's; no other run moves).
  *
  * Every function takes the table's region (table-slab.ts): `buckets` blocks of `blk` words from
- * word `base` of `data`.
+ * word `base` of `data`, and where the area starts.
  */
 import { HDR } from './bucket-layout.js';
 
@@ -37,6 +39,11 @@ export function replacementStart(data: Uint32Array, base: number, blk: number, b
   return replacementsIn(data, base, blk, 0, bucket);
 }
 
+/** The word after the last replacement run of a table of `buckets` blocks whose area starts at `area`. */
+export function replacementsEnd(data: Uint32Array, base: number, blk: number, buckets: number, area: number): number {
+  return area + replacementsIn(data, base, blk, 0, buckets);
+}
+
 /** Replacements held by buckets [from, to). */
 function replacementsIn(data: Uint32Array, base: number, blk: number, from: number, to: number): number {
   let s = 0;
@@ -45,17 +52,17 @@ function replacementsIn(data: Uint32Array, base: number, blk: number, from: numb
 }
 
 /** Position of `handle` in bucket `bucket`'s run (0 = oldest), or -1. */
-export function findReplacement(data: Uint32Array, base: number, blk: number, buckets: number, bucket: number, handle: number): number {
+export function findReplacement(data: Uint32Array, base: number, blk: number, area: number, bucket: number, handle: number): number {
   const count = replacementCount(data, base, blk, bucket);
   if (count === 0) return -1; // the common case (a contact just added): no need to find where the run would be
-  const s = base + buckets * blk + replacementStart(data, base, blk, bucket);
+  const s = area + replacementStart(data, base, blk, bucket);
   for (let i = 0; i < count; i++) if (data[s + i] === handle) return i;
   return -1;
 }
 
 /** Bucket `bucket`'s replacements, oldest first. */
-export function listReplacements(data: Uint32Array, base: number, blk: number, buckets: number, bucket: number): number[] {
-  const s = base + buckets * blk + replacementStart(data, base, blk, bucket);
+export function listReplacements(data: Uint32Array, base: number, blk: number, area: number, bucket: number): number[] {
+  const s = area + replacementStart(data, base, blk, bucket);
   return Array.from(data.subarray(s, s + replacementCount(data, base, blk, bucket)));
 }
 
@@ -65,8 +72,8 @@ export function listReplacements(data: Uint32Array, base: number, blk: number, b
  * false, changing nothing, when the handle would take a new word and the area has no room before
  * word `limit` (the region's end): the caller grows the region by REPLACEMENT_ROOM words and asks again.
  */
-export function addReplacement(data: Uint32Array, base: number, blk: number, buckets: number, bucket: number, r: number, handle: number, limit: number): boolean {
-  const s = base + buckets * blk + replacementStart(data, base, blk, bucket);
+export function addReplacement(data: Uint32Array, base: number, blk: number, buckets: number, area: number, bucket: number, r: number, handle: number, limit: number): boolean {
+  const s = area + replacementStart(data, base, blk, bucket);
   const count = replacementCount(data, base, blk, bucket);
   let i = -1;
   for (let j = 0; j < count; j++) {
@@ -93,16 +100,16 @@ export function addReplacement(data: Uint32Array, base: number, blk: number, buc
 }
 
 /** Takes `handle` out of bucket `bucket`'s cache if it is there. */
-export function dropReplacement(data: Uint32Array, base: number, blk: number, buckets: number, bucket: number, handle: number): void {
-  const i = findReplacement(data, base, blk, buckets, bucket, handle);
-  if (i >= 0) removeAt(data, base, blk, buckets, bucket, i);
+export function dropReplacement(data: Uint32Array, base: number, blk: number, buckets: number, area: number, bucket: number, handle: number): void {
+  const i = findReplacement(data, base, blk, area, bucket, handle);
+  if (i >= 0) removeAt(data, base, blk, buckets, area, bucket, i);
 }
 
 /** Takes out and returns bucket `bucket`'s newest replacement; the bucket must have one. */
-export function takeNewestReplacement(data: Uint32Array, base: number, blk: number, buckets: number, bucket: number): number {
+export function takeNewestReplacement(data: Uint32Array, base: number, blk: number, buckets: number, area: number, bucket: number): number {
   const i = replacementCount(data, base, blk, bucket) - 1;
-  const handle = data[base + buckets * blk + replacementStart(data, base, blk, bucket) + i]!;
-  removeAt(data, base, blk, buckets, bucket, i);
+  const handle = data[area + replacementStart(data, base, blk, bucket) + i]!;
+  removeAt(data, base, blk, buckets, area, bucket, i);
   return handle;
 }
 
@@ -123,8 +130,8 @@ export function splitReplacements(data: Uint32Array, s: number, count: number, g
   return high;
 }
 
-function removeAt(data: Uint32Array, base: number, blk: number, buckets: number, bucket: number, i: number): void {
-  const at = base + buckets * blk + replacementStart(data, base, blk, bucket) + i;
+function removeAt(data: Uint32Array, base: number, blk: number, buckets: number, area: number, bucket: number, i: number): void {
+  const at = area + replacementStart(data, base, blk, bucket) + i;
   const used = at - i + replacementsIn(data, base, blk, bucket, buckets);
   data.copyWithin(at, at + 1, used);
   setCount(data, base, blk, bucket, replacementCount(data, base, blk, bucket) - 1);

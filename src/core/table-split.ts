@@ -6,13 +6,16 @@
  * (layout in bucket-layout.ts).
  */
 import { ID_BITS, ID_WORDS } from './id.js';
-import { FAILS_SHIFT, FLAG_STALE, HANDLE_MASK, HDR, LAST, LAST_PING, LO, SLOTS, loWords, rttCodeAt, setRttCodeAt } from './bucket-layout.js';
-import { replacementStart, splitReplacements } from './table-replacements.js';
+import { FAILS_SHIFT, FLAG_STALE, HANDLE_MASK, HDR, LAST, LAST_PING, LO, SLOTS, loWords } from './bucket-layout.js';
+import { replacementsEnd, replacementStart, splitReplacements } from './table-replacements.js';
+import { rttSplit } from './table-rtts.js';
 
 // Scratch space shared by every table in the thread: the core is single-threaded
 // and no method re-enters another, so one buffer serves all nodes.
 /** Contacts per common-prefix length with the own ID. */
 const cplCounts = new Uint16Array(ID_BITS + 1);
+/** Where each old slot of a splitting bucket went: its new slot, plus 256 in the upper half (table-rtts.ts). */
+const moved = new Uint16Array(256);
 
 /**
  * Depth m of the smallest own-ID subtree holding the k nearest known contacts
@@ -65,8 +68,9 @@ export function nearestSubtreeDepth(
  * Splits bucket `bucket` of the table (`buckets` blocks of `blk` words from
  * `base` in `data`, capacity k; own ID at `selfAt` in `ids`) into its lower and upper
  * half, the upper one taking the next block. The region must have room for one
- * more block after the replacement caches, which move up one block and follow
- * the split (table-replacements.ts). Returns the depth of the two halves.
+ * more block after the replacement caches. The `rtts` RTT entries and the replacement caches
+ * move up one block and follow the split (table-rtts.ts, table-replacements.ts). Returns the
+ * depth of the two halves.
  */
 export function splitBucket(
   data: Uint32Array,
@@ -77,9 +81,11 @@ export function splitBucket(
   bucket: number,
   ids: Uint32Array,
   selfAt: number,
+  rtts: number,
 ): number {
-  // Shift the buckets after `bucket`, and the replacement caches after them, by one block to make room for the upper half.
-  data.copyWithin(base + (bucket + 2) * blk, base + (bucket + 1) * blk, base + buckets * blk + replacementStart(data, base, blk, buckets));
+  // Shift the buckets after `bucket`, and the RTT entries and replacement caches after them, by one block to make room for the upper half.
+  const end = replacementsEnd(data, base, blk, buckets, base + buckets * blk + rtts);
+  data.copyWithin(base + (bucket + 2) * blk, base + (bucket + 1) * blk, end);
   const lowAt = base + bucket * blk;
   const highAt = base + (bucket + 1) * blk;
   const depth = data[lowAt + HDR]! & 0xff;
@@ -100,20 +106,21 @@ export function splitBucket(
   let highStale = 0;
   for (let i = 0; i < count; i++) {
     const w = data[lowAt + SLOTS + i]!;
-    const rtt = rttCodeAt(data, lowAt + SLOTS + k, i);
     if (goesHigh(w & HANDLE_MASK)) {
       data[highAt + SLOTS + highN] = w;
-      setRttCodeAt(data, highAt + SLOTS + k, highN, rtt);
+      moved[i] = 256 + highN;
       highN++;
       highStale |= w >>> FAILS_SHIFT;
     } else {
       data[lowAt + SLOTS + lowN] = w;
-      setRttCodeAt(data, lowAt + SLOTS + k, lowN, rtt);
+      moved[i] = lowN;
       lowN++;
       lowStale |= w >>> FAILS_SHIFT;
     }
   }
-  const highR = cached === 0 ? 0 : splitReplacements(data, base + (buckets + 1) * blk + replacementStart(data, base, blk, bucket), cached, goesHigh);
+  const rttArea = base + (buckets + 1) * blk;
+  rttSplit(data, rttArea, rtts, bucket, moved);
+  const highR = cached === 0 ? 0 : splitReplacements(data, rttArea + rtts + replacementStart(data, base, blk, bucket), cached, goesHigh);
   const lowR = cached - highR;
   // The halves start with no flags (an eviction ping out is forgotten, as ever) but FLAG_STALE where a stale contact went.
   data[lowAt + HDR] = ((depth + 1) | (lowN << 8) | (lowR << 16) | (lowStale !== 0 ? FLAG_STALE << 24 : 0)) >>> 0;

@@ -15,8 +15,8 @@ import { bucketRanges } from '../helpers/bucket-ranges.js';
 const SELF = 0;
 /** Header words of a block (bucket-layout.ts: the first word of lo, header, last lookup, last ping). */
 const HEADER_WORDS = 4;
-/** Words of a block of capacity k: the header, a slot word per contact, a 16-bit RTT code per contact. */
-const blockWords = (k: number): number => HEADER_WORDS + k + Math.ceil(k / 2);
+/** Words of a block of capacity k: the header and a slot word per contact (the RTT entries are apart, table-rtts.ts). */
+const blockWords = (k: number): number => HEADER_WORDS + k;
 
 function world(seed: number) {
   const rng = new Random(seed);

@@ -1,9 +1,10 @@
 /**
- * The bucket block's slot words and 16-bit RTT codes (bucket-layout.ts, bucket-slots.ts): every
- * field read back after writes, at the limits (handle 2^24 − 1, 255 failures, RTT extremes),
- * against a plain list kept by the test; the RTT code against float RFC 6298 smoothing, as an RTT
- * changes; and a seeded run of a table that must hold exactly the contacts it held with the
- * layout before (a handle word and a 32-bit meta word per slot, recorded from c63ac29).
+ * The bucket block's slot words (bucket-layout.ts, bucket-slots.ts): every field read back after
+ * writes, at the limits (handle 2^24 − 1, 255 failures), against a plain list kept by the test;
+ * the 16-bit RTT code against float RFC 6298 smoothing, as an RTT changes; and seeded runs of a
+ * table that must hold exactly the contacts (and RTT estimates) it held with the layouts before:
+ * a handle word and a 32-bit meta word per slot, recorded from c63ac29, and a 16-bit RTT code
+ * per slot in the block, recorded from 17ffa38 (the RTT entries are apart now, table-rtts.ts).
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -13,7 +14,6 @@ import {
   SLOTS,
   blockWords,
   packRtt,
-  rttCodeAt,
   rttvarOf,
   srttOf,
   updateRtt,
@@ -26,22 +26,21 @@ import { Observe, RoutingTable } from '../../src/core/routing-table.js';
 interface Slot {
   handle: number;
   fails: number;
-  rtt: number;
 }
 
-/** Reads a block's contacts back: handle, failures and RTT code of every slot, in order. */
+/** Reads a block's contacts back: handle and failures of every slot, in order. */
 function readBack(data: Uint32Array, at: number, k: number): Slot[] {
   const count = (data[at + HDR]! >>> 8) & 0xff;
   const out: Slot[] = [];
   for (let i = 0; i < count; i++) {
     const w = data[at + SLOTS + i]!;
-    out.push({ handle: w & HANDLE_MASK, fails: w >>> FAILS_SHIFT, rtt: rttCodeAt(data, at + SLOTS + k, i) });
+    out.push({ handle: w & HANDLE_MASK, fails: w >>> FAILS_SHIFT });
   }
   return out;
 }
 
 describe('bucket slots: layout round trip', () => {
-  it('reads back every handle, failure count and RTT code after appends, moves and removals, at the limits', () => {
+  it('reads back every handle and failure count after appends, moves and removals, at the limits', () => {
     for (const k of [1, 2, 7, 20]) {
       const blk = blockWords(k);
       // Two blocks, the second one under test: writes must stay inside it.
@@ -56,9 +55,8 @@ describe('bucket slots: layout round trip', () => {
         if (op === 0 && model.length < k) {
           const handle = step < handles.length ? handles[step]! : rng.int(HANDLE_MASK + 1);
           if (model.some((s) => s.handle === handle)) continue;
-          const rtt = [0, packRtt(1, 0), packRtt(1e9, 1e9), packRtt(rng.int(5000), rng.int(3000))][rng.int(4)]!;
-          appendContact(data, at, k, handle, rtt);
-          model.push({ handle, fails: 0, rtt });
+          appendContact(data, at, k, handle);
+          model.push({ handle, fails: 0 });
         } else if (op === 1 && model.length > 0) {
           // A failure, as RoutingTable.fail writes it: the top 8 bits, up to 255.
           const i = rng.int(model.length);
@@ -68,10 +66,9 @@ describe('bucket slots: layout round trip', () => {
           model[i]!.fails = fails;
         } else if (op === 2 && model.length > 0) {
           const i = rng.int(model.length);
-          const sample = rng.int(2) === 0 ? -1 : rng.int(9000);
           const moved = model.splice(i, 1)[0]!;
-          moveContactToTail(data, at, k, i, sample);
-          model.push({ handle: moved.handle, fails: 0, rtt: sample >= 0 ? updateRtt(moved.rtt, sample) : moved.rtt });
+          moveContactToTail(data, at, k, i);
+          model.push({ handle: moved.handle, fails: 0 });
         } else if (op === 3 && model.length > 0) {
           const i = rng.int(model.length);
           removeContact(data, at, k, i);
@@ -87,9 +84,9 @@ describe('bucket slots: layout round trip', () => {
     }
   });
 
-  it('keeps 34 words per block at k = 20 (136 B; 176 with a 32-bit meta word per slot)', () => {
-    expect(blockWords(20)).toBe(34);
-    expect(blockWords(1)).toBe(SLOTS + 2);
+  it('keeps 24 words per block at k = 20 (96 B; 136 with the RTT codes in the block, 176 with a 32-bit meta word per slot)', () => {
+    expect(blockWords(20)).toBe(24);
+    expect(blockWords(1)).toBe(SLOTS + 1);
   });
 
   it('refuses a table whose own handle needs more than 24 bits', () => {
@@ -175,4 +172,51 @@ describe('routing table: the same contacts as with the old layout', () => {
     // Recorded with c63ac29 (a 32-bit handle word and a 32-bit meta word per slot).
     expect([x.toString(16), t.size, buckets.length, view.fails.filter((f) => f > 0).length, view.reps.flat().length]).toEqual(['db42c064', 266, 14, 8, 72]);
   });
+});
+
+describe('routing table: the same contacts and RTT estimates as with the RTT codes in the blocks', () => {
+  // Four shapes: splits of the own-ID bucket only (b = 1), b = 2 and 3 (far buckets split too),
+  // no replacement cache (a failed contact is removed), eviction pings paced. Each run mixes
+  // answers with and without an RTT, failures, removals and pings, and hashes every contact's
+  // failures and estimate every 500 steps.
+  const configs = [
+    { k: 20, replacements: 8, maxFailures: 3, bitsPerStep: 1, pingIntervalSec: 0 },
+    { k: 4, replacements: 3, maxFailures: 2, bitsPerStep: 2, pingIntervalSec: 0 },
+    { k: 8, replacements: 0, maxFailures: 1, bitsPerStep: 1, pingIntervalSec: 5 },
+    { k: 7, replacements: 2, maxFailures: 3, bitsPerStep: 3, pingIntervalSec: 0 },
+  ];
+  // Recorded with 17ffa38: hash, contacts, buckets, contacts with an estimate.
+  const recorded = [
+    ['41cd6926', 208, 11, 145],
+    ['a9e581d', 59, 16, 36],
+    ['7ee2e160', 94, 13, 80],
+    ['5295013', 172, 27, 131],
+  ];
+  for (const [ci, opts] of configs.entries()) {
+    it(`k ${opts.k}, r ${opts.replacements}, b ${opts.bitsPerStep}`, () => {
+      const rng = new Random(100 + ci);
+      const peers = new PeerIds();
+      const N = 2500;
+      for (let h = 0; h < N; h++) peers.setId(h, rng.bytes(20));
+      const t = new RoutingTable(peers, 0, opts);
+      let x = 0x811c9dc5;
+      const mix = (s: string): void => {
+        for (let i = 0; i < s.length; i++) x = Math.imul(x ^ s.charCodeAt(i), 0x01000193) >>> 0;
+      };
+      for (let step = 0; step < 15000; step++) {
+        const h = 1 + Math.floor(rng.next() * (N - 1));
+        const rtt = rng.next() < 0.4 ? -1 : Math.floor(rng.next() * 3000);
+        if (step % 9 === 4) t.fail(h);
+        else if (step % 23 === 5) t.remove(h);
+        else {
+          const o = t.observe(h, rtt, step >> 4);
+          if (o === Observe.Ping) t.pingResult(t.pingTarget, rng.next() < 0.7, rng.next() < 0.5 ? -1 : Math.floor(rng.next() * 500));
+        }
+        if (step % 500 === 499) mix(JSON.stringify(t.contacts().map((c) => [c, t.failuresOf(c), t.rttOf(c), t.rtoOf(c)])));
+      }
+      const buckets = t.describeBuckets();
+      mix(JSON.stringify({ c: t.contacts().map((c) => [c, t.rttOf(c)]), buckets, reps: buckets.map((_, b) => t.replacementsOf(b)) }));
+      expect([x.toString(16), t.size, buckets.length, t.contacts().filter((c) => t.rttOf(c) !== null).length]).toEqual(recorded[ci]);
+    });
+  }
 });
