@@ -19,7 +19,7 @@ import { findContact } from './bucket-slots.js';
 import { closestContacts } from './table-closest.js';
 import { leadingZeros, splitBucket } from './table-split.js';
 import { findReplacement, listReplacements, replacementsEnd } from './table-replacements.js';
-import { rttCode } from './table-rtts.js';
+import { RTT_ROOM, rttCode } from './table-rtts.js';
 import { RELEASED, regionWords, tableSlab, type SlabOwner } from './table-slab.js';
 import { countContacts, describeBuckets, listContacts, nearestNonEmptyBucket, randomIdInBlock } from './table-views.js';
 
@@ -316,7 +316,8 @@ export class BucketTree implements SlabOwner {
   protected split(bucket: number): void {
     const blk = this.block;
     const need = replacementsEnd(this.data, this.base, blk, this.buckets, this.replacementArea) - this.base + blk;
-    if (need > this.capacity) this.grow(need);
+    // RTT_ROOM more: the entries of contacts that answer come soon after a split, and one resize serves both.
+    if (need > this.capacity) this.grow(need + RTT_ROOM);
     const depth = splitBucket(this.data, this.base, blk, this.k, this.buckets, bucket, this.peers.words, this.self * ID_WORDS, this.rtts);
     if (depth > this.maxDepth) this.maxDepth = depth;
     this.buckets++;

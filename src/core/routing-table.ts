@@ -271,6 +271,7 @@ export class RoutingTable extends BucketTree {
   /** The contact in `slot` moved to its bucket's tail; feeds its estimate with `rttMs` if >= 0. */
   private movedRtt(bucket: number, slot: number, rttMs: number): void {
     const last = ((this.data[this.base + bucket * this.block + HDR]! >>> 8) & 0xff) - 1;
+    if (rttMs < 0 && slot === last) return; // the tail already: no entry moves
     const i = rttMoved(this.data, this.rttArea, this.rtts, bucket, slot, last);
     if (rttMs < 0) return;
     if (i >= 0) setRttCode(this.data, this.rttArea, i, updateRtt(this.data[this.rttArea + i]! & 0xffff, rttMs));
