@@ -21,7 +21,7 @@ import { appendContact, findContact, firstStaleContact, moveContactToTail, remov
 import { BucketTree, type TableShape } from './bucket-tree.js';
 import { ADMIT, REFUSE, admission, type AdmissionLimits } from './table-admission.js';
 import { REPLACEMENT_ROOM, addReplacement, dropReplacement, replacementsEnd, takeNewestReplacement } from './table-replacements.js';
-import { RTT_ROOM, addRtt, rttMoved, rttRemoved, setRttCode } from './table-rtts.js';
+import { RTT_ROOM, addRtt, rttCodeAt, rttMoved, rttRemoved, setRttCode } from './table-rtts.js';
 import { loLeadingZeros, nearestSubtreeDepth } from './table-split.js';
 
 export interface RoutingTableOptions {
@@ -274,7 +274,7 @@ export class RoutingTable extends BucketTree {
     if (rttMs < 0 && slot === last) return; // the tail already: no entry moves
     const i = rttMoved(this.data, this.rttArea, this.rtts, bucket, slot, last);
     if (rttMs < 0) return;
-    if (i >= 0) setRttCode(this.data, this.rttArea, i, updateRtt(this.data[this.rttArea + i]! & 0xffff, rttMs));
+    if (i >= 0) setRttCode(this.data, this.rttArea, i, updateRtt(rttCodeAt(this.data, this.rttArea, i), rttMs));
     else this.addRtt(bucket, last, updateRtt(0, rttMs));
   }
 
@@ -285,7 +285,8 @@ export class RoutingTable extends BucketTree {
       this.grow(this.capacity + RTT_ROOM);
       end = replacementsEnd(this.data, this.base, this.block, this.buckets, this.replacementArea);
     }
-    this.rtts += addRtt(this.data, this.rttArea, this.rtts, bucket, slot, code, end);
+    addRtt(this.data, this.rttArea, this.rtts, bucket, slot, code, end);
+    this.rtts++;
   }
 
   /** The contact in `slot` left `bucket` (those after it moved down one): its estimate goes. */

@@ -14,7 +14,7 @@
  * An entry follows its contact: when a contact moves to its bucket's tail, is removed, or its
  * bucket splits, the entries of that bucket are renumbered the same way. Functions that add
  * or drop a word move everything after it up to `end` (the last run of replacements' end);
- * the caller has made room for an added word and changes `count` by what they return.
+ * the caller has made room for an added word and keeps `count`.
  */
 
 /** Words the region grows by when an entry finds no room (32 bytes). */
@@ -75,6 +75,11 @@ export function rttMoved(data: Uint32Array, area: number, count: number, bucket:
   return hi - 1;
 }
 
+/** The code of the entry at index `i` (from rttMoved). */
+export function rttCodeAt(data: Uint32Array, area: number, i: number): number {
+  return data[area + i]! & CODE_MASK;
+}
+
 /** Sets the code of the entry at index `i` (from rttMoved). */
 export function setRttCode(data: Uint32Array, area: number, i: number, code: number): void {
   data[area + i] = (data[area + i]! & ~CODE_MASK) + code;
@@ -82,14 +87,13 @@ export function setRttCode(data: Uint32Array, area: number, i: number, code: num
 
 /**
  * Adds the entry of (bucket, slot) with `code` (not 0), the slot having none; the words from its
- * place to `end` move up one (the caller has made room). Returns 1, the change of count.
+ * place to `end` move up one (the caller has made room and counts one entry more).
  */
-export function addRtt(data: Uint32Array, area: number, count: number, bucket: number, slot: number, code: number, end: number): number {
+export function addRtt(data: Uint32Array, area: number, count: number, bucket: number, slot: number, code: number, end: number): void {
   const key = keyOf(bucket, slot);
   const i = lowerBound(data, area, 0, count, key);
   data.copyWithin(area + i + 1, area + i, end);
   data[area + i] = key + code;
-  return 1;
 }
 
 /**

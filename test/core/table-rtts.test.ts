@@ -31,7 +31,10 @@ describe('table RTT entries', () => {
           // A contact appended, with an estimate or none.
           const code = rng.int(3) === 0 ? 0 : 1 + rng.int(0xffff);
           run.push(code);
-          if (code !== 0) count += addRtt(data, AREA, count, b, run.length - 1, code, end());
+          if (code !== 0) {
+            addRtt(data, AREA, count, b, run.length - 1, code, end());
+            count++;
+          }
         } else if (op === 1 && run.length > 0) {
           // Moved to the tail, maybe with a new estimate.
           const s = rng.int(run.length);
@@ -42,7 +45,10 @@ describe('table RTT entries', () => {
           if (rng.int(2) === 0) {
             now = 1 + rng.int(0xffff);
             if (i >= 0) setRttCode(data, AREA, i, now);
-            else count += addRtt(data, AREA, count, b, run.length, now, end());
+            else {
+              addRtt(data, AREA, count, b, run.length, now, end());
+              count++;
+            }
           }
           run.push(now);
         } else if (op === 2 && run.length > 0) {
