@@ -74,7 +74,7 @@ export class BucketTree implements SlabOwner {
 
   /** First word of the replacement runs: after the RTT entries (table-replacements.ts). */
   protected get replacementArea(): number {
-    return this.base + this.buckets * this.block + this.rtts;
+    return this.rttArea + this.rtts;
   }
 
   protected get buckets(): number {

@@ -42,6 +42,14 @@ function lowerBound(data: Uint32Array, area: number, from: number, count: number
   return lo;
 }
 
+/** First index in [from, count) whose entry belongs to a bucket after `bucket` (entries from `from` are `bucket`'s or later). */
+function runEnd(data: Uint32Array, area: number, from: number, count: number, bucket: number): number {
+  const next = keyOf(bucket + 1, 0);
+  let hi = from;
+  while (hi < count && data[area + hi]! < next) hi++;
+  return hi;
+}
+
 /** The RTT code of slot `slot` of bucket `bucket`, 0 when it has none. */
 export function rttCode(data: Uint32Array, area: number, count: number, bucket: number, slot: number): number {
   if (count === 0) return 0;
@@ -61,9 +69,7 @@ export function rttMoved(data: Uint32Array, area: number, count: number, bucket:
   if (count === 0) return -1;
   const key = keyOf(bucket, slot);
   const lo = lowerBound(data, area, 0, count, key);
-  const next = keyOf(bucket + 1, 0);
-  let hi = lo;
-  while (hi < count && data[area + hi]! < next) hi++;
+  const hi = runEnd(data, area, lo, count, bucket);
   if (lo === hi) return -1;
   const first = data[area + lo]!;
   if (first - key >= ONE_SLOT) {
@@ -125,9 +131,7 @@ export function rttRemoved(data: Uint32Array, area: number, count: number, bucke
 export function rttSplit(data: Uint32Array, area: number, count: number, bucket: number, moved: Uint16Array): void {
   if (count === 0) return;
   const lo = lowerBound(data, area, 0, count, keyOf(bucket, 0));
-  const next = keyOf(bucket + 1, 0);
-  let hi = lo;
-  while (hi < count && data[area + hi]! < next) hi++;
+  const hi = runEnd(data, area, lo, count, bucket);
   let low = 0;
   let high = 0;
   for (let j = lo; j < hi; j++) {
