@@ -12,40 +12,22 @@
  * so bucket 0 (lo = 0) always holds the own ID.
  */
 import type { PeerIds } from './peers.js';
-import type { AdmissionLimits } from './table-admission.js';
-import { ID_WORDS, compareWords } from './id.js';
-import { FAILS_SHIFT, HANDLE_MASK, HDR, LAST, SLOTS, blockWords, loWords, rttvarOf, srttOf } from './bucket-layout.js';
+import type { TableShape } from './table-shape.js';
+import { ID_WORDS } from './id.js';
+import { FAILS_SHIFT, HANDLE_MASK, HDR, LAST, SLOTS, rttvarOf, srttOf } from './bucket-layout.js';
 import { findContact } from './bucket-slots.js';
 import { closestContacts } from './table-closest.js';
 import { leadingZeros, splitBucket } from './table-split.js';
 import { findReplacement, listReplacements, replacementsEnd } from './table-replacements.js';
 import { RTT_ROOM, rttCode } from './table-rtts.js';
 import { RELEASED, regionWords, tableSlab, type SlabOwner } from './table-slab.js';
-import { countContacts, describeBuckets, listContacts, nearestNonEmptyBucket, randomIdInBlock } from './table-views.js';
+import { bucketOfDistance, countContacts, describeBuckets, listContacts, nearestNonEmptyBucket, randomIdInBlock } from './table-views.js';
 
 // Scratch space shared by every table in the thread: the core is single-threaded
 // and no method re-enters another, so one set of buffers serves all nodes.
 const scratch = new Uint32Array(ID_WORDS * 4);
 const D = 0; // distance of a peer from self
 const T = ID_WORDS; // target distance from self
-/** Every bucket's full lo, for tables deeper than 32 bits (bucket-layout.ts keeps only the first word). */
-const los = new Uint32Array(256 * ID_WORDS);
-
-/**
- * What every table of a shard has in common: the ID table and the settings. One object for all
- * (RoutingTable's shapeFor), so each table holds one reference instead of eight fields (56 B).
- */
-export interface TableShape {
-  readonly peers: PeerIds;
-  readonly k: number;
-  readonly r: number;
-  /** Words of one bucket block (bucket-layout.ts). */
-  readonly block: number;
-  readonly maxFailures: number;
-  readonly b: number;
-  readonly pingIntervalSec: number;
-  readonly limits: AdmissionLimits;
-}
 
 export class BucketTree implements SlabOwner {
   protected readonly shape: TableShape;
@@ -163,31 +145,9 @@ export class BucketTree implements SlabOwner {
     return leadingZeros(scratch, D);
   }
 
-  /** Index of the bucket whose range holds distance scratch[at..]. */
+  /** Index of the bucket whose range holds distance scratch[at..] (table-views.ts). */
   private bucketOf(at: number): number {
-    let lo = 0;
-    let hi = this.buckets - 1;
-    const data = this.data;
-    const base = this.base;
-    const blk = this.block;
-    if (this.maxDepth <= 32) {
-      // No bucket deeper than 32 bits: every lo is zero past its first word, so lo <= distance
-      // exactly when that word is <= the distance's first word.
-      const d0 = scratch[at]!;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >>> 1;
-        if (data[base + mid * blk]! <= d0) lo = mid;
-        else hi = mid - 1;
-      }
-      return lo;
-    }
-    loWords(data, base, blk, this.buckets, los);
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if (compareWords(los, mid * ID_WORDS, scratch, at) <= 0) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    return bucketOfDistance(this.data, this.base, this.block, this.buckets, this.maxDepth, scratch, at);
   }
 
   /** Bucket index for a target ID given as words (used to stamp refresh times). */

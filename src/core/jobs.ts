@@ -1,9 +1,10 @@
 /**
  * Maintenance the node runs from handleTimeout when a timer is due: bucket
  * refresh, replication of held records, republishing of own puts, and the
- * expiry sweep. Each job sets its own next deadline in the timer table;
- * none emits a 'done' event.
+ * expiry sweep (runDueJobs, then the hand-overs of hand-over.ts). Each job sets
+ * its own next deadline in the timer table; none emits a 'done' event.
  */
+import { drainHandOvers } from './hand-over.js';
 import { ID_WORDS } from './id.js';
 import { LookupKind } from './lookup.js';
 import { IGNORE_RESULT, startLookup } from './lookup-runs.js';
@@ -11,6 +12,15 @@ import { NodeState, SEC, secondsSinceEpoch } from './node-state.js';
 import { storeAtClosest } from './operations.js';
 import { TimerKind, replicationDelay } from './timers.js';
 import { replicateSources, republishSources } from './source-ops.js';
+
+/** Runs every job whose timer is due at `now`: expiry, refresh, replication, republish, hand-overs. */
+export function runDueJobs(s: NodeState, now: number): void {
+  if (now >= s.timer(TimerKind.Expire)) sweep(s, now);
+  if (now >= s.timer(TimerKind.Refresh)) refresh(s, now);
+  if (now >= s.timer(TimerKind.Replicate)) replicate(s, now);
+  if (now >= s.timer(TimerKind.Republish)) republish(s, now);
+  if (now >= s.timer(TimerKind.HandOver)) drainHandOvers(s, now);
+}
 
 /** Removes expired records; the next sweep is at the earliest expiry left. */
 export function sweep(s: NodeState, now: number): void {

@@ -18,12 +18,11 @@
 import { AddressCheck } from './address-check.js';
 import { KadConfig } from './config.js';
 import type { DropReason, NodeEvent } from './events.js';
-import { sweep, refresh, replicate, republish } from './jobs.js';
-import { Run, cutShort } from './lookup-runs.js';
+import { runDueJobs } from './jobs.js';
+import type { Run } from './lookup-runs.js';
 import type { Message, MessageType, SignedPart } from './messages.js';
 import type { SignatureVerifier } from './signed.js';
 import { NodeShared, NodeState } from './node-state.js';
-import { drainHandOvers } from './hand-over.js';
 import { join } from './join.js';
 import * as ops from './operations.js';
 import { addSource, findSources } from './source-ops.js';
@@ -33,8 +32,9 @@ import { Random } from './random.js';
 import type { RecordStore } from './records.js';
 import type { RecordSpace } from './record-space.js';
 import { RoutingTable } from './routing-table.js';
-import { handleMessage, requestTimedOut } from './peer-input.js';
-import { Pending, Purpose } from './rpc-table.js';
+import { tableOptionsOf } from './table-shape.js';
+import { handleMessage, requestTimedOut, stopNode } from './peer-input.js';
+import type { Pending } from './rpc-table.js';
 import { TimerKind } from './timers.js';
 import { INDEX_CONTACTS, type ContactSizes } from './wire-sizes.js';
 
@@ -54,15 +54,7 @@ export class KadNode {
     sizes: ContactSizes = INDEX_CONTACTS,
   ) {
     const ids = peers instanceof NodeShared ? peers.peers : peers;
-    const table = new RoutingTable(ids, self, {
-      k: config.k,
-      replacements: config.replacementCacheSize,
-      maxFailures: config.maxFailures,
-      bitsPerStep: config.bitsPerStep,
-      pingIntervalSec: Math.round(config.bucketPingIntervalMs / 1000),
-      maxPerSubnetPerBucket: config.maxPerSubnetPerBucket,
-      maxPerIp: config.maxPerIp,
-    });
+    const table = new RoutingTable(ids, self, tableOptionsOf(config));
     this.s = new NodeState(self, peers, config, rng, table, now);
     if (config.verifyAddresses) this.s.check = new AddressCheck(config.amplificationFactor, config.verifyPingsPerSecond, sizes);
   }
@@ -128,11 +120,7 @@ export class KadNode {
       return;
     }
     s.expireRequests(now, this);
-    if (now >= s.timer(TimerKind.Expire)) sweep(s, now);
-    if (now >= s.timer(TimerKind.Refresh)) refresh(s, now);
-    if (now >= s.timer(TimerKind.Replicate)) replicate(s, now);
-    if (now >= s.timer(TimerKind.Republish)) republish(s, now);
-    if (now >= s.timer(TimerKind.HandOver)) drainHandOvers(s, now);
+    runDueJobs(s, now);
     s.rearm();
   }
 
@@ -174,17 +162,7 @@ export class KadNode {
    * queued): callers waiting on them are not left hanging.
    */
   stop(now: number): void {
-    const s = this.s;
-    s.up = false;
-    const pending = s.takeAllRequests();
-    s.dormant = true;
-    s.handOver = null; // queued hand-overs are forgotten, as a crashed process would
-    s.setTimer(TimerKind.HandOver, Infinity);
-    for (const p of pending) {
-      if (p.purpose === Purpose.Verify) s.check?.probeEnded(p.peer);
-      else if (p.run) cutShort(p.run, now);
-      else p.waiter?.settle(null, now);
-    }
+    stopNode(this.s, now);
   }
 
   /**

@@ -7,16 +7,18 @@
  * verifies the sender's address, feeds the routing table (with its RTT) and goes to the lookup
  * or waiter that sent the request. A request that timed out counts as a failure of its peer,
  * except a verification PING. Hearing from a peer may start a bucket PING (its bucket is full)
- * or a hand-over (it is new to the table).
+ * or a hand-over (it is new to the table). Stopping a node (stopNode) ends every request in
+ * flight at once, as a crashed process would.
  */
 import { answer } from './answers.js';
 import { IdFault } from './id-check.js';
 import { handOverTo } from './hand-over.js';
-import { Run, lookupAnswered, lookupTimedOut } from './lookup-runs.js';
+import { Run, cutShort, lookupAnswered, lookupTimedOut } from './lookup-runs.js';
 import { Message, MessageType, isRequest } from './messages.js';
 import { NodeState, secondsSinceEpoch } from './node-state.js';
 import { Observe } from './routing-table.js';
 import { Pending, Purpose, request } from './rpc-table.js';
+import { TimerKind } from './timers.js';
 import { answerUnverified } from './unverified.js';
 
 /** A message from peer `from`; `bytes` is its size on the wire, or -1 when the host does not know it. */
@@ -87,4 +89,18 @@ function heardFrom(s: NodeState, peer: number, rtt: number, now: number): void {
     else if (fault === IdFault.Puzzle) s.drop('id-puzzle-failed');
   }
   if (table.added && s.records !== null) handOverTo(s, peer, now);
+}
+
+/** KadNode.stop: the node goes down; its requests in flight end now (lookups with what they have, waiters with null). */
+export function stopNode(s: NodeState, now: number): void {
+  s.up = false;
+  const pending = s.takeAllRequests();
+  s.dormant = true;
+  s.handOver = null; // queued hand-overs are forgotten, as a crashed process would
+  s.setTimer(TimerKind.HandOver, Infinity);
+  for (const p of pending) {
+    if (p.purpose === Purpose.Verify) s.check?.probeEnded(p.peer);
+    else if (p.run) cutShort(p.run, now);
+    else p.waiter?.settle(null, now);
+  }
 }

@@ -14,6 +14,7 @@
  */
 import type { SignedPart } from './messages.js';
 import { BlobSlab } from './blob-slab.js';
+import { RECORD_OVERHEAD_BYTES, recordBytes, type StoredRecord } from './record-types.js';
 import { RecordUsage } from './record-usage.js';
 import { EMPTY, Rows, Slots, fnv, growF64, growI32, growU8, mix } from './row-columns.js';
 
@@ -201,6 +202,20 @@ export class RecordSpace {
   }
   setCached(c: number, on: boolean): void {
     this.copyFlags[c] = on ? 1 : 0;
+  }
+  /** What copy c is charged against a store's quotas (record-types.ts recordBytes of its value and signature). */
+  chargedBytes(c: number): number {
+    const sig = this.signedOf(c);
+    return RECORD_OVERHEAD_BYTES + 20 + this.valueLength(c) + (sig ? sig.publicKey.length + sig.salt.length + sig.signature.length : 0);
+  }
+  /** Copy c as a plain object (reports, tests and the REPL; never a hot path). */
+  recordOf(c: number): StoredRecord {
+    const signed = this.signedOf(c);
+    const value = this.valueOf(c);
+    return {
+      key: this.keyOf(c), value, version: this.version(c), expiresAt: this.expiresAt(c), storedAt: this.storedAt(c),
+      cached: this.cached(c), signed, group: this.groupOf(c), bytes: recordBytes(value, signed),
+    };
   }
 
   // ------------------------------------------------------------------ pins (a node's own puts)

@@ -25,7 +25,7 @@
  */
 import type { SignedPart } from './messages.js';
 import { RecordSpace, keyHash } from './record-space.js';
-import { RECORD_OVERHEAD_BYTES, StoreOutcome, keyBytes, recordBytes, type RecordsView, type StoreLimits, type StoredRecord, type Usage } from './record-types.js';
+import { StoreOutcome, keyBytes, recordBytes, type RecordsView, type StoreLimits, type StoredRecord, type Usage } from './record-types.js';
 
 export { COPY_METADATA_BYTES, RECORD_OVERHEAD_BYTES, StoreOutcome, keyString, recordBytes, storeLimits } from './record-types.js';
 export type { RecordsView, StoreLimits, StoredRecord, Usage } from './record-types.js';
@@ -71,22 +71,16 @@ export class RecordStore {
     for (let c = this.head; c >= 0; c = this.space.nextOf(c)) {
       if (this.space.groupOf(c) !== group) continue;
       use.records++;
-      use.bytes += this.bytesOf(c);
+      use.bytes += this.space.chargedBytes(c);
     }
     return use;
-  }
-
-  /** What row c is charged (recordBytes of its value and signature). */
-  private bytesOf(c: number): number {
-    const sig = this.space.signedOf(c);
-    return RECORD_OVERHEAD_BYTES + 20 + this.space.valueLength(c) + (sig ? sig.publicKey.length + sig.salt.length + sig.signature.length : 0);
   }
 
   /** Starts keeping per-group usage: charges every record held once. */
   private track(): void {
     if (this.tracking) return;
     this.tracking = true;
-    for (let c = this.head; c >= 0; c = this.space.nextOf(c)) this.space.charge(this.owner, this.space.groupOf(c), 1, this.bytesOf(c));
+    for (let c = this.head; c >= 0; c = this.space.nextOf(c)) this.space.charge(this.owner, this.space.groupOf(c), 1, this.space.chargedBytes(c));
   }
 
   // ---- rows: iterate with `for (let c = store.first(); c >= 0; c = store.next(c))` (take next before removing)
@@ -110,20 +104,7 @@ export class RecordStore {
 
   /** Row c as a plain object. */
   recordAt(c: number): StoredRecord {
-    const sp = this.space;
-    const signed = sp.signedOf(c);
-    const value = sp.valueOf(c);
-    return {
-      key: sp.keyOf(c),
-      value,
-      version: sp.version(c),
-      expiresAt: sp.expiresAt(c),
-      storedAt: sp.storedAt(c),
-      cached: sp.cached(c),
-      signed,
-      group: sp.groupOf(c),
-      bytes: recordBytes(value, signed),
-    };
+    return this.space.recordOf(c);
   }
 
   /** The live record for key (a key string, see keyString), or undefined (expired ones are removed on the way). */
@@ -298,7 +279,7 @@ export class RecordStore {
     const sp = this.space;
     if (this.head === c) this.head = sp.nextOf(c);
     if (this.tail === c) this.tail = sp.prevOf(c);
-    const bytes = this.bytesOf(c);
+    const bytes = this.space.chargedBytes(c);
     if (this.tracking) sp.charge(this.owner, sp.groupOf(c), -1, -bytes);
     this.totalBytes -= bytes;
     this.count--;

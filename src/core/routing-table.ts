@@ -16,33 +16,16 @@
  */
 import type { PeerIds } from './peers.js';
 import { ID_BITS, ID_WORDS } from './id.js';
-import { FAILS_SHIFT, FLAG_PINGING, FLAG_STALE, HANDLE_MASK, HDR, LAST_PING, SLOTS, blockWords, packRtt, updateRtt } from './bucket-layout.js';
+import { FAILS_SHIFT, FLAG_PINGING, FLAG_STALE, HANDLE_MASK, HDR, LAST_PING, SLOTS, packRtt, updateRtt } from './bucket-layout.js';
 import { appendContact, findContact, firstStaleContact, moveContactToTail, removeContact, replaceContact } from './bucket-slots.js';
-import { BucketTree, type TableShape } from './bucket-tree.js';
+import { BucketTree } from './bucket-tree.js';
 import { ADMIT, REFUSE, admission, type AdmissionLimits } from './table-admission.js';
 import { REPLACEMENT_ROOM, addReplacement, dropReplacement, replacementsEnd, takeNewestReplacement } from './table-replacements.js';
 import { RTT_ROOM, addRtt, rttCodeAt, rttMoved, rttRemoved, setRttCode } from './table-rtts.js';
+import { shapeFor, type RoutingTableOptions } from './table-shape.js';
 import { loLeadingZeros, nearestSubtreeDepth } from './table-split.js';
 
-export interface RoutingTableOptions {
-  /** Bucket capacity. */
-  k: number;
-  /** Replacement cache size per bucket. */
-  replacements: number;
-  /** Consecutive failures after which a contact is removed even with no replacement waiting. */
-  maxFailures: number;
-  /** Bits per routing step (accelerated lookups); 1 is plain Kademlia. */
-  bitsPerStep: number;
-  /**
-   * A full bucket asks for an eviction ping at most once per this many
-   * seconds (0: every time, as in the paper). Newcomers wait in the
-   * replacement cache meanwhile; a join storm would otherwise be mostly pings.
-   */
-  pingIntervalSec?: number;
-  /** IP-diversity limits (table-admission.ts); 0 = none. */
-  maxPerSubnetPerBucket?: number;
-  maxPerIp?: number;
-}
+export type { RoutingTableOptions } from './table-shape.js';
 
 export const enum Observe {
   /** Added, refreshed or put into the replacement cache; nothing to do. */
@@ -53,30 +36,6 @@ export const enum Observe {
   Self = 2,
   /** Refused: its ID is a live contact's under another handle, or its IP or subnet is full (table-admission.ts). */
   Refused = 3,
-}
-
-/** The limits of every table without any (the swarm's): one object for all, not 40 bytes per node. */
-const NO_LIMITS: AdmissionLimits = Object.freeze({ perSubnet: 0, perIp: 0 });
-
-/** The shape made last: the tables of one shard share their ID table and settings, so one object serves them all. */
-let lastShape: TableShape | null = null;
-
-/** A TableShape for these peers and options: the last one made when they match (bucket-tree.ts). */
-function shapeFor(peers: PeerIds, opts: RoutingTableOptions): TableShape {
-  const perSubnet = opts.maxPerSubnetPerBucket ?? 0;
-  const perIp = opts.maxPerIp ?? 0;
-  const pingIntervalSec = opts.pingIntervalSec ?? 0;
-  const s = lastShape;
-  if (
-    s !== null && s.peers === peers && s.k === opts.k && s.r === opts.replacements && s.maxFailures === opts.maxFailures &&
-    s.b === opts.bitsPerStep && s.pingIntervalSec === pingIntervalSec && s.limits.perSubnet === perSubnet && s.limits.perIp === perIp
-  ) return s;
-  const limits = perSubnet === 0 && perIp === 0 ? NO_LIMITS : { perSubnet, perIp };
-  lastShape = Object.freeze({
-    peers, k: opts.k, r: opts.replacements, block: blockWords(opts.k), maxFailures: opts.maxFailures,
-    b: opts.bitsPerStep, pingIntervalSec, limits,
-  });
-  return lastShape;
 }
 
 /**

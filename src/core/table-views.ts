@@ -1,11 +1,42 @@
 /**
- * What the routing table shows of itself without changing anything: counts
- * and lists for reports, the REPL and tests, and the bucket facts the refresh
- * job needs. Each function reads the table's bucket blocks (`buckets` blocks
- * of `blk` words from `base` in `data`, capacity k; layout in bucket-layout.ts).
+ * What the routing table shows of itself without changing anything: where a
+ * distance falls (bucketOfDistance), counts and lists for reports, the REPL and
+ * tests, and the bucket facts the refresh job needs. Each function reads the
+ * table's bucket blocks (`buckets` blocks of `blk` words from `base` in `data`,
+ * capacity k; layout in bucket-layout.ts).
  */
-import { ID_WORDS } from './id.js';
+import { ID_WORDS, compareWords } from './id.js';
 import { FAILS_SHIFT, HANDLE_MASK, HDR, SLOTS, loWords } from './bucket-layout.js';
+
+/** Scratch for every bucket's full lo (bucket-layout.ts keeps only the first word): deep tables and randomIdInBlock. */
+const los = new Uint32Array(256 * ID_WORDS);
+
+/**
+ * Index of the bucket whose range holds the distance at dist[at..]: a binary search over the
+ * buckets' lo, which are kept sorted. `maxDepth` is the deepest bucket's depth.
+ */
+export function bucketOfDistance(data: Uint32Array, base: number, blk: number, buckets: number, maxDepth: number, dist: Uint32Array, at: number): number {
+  let lo = 0;
+  let hi = buckets - 1;
+  if (maxDepth <= 32) {
+    // No bucket deeper than 32 bits: every lo is zero past its first word, so lo <= distance
+    // exactly when that word is <= the distance's first word.
+    const d0 = dist[at]!;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (data[base + mid * blk]! <= d0) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+  loWords(data, base, blk, buckets, los);
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (compareWords(los, mid * ID_WORDS, dist, at) <= 0) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
 
 export interface BucketView {
   depth: number;
@@ -51,9 +82,6 @@ export function nearestNonEmptyBucket(data: Uint32Array, base: number, blk: numb
   }
   return -1;
 }
-
-/** Scratch for the buckets' full lo words (randomIdInBlock is rare: refreshes and joins). */
-const los = new Uint32Array(256 * ID_WORDS);
 
 /**
  * Writes into out (words) a random ID whose distance from the own ID (at
