@@ -5,8 +5,7 @@
  */
 import { Samples, type Summary } from '../sim/samples.js';
 import { fileWorkload } from './files-workload.js';
-import type { VirtualShardResult } from './virtual-run.js';
-import { FILE_CUT_SHORT } from './virtual-run.js';
+import { FILE_CUT_SHORT, type VirtualShardResult } from './virtual-result.js';
 import type { ChurnFilesParams } from './files-workload.js';
 
 export interface ChurnFilesResult {

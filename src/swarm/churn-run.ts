@@ -17,7 +17,8 @@ import type { AdversarySpec } from '../sim/adversary.js';
 import { nearTargets, placeAdversaries, puzzleSummary, type AdversaryRun } from './adversary-run.js';
 import { mergeChurnAdversary, type ChurnAdversaryFigures } from './adversary-churn.js';
 import { mergeChurnFiles, type ChurnFilesResult } from './churn-files.js';
-import { FIND_COLS, GET_COLS, GET_CUT_SHORT, measuredStartMs, trueClosestFor, type VirtualParams } from './virtual-run.js';
+import type { VirtualParams } from './control.js';
+import { FIND_COLS, GET_COLS, GET_CUT_SHORT, measuredStartMs, trueClosestFor } from './virtual-result.js';
 
 export interface ChurnOptions {
   nodes: number;

@@ -14,7 +14,7 @@ import { Swarm } from './supervisor.js';
 import { Edge } from './edge.js';
 import { Framer, helloMessage, readControl, sendControl, DATA_HELLO } from './links-wire.js';
 import { BEAT_MS, CONNECT_RETRY_MS, parseAddress, sharedFlags, type HostRunOptions, type ToCoordinator, type ToHost } from './host-protocol.js';
-import { measuredStartMs } from './virtual-run.js';
+import { measuredStartMs } from './virtual-result.js';
 import type { Command, VirtualParams } from './control.js';
 
 /** How long a closed peer link waits for the coordinator's end or abort before it ends the run itself. */

@@ -3,11 +3,11 @@
  * then the whole workload as two virtual-time experiments in every shard, rows gathered back
  * into command order, and the trace hashes that prove a run repeats.
  */
-import { emptyOpsResult, copyOpsRow, type HealthResult, type ShardStats } from './control.js';
+import { emptyOpsResult, copyOpsRow, type HealthResult, type ShardStats, type VirtualParams, type VirtualPhase } from './control.js';
 import { minLatency, type NetworkModel } from '../sim/network-model.js';
 import { combineChains } from '../sim/trace-hash.js';
 import { shardOf } from '../sim/placement.js';
-import type { VirtualParams, VirtualPhase, VirtualShardResult } from './virtual-run.js';
+import type { VirtualShardResult } from './virtual-result.js';
 import type { PhaseObserver } from './observer.js';
 import type { Swarm } from './supervisor.js';
 import type { PhaseResult, PlannedPhase, StressOptions } from './stress-types.js';

@@ -19,10 +19,10 @@ import { checkLimits } from '../wire/limits.js';
 import { ID_WORDS, writeIdWords } from '../core/id.js';
 import type { RingMesh } from '../net/ring-mesh.js';
 import { copyOpsRow, emptyOpsResult } from './control.js';
-import type { AdversaryShardResult, Command, HealthResult, JoinBatchResult, KvResult, NodeInfo, SignedKv, OpKind, OpsResult, Reply, ShardStats, SourcesKvResult, SpawnResult } from './control.js';
+import type { AdversaryShardResult, Command, HealthResult, JoinBatchResult, KvResult, NodeInfo, SignedKv, OpKind, OpsResult, Reply, ShardStats, SourcesKvResult, SpawnResult, VirtualParams } from './control.js';
 import { shardOf } from '../sim/placement.js';
 import { abortBarrier, type BarrierMemory } from './barrier.js';
-import type { VirtualParams, VirtualShardResult } from './virtual-run.js';
+import type { VirtualShardResult } from './virtual-result.js';
 import type { FilesSpec } from './files-workload.js';
 import type { SwarmOptions } from './swarm-options.js';
 import { writeIdentities } from './write-identities.js';
@@ -218,7 +218,6 @@ export class Swarm {
     return out;
   }
 
-  /** Counters and memory of every shard; with `gc`, after a full collection (for memory figures). */
   /** Takes the given nodes down (they stop answering); returns how many were up. */
   async kill(nodes: number[]): Promise<number> {
     const parts = this.split(nodes);
@@ -262,6 +261,7 @@ export class Swarm {
     return results as VirtualShardResult[];
   }
 
+  /** Counters and memory of every shard; with `gc`, after a full collection (for memory figures). */
   stats(gc = false): Promise<ShardStats[]> {
     return this.all<ShardStats>(() => ({ op: 'stats', gc })) as Promise<ShardStats[]>;
   }
