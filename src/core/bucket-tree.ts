@@ -1,8 +1,8 @@
 /**
  * The k-buckets of one node as a binary tree over the XOR distance from its
  * own ID, stored in one region of the thread's table slab (table-slab.ts; layout
- * in bucket-layout.ts): where a
- * distance falls, what a bucket holds, how the region grows when a bucket
+ * in bucket-layout.ts): where a distance falls (the search: table-views.ts),
+ * what a bucket holds, how the region grows when a bucket
  * splits, and every read of the contacts. It admits and evicts nobody:
  * RoutingTable (routing-table.ts), which extends it, decides who gets a slot
  * and when a bucket may split. The two are one class chain so that a table

@@ -1,8 +1,9 @@
 /**
  * Maintenance the node runs from handleTimeout when a timer is due: bucket
  * refresh, replication of held records, republishing of own puts, and the
- * expiry sweep (runDueJobs, then the hand-overs of hand-over.ts). Each job sets
- * its own next deadline in the timer table; none emits a 'done' event.
+ * expiry sweep. runDueJobs runs those that are due, then the hand-overs of
+ * hand-over.ts. Each job sets its own next deadline in the timer table; none
+ * emits a 'done' event.
  */
 import { drainHandOvers } from './hand-over.js';
 import { ID_WORDS } from './id.js';

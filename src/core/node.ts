@@ -11,7 +11,7 @@
  * (+ transmitTo), pollTimeout, pollEvent. See index.ts for the host contract.
  *
  * This class ties the parts together; the work is in peer-input.ts (what a
- * message or a request's timeout does), answers.ts (requests this node
+ * message, a request's timeout or stopping does), answers.ts (requests this node
  * answers), rpc-table.ts (requests it made), lookup-runs.ts and operations.ts
  * (what it runs), jobs.ts (maintenance) and timers.ts.
  */
@@ -35,7 +35,6 @@ import { RoutingTable } from './routing-table.js';
 import { tableOptionsOf } from './table-shape.js';
 import { handleMessage, requestTimedOut, stopNode } from './peer-input.js';
 import type { Pending } from './rpc-table.js';
-import { TimerKind } from './timers.js';
 import { INDEX_CONTACTS, type ContactSizes } from './wire-sizes.js';
 
 export class KadNode {

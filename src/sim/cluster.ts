@@ -12,7 +12,8 @@
  * it sends, a wake-up it asks for, a driver action on it) takes the next number of that node's
  * counter, and events are ordered by (time, global index of the causing node, that number).
  * The schedule (cluster-schedule.ts) keeps that order with no object per event; in real time
- * same-shard messages due at once skip the heap, and runDue reads the clock once per call.
+ * same-shard messages due at once skip its heap (ClusterDelivery queues them), and runDue reads
+ * the clock once per call.
  */
 import type { SignedPart } from '../core/messages.js';
 import { ed25519Verifier } from '../net/ed25519.js';

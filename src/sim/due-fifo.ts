@@ -1,8 +1,8 @@
 /**
  * Messages between two nodes of one shard that are due the moment they are sent (real time at
  * zero latency: half of all messages). They are already in time order, so a ring buffer takes
- * them in O(1) instead of the event heap's O(log n) push and pop (cluster.ts merges the two by
- * time).
+ * them in O(1) instead of the event heap's O(log n) push and pop (cluster-schedule.ts merges the
+ * two by time).
  *
  * Real time only: virtual time orders same-instant events by (node, node's counter), which a
  * FIFO does not keep, so there every message goes through the heap and trace hashes stay equal.

@@ -1,6 +1,6 @@
 /**
  * A shard: a Cluster of thousands of node actors in one worker thread (src/sim/cluster.ts: the
- * host loop, the event queue, the codec) plus the ring-buffer links to the other shards.
+ * host loop and the event queue; cluster-delivery.ts: the codec and the message path) plus the ring-buffer links to the other shards.
  *
  * A full ring never drops: frames wait in a per-destination backlog and are retried on every pass.
  *

@@ -15,20 +15,19 @@
  * joinEnd + durationMs: the initial puts first (the swarm already in its
  * steady state of churn), then gets.
  */
-import { ID_WORDS, idToWords } from '../core/id.js';
 import { Random, deriveSeed } from '../core/random.js';
 import { keyString } from '../core/records.js';
 import { Barrier, type BarrierMemory } from './barrier.js';
 import { ChurnSchedule, randomUpNode } from '../sim/churn-model.js';
 import { IdOracle } from '../sim/oracle.js';
 import { fillTablesFromOracle } from '../sim/oracle-fill.js';
-import { emptyOpsResult, type OpsResult, type VirtualParams } from './control.js';
-import { GET_COLS, FIND_COLS, GET_CUT_SHORT, FILE_CUT_SHORT, PUT_STAY_MS, measuredStartMs, type VirtualShardResult } from './virtual-result.js';
+import { emptyOpsResult, type VirtualParams } from './control.js';
+import { GET_CUT_SHORT, FILE_CUT_SHORT, PUT_STAY_MS, measuredStartMs, type VirtualShardResult } from './virtual-result.js';
 
 import { localSlot, shardOf } from '../sim/placement.js';
 import { startOp } from './shard-op-runner.js';
 import { honestAsker } from './adversary-wiring.js';
-import { ChurnAdversaryCounts, type ChurnAdversaryShard } from './adversary-churn.js';
+import { ChurnAdversaryCounts } from './adversary-churn.js';
 import type { Shard } from './shard.js';
 import { findTarget, presentKey, valueBytes } from './workload.js';
 import { formatChain } from '../sim/trace-hash.js';
