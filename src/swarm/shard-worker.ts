@@ -71,9 +71,9 @@ export default async function runShard(setup: ShardSetup): Promise<string> {
         if (cmd.gc) shard.gcForReport();
         return shard.snapshot();
       case 'health':
-        return health(shard, cmd.sample);
+        return shard.forReport(() => health(shard, cmd.sample));
       case 'adversary':
-        return adversaryFigures(shard, cmd.keys, cmd.except);
+        return shard.forReport(() => adversaryFigures(shard, cmd.keys, cmd.except));
       case 'stop':
         shard.stopped = true;
         return null;

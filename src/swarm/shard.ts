@@ -51,7 +51,7 @@ export class Shard extends Cluster implements RemoteLinks {
   stopped = false;
   /** The thread's CPU time when the shard was built (the worker's start-up is not the shard's work). */
   private readonly cpuAtStart = Math.max(0, threadCpuMs());
-  /** CPU time of the GCs forced for memory figures (gcForReport), left out of cpuMs. */
+  /** CPU time of report work (forReport: forced GCs, health checks), left out of cpuMs. */
   private reportCpuMs = 0;
 
   constructor(setup: Omit<ShardSetup, 'port'>) {
@@ -219,16 +219,26 @@ export class Shard extends Cluster implements RemoteLinks {
   // ------------------------------------------------------------ reports
 
   /**
-   * A full GC for a memory figure: its CPU time is the report's cost, not the swarm's, so it is
-   * left out of cpuMs.
+   * Runs report work (a table-health check, the adversary's figures) with its CPU time left out
+   * of cpuMs: it is the report's cost, not the swarm's, as the forced GC of gcForReport is.
    */
-  gcForReport(): void {
+  forReport<T>(work: () => T): T {
     const before = threadCpuMs();
-    // The table slab's freed regions are its garbage: collected here as the JS heap's are, so the
-    // memory figures count what the tables hold, not what they have let go (table-slab.ts).
-    tableSlab.compactAll();
-    forceGc();
-    if (before >= 0) this.reportCpuMs += threadCpuMs() - before;
+    try {
+      return work();
+    } finally {
+      if (before >= 0) this.reportCpuMs += threadCpuMs() - before;
+    }
+  }
+
+  /** A full GC for a memory figure, left out of cpuMs (forReport). */
+  gcForReport(): void {
+    this.forReport(() => {
+      // The table slab's freed regions are its garbage: collected here as the JS heap's are, so the
+      // memory figures count what the tables hold, not what they have let go (table-slab.ts).
+      tableSlab.compactAll();
+      forceGc();
+    });
   }
 
   /** `cpuMs`: the thread's CPU time, read by the caller before anything the snapshot itself costs (a forced GC). */

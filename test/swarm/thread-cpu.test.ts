@@ -6,6 +6,8 @@ import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { cpuPerMessageUs } from '../../src/report/stress-report.js';
 import { threadCpuMs } from '../../src/swarm/thread-cpu.js';
+import { createRingMesh } from '../../src/net/ring-mesh.js';
+import { Shard } from '../../src/swarm/shard.js';
 
 const linux = process.platform === 'linux';
 
@@ -41,6 +43,31 @@ describe('threadCpuMs', () => {
     while (threadCpuMs() - start < 50) x++;
     expect(x).toBeGreaterThan(0);
     expect(threadCpuMs() - start).toBeGreaterThanOrEqual(50);
+  });
+});
+
+describe('Shard.forReport', () => {
+  it.runIf(linux)('hands back the work\'s result and leaves its CPU time out of the shard\'s cpuMs', () => {
+    const ids = new SharedArrayBuffer(2 * 5 * 4);
+    new Uint32Array(ids).forEach((_, i, a) => (a[i] = i + 1));
+    const shard = new Shard({
+      shard: 0, shards: 1, nodes: 2, seed: 1, ids, mesh: createRingMesh(1, 4096), config: {},
+      network: { latency: { kind: 'constant', ms: 0 }, loss: 0, jitter: 0, seed: 1 }, clock: 'virtual',
+    });
+    const before = shard.snapshot().cpuMs ?? 0;
+    // Report work that burns 200 ms of this thread's CPU (a health check, say).
+    const got = shard.forReport(() => {
+      const start = threadCpuMs();
+      while (threadCpuMs() - start < 200);
+      return 'figures';
+    });
+    expect(got).toBe('figures');
+    const after = shard.snapshot().cpuMs ?? 0;
+    expect(after - before).toBeLessThan(100);
+    // The same work outside forReport is the shard's own.
+    const start = threadCpuMs();
+    while (threadCpuMs() - start < 200);
+    expect((shard.snapshot().cpuMs ?? 0) - after).toBeGreaterThanOrEqual(200);
   });
 });
 
