@@ -51,7 +51,7 @@ export class Shard extends Cluster implements RemoteLinks {
   stopped = false;
   /** The thread's CPU time when the shard was built (the worker's start-up is not the shard's work). */
   private readonly cpuAtStart = Math.max(0, threadCpuMs());
-  /** CPU time of report work (forReport: forced GCs, health checks), left out of cpuMs. */
+  /** CPU time of report work (forReport: forced GCs, health checks, adversary figures), left out of cpuMs. */
   private reportCpuMs = 0;
 
   constructor(setup: Omit<ShardSetup, 'port'>) {
