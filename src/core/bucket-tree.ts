@@ -179,7 +179,7 @@ export class BucketTree implements SlabOwner {
     if (handle === this.self) return false;
     this.measure(handle);
     const b = this.bucketOf(D);
-    return findContact(this.data, this.base + b * this.block, handle) >= 0 || findReplacement(this.data, this.base, this.block, this.replacementArea, b, handle) >= 0;
+    return findContact(this.data, this.base + b * this.block, handle) >= 0 || findReplacement(this.data, this.base, this.block, this.buckets, this.replacementArea, b, handle) >= 0;
   }
 
   /** Failures in a row of a contact, or -1 when it is not in the table. */
@@ -236,7 +236,7 @@ export class BucketTree implements SlabOwner {
   }
 
   replacementsOf(bucket: number): number[] {
-    return listReplacements(this.data, this.base, this.block, this.replacementArea, bucket);
+    return listReplacements(this.data, this.base, this.block, this.buckets, this.replacementArea, bucket);
   }
 
   /** Prefix length of the bucket's range: bucket 0 at depth d holds every distance below 2^(160 − d). */

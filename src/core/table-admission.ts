@@ -58,7 +58,7 @@ export function admission(
         return data[at + SLOTS + i]! >>> FAILS_SHIFT === 0 ? REFUSE : c;
       }
     }
-    const from = reps > 0 ? area + replacementStart(data, base, block, bucket) : 0;
+    const from = reps > 0 ? area + replacementStart(data, base, block, blocks, bucket) : 0;
     for (let i = from; i < from + reps; i++) {
       const c = data[i]!;
       if (words[c * ID_WORDS + ID_WORDS - 1] === last && c !== handle && peers.sameId(c, handle)) return REFUSE;
@@ -72,10 +72,10 @@ export function admission(
   const subnet = groups[2 * handle + 1]!;
   if (ip === 0) return ADMIT;
   if (limits.perSubnet > 0) {
-    const v = crowd(data, base, block, k, area, bucket, bucket + 1, groups, handle, 1, subnet, limits.perSubnet);
+    const v = crowd(data, base, block, k, blocks, area, bucket, bucket + 1, groups, handle, 1, subnet, limits.perSubnet);
     if (v !== ADMIT) return v;
   }
-  if (limits.perIp > 0) return crowd(data, base, block, k, area, 0, blocks, groups, handle, 0, ip, limits.perIp);
+  if (limits.perIp > 0) return crowd(data, base, block, k, blocks, area, 0, blocks, groups, handle, 0, ip, limits.perIp);
   return ADMIT;
 }
 
@@ -85,6 +85,7 @@ function crowd(
   base: number,
   block: number,
   k: number,
+  blocks: number,
   area: number,
   from: number,
   to: number,
@@ -106,9 +107,10 @@ function crowd(
       if (stale < 0 && data[at + SLOTS + i]! >>> FAILS_SHIFT !== 0) stale = c;
     }
   }
-  // The replacements of buckets [from, to) are one stretch of the area (table-replacements.ts).
-  const first = area + replacementStart(data, base, block, from);
-  const end = area + replacementStart(data, base, block, to);
+  // The replacements of buckets [from, to) are one stretch of the area, the runs in reverse bucket
+  // order (table-replacements.ts): from the start of bucket to − 1's run to the end of bucket from's.
+  const first = area + replacementStart(data, base, block, blocks, to - 1);
+  const end = area + replacementStart(data, base, block, blocks, from) + ((data[base + from * block + HDR]! >>> 16) & 0xff);
   for (let i = first; i < end; i++) {
     const c = data[i]!;
     if (c !== handle && groups[2 * c + which] === key) same++;

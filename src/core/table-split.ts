@@ -85,6 +85,8 @@ export function splitBucket(
 ): number {
   // Shift the buckets after `bucket`, and the RTT entries and replacement caches after them, by one block to make room for the upper half.
   const end = replacementsEnd(data, base, blk, buckets, base + buckets * blk + rtts);
+  // Where the bucket's replacement run lies in the area, read before the headers move (the area moves with them).
+  const runAt = replacementStart(data, base, blk, buckets, bucket);
   data.copyWithin(base + (bucket + 2) * blk, base + (bucket + 1) * blk, end);
   const lowAt = base + bucket * blk;
   const highAt = base + (bucket + 1) * blk;
@@ -120,7 +122,7 @@ export function splitBucket(
   }
   const rttArea = base + (buckets + 1) * blk;
   rttSplit(data, rttArea, rtts, bucket, moved);
-  const highR = cached === 0 ? 0 : splitReplacements(data, rttArea + rtts + replacementStart(data, base, blk, bucket), cached, goesHigh);
+  const highR = cached === 0 ? 0 : splitReplacements(data, rttArea + rtts + runAt, cached, goesHigh);
   const lowR = cached - highR;
   // The halves start with no flags (an eviction ping out is forgotten, as ever) but FLAG_STALE where a stale contact went.
   data[lowAt + HDR] = ((depth + 1) | (lowN << 8) | (lowR << 16) | (lowStale !== 0 ? FLAG_STALE << 24 : 0)) >>> 0;
