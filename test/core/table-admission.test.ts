@@ -50,6 +50,38 @@ describe('IP diversity', () => {
     expect(verdicts.filter((v) => v === Observe.Refused)).toHaveLength(59);
   });
 
+  it('one IP in the whole table counts the replacement caches of every bucket, not only the first', () => {
+    const rng = new Random(5);
+    const peers = new PeerIds();
+    peers.repeatsIds = true;
+    for (let h = 0; h <= 400; h++) peers.setId(h, rng.bytes(20));
+    const table = new RoutingTable(peers, 0, { k: 2, replacements: 3, maxFailures: 5, bitsPerStep: 1, maxPerIp: 2 });
+    for (let h = 1; h <= 300; h++) peers.setGroup(h, 0x0b000000 + h * 256, 0x800b0000 + h);
+    for (let h = 1; h <= 300; h++) table.observe(h);
+    // Newcomers from one IP (each its own /24): the first two that land in full far buckets wait there as replacements.
+    const IP = 0x0a0a0a0a;
+    const waiting: Array<[number, number]> = [];
+    let h = 301;
+    for (; h <= 400 && waiting.length < 2; h++) {
+      peers.setGroup(h, IP, 0x800a0000 + h);
+      const b = table.bucketForTarget(peers.words, h * 5);
+      if (b === 0 || table.bucketSize(b) < 2 || waiting.some(([, wb]) => wb === b)) continue;
+      expect(table.observe(h)).not.toBe(Observe.Refused);
+      expect(table.replacementsOf(table.bucketForTarget(peers.words, h * 5))).toContain(h);
+      waiting.push([h, b]);
+    }
+    expect(waiting).toHaveLength(2);
+    // The IP holds two places (two runs of the replacement area, neither the first bucket's): every later newcomer from it is refused.
+    let refused = 0;
+    for (; h <= 400; h++) {
+      peers.setGroup(h, IP, 0x800a0000 + h);
+      expect(table.observe(h)).toBe(Observe.Refused);
+      expect(table.holds(h)).toBe(false);
+      refused++;
+    }
+    expect(refused).toBeGreaterThan(50);
+  });
+
   it('one /24 per bucket: distinct IPs of one subnet share a bucket once, other subnets fill it', () => {
     const { peers, table } = world(200, { maxPerIp: 1, maxPerSubnetPerBucket: 1 });
     // Handles 1..100 in one /24 (distinct IPs), 101..200 each in its own /24.
