@@ -16,7 +16,7 @@
 import { FAILS_SHIFT, HANDLE_MASK, HDR, SLOTS } from './bucket-layout.js';
 import { ID_WORDS } from './id.js';
 import type { PeerIds } from './peers.js';
-import { replacementStart } from './table-replacements.js';
+import { replacementCount, replacementStart } from './table-replacements.js';
 
 /** What admitting a newcomer to a bucket needs first. */
 export const ADMIT = -1;
@@ -110,7 +110,7 @@ function crowd(
   // The replacements of buckets [from, to) are one stretch of the area, the runs in reverse bucket
   // order (table-replacements.ts): from the start of bucket to − 1's run to the end of bucket from's.
   const first = area + replacementStart(data, base, block, blocks, to - 1);
-  const end = area + replacementStart(data, base, block, blocks, from) + ((data[base + from * block + HDR]! >>> 16) & 0xff);
+  const end = area + replacementStart(data, base, block, blocks, from) + replacementCount(data, base, block, from);
   for (let i = first; i < end; i++) {
     const c = data[i]!;
     if (c !== handle && groups[2 * c + which] === key) same++;
